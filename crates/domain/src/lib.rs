@@ -1,0 +1,16 @@
+//! Tremplin's domain: the values and rules of an apprenticeship catalogue.
+//!
+//! Everything here validates at construction and speaks French to the user through
+//! [`Invalid`]. No HTTP, no SQL: the storage, search and web crates build on these types.
+
+mod error;
+pub mod geo;
+pub mod import;
+mod offer;
+mod values;
+
+pub use error::Invalid;
+pub use offer::{Contact, Offer, OfferInput, OfferSource, OfferStatus, SourceKind, StartDate};
+pub use values::{
+    CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone,
+};

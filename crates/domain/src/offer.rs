@@ -1,0 +1,326 @@
+//! An apprenticeship offer: what a counselor, a partner or an import brings in, the rules it
+//! must follow, and its life cycle.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::values::clip;
+use crate::{CodeInsee, CodeRome, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Siret, Telephone};
+
+/// When the contract starts: a date, or as soon as someone is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StartDate {
+    Asap,
+    On(NaiveDate),
+}
+
+impl StartDate {
+    /// Accepts empty (as soon as possible), `YYYY-MM-DD` or `DD/MM/YYYY`.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let t = input.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("dès que possible") || t.eq_ignore_ascii_case("asap") {
+            return Ok(Self::Asap);
+        }
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+            .map(Self::On)
+            .map_err(|_| {
+                Invalid::new(
+                    "start_date",
+                    format!("« {} » n'est pas une date : écrivez AAAA-MM-JJ ou JJ/MM/AAAA, ou laissez vide pour « dès que possible ».", clip(input)),
+                )
+            })
+    }
+
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            Self::Asap => None,
+            Self::On(d) => Some(d),
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Self::Asap => "Dès que possible".to_owned(),
+            Self::On(d) => format!("À partir du {}", d.format("%d/%m/%Y")),
+        }
+    }
+}
+
+/// How the offer reached the Mission Locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A counselor phoned a company of the network.
+    Appel,
+    /// Seen on a social network, to be verified.
+    Veille,
+    /// Proposed by a partner organisation.
+    Partenaire,
+    /// Imported from a file or a national service.
+    Import,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Appel => "appel",
+            Self::Veille => "veille",
+            Self::Partenaire => "partenaire",
+            Self::Import => "import",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        Some(match s {
+            "appel" => Self::Appel,
+            "veille" => Self::Veille,
+            "partenaire" => Self::Partenaire,
+            "import" => Self::Import,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Appel => "Recueillie par un·e conseiller·e de la Mission Locale",
+            Self::Veille => "Repérée sur les réseaux sociaux",
+            Self::Partenaire => "Proposée par un partenaire",
+            Self::Import => "Importée",
+        }
+    }
+}
+
+/// Where an offer is in its life: `brouillon` → `a_valider` → `publiee` → `pourvue` |
+/// `expiree` | `retiree`; a published offer not confirmed in time turns `a_reverifier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferStatus {
+    Brouillon,
+    AValider,
+    Publiee,
+    AReverifier,
+    Pourvue,
+    Expiree,
+    Retiree,
+}
+
+impl OfferStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Brouillon => "brouillon",
+            Self::AValider => "a_valider",
+            Self::Publiee => "publiee",
+            Self::AReverifier => "a_reverifier",
+            Self::Pourvue => "pourvue",
+            Self::Expiree => "expiree",
+            Self::Retiree => "retiree",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        Some(match s {
+            "brouillon" => Self::Brouillon,
+            "a_valider" => Self::AValider,
+            "publiee" => Self::Publiee,
+            "a_reverifier" => Self::AReverifier,
+            "pourvue" => Self::Pourvue,
+            "expiree" => Self::Expiree,
+            "retiree" => Self::Retiree,
+            _ => return None,
+        })
+    }
+
+    /// Shown in the public catalogue: published, including those awaiting their periodic
+    /// confirmation (they leave at the next edition unless confirmed).
+    pub fn is_public(self) -> bool {
+        matches!(self, Self::Publiee | Self::AReverifier)
+    }
+}
+
+/// How to apply: at least one of the three.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub email: Option<Email>,
+    pub phone: Option<Telephone>,
+    pub apply_url: Option<HttpUrl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferSource {
+    pub kind: SourceKind,
+    /// The channel within the kind, the key of upserts with `external_id`: "csv", "demo",
+    /// "france-travail"…
+    pub name: String,
+    pub external_id: Option<String>,
+    pub url: Option<HttpUrl>,
+}
+
+/// The fields of an offer as brought in by a form, a file or a connector, once validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferInput {
+    pub title: String,
+    pub description: String,
+    pub rome_codes: Vec<CodeRome>,
+    pub company_name: String,
+    pub siret: Option<Siret>,
+    pub commune: CodeInsee,
+    pub address: Option<String>,
+    pub contract_type: ContractType,
+    pub level: Option<NiveauDiplome>,
+    pub diploma_label: Option<String>,
+    pub start: StartDate,
+    pub duration_months: Option<u8>,
+    pub positions: u16,
+    pub rqth: bool,
+    pub driving_licence: bool,
+    /// Name of the linked training centre (CFA), resolved by the storage.
+    pub cfa: Option<String>,
+    pub contact: Contact,
+    pub source: OfferSource,
+}
+
+impl OfferInput {
+    /// Rules across fields, each broken one reported in French.
+    pub fn check(&self) -> Vec<Invalid> {
+        let mut errors = Vec::new();
+        let title_len = self.title.trim().chars().count();
+        if !(3..=150).contains(&title_len) {
+            errors.push(Invalid::new("title", "L'intitulé doit faire entre 3 et 150 caractères."));
+        } else if looks_like_link(&self.title) {
+            errors.push(Invalid::new("title", "L'intitulé ne doit contenir ni adresse web ni e-mail."));
+        }
+        let desc_len = self.description.trim().chars().count();
+        if desc_len < 30 {
+            errors.push(Invalid::new(
+                "description",
+                "La description doit faire au moins 30 caractères : dites ce que l'apprenti·e fera.",
+            ));
+        } else if desc_len > 10_000 {
+            errors.push(Invalid::new("description", "La description ne doit pas dépasser 10 000 caractères."));
+        }
+        if self.rome_codes.is_empty() {
+            errors.push(Invalid::new("rome_code", "Indiquez au moins un code ROME."));
+        }
+        let company_len = self.company_name.trim().chars().count();
+        if !(1..=200).contains(&company_len) {
+            errors.push(Invalid::new("company_name", "Indiquez le nom de l'entreprise (200 caractères au plus)."));
+        }
+        if let Some(d) = self.duration_months {
+            if !(6..=36).contains(&d) {
+                errors.push(Invalid::new(
+                    "duration_months",
+                    "Un contrat d'apprentissage dure de 6 à 36 mois.",
+                ));
+            }
+        }
+        if !(1..=99).contains(&self.positions) {
+            errors.push(Invalid::new("positions", "Le nombre de postes doit être entre 1 et 99."));
+        }
+        let c = &self.contact;
+        if c.email.is_none() && c.phone.is_none() && c.apply_url.is_none() {
+            errors.push(Invalid::new(
+                "contact",
+                "Indiquez comment postuler : un e-mail, un téléphone ou une adresse de candidature.",
+            ));
+        }
+        if let Some(id) = &self.source.external_id {
+            if id.trim().is_empty() || id.chars().count() > 100 {
+                errors.push(Invalid::new("external_id", "L'identifiant externe doit faire de 1 à 100 caractères."));
+            }
+        }
+        errors
+    }
+}
+
+fn looks_like_link(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.contains("http://") || t.contains("https://") || t.contains("www.") || t.contains('@')
+}
+
+/// A stored offer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    pub id: i64,
+    /// Increases on every change; the change feed the index follows.
+    pub revision: i64,
+    pub status: OfferStatus,
+    pub fields: OfferInput,
+    pub company_id: i64,
+    pub cfa_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Offer {
+    /// Published in the last seven days.
+    pub fn is_new(&self, now: DateTime<Utc>) -> bool {
+        self.published_at.is_some_and(|p| now - p < chrono::Duration::days(7) && p <= now)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample() -> OfferInput {
+        OfferInput {
+            title: "Boulanger/Boulangère".into(),
+            description: "Pétrissage, façonnage et cuisson du pain au fournil, dès 5 h du matin.".into(),
+            rome_codes: vec![CodeRome::parse("D1102").unwrap()],
+            company_name: "Boulangerie du Four Fictif".into(),
+            siret: None,
+            commune: CodeInsee::parse("61214").unwrap(),
+            address: None,
+            contract_type: ContractType::Apprentissage,
+            level: Some(NiveauDiplome::new(3).unwrap()),
+            diploma_label: Some("CAP Boulanger".into()),
+            start: StartDate::Asap,
+            duration_months: Some(24),
+            positions: 1,
+            rqth: false,
+            driving_licence: false,
+            cfa: None,
+            contact: Contact { phone: Some(Telephone::parse("0261910000").unwrap()), ..Contact::default() },
+            source: OfferSource { kind: SourceKind::Appel, name: "gestion".into(), external_id: None, url: None },
+        }
+    }
+
+    #[test]
+    fn a_complete_offer_passes() {
+        assert_eq!(sample().check(), vec![]);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let mut o = sample();
+        o.title = "ab".into();
+        o.description = "trop court".into();
+        o.rome_codes.clear();
+        o.duration_months = Some(48);
+        o.positions = 0;
+        o.contact = Contact::default();
+        let fields: Vec<_> = o.check().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "description", "rome_code", "duration_months", "positions", "contact"]);
+    }
+
+    #[test]
+    fn no_link_in_title() {
+        let mut o = sample();
+        o.title = "Apprenti boulanger www.exemple.fr".into();
+        assert_eq!(o.check()[0].field, "title");
+    }
+
+    #[test]
+    fn start_dates() {
+        assert_eq!(StartDate::parse("").unwrap(), StartDate::Asap);
+        let d = NaiveDate::from_ymd_opt(2027, 9, 1).unwrap();
+        assert_eq!(StartDate::parse("2027-09-01").unwrap(), StartDate::On(d));
+        assert_eq!(StartDate::parse("01/09/2027").unwrap(), StartDate::On(d));
+        assert!(StartDate::parse("31/02/2027").is_err());
+        assert!(StartDate::parse("septembre").is_err());
+    }
+}
