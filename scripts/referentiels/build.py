@@ -296,7 +296,10 @@ def build_communes(etalab, cities):
     for code in sorted(by_code):
         cands = geo_by_code.get(code)
         if cands:
-            best = min(cands, key=rank)
+            # À code égal, on préfère la ligne portant le nom de la commune
+            # (sinon un hameau plus peuplé pourrait l'emporter).
+            own = normalize_name(by_code[code]["nom"])
+            best = min(cands, key=lambda r: (normalize_name(r["name"]) != own,) + rank(r))
             coords[code] = (best["lat"], best["lon"])
             method[code] = "code"
             used.add(best["id"])
@@ -312,8 +315,13 @@ def build_communes(etalab, cities):
         if code in coords:
             continue
         c = by_code[code]
+        # Une ligne GeoNames codée pour une autre commune actuelle est le plus souvent
+        # un hameau homonyme de cette autre commune : on ne l'accepte que si les deux
+        # communes sont dans le même EPCI (voisines ; erreur de code dans GeoNames).
         cands = [r for r in geo_by_name.get((c["departement"], normalize_name(c["nom"])), [])
-                 if r["id"] not in used]
+                 if r["id"] not in used
+                 and (r["code"] not in by_code
+                      or (code in epci_of and epci_of.get(r["code"]) == epci_of[code]))]
         if cands:
             best = min(cands, key=rank)
             coords[code] = (best["lat"], best["lon"])
@@ -483,8 +491,11 @@ Règles de construction :
 - exclues car sans population ni coordonnées possibles : {excl} ;
 - coordonnées : 1) code INSEE = colonne admin4 de GeoNames (admin1/admin2 pour Mayotte,
   Saint-Pierre-et-Miquelon, Wallis-et-Futuna, Nouvelle-Calédonie ; en cas de doublon,
-  la ligne de classe P, hors PPLX, la plus peuplée) ; 2) nom normalisé (casse, accents,
-  tirets, apostrophes, St/Ste) dans le même département (admin2 de GeoNames) ;
+  la ligne qui porte le nom de la commune, puis classe P, hors PPLX, la plus peuplée) ;
+  2) nom normalisé (casse, accents, tirets, apostrophes, St/Ste) dans le même
+  département (admin2 de GeoNames) ; une ligne
+  GeoNames codée pour une autre commune (hameau homonyme) n'est retenue que si les deux
+  communes sont dans le même EPCI ;
   3) ancien code INSEE (commune déléguée/associée/fusionnée) ; arrondissements :
   noms GeoNames « Lyon 01 », « Marseille 01 » ;
 - sinon `approximate` = 1 : barycentre pondéré par la population des communes de l'EPCI
@@ -499,6 +510,8 @@ Statistiques :
 - approximatives (`approximate` = 1) : {approx}
   (EPCI : {m.get('approx_epci', 0)}, département : {m.get('approx_departement', 0)},
   territoire GeoNames : {m.get('approx_territoire', 0)}, commune parente : {m.get('approx_commune_parente', 0)})
+- dont arrondissements municipaux : {cstats['arr_by_method'].get('name', 0)} par nom (Lyon, Marseille),
+  {cstats['arr_by_method'].get('approx_commune_parente', 0)} au point de la commune parente (Paris : absents de GeoNames)
 
 ## epci.tsv
 

@@ -1,0 +1,20 @@
+//! Reference data: French communes (with coordinates) and ROME 4.0 métiers.
+//!
+//! The data ships inside the binary as compact files derived from registry packages by
+//! `scripts/referentiels/build.py` (sources and licences in `data/SOURCES.md`). Official commune
+//! centres loaded with `tremplin referentiels communes FILE` are stored in the database and
+//! applied on top with [`Communes::apply_centres`].
+
+mod communes;
+mod fold;
+mod rome;
+
+pub use communes::{Centre, Commune, CommuneMatch, Communes, parse_official_centres};
+pub use fold::fold;
+pub use rome::{Metier, Rome};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("fichier de référence illisible : {0}")]
+    Read(String),
+}

@@ -1,0 +1,138 @@
+//! Tremplin's storage: one implementation serving SQLite (the default, one file in the data
+//! directory) and PostgreSQL (deployments with several instances).
+//!
+//! Every query is written once, with `$1` placeholders that both sqlx drivers accept, and run
+//! through [`on_pool!`] on whichever pool the URL chose. Types are kept to the portable set
+//! (integers, text, booleans, dates and timestamps through chrono) so one row type decodes
+//! from both backends. Migrations exist per backend, table for table.
+
+mod catalogue;
+mod offers;
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
+pub use offers::{ChangedOffer, UpsertOutcome};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule that needs the database refused the input (unknown training centre…).
+    #[error("{0}")]
+    Invalid(#[from] tremplin_domain::Invalid),
+    #[error("adresse de base de données non reconnue « {0} » : utilisez sqlite://… ou postgres://…")]
+    UnknownScheme(String),
+    #[error("donnée incohérente en base : {0}")]
+    Corrupt(String),
+    #[error("base de données indisponible : {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration impossible : {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// The database could not be reached (as opposed to a bad query or bad data): callers
+    /// answer 503 and retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_))
+        )
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body on whichever pool is in use; `$p` is bound to the concrete pool.
+macro_rules! on_pool {
+    ($store:expr, |$p:ident| $body:expr) => {
+        match &$store.pool {
+            crate::Pool::Sqlite($p) => $body,
+            crate::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Connects from a URL: `sqlite://path/to/file.db` (created if missing), `sqlite::memory:`,
+    /// or `postgres://…`. Any other scheme is refused.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            // An in-memory database lives as long as its one connection.
+            let max = if url.contains(":memory:") { 1 } else { 8 };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .min_connections(if max == 1 { 1 } else { 0 })
+                .idle_timeout(if max == 1 { None } else { Some(Duration::from_secs(600)) })
+                .max_lifetime(if max == 1 { None } else { Some(Duration::from_secs(3600)) })
+                .connect_with(options)
+                .await?;
+            Ok(Self { pool: Pool::Sqlite(pool) })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(url)
+                .await?;
+            Ok(Self { pool: Pool::Postgres(pool) })
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            Err(StoreError::UnknownScheme(scheme.to_owned()))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |p| p.close().await)
+    }
+}

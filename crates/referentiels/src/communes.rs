@@ -1,0 +1,323 @@
+use std::collections::HashMap;
+use std::io::Read;
+
+use flate2::read::GzDecoder;
+use tremplin_domain::CodeInsee;
+
+use crate::{Error, fold};
+
+static EMBEDDED: &[u8] = include_bytes!("../data/communes.tsv.gz");
+static EPCI: &str = include_str!("../data/epci.tsv");
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commune {
+    pub code: CodeInsee,
+    pub name: String,
+    pub postcodes: Vec<String>,
+    pub population: u32,
+    pub departement: String,
+    pub epci: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    /// The coordinates are an estimate (centre of the EPCI), not the commune's own.
+    pub approximate: bool,
+}
+
+impl Commune {
+    /// "L'Aigle (61300)"
+    pub fn label(&self) -> String {
+        match self.postcodes.first() {
+            Some(p) => format!("{} ({p})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// An official centre replacing the embedded coordinates of a commune.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Centre {
+    pub code: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// How a typed commune was understood.
+#[derive(Debug)]
+pub enum CommuneMatch<'a> {
+    One(&'a Commune),
+    Several(Vec<&'a Commune>),
+    None,
+}
+
+/// Every commune, looked up by code, name or postcode.
+pub struct Communes {
+    all: Vec<Commune>,
+    by_code: HashMap<String, usize>,
+    folded: Vec<String>,
+    epci_names: HashMap<String, String>,
+}
+
+impl Communes {
+    /// The communes shipped with the binary.
+    pub fn embedded() -> Result<Self, Error> {
+        let mut text = String::new();
+        GzDecoder::new(EMBEDDED).read_to_string(&mut text).map_err(|e| Error::Read(e.to_string()))?;
+        let mut all = Vec::with_capacity(36_000);
+        for (i, line) in text.lines().enumerate().skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let bad = || Error::Read(format!("communes.tsv ligne {}", i + 1));
+            if f.len() != 9 {
+                return Err(bad());
+            }
+            all.push(Commune {
+                code: CodeInsee::parse(f[0]).map_err(|_| bad())?,
+                name: f[1].to_owned(),
+                postcodes: f[2].split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+                population: f[3].parse().map_err(|_| bad())?,
+                departement: f[4].to_owned(),
+                epci: (!f[5].is_empty()).then(|| f[5].to_owned()),
+                lat: f[6].parse().map_err(|_| bad())?,
+                lon: f[7].parse().map_err(|_| bad())?,
+                approximate: f[8] == "1",
+            });
+        }
+        let epci_names = EPCI
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?.to_owned(), f.next()?.to_owned()))
+            })
+            .collect();
+        Ok(Self::from_parts(all, epci_names))
+    }
+
+    fn from_parts(all: Vec<Commune>, epci_names: HashMap<String, String>) -> Self {
+        let by_code = all.iter().enumerate().map(|(i, c)| (c.code.as_str().to_owned(), i)).collect();
+        let folded = all.iter().map(|c| fold(&c.name)).collect();
+        Self { all, by_code, folded, epci_names }
+    }
+
+    /// Replaces coordinates with official centres; those communes are no longer approximate.
+    /// Returns how many communes were updated.
+    pub fn apply_centres(&mut self, centres: &[Centre]) -> usize {
+        let mut n = 0;
+        for c in centres {
+            if let Some(&i) = self.by_code.get(&c.code) {
+                let commune = &mut self.all[i];
+                commune.lat = c.lat;
+                commune.lon = c.lon;
+                commune.approximate = false;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Commune> {
+        self.by_code.get(&code.trim().to_ascii_uppercase()).map(|&i| &self.all[i])
+    }
+
+    pub fn exists(&self, code: &CodeInsee) -> bool {
+        self.by_code.contains_key(code.as_str())
+    }
+
+    pub fn epci_name(&self, code: &str) -> Option<&str> {
+        self.epci_names.get(code).map(String::as_str)
+    }
+
+    /// Communes of the given EPCIs.
+    pub fn in_epcis<'a>(&'a self, epcis: &'a [String]) -> impl Iterator<Item = &'a Commune> + 'a {
+        self.all.iter().filter(move |c| c.epci.as_ref().is_some_and(|e| epcis.contains(e)))
+    }
+
+    /// Autocomplete by name prefix or postcode: communes of the `preferred` départements
+    /// first (the territory's), then exact names, then the largest.
+    pub fn search(&self, query: &str, limit: usize, preferred: &[String]) -> Vec<&Commune> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<(u8, &Commune)> = if q.bytes().all(|b| b.is_ascii_digit()) {
+            self.all
+                .iter()
+                .filter(|c| c.postcodes.iter().any(|p| p.starts_with(q)) || c.code.as_str().starts_with(q))
+                .map(|c| (0, c))
+                .collect()
+        } else {
+            let fq = fold(q);
+            self.all
+                .iter()
+                .zip(&self.folded)
+                .filter_map(|(c, f)| {
+                    if *f == fq {
+                        Some((0, c))
+                    } else if f.starts_with(&fq) {
+                        Some((1, c))
+                    } else if f.contains(&format!(" {fq}")) {
+                        Some((2, c))
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        };
+        let foreign = |c: &Commune| !preferred.contains(&c.departement);
+        hits.sort_by(|a, b| {
+            (foreign(a.1), a.0).cmp(&(foreign(b.1), b.0)).then(b.1.population.cmp(&a.1.population))
+        });
+        hits.into_iter().take(limit).map(|(_, c)| c).collect()
+    }
+
+    /// Understands what someone typed in a "commune" box: an INSEE code, a postcode, a name,
+    /// or "Name (postcode)" as offered by the autocomplete.
+    pub fn resolve(&self, input: &str, preferred: &[String]) -> CommuneMatch<'_> {
+        let t = input.trim();
+        if t.is_empty() {
+            return CommuneMatch::None;
+        }
+        // Five digits typed by a person are a postcode first (many postcodes are also some
+        // other commune's INSEE code), an INSEE code otherwise.
+        if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+            let by_postcode: Vec<_> = self.all.iter().filter(|c| c.postcodes.iter().any(|p| p == t)).collect();
+            return match (by_postcode.len(), self.get(t)) {
+                (1, _) => CommuneMatch::One(by_postcode[0]),
+                (0, Some(c)) => CommuneMatch::One(c),
+                (0, None) => CommuneMatch::None,
+                _ => CommuneMatch::Several(by_postcode),
+            };
+        }
+        if let Some(c) = self.get(t) {
+            return CommuneMatch::One(c);
+        }
+        // "L'Aigle (61300)"
+        if let Some((name, rest)) = t.rsplit_once('(') {
+            let postcode = rest.trim_end_matches(')').trim();
+            let fname = fold(name);
+            let found: Vec<_> = self
+                .all
+                .iter()
+                .zip(&self.folded)
+                .filter(|(c, f)| **f == fname && c.postcodes.iter().any(|p| p == postcode))
+                .map(|(c, _)| c)
+                .collect();
+            if found.len() == 1 {
+                return CommuneMatch::One(found[0]);
+            }
+        }
+        let f = fold(t);
+        let found: Vec<&Commune> =
+            self.all.iter().zip(&self.folded).filter(|(_, cf)| **cf == f).map(|(c, _)| c).collect();
+        match found.len() {
+            0 => match self.search(t, 8, preferred) {
+                s if s.len() == 1 => CommuneMatch::One(s[0]),
+                s if s.is_empty() => CommuneMatch::None,
+                s => CommuneMatch::Several(s),
+            },
+            1 => CommuneMatch::One(found[0]),
+            _ => CommuneMatch::Several(found),
+        }
+    }
+}
+
+/// Reads data.gouv.fr's "Communes et villes de France" file (`communes-france-YYYY.csv`):
+/// `code_insee` with `latitude_centre`/`longitude_centre` (falling back to the town hall's).
+pub fn parse_official_centres(reader: impl Read) -> Result<Vec<Centre>, String> {
+    let mut bytes = Vec::new();
+    let mut reader = reader;
+    reader.read_to_end(&mut bytes).map_err(|e| format!("lecture impossible : {e}"))?;
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let delimiter = if first_line.iter().filter(|&&b| b == b';').count() > first_line.iter().filter(|&&b| b == b',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(&bytes[..]);
+    let headers = csv.headers().map_err(|e| format!("en-tête illisible : {e}"))?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+    let code = col("code_insee").ok_or("colonne « code_insee » absente : ce n'est pas le fichier « Communes et villes de France »")?;
+    let pairs = [("latitude_centre", "longitude_centre"), ("latitude_mairie", "longitude_mairie")]
+        .iter()
+        .filter_map(|(a, b)| Some((col(a)?, col(b)?)))
+        .collect::<Vec<_>>();
+    if pairs.is_empty() {
+        return Err("colonnes « latitude_centre » et « longitude_centre » absentes".into());
+    }
+    let mut centres = Vec::new();
+    for record in csv.records() {
+        let record = record.map_err(|e| format!("ligne illisible : {e}"))?;
+        let Some(code) = record.get(code) else { continue };
+        let coords = pairs.iter().find_map(|&(la, lo)| {
+            let lat: f64 = record.get(la)?.trim().parse().ok()?;
+            let lon: f64 = record.get(lo)?.trim().parse().ok()?;
+            ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+        });
+        if let Some((lat, lon)) = coords {
+            centres.push(Centre { code: code.trim().to_owned(), lat, lon });
+        }
+    }
+    Ok(centres)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static COMMUNES: LazyLock<Communes> = LazyLock::new(|| Communes::embedded().unwrap());
+
+    #[test]
+    fn all_current_communes_are_there_with_coordinates() {
+        assert!(COMMUNES.len() > 34_000, "{}", COMMUNES.len());
+        let laigle = COMMUNES.get("61214").unwrap();
+        assert_eq!(laigle.name, "L'Aigle");
+        assert_eq!(laigle.postcodes, ["61300"]);
+        assert!((48.6..48.9).contains(&laigle.lat) && (0.4..0.8).contains(&laigle.lon));
+    }
+
+    #[test]
+    fn names_postcodes_and_codes_resolve() {
+        let r = |q| COMMUNES.resolve(q, &[]);
+        assert!(matches!(r("2A004"), CommuneMatch::One(c) if c.name == "Ajaccio"));
+        assert!(matches!(r("l'aigle"), CommuneMatch::One(c) if c.code.as_str() == "61214"));
+        assert!(matches!(r("L'Aigle (61300)"), CommuneMatch::One(c) if c.code.as_str() == "61214"));
+        assert!(matches!(r("MORTAGNE AU PERCHE"), CommuneMatch::One(c) if c.code.as_str() == "61293"));
+        // Several communes share the postcode 61400.
+        assert!(matches!(r("61400"), CommuneMatch::Several(v) if v.len() > 1 && v.iter().any(|c| c.name == "Mortagne-au-Perche")));
+        assert!(matches!(r("Zzzzville"), CommuneMatch::None));
+    }
+
+    #[test]
+    fn autocomplete_puts_the_territory_then_exact_names_first() {
+        let hits = COMMUNES.search("mortagne", 5, &["61".to_owned()]);
+        assert_eq!(hits[0].code.as_str(), "61293", "{hits:?}");
+        let hits = COMMUNES.search("mortagne", 5, &[]);
+        assert_eq!(hits[0].name, "Mortagne", "{hits:?}");
+        let by_postcode = COMMUNES.search("61300", 50, &[]);
+        assert!(by_postcode.iter().any(|c| c.code.as_str() == "61214"));
+    }
+
+    #[test]
+    fn official_centres_replace_approximate_coordinates() {
+        let file = "code_insee,nom_standard,latitude_mairie,longitude_mairie,latitude_centre,longitude_centre\n\
+                    61214,L'Aigle,48.7646,0.6270,48.7650,0.6280\n\
+                    99999,Nulle part,1,1,1,1\n\
+                    61293,Mortagne-au-Perche,48.52,0.547,,\n";
+        let centres = parse_official_centres(file.as_bytes()).unwrap();
+        assert_eq!(centres.len(), 3);
+        assert_eq!(centres[2], Centre { code: "61293".into(), lat: 48.52, lon: 0.547 });
+        let mut communes = Communes::embedded().unwrap();
+        assert_eq!(communes.apply_centres(&centres), 2);
+        let laigle = communes.get("61214").unwrap();
+        assert_eq!((laigle.lat, laigle.lon, laigle.approximate), (48.7650, 0.6280, false));
+        assert!(parse_official_centres("a,b\n1,2\n".as_bytes()).unwrap_err().contains("code_insee"));
+    }
+}

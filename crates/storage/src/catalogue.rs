@@ -1,0 +1,311 @@
+//! The territory and who acts in it: organisations, companies and training centres; and the
+//! official commune centres that replace the embedded coordinates.
+
+use chrono::{DateTime, Utc};
+use tremplin_domain::{CodeInsee, Siret};
+
+use crate::offers::next_revision;
+use crate::{Result, Store, on_pool};
+
+/// A Mission Locale's territory: its communes are those of its EPCIs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Territory {
+    pub id: i64,
+    pub name: String,
+    pub short_name: String,
+    /// ISO weekday, 1 = Monday … 4 = Thursday.
+    pub publication_weekday: i64,
+    pub publication_time: String,
+    pub contact_email: Option<String>,
+    pub address: Option<String>,
+    pub epcis: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganisationKind {
+    MissionLocale,
+    Partenaire,
+    Cfa,
+}
+
+impl OrganisationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MissionLocale => "mission_locale",
+            Self::Partenaire => "partenaire",
+            Self::Cfa => "cfa",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyContact {
+    pub name: String,
+    pub role: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A company of the network, as the demo or the back office records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyRecord {
+    pub siret: Siret,
+    pub name: String,
+    pub naf: Option<String>,
+    pub commune: CodeInsee,
+    pub address: Option<String>,
+    pub contacts: Vec<CompanyContact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TrainingCentre {
+    pub id: i64,
+    pub name: String,
+    pub commune_code: String,
+    /// Diploma labels separated by `|`.
+    pub diplomas: String,
+    pub website: Option<String>,
+}
+
+impl TrainingCentre {
+    pub fn diploma_list(&self) -> impl Iterator<Item = &str> {
+        self.diplomas.split('|').map(str::trim).filter(|d| !d.is_empty())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TerritoryRow {
+    id: i64,
+    name: String,
+    short_name: String,
+    publication_weekday: i64,
+    publication_time: String,
+    contact_email: Option<String>,
+    address: Option<String>,
+}
+
+impl Store {
+    /// Creates the territory, or updates the one with the same name; replaces its EPCIs.
+    pub async fn save_territory(&self, t: &Territory) -> Result<i64> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM territories WHERE name = $1").bind(&t.name).fetch_optional(&mut *tx).await?;
+            let id: i64 = match existing {
+                Some(id) => {
+                    sqlx::query(
+                        "UPDATE territories SET short_name = $1, publication_weekday = $2, publication_time = $3, \
+                         contact_email = $4, address = $5 WHERE id = $6",
+                    )
+                    .bind(&t.short_name)
+                    .bind(t.publication_weekday)
+                    .bind(&t.publication_time)
+                    .bind(&t.contact_email)
+                    .bind(&t.address)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO territories (name, short_name, publication_weekday, publication_time, contact_email, address) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(&t.name)
+                    .bind(&t.short_name)
+                    .bind(t.publication_weekday)
+                    .bind(&t.publication_time)
+                    .bind(&t.contact_email)
+                    .bind(&t.address)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            sqlx::query("DELETE FROM territory_epcis WHERE territory_id = $1").bind(id).execute(&mut *tx).await?;
+            for epci in &t.epcis {
+                sqlx::query("INSERT INTO territory_epcis (territory_id, epci_code) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(epci)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// The territory this instance serves (the first one created).
+    pub async fn territory(&self) -> Result<Option<Territory>> {
+        on_pool!(self, |p| {
+            let row: Option<TerritoryRow> = sqlx::query_as(
+                "SELECT id, name, short_name, publication_weekday, publication_time, contact_email, address \
+                 FROM territories ORDER BY id LIMIT 1",
+            )
+            .fetch_optional(p)
+            .await?;
+            let Some(r) = row else { return Ok(None) };
+            let epcis: Vec<String> =
+                sqlx::query_scalar("SELECT epci_code FROM territory_epcis WHERE territory_id = $1 ORDER BY epci_code")
+                    .bind(r.id)
+                    .fetch_all(p)
+                    .await?;
+            Ok(Some(Territory {
+                id: r.id,
+                name: r.name,
+                short_name: r.short_name,
+                publication_weekday: r.publication_weekday,
+                publication_time: r.publication_time,
+                contact_email: r.contact_email,
+                address: r.address,
+                epcis,
+            }))
+        })
+    }
+
+    pub async fn add_organisation(&self, name: &str, kind: OrganisationKind, now: DateTime<Utc>) -> Result<i64> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar("INSERT INTO organisations (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(name)
+                .bind(kind.as_str())
+                .bind(now)
+                .fetch_one(p)
+                .await
+        })?)
+    }
+
+    /// Creates or updates a company by SIRET, replacing its contacts.
+    pub async fn save_company(&self, c: &CompanyRecord, now: DateTime<Utc>) -> Result<i64> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE siret = $1")
+                .bind(c.siret.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let id: i64 = match existing {
+                Some(id) => {
+                    sqlx::query(
+                        "UPDATE companies SET name = $1, naf = $2, commune_code = $3, address = $4, updated_at = $5 WHERE id = $6",
+                    )
+                    .bind(&c.name)
+                    .bind(&c.naf)
+                    .bind(c.commune.as_str())
+                    .bind(&c.address)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO companies (siret, name, naf, commune_code, address, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                    )
+                    .bind(c.siret.as_str())
+                    .bind(&c.name)
+                    .bind(&c.naf)
+                    .bind(c.commune.as_str())
+                    .bind(&c.address)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            sqlx::query("DELETE FROM company_contacts WHERE company_id = $1").bind(id).execute(&mut *tx).await?;
+            for k in &c.contacts {
+                sqlx::query("INSERT INTO company_contacts (company_id, name, role, phone, email) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(&k.name)
+                    .bind(&k.role)
+                    .bind(&k.phone)
+                    .bind(&k.email)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn count_companies(&self) -> Result<i64> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM companies").fetch_one(p).await)?)
+    }
+
+    /// Creates or updates a training centre by name.
+    pub async fn save_training_centre(&self, name: &str, commune: &CodeInsee, diplomas: &str, website: Option<&str>) -> Result<i64> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM training_centres WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let id: i64 = match existing {
+                Some(id) => {
+                    sqlx::query("UPDATE training_centres SET commune_code = $1, diplomas = $2, website = $3 WHERE id = $4")
+                        .bind(commune.as_str())
+                        .bind(diplomas)
+                        .bind(website)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    id
+                }
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO training_centres (name, commune_code, diplomas, website) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(name)
+                    .bind(commune.as_str())
+                    .bind(diplomas)
+                    .bind(website)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn training_centre(&self, id: i64) -> Result<Option<TrainingCentre>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT id, name, commune_code, diplomas, website FROM training_centres WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    pub async fn training_centres(&self) -> Result<Vec<TrainingCentre>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT id, name, commune_code, diplomas, website FROM training_centres ORDER BY name")
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Stores official commune centres, replacing earlier ones. Offers are re-indexed by
+    /// touching their revision, so that distances follow the new coordinates.
+    pub async fn save_commune_centres(&self, centres: &[(String, f64, f64)], now: DateTime<Utc>) -> Result<usize> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let revision = next_revision!(tx);
+            for chunk in centres.chunks(500) {
+                let mut qb = sqlx::QueryBuilder::new("INSERT INTO commune_centres (code, lat, lon, updated_at) ");
+                qb.push_values(chunk, |mut b, (code, lat, lon)| {
+                    b.push_bind(code.clone()).push_bind(*lat).push_bind(*lon).push_bind(now);
+                });
+                qb.push(" ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, updated_at = excluded.updated_at");
+                qb.build().execute(&mut *tx).await?;
+            }
+            sqlx::query("UPDATE offers SET revision = $1").bind(revision).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(centres.len())
+        })
+    }
+
+    pub async fn commune_centres(&self) -> Result<Vec<(String, f64, f64)>> {
+        Ok(on_pool!(self, |p| sqlx::query_as("SELECT code, lat, lon FROM commune_centres").fetch_all(p).await)?)
+    }
+}
