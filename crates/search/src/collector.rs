@@ -1,0 +1,153 @@
+//! One pass over the matching documents: exact distance and date filters read from fast
+//! fields, the count, and the top results in the wanted order.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tremplin_domain::geo::haversine_km;
+
+use crate::index::{ID, LAT, LON, PUBLISHED, START, START_ASAP};
+use crate::{Hit, Sort};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Filters {
+    pub near: Option<(f64, f64, f64)>,
+    pub start_from: Option<i64>,
+    pub start_to: Option<i64>,
+    pub today: i64,
+    pub published_since: Option<i64>,
+}
+
+pub(crate) struct OfferCollector {
+    pub sort: Sort,
+    pub filters: Filters,
+    pub top: usize,
+}
+
+/// A candidate and its sort key; smaller keys come first.
+#[derive(Debug, Clone)]
+pub(crate) struct Ranked {
+    key: (f64, f64, u64),
+    hit: Hit,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.0.total_cmp(&other.key.0).then(self.key.1.total_cmp(&other.key.1)).then(self.key.2.cmp(&other.key.2))
+    }
+}
+
+pub(crate) struct OfferSegmentCollector {
+    sort: Sort,
+    filters: Filters,
+    top: usize,
+    id: Column<u64>,
+    lat: Column<f64>,
+    lon: Column<f64>,
+    start: Column<i64>,
+    published: Column<i64>,
+    count: usize,
+    /// A max-heap of the best `top` so far: its head is the worst kept.
+    best: BinaryHeap<Ranked>,
+}
+
+impl Collector for OfferCollector {
+    type Fruit = (usize, Vec<Hit>);
+    type Child = OfferSegmentCollector;
+
+    fn for_segment(&self, _ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let ff = segment.fast_fields();
+        Ok(OfferSegmentCollector {
+            sort: self.sort,
+            filters: self.filters.clone(),
+            top: self.top,
+            id: ff.u64(ID)?,
+            lat: ff.f64(LAT)?,
+            lon: ff.f64(LON)?,
+            start: ff.i64(START)?,
+            published: ff.i64(PUBLISHED)?,
+            count: 0,
+            best: BinaryHeap::with_capacity(self.top + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == Sort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(usize, Vec<Ranked>)>) -> tantivy::Result<Self::Fruit> {
+        let total = fruits.iter().map(|(n, _)| n).sum();
+        let mut all: Vec<Ranked> = fruits.into_iter().flat_map(|(_, r)| r).collect();
+        all.sort();
+        all.truncate(self.top);
+        Ok((total, all.into_iter().map(|r| r.hit).collect()))
+    }
+}
+
+impl SegmentCollector for OfferSegmentCollector {
+    type Fruit = (usize, Vec<Ranked>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let f = &self.filters;
+        let distance = match f.near {
+            Some((lat, lon, radius)) => {
+                let (Some(dlat), Some(dlon)) = (self.lat.first(doc), self.lon.first(doc)) else { return };
+                let d = haversine_km(lat, lon, dlat, dlon);
+                if d > radius {
+                    return;
+                }
+                Some(d)
+            }
+            None => None,
+        };
+        if f.start_from.is_some() || f.start_to.is_some() {
+            let start = match self.start.first(doc) {
+                Some(START_ASAP) | None => f.today,
+                Some(s) => s,
+            };
+            if f.start_from.is_some_and(|from| start < from) || f.start_to.is_some_and(|to| start > to) {
+                return;
+            }
+        }
+        let published = self.published.first(doc).unwrap_or(0);
+        if f.published_since.is_some_and(|since| published < since) {
+            return;
+        }
+        self.count += 1;
+        if self.top == 0 {
+            return;
+        }
+        let id = self.id.first(doc).unwrap_or(0);
+        let dist = distance.unwrap_or(0.0);
+        let key = match self.sort {
+            Sort::Relevance => (-f64::from(score), dist, id),
+            Sort::Distance => (dist, -(published as f64), id),
+            Sort::Date => (-(published as f64), dist, id),
+        };
+        let ranked = Ranked { key, hit: Hit { id: id as i64, score, distance_km: distance } };
+        if self.best.len() < self.top {
+            self.best.push(ranked);
+        } else if self.best.peek().is_some_and(|worst| ranked < *worst) {
+            self.best.pop();
+            self.best.push(ranked);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.count, self.best.into_vec())
+    }
+}

@@ -1,0 +1,236 @@
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tremplin_domain::ContractType;
+
+use crate::{Result, analysis, geo};
+
+/// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
+const SCHEMA_VERSION: &str = "tremplin-index-3";
+
+/// What the index needs to know about an offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferDoc {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub rome_codes: Vec<String>,
+    pub rome_labels: Vec<String>,
+    pub company: String,
+    pub commune: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub level: Option<u8>,
+    pub contract: ContractType,
+    pub rqth: bool,
+    pub start: Option<NaiveDate>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub rome: Field,
+    pub company: Field,
+    pub commune: Field,
+    pub description: Field,
+    pub fuzzy: Field,
+    pub rome_code: Field,
+    pub level: Field,
+    pub contract: Field,
+    pub rqth: Field,
+    pub cell_fine: Field,
+    pub cell_coarse: Field,
+    // Fast fields are read by name in the collector.
+}
+
+pub(crate) const LAT: &str = "lat";
+pub(crate) const LON: &str = "lon";
+pub(crate) const START: &str = "start";
+pub(crate) const PUBLISHED: &str = "published";
+pub(crate) const ID: &str = "id";
+/// Stored in the `start` fast field for "as soon as possible".
+pub(crate) const START_ASAP: i64 = i64::MIN;
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let fast_indexed = NumericOptions::default().set_indexed().set_fast();
+    let fields = Fields {
+        id: b.add_u64_field(ID, fast_indexed.clone()),
+        title: b.add_text_field("title", text(analysis::STEMMED)),
+        rome: b.add_text_field("rome", text(analysis::STEMMED)),
+        company: b.add_text_field("company", text(analysis::STEMMED)),
+        commune: b.add_text_field("commune", text(analysis::STEMMED)),
+        description: b.add_text_field("description", text(analysis::STEMMED)),
+        fuzzy: b.add_text_field("fuzzy", text(analysis::FOLDED)),
+        rome_code: b.add_text_field("rome_code", STRING),
+        level: b.add_u64_field("level", INDEXED),
+        contract: b.add_u64_field("contract", INDEXED),
+        rqth: b.add_u64_field("rqth", INDEXED),
+        cell_fine: b.add_text_field("cell_fine", STRING),
+        cell_coarse: b.add_text_field("cell_coarse", STRING),
+    };
+    b.add_f64_field(LAT, NumericOptions::default().set_fast());
+    b.add_f64_field(LON, NumericOptions::default().set_fast());
+    b.add_i64_field(START, NumericOptions::default().set_fast());
+    b.add_i64_field(PUBLISHED, NumericOptions::default().set_fast());
+    (b.build(), fields)
+}
+
+pub(crate) fn contract_code(c: ContractType) -> u64 {
+    match c {
+        ContractType::Apprentissage => 0,
+        ContractType::Professionnalisation => 1,
+    }
+}
+
+/// The index of public offers.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    pub(crate) fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it, or rebuilding it empty when it was written by
+    /// another version (the caller then replays the feed from revision 0).
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = schema();
+        let opened = Index::open_or_create(MmapDirectory::open(dir)?, schema.clone())
+            .ok()
+            .filter(|i| i.load_metas().ok().and_then(|m| m.payload).is_some_and(|p| p.starts_with(SCHEMA_VERSION)) || Self::is_fresh(i));
+        let index = match opened {
+            Some(index) => index,
+            None => {
+                tracing::info!("index de recherche d'une autre version : reconstruction");
+                for entry in std::fs::read_dir(dir)? {
+                    let path = entry?.path();
+                    if path.is_dir() { std::fs::remove_dir_all(&path)? } else { std::fs::remove_file(&path)? }
+                }
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        Self::with_index(index)
+    }
+
+    fn is_fresh(index: &Index) -> bool {
+        index.load_metas().is_ok_and(|m| m.payload.is_none() && m.segments.is_empty())
+    }
+
+    /// An index in memory, for tests and benchmarks.
+    pub fn in_ram() -> Result<Self> {
+        Self::with_index(Index::create_in_ram(schema().0))
+    }
+
+    fn with_index(index: Index) -> Result<Self> {
+        index.tokenizers().register(analysis::STEMMED, analysis::stemmed());
+        index.tokenizers().register(analysis::FOLDED, analysis::folded());
+        let writer = index.writer_with_num_threads(1, 64_000_000)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let (_, fields) = schema();
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    /// The last database revision this index reflects (0 for a new index).
+    pub fn indexed_revision(&self) -> i64 {
+        self.index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| p.strip_prefix(SCHEMA_VERSION).and_then(|r| r.strip_prefix(':')).and_then(|r| r.parse().ok()))
+            .unwrap_or(0)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Writes a batch of the change feed: `upserts` are (re)indexed, `removals` leave the
+    /// index; then commits with `revision` and makes it visible to searches.
+    pub fn apply(&self, upserts: &[OfferDoc], removals: &[i64], revision: i64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
+            writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+        }
+        for doc in upserts {
+            writer.add_document(self.document(doc))?;
+        }
+        self.commit(&mut writer, revision)
+    }
+
+    /// Replaces the whole index with `docs`.
+    pub fn rebuild(&self, docs: impl IntoIterator<Item = OfferDoc>, revision: i64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer.delete_all_documents()?;
+        for doc in docs {
+            writer.add_document(self.document(&doc))?;
+        }
+        self.commit(&mut writer, revision)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, revision: i64) -> Result<()> {
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&format!("{SCHEMA_VERSION}:{revision}"));
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn document(&self, d: &OfferDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(f.id, d.id as u64);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.company, &d.company);
+        doc.add_text(f.commune, &d.commune);
+        doc.add_text(f.description, &d.description);
+        for label in &d.rome_labels {
+            doc.add_text(f.rome, label);
+            doc.add_text(f.fuzzy, label);
+        }
+        for code in &d.rome_codes {
+            doc.add_text(f.rome_code, code);
+        }
+        doc.add_text(f.fuzzy, &d.title);
+        doc.add_text(f.fuzzy, &d.company);
+        doc.add_text(f.fuzzy, &d.commune);
+        doc.add_u64(f.level, d.level.map_or(0, u64::from));
+        doc.add_u64(f.contract, contract_code(d.contract));
+        doc.add_u64(f.rqth, u64::from(d.rqth));
+        doc.add_text(f.cell_fine, geo::cell(d.lat, d.lon, geo::FINE));
+        doc.add_text(f.cell_coarse, geo::cell(d.lat, d.lon, geo::COARSE));
+        let schema = self.index.schema();
+        let field = |name| schema.get_field(name).expect("schema field");
+        doc.add_f64(field(LAT), d.lat);
+        doc.add_f64(field(LON), d.lon);
+        doc.add_i64(field(START), d.start.map_or(START_ASAP, days));
+        doc.add_i64(field(PUBLISHED), d.published_at.map_or(0, |p| p.timestamp()));
+        doc
+    }
+
+    pub(crate) fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn analyzer(&self, name: &str) -> tantivy::tokenizer::TextAnalyzer {
+        self.index.tokenizers().get(name).expect("registered analyzer")
+    }
+}
+
+pub(crate) fn days(d: NaiveDate) -> i64 {
+    i64::from(d.to_epoch_days())
+}

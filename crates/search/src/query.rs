@@ -1,0 +1,151 @@
+//! From what a young person asks to a tantivy query and a collector.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+use tremplin_domain::ContractType;
+
+use crate::collector::{Filters, OfferCollector};
+use crate::index::{contract_code, days};
+use crate::{Result, SearchIndex, analysis, geo};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first; nearest first among equals. Without text, as by date.
+    #[default]
+    Relevance,
+    /// Nearest first (needs a point).
+    Distance,
+    /// Most recently published first.
+    Date,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    /// (lat, lon, radius in km): only offers within the radius, inclusive.
+    pub near: Option<(f64, f64, f64)>,
+    pub rome_codes: Vec<String>,
+    pub levels: Vec<u8>,
+    pub contract: Option<ContractType>,
+    /// Only offers open to applicants with a recognised disability (RQTH).
+    pub rqth_only: bool,
+    /// Start-date window; "as soon as possible" counts as starting at `today`.
+    pub start_from: Option<NaiveDate>,
+    pub start_to: Option<NaiveDate>,
+    pub today: Option<NaiveDate>,
+    /// Only offers published at or after this instant ("nouveau cette semaine").
+    pub published_since: Option<DateTime<Utc>>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: i64,
+    pub score: f32,
+    pub distance_km: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// Field weights: the title counts most.
+const WEIGHTS: [(&str, f32); 5] = [("title", 4.0), ("rome", 2.5), ("company", 2.0), ("commune", 1.5), ("description", 1.0)];
+
+impl SearchIndex {
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        let (query, has_text) = self.build_query(q);
+        let collector = OfferCollector {
+            sort: match q.sort {
+                Sort::Relevance if !has_text => if q.near.is_some() { Sort::Distance } else { Sort::Date },
+                s => s,
+            },
+            filters: Filters {
+                near: q.near,
+                start_from: q.start_from.map(days),
+                start_to: q.start_to.map(days),
+                today: days(q.today.unwrap_or_else(|| Utc::now().date_naive())),
+                published_since: q.published_since.map(|t| t.timestamp()),
+            },
+            top: q.offset + q.limit,
+        };
+        let (total, mut hits) = self.searcher().search(&*query, &collector)?;
+        let hits = hits.drain(..).skip(q.offset).collect();
+        Ok(SearchResults { total, hits })
+    }
+
+    fn build_query(&self, q: &SearchQuery) -> (Box<dyn Query>, bool) {
+        let f = &self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+
+        let mut folded_analyzer = self.analyzer(analysis::FOLDED);
+        let mut stem_analyzer = self.analyzer(analysis::STEMMED);
+        let words = analysis::tokens(&mut folded_analyzer, &q.text);
+        let has_text = !words.is_empty();
+        for word in words {
+            let stem = analysis::tokens(&mut stem_analyzer, &word).pop().unwrap_or_else(|| word.clone());
+            let mut any: Vec<(Occur, Box<dyn Query>)> = WEIGHTS
+                .iter()
+                .map(|(name, w)| {
+                    let field = self.field(name);
+                    let tq = TermQuery::new(Term::from_field_text(field, &stem), IndexRecordOption::WithFreqs);
+                    (Occur::Should, Box::new(BoostQuery::new(Box::new(tq), *w)) as Box<dyn Query>)
+                })
+                .collect();
+            let len = word.chars().count();
+            if len >= 5 {
+                let distance = if len >= 8 { 2 } else { 1 };
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.fuzzy, &word), distance, true);
+                any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.8))));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+
+        let filter = |q: Box<dyn Query>| (Occur::Must, Box::new(BoostQuery::new(q, 0.0)) as Box<dyn Query>);
+        let any_of = |terms: Vec<Term>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                terms
+                    .into_iter()
+                    .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>))
+                    .collect(),
+            ))
+        };
+        if let Some((lat, lon, radius)) = q.near {
+            let (field, cells) = match geo::covering(lat, lon, radius, geo::FINE, 400) {
+                Some(cells) => (f.cell_fine, cells),
+                None => (f.cell_coarse, geo::covering(lat, lon, radius, geo::COARSE, usize::MAX).unwrap_or_default()),
+            };
+            must.push(filter(any_of(cells.iter().map(|c| Term::from_field_text(field, c)).collect())));
+        }
+        if !q.rome_codes.is_empty() {
+            must.push(filter(any_of(q.rome_codes.iter().map(|c| Term::from_field_text(f.rome_code, c)).collect())));
+        }
+        if !q.levels.is_empty() {
+            must.push(filter(any_of(q.levels.iter().map(|l| Term::from_field_u64(f.level, u64::from(*l))).collect())));
+        }
+        if let Some(c) = q.contract {
+            must.push(filter(any_of(vec![Term::from_field_u64(f.contract, contract_code(c))])));
+        }
+        if q.rqth_only {
+            must.push(filter(any_of(vec![Term::from_field_u64(f.rqth, 1)])));
+        }
+        if must.is_empty() { (Box::new(AllQuery), false) } else { (Box::new(BooleanQuery::new(must)), has_text) }
+    }
+
+    fn field(&self, name: &str) -> Field {
+        let f = &self.fields;
+        match name {
+            "title" => f.title,
+            "rome" => f.rome,
+            "company" => f.company,
+            "commune" => f.commune,
+            _ => f.description,
+        }
+    }
+}
