@@ -347,6 +347,25 @@ impl Store {
         row.map(Offer::try_from).transpose()
     }
 
+    /// The offers with these ids, in the order of `ids` (unknown ids are skipped).
+    pub async fn get_offers(&self, ids: &[i64]) -> Result<Vec<Offer>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<OfferRow> = on_pool!(self, |p| {
+            let mut qb = sqlx::QueryBuilder::new(format!("{SELECT_OFFER} WHERE o.id IN ("));
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        let mut offers: Vec<Offer> = rows.into_iter().map(Offer::try_from).collect::<Result<_>>()?;
+        offers.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
+        Ok(offers)
+    }
+
     /// Offers changed after `revision`, in revision order: the feed the index follows.
     pub async fn offers_changed_since(&self, revision: i64, limit: i64) -> Result<Vec<ChangedOffer>> {
         let rows: Vec<OfferRow> = on_pool!(self, |p| {

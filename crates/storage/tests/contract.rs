@@ -182,3 +182,15 @@ async fn unknown_database_schemes_are_refused() {
     let err = tremplin_storage::Store::connect("mysql://localhost/x").await.unwrap_err();
     assert!(err.to_string().contains("« mysql »"), "{err}");
 }
+
+#[tokio::test]
+async fn offers_load_in_the_order_asked() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let (a, _) = db.store.upsert_offer(&offer("a"), OfferStatus::Publiee, now()).await.unwrap();
+        let (b, _) = db.store.upsert_offer(&offer("b"), OfferStatus::Publiee, now()).await.unwrap();
+        let got: Vec<i64> = db.store.get_offers(&[b, 12345, a]).await.unwrap().iter().map(|o| o.id).collect();
+        assert_eq!(got, [b, a], "{backend}");
+        assert!(db.store.get_offers(&[]).await.unwrap().is_empty());
+    }
+}

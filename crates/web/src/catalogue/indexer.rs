@@ -1,0 +1,109 @@
+//! Keeps this instance's index in step with the database by following the revision feed, so
+//! that a change made through any instance is searchable everywhere within seconds.
+
+use std::time::Duration;
+
+use tremplin_domain::Offer;
+use tremplin_search::{OfferDoc, SearchIndex};
+use tremplin_storage::Store;
+
+use crate::{AppState, Referentiels};
+
+/// How often the feed is read.
+pub const POLL: Duration = Duration::from_millis(500);
+const BATCH: i64 = 2_000;
+
+/// The index's view of an offer; `None` when it must not be in the catalogue.
+pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
+    if !offer.status.is_public() {
+        return None;
+    }
+    let f = &offer.fields;
+    let commune = refs.communes.get(f.commune.as_str())?;
+    Some(OfferDoc {
+        id: offer.id,
+        title: f.title.clone(),
+        description: f.description.clone(),
+        rome_codes: f.rome_codes.iter().map(|c| c.as_str().to_owned()).collect(),
+        rome_labels: f.rome_codes.iter().filter_map(|c| refs.rome.label(c.as_str())).map(str::to_owned).collect(),
+        company: f.company_name.clone(),
+        commune: commune.name.clone(),
+        lat: commune.lat,
+        lon: commune.lon,
+        level: f.level.map(|l| l.get()),
+        contract: f.contract_type,
+        rqth: f.rqth,
+        start: f.start.date(),
+        published_at: offer.published_at,
+    })
+}
+
+/// Applies every change since the index's last revision. Returns how many offers changed.
+pub async fn catch_up(store: &Store, index: &std::sync::Arc<SearchIndex>, refs: &std::sync::Arc<Referentiels>) -> Result<usize, IndexerError> {
+    let mut total = 0;
+    loop {
+        let since = index.indexed_revision();
+        let changes = store.offers_changed_since(since, BATCH).await?;
+        let Some(last) = changes.last().map(|o| o.revision) else { return Ok(total) };
+        total += changes.len();
+        let (index, refs) = (index.clone(), refs.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut upserts = Vec::new();
+            let mut removals = Vec::new();
+            for offer in &changes {
+                match offer_doc(offer, &refs) {
+                    Some(doc) => upserts.push(doc),
+                    None => removals.push(offer.id),
+                }
+            }
+            index.apply(&upserts, &removals, last)
+        })
+        .await??;
+    }
+}
+
+/// Rebuilds the index from the whole database.
+pub async fn rebuild(store: &Store, index: &std::sync::Arc<SearchIndex>, refs: &std::sync::Arc<Referentiels>) -> Result<usize, IndexerError> {
+    let mut docs = Vec::new();
+    let mut since = 0;
+    let mut revision = store.current_revision().await?;
+    loop {
+        let changes = store.offers_changed_since(since, 10_000).await?;
+        let Some(last) = changes.last() else { break };
+        since = last.revision;
+        revision = revision.max(since);
+        docs.extend(changes.iter().filter_map(|o| offer_doc(o, refs)));
+    }
+    let count = docs.len();
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.rebuild(docs, revision)).await??;
+    Ok(count)
+}
+
+/// Follows the feed until `shutdown` resolves; a failed round is logged and retried.
+pub async fn follow(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        match catch_up(&state.store, &state.index, &state.refs).await {
+            Ok(n) if n > 0 => tracing::debug!(offres = n, "index mis à jour"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(cause = %e, "suivi des modifications interrompu, nouvel essai"),
+        }
+        state.set_index_ready();
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexerError {
+    #[error(transparent)]
+    Store(#[from] tremplin_storage::StoreError),
+    #[error(transparent)]
+    Search(#[from] tremplin_search::SearchError),
+    #[error("tâche d'indexation interrompue : {0}")]
+    Join(#[from] tokio::task::JoinError),
+}

@@ -1,0 +1,11 @@
+//! The catalogue as a service: what a search means, running it over the index, and keeping the
+//! index in step with the database.
+
+pub mod indexer;
+mod query;
+mod search;
+mod view;
+
+pub use query::{CatalogueQuery, Near, ParamStyle, QueryProblem};
+pub use search::{Found, run, run_widening};
+pub use view::{OfferView, view};

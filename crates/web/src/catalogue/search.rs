@@ -1,0 +1,78 @@
+use chrono::Duration;
+use tremplin_domain::Offer;
+use tremplin_search::{SearchQuery, SearchResults};
+
+use super::CatalogueQuery;
+use crate::{AppState, WebError};
+
+/// Offers found, in order, with their distance when the search had a commune.
+#[derive(Debug)]
+pub struct Found {
+    pub total: usize,
+    pub offers: Vec<(Offer, Option<f64>)>,
+    /// The radius actually searched, when it had to be widened to find something.
+    pub widened_to: Option<u32>,
+}
+
+/// Runs the search as asked.
+pub async fn run(state: &AppState, q: &CatalogueQuery) -> Result<Found, WebError> {
+    let results = search_index(state, q, q.radius_km).await?;
+    load(state, results, None).await
+}
+
+/// Runs the search; near a commune with nothing found, widens the radius by 20 km up to
+/// 100 km, as the page then says.
+pub async fn run_widening(state: &AppState, q: &CatalogueQuery) -> Result<Found, WebError> {
+    let mut results = search_index(state, q, q.radius_km).await?;
+    let mut widened_to = None;
+    if results.total == 0 && q.near.is_some() && q.radius_km < 100 {
+        let mut radius = q.radius_km;
+        while results.total == 0 && radius < 100 {
+            radius = (radius + 20).min(100);
+            results = search_index(state, q, radius).await?;
+        }
+        if results.total > 0 {
+            widened_to = Some(radius);
+        }
+    }
+    load(state, results, widened_to).await
+}
+
+async fn search_index(state: &AppState, q: &CatalogueQuery, radius_km: u32) -> Result<SearchResults, WebError> {
+    let now = state.clock.now();
+    let query = SearchQuery {
+        text: q.text.clone(),
+        near: q.near.as_ref().map(|n| (n.lat, n.lon, f64::from(radius_km))),
+        rome_codes: q.rome.iter().map(|c| c.as_str().to_owned()).collect(),
+        levels: q.levels.iter().map(|l| l.get()).collect(),
+        contract: q.contract,
+        rqth_only: q.rqth,
+        start_from: q.start_from,
+        start_to: q.start_to,
+        today: Some(now.date_naive()),
+        published_since: q.new_only.then(|| now - Duration::days(7)),
+        sort: q.sort,
+        offset: ((q.page - 1) * q.per_page) as usize,
+        limit: q.per_page as usize,
+    };
+    let _permit = state.search_permits.acquire().await.map_err(|_| WebError::Unavailable)?;
+    let index = state.index.clone();
+    Ok(tokio::task::spawn_blocking(move || index.search(&query))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??)
+}
+
+async fn load(state: &AppState, results: SearchResults, widened_to: Option<u32>) -> Result<Found, WebError> {
+    let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+    let offers = state.store.get_offers(&ids).await?;
+    // An offer withdrawn since the index last caught up is left out rather than shown stale.
+    let offers = offers
+        .into_iter()
+        .filter(|o| o.status.is_public())
+        .map(|o| {
+            let d = results.hits.iter().find(|h| h.id == o.id).and_then(|h| h.distance_km);
+            (o, d)
+        })
+        .collect();
+    Ok(Found { total: results.total, offers, widened_to })
+}

@@ -1,0 +1,113 @@
+//! One error type for pages and one for the API, with the same policy: the user reads a clear
+//! French message; the cause goes to the log with the request id, never to the client.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use tremplin_storage::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("page introuvable")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("service momentanément indisponible")]
+    Unavailable,
+    #[error("erreur interne : {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(i) => Self::BadRequest(i.message),
+            e if e.is_unavailable() => {
+                tracing::warn!(cause = %e, "base de données injoignable");
+                Self::Unavailable
+            }
+            e => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<tremplin_search::SearchError> for WebError {
+    fn from(e: tremplin_search::SearchError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        Self::Internal(format!("gabarit : {e}"))
+    }
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user reads.
+    pub fn message(&self) -> String {
+        match self {
+            Self::NotFound => "Cette page n'existe pas, ou l'offre n'est plus en ligne.".into(),
+            Self::BadRequest(m) => m.clone(),
+            Self::Unavailable => "Le service est momentanément indisponible. Réessayez dans quelques minutes.".into(),
+            Self::Internal(_) => {
+                "Une erreur est survenue de notre côté. Elle a été enregistrée ; réessayez dans quelques minutes.".into()
+            }
+        }
+    }
+
+    fn log(&self) {
+        if let Self::Internal(cause) = self {
+            tracing::error!(%cause, "erreur interne");
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.log();
+        let title = match self {
+            Self::NotFound => "Page introuvable",
+            Self::BadRequest(_) => "Demande incorrecte",
+            Self::Unavailable => "Service indisponible",
+            Self::Internal(_) => "Erreur",
+        };
+        let page = ErrorPage { title, message: self.message() };
+        let body = page.render().unwrap_or_else(|_| self.message());
+        (self.status(), Html(body)).into_response()
+    }
+}
+
+/// The API's face of [`WebError`]: `{"error": "…"}` in French.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        (self.0.status(), Json(serde_json::json!({ "error": self.0.message() }))).into_response()
+    }
+}

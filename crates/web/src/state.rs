@@ -1,0 +1,90 @@
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::Semaphore;
+use tremplin_referentiels::{Communes, Rome};
+use tremplin_search::SearchIndex;
+use tremplin_storage::{Store, Territory};
+
+use crate::Clock;
+
+/// Communes and métiers, loaded once.
+pub struct Referentiels {
+    pub communes: Communes,
+    pub rome: Rome,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address people reach the site at, for links in shared cards and JSON-LD
+    /// ("https://offres.ml-aigle-mortagne.fr"), without a trailing slash.
+    pub public_url: String,
+}
+
+/// Everything a request needs, built once and cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub index: Arc<SearchIndex>,
+    pub refs: Arc<Referentiels>,
+    pub clock: Arc<dyn Clock>,
+    pub config: WebConfig,
+    territory: RwLock<Option<Territory>>,
+    /// Searches are CPU work on blocking threads: bounded so that a burst waits in line.
+    pub search_permits: Semaphore,
+    index_ready: AtomicBool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, index: Arc<SearchIndex>, refs: Arc<Referentiels>, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+        Self(Arc::new(Inner {
+            store,
+            index,
+            refs,
+            clock,
+            config,
+            territory: RwLock::new(None),
+            search_permits: Semaphore::new(permits),
+            index_ready: AtomicBool::new(false),
+        }))
+    }
+
+    pub fn territory(&self) -> Option<Territory> {
+        self.territory.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reads the territory from the database again (after the demo is loaded, say).
+    pub async fn refresh_territory(&self) -> Result<(), tremplin_storage::StoreError> {
+        let t = self.store.territory().await?;
+        *self.territory.write().unwrap_or_else(|e| e.into_inner()) = t;
+        Ok(())
+    }
+
+    /// The départements of the territory, to put its communes first in suggestions.
+    pub fn territory_departements(&self) -> Vec<String> {
+        let Some(t) = self.territory() else { return Vec::new() };
+        let mut deps: Vec<String> =
+            self.refs.communes.in_epcis(&t.epcis).map(|c| c.departement.clone()).collect();
+        deps.sort();
+        deps.dedup();
+        deps
+    }
+
+    pub fn set_index_ready(&self) {
+        self.index_ready.store(true, Ordering::Release);
+    }
+
+    pub fn index_ready(&self) -> bool {
+        self.index_ready.load(Ordering::Acquire)
+    }
+}
