@@ -1,6 +1,7 @@
 //! The catalogue as a service: what a search means, running it over the index, and keeping the
 //! index in step with the database.
 
+pub mod import;
 pub mod indexer;
 mod query;
 mod search;

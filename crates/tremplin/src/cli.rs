@@ -1,0 +1,84 @@
+//! The command line. Every flag also has a `TREMPLIN_…` variable and a key in the TOML file.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "tremplin", version, about = "Tremplin : le catalogue des offres d'apprentissage d'une Mission Locale")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Accepted before or after any subcommand.
+#[derive(Debug, Args, Default)]
+pub struct GlobalArgs {
+    /// Fichier de configuration TOML (par défaut ./tremplin.toml s'il existe).
+    #[arg(long, global = true, env = "TREMPLIN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Dossier des données : base SQLite, index, fichiers déposés (créé s'il manque).
+    #[arg(long, global = true, env = "TREMPLIN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Base de données : sqlite://… (par défaut dans le dossier des données) ou postgres://…
+    #[arg(long, global = true, env = "TREMPLIN_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Adresse d'écoute du serveur.
+    #[arg(long, global = true, env = "TREMPLIN_BIND")]
+    pub bind: Option<String>,
+    /// Adresse publique du site, pour les liens partagés (ex. https://offres.ml-exemple.fr).
+    #[arg(long, global = true, env = "TREMPLIN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Démarrer sans le territoire de démonstration.
+    #[arg(long, global = true, env = "TREMPLIN_NO_DEMO")]
+    pub no_demo: bool,
+    /// Niveau de journalisation (ex. info, debug, tremplin=debug).
+    #[arg(long, global = true, env = "TREMPLIN_LOG")]
+    pub log: Option<String>,
+}
+
+#[derive(Debug, Subcommand, Default)]
+pub enum Command {
+    /// Sert le site (commande par défaut).
+    #[default]
+    Serve,
+    /// Applique les migrations de la base de données.
+    Migrate,
+    /// Importe des offres.
+    #[command(subcommand)]
+    Import(Import),
+    /// Reconstruit l'index de recherche depuis la base.
+    Reindex,
+    /// Charge un référentiel officiel.
+    #[command(subcommand)]
+    Referentiels(Referentiels),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Importe un fichier CSV d'offres (UTF-8, virgule ou point-virgule).
+    Csv(ImportCsv),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCsv {
+    pub file: PathBuf,
+    /// Publier les offres tout de suite, sans attendre l'édition du jeudi.
+    #[arg(long)]
+    pub publish_now: bool,
+    /// Vérifier le fichier sans rien enregistrer.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Nom de la source, clé de la mise à jour avec external_id.
+    #[arg(long, default_value = "csv")]
+    pub source: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Referentiels {
+    /// Remplace les coordonnées des communes par le fichier officiel « Communes et villes de
+    /// France » de data.gouv.fr (communes-france-AAAA.csv).
+    Communes { file: PathBuf },
+}

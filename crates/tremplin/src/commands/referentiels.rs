@@ -1,0 +1,29 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use tremplin_referentiels::parse_official_centres;
+
+use crate::config::Config;
+
+/// Loads data.gouv.fr's commune centres; running servers re-index within seconds and use the
+/// new coordinates after their next start.
+pub async fn communes(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let reader = std::fs::File::open(file).with_context(|| format!("ouverture de {}", file.display()))?;
+    let centres = match parse_official_centres(reader) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("Fichier refusé, rien n'a été enregistré : {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let state = crate::app::open(&config).await?;
+    let known: Vec<(String, f64, f64)> = centres
+        .into_iter()
+        .filter(|c| state.refs.communes.get(&c.code).is_some())
+        .map(|c| (c.code, c.lat, c.lon))
+        .collect();
+    let n = state.store.save_commune_centres(&known, chrono::Utc::now()).await?;
+    println!("{n} commune(s) mises à jour avec leur centre officiel.");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,98 @@
+//! The demo territory: the Mission Locale de L'Aigle-Mortagne, its real training centres, and
+//! fictional companies and offers (see `demo/README.md`). Loaded on a fresh database unless
+//! `--no-demo` is given.
+
+use anyhow::{Context, bail};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use tremplin_domain::{CodeInsee, OfferStatus, Siret};
+use tremplin_storage::{CompanyContact, CompanyRecord, OrganisationKind, Territory};
+use tremplin_web::AppState;
+use tremplin_web::catalogue::import::import_csv;
+
+const TERRITORY: &str = include_str!("../demo/territoire.toml");
+const CFAS: &str = include_str!("../demo/cfa.csv");
+const COMPANIES: &str = include_str!("../demo/entreprises.csv");
+const OFFERS: &str = include_str!("../demo/offres.csv");
+
+#[derive(Deserialize)]
+struct TerritoryFile {
+    name: String,
+    short_name: String,
+    epcis: Vec<String>,
+    publication_weekday: String,
+    publication_time: String,
+    contact_email: Option<String>,
+    address: Option<String>,
+}
+
+pub async fn load(state: &AppState) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let store = &state.store;
+    let t: TerritoryFile = toml::from_str(TERRITORY).context("demo/territoire.toml")?;
+    let weekday = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+        .iter()
+        .position(|d| *d == t.publication_weekday)
+        .context("jour de publication")? as i64
+        + 1;
+    store
+        .save_territory(&Territory {
+            id: 0,
+            name: t.name.clone(),
+            short_name: t.short_name,
+            publication_weekday: weekday,
+            publication_time: t.publication_time,
+            contact_email: t.contact_email,
+            address: t.address,
+            epcis: t.epcis,
+        })
+        .await?;
+    store.add_organisation(&t.name, OrganisationKind::MissionLocale, now).await?;
+    store.add_organisation("France Travail – agence de L'Aigle (démo)", OrganisationKind::Partenaire, now).await?;
+    store.add_organisation("Service économique de la communauté de communes (démo)", OrganisationKind::Partenaire, now).await?;
+
+    let mut cfas = csv::Reader::from_reader(CFAS.as_bytes());
+    for row in cfas.records() {
+        let row = row?;
+        let commune = CodeInsee::parse(&row[1])?;
+        let website = Some(&row[3]).filter(|w| !w.is_empty());
+        store.save_training_centre(&row[0], &commune, &row[2], website).await?;
+        store.add_organisation(&row[0], OrganisationKind::Cfa, now).await?;
+    }
+
+    let mut companies = csv::Reader::from_reader(COMPANIES.as_bytes());
+    for row in companies.records() {
+        let row = row?;
+        let optional = |i: usize| Some(row[i].to_owned()).filter(|v| !v.is_empty());
+        store
+            .save_company(
+                &CompanyRecord {
+                    siret: Siret::parse(&row[0])?,
+                    name: row[1].to_owned(),
+                    naf: optional(2),
+                    commune: CodeInsee::parse(&row[3])?,
+                    address: optional(4),
+                    contacts: vec![CompanyContact {
+                        name: row[5].to_owned(),
+                        role: optional(6),
+                        phone: optional(7),
+                        email: optional(8),
+                    }],
+                },
+                now,
+            )
+            .await?;
+    }
+
+    let report = import_csv(store, &state.refs, OFFERS.as_bytes(), "demo", OfferStatus::Publiee, false, now).await?;
+    if !report.rejected.is_empty() {
+        bail!("offres de démonstration refusées :\n{}", report.summary(false));
+    }
+    // Spread publication over the last weeks, so that some are "nouveau cette semaine".
+    for (i, id) in report.created.iter().enumerate() {
+        let days = (i as i64 * 3) % 40;
+        store.set_published_at(*id, now - Duration::days(days) - Duration::hours(i as i64 % 9)).await?;
+    }
+    tracing::info!(offres = report.created.len(), "territoire de démonstration chargé");
+    Ok(())
+}
