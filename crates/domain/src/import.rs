@@ -13,8 +13,15 @@ use crate::{
 };
 
 /// Columns every file must have.
-pub const REQUIRED: [&str; 7] =
-    ["external_id", "title", "description", "rome_code", "company_name", "commune_code", "contract_type"];
+pub const REQUIRED: [&str; 7] = [
+    "external_id",
+    "title",
+    "description",
+    "rome_code",
+    "company_name",
+    "commune_code",
+    "contract_type",
+];
 
 /// Columns a file may have.
 pub const OPTIONAL: [&str; 14] = [
@@ -67,7 +74,9 @@ pub fn parse_csv(
     commune_exists: &dyn Fn(&CodeInsee) -> bool,
 ) -> Result<ParsedFile, FileError> {
     let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|e| FileError(format!("Lecture du fichier impossible : {e}")))?;
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| FileError(format!("Lecture du fichier impossible : {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         FileError(format!(
             "Le fichier n'est pas en UTF-8 (octet invalide à la position {}). Enregistrez-le en « CSV UTF-8 » depuis votre tableur.",
@@ -76,9 +85,16 @@ pub fn parse_csv(
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let header_line = text.lines().next().unwrap_or("");
-    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() { b';' } else { b',' };
+    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
 
-    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = csv
         .headers()
         .map_err(|e| FileError(format!("En-tête illisible : {e}")))?
@@ -98,9 +114,16 @@ pub fn parse_csv(
             return Err(FileError(format!("La colonne « {h} » apparaît deux fois.")));
         }
     }
-    let missing: Vec<_> = REQUIRED.iter().filter(|c| !index.contains_key(**c)).copied().collect();
+    let missing: Vec<_> = REQUIRED
+        .iter()
+        .filter(|c| !index.contains_key(**c))
+        .copied()
+        .collect();
     if !missing.is_empty() {
-        return Err(FileError(format!("Colonnes obligatoires absentes : {}.", missing.join(", "))));
+        return Err(FileError(format!(
+            "Colonnes obligatoires absentes : {}.",
+            missing.join(", ")
+        )));
     }
 
     let mut parsed = ParsedFile::default();
@@ -110,7 +133,10 @@ pub fn parse_csv(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                parsed.errors.push(LineError { line, errors: vec![Invalid::new("csv", format!("Ligne illisible : {e}"))] });
+                parsed.errors.push(LineError {
+                    line,
+                    errors: vec![Invalid::new("csv", format!("Ligne illisible : {e}"))],
+                });
                 continue;
             }
         };
@@ -123,7 +149,11 @@ pub fn parse_csv(
                 line,
                 errors: vec![Invalid::new(
                     "csv",
-                    format!("{} champs au lieu de {} : vérifiez les séparateurs et les guillemets.", record.len(), headers.len()),
+                    format!(
+                        "{} champs au lieu de {} : vérifiez les séparateurs et les guillemets.",
+                        record.len(),
+                        headers.len()
+                    ),
                 )],
             });
             continue;
@@ -159,7 +189,10 @@ fn parse_line<'r>(
 
     for col in REQUIRED {
         if get(col).is_empty() {
-            errs.keep(Err::<(), _>(Invalid::new(col, format!("La colonne « {col} » est vide."))));
+            errs.keep(Err::<(), _>(Invalid::new(
+                col,
+                format!("La colonne « {col} » est vide."),
+            )));
         }
     }
     let optional = |v: &str| (!v.is_empty()).then(|| v.to_owned());
@@ -175,23 +208,37 @@ fn parse_line<'r>(
             if commune_exists(&c) {
                 Ok(c)
             } else {
-                Err(Invalid::new("commune_code", format!("Aucune commune n'a le code INSEE {c}.")))
+                Err(Invalid::new(
+                    "commune_code",
+                    format!("Aucune commune n'a le code INSEE {c}."),
+                ))
             }
         }))
     };
-    let contract = if get("contract_type").is_empty() { None } else { errs.keep(ContractType::parse(get("contract_type"))) };
+    let contract = if get("contract_type").is_empty() {
+        None
+    } else {
+        errs.keep(ContractType::parse(get("contract_type")))
+    };
     let siret = optional(get("siret")).and_then(|s| errs.keep(Siret::parse(&s)));
-    let level = optional(get("target_diploma_level")).and_then(|s| errs.keep(NiveauDiplome::parse(&s)));
+    let level =
+        optional(get("target_diploma_level")).and_then(|s| errs.keep(NiveauDiplome::parse(&s)));
     let start = errs.keep(StartDate::parse(get("start_date")));
     let duration_months = optional(get("duration_months")).and_then(|s| {
         errs.keep(s.parse::<u8>().map_err(|_| {
-            Invalid::new("duration_months", format!("« {s} » n'est pas une durée en mois (un nombre de 6 à 36)."))
+            Invalid::new(
+                "duration_months",
+                format!("« {s} » n'est pas une durée en mois (un nombre de 6 à 36)."),
+            )
         }))
     });
     let positions = match optional(get("positions")) {
         None => Some(1),
         Some(s) => errs.keep(s.parse::<u16>().map_err(|_| {
-            Invalid::new("positions", format!("« {s} » n'est pas un nombre de postes."))
+            Invalid::new(
+                "positions",
+                format!("« {s} » n'est pas un nombre de postes."),
+            )
         })),
     };
     let rqth = errs.keep(yes_no("rqth", get("rqth")));
@@ -203,8 +250,14 @@ fn parse_line<'r>(
     };
     let source_url = optional(get("source_url")).and_then(|s| errs.keep(HttpUrl::parse(&s)));
 
-    let (Some(commune), Some(contract_type), Some(start), Some(positions), Some(rqth), Some(driving_licence)) =
-        (commune, contract, start, positions, rqth, driving_licence)
+    let (
+        Some(commune),
+        Some(contract_type),
+        Some(start),
+        Some(positions),
+        Some(rqth),
+        Some(driving_licence),
+    ) = (commune, contract, start, positions, rqth, driving_licence)
     else {
         return Err(errs.0);
     };
@@ -237,7 +290,11 @@ fn parse_line<'r>(
         },
     };
     let rule_errors = offer.check();
-    if rule_errors.is_empty() { Ok(offer) } else { Err(rule_errors) }
+    if rule_errors.is_empty() {
+        Ok(offer)
+    } else {
+        Err(rule_errors)
+    }
 }
 
 /// Gathers every fault of a line instead of stopping at the first.
@@ -254,7 +311,10 @@ fn yes_no(field: &'static str, value: &str) -> Result<bool, Invalid> {
     match value.trim().to_lowercase().as_str() {
         "" | "non" | "no" | "false" | "0" | "n" => Ok(false),
         "oui" | "yes" | "true" | "1" | "o" => Ok(true),
-        other => Err(Invalid::new(field, format!("« {other} » : répondez « oui » ou « non » dans la colonne {field}."))),
+        other => Err(Invalid::new(
+            field,
+            format!("« {other} » : répondez « oui » ou « non » dans la colonne {field}."),
+        )),
     }
 }
 
@@ -269,26 +329,45 @@ mod tests {
     }
 
     fn good_line(id: &str) -> String {
-        format!("{id},Boulanger/Boulangère,\"Fabrication du pain, des viennoiseries; cuisson au four à sole.\",D1102,Boulangerie du Four Fictif,12345678000014,61214,apprentissage,3,01/09/2027,24,1,non,fournil@exemple.fr,,,")
+        format!(
+            "{id},Boulanger/Boulangère,\"Fabrication du pain, des viennoiseries; cuisson au four à sole.\",D1102,Boulangerie du Four Fictif,12345678000014,61214,apprentissage,3,01/09/2027,24,1,non,fournil@exemple.fr,,,"
+        )
     }
 
     #[test]
     fn good_lines_are_read() {
-        let p = parse(&format!("{HEADER}\n{}\n{}\n", good_line("a1"), good_line("a2"))).unwrap();
+        let p = parse(&format!(
+            "{HEADER}\n{}\n{}\n",
+            good_line("a1"),
+            good_line("a2")
+        ))
+        .unwrap();
         assert!(p.errors.is_empty(), "{:?}", p.errors);
         assert_eq!(p.offers.len(), 2);
         let (line, o) = &p.offers[1];
         assert_eq!(*line, 3);
         assert_eq!(o.title, "Boulanger/Boulangère");
-        assert_eq!(o.description, "Fabrication du pain, des viennoiseries; cuisson au four à sole.");
+        assert_eq!(
+            o.description,
+            "Fabrication du pain, des viennoiseries; cuisson au four à sole."
+        );
         assert_eq!(o.source.external_id.as_deref(), Some("a2"));
         assert_eq!(o.start.date().unwrap().to_string(), "2027-09-01");
-        assert_eq!(o.contact.email.as_ref().unwrap().as_str(), "fournil@exemple.fr");
+        assert_eq!(
+            o.contact.email.as_ref().unwrap().as_str(),
+            "fournil@exemple.fr"
+        );
     }
 
     #[test]
     fn semicolons_and_bom_are_accepted() {
-        let text = format!("\u{feff}{}\n{}\n", HEADER.replace(',', ";"), good_line("b1").replace(',', ";").replace("pain; des", "pain, des"));
+        let text = format!(
+            "\u{feff}{}\n{}\n",
+            HEADER.replace(',', ";"),
+            good_line("b1")
+                .replace(',', ";")
+                .replace("pain; des", "pain, des")
+        );
         let p = parse(&text).unwrap();
         assert_eq!(p.offers.len(), 1, "{:?}", p.errors);
     }
@@ -299,21 +378,42 @@ mod tests {
         let bad_siret = good_line("c3").replace("12345678000014", "12345678000015");
         let no_contact = good_line("c4").replace("fournil@exemple.fr", "");
         let bad_level = good_line("c5").replace("apprentissage,3,", "apprentissage,9,");
-        let text = format!("{HEADER}\n{}\n{bad_commune}\n{bad_siret}\n{no_contact}\n{bad_level}\n{}\n", good_line("c1"), good_line("c1"));
+        let text = format!(
+            "{HEADER}\n{}\n{bad_commune}\n{bad_siret}\n{no_contact}\n{bad_level}\n{}\n",
+            good_line("c1"),
+            good_line("c1")
+        );
         let p = parse(&text).unwrap();
         assert_eq!(p.offers.len(), 1);
-        let got: Vec<(u64, &str)> = p.errors.iter().map(|e| (e.line, e.errors[0].field)).collect();
+        let got: Vec<(u64, &str)> = p
+            .errors
+            .iter()
+            .map(|e| (e.line, e.errors[0].field))
+            .collect();
         assert_eq!(
             got,
-            [(3, "commune_code"), (4, "siret"), (5, "contact"), (6, "target_diploma_level"), (7, "external_id")]
+            [
+                (3, "commune_code"),
+                (4, "siret"),
+                (5, "contact"),
+                (6, "target_diploma_level"),
+                (7, "external_id")
+            ]
         );
-        assert!(p.errors[0].to_string().starts_with("ligne 3 : Aucune commune"));
+        assert!(
+            p.errors[0]
+                .to_string()
+                .starts_with("ligne 3 : Aucune commune")
+        );
     }
 
     #[test]
     fn missing_and_unknown_columns_refuse_the_file() {
         let e = parse("external_id,title\nx,y\n").unwrap_err();
-        assert!(e.0.contains("Colonnes obligatoires absentes : description"), "{e}");
+        assert!(
+            e.0.contains("Colonnes obligatoires absentes : description"),
+            "{e}"
+        );
         let e = parse(&format!("{HEADER},comune\n")).unwrap_err();
         assert!(e.0.contains("Colonne inconnue « comune »"), "{e}");
     }
@@ -328,7 +428,11 @@ mod tests {
     fn wrong_field_count_is_a_line_error() {
         let p = parse(&format!("{HEADER}\nonly,three,fields\n")).unwrap();
         assert_eq!(p.errors[0].line, 2);
-        assert!(p.errors[0].errors[0].message.contains("3 champs au lieu de 17"));
+        assert!(
+            p.errors[0].errors[0]
+                .message
+                .contains("3 champs au lieu de 17")
+        );
     }
 
     proptest::proptest! {

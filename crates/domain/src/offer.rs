@@ -5,7 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::values::clip;
-use crate::{CodeInsee, CodeRome, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Siret, Telephone};
+use crate::{
+    CodeInsee, CodeRome, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Siret, Telephone,
+};
 
 /// When the contract starts: a date, or as soon as someone is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -18,7 +20,10 @@ impl StartDate {
     /// Accepts empty (as soon as possible), `YYYY-MM-DD` or `DD/MM/YYYY`.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let t = input.trim();
-        if t.is_empty() || t.eq_ignore_ascii_case("dès que possible") || t.eq_ignore_ascii_case("asap") {
+        if t.is_empty()
+            || t.eq_ignore_ascii_case("dès que possible")
+            || t.eq_ignore_ascii_case("asap")
+        {
             return Ok(Self::Asap);
         }
         NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -186,9 +191,15 @@ impl OfferInput {
         let mut errors = Vec::new();
         let title_len = self.title.trim().chars().count();
         if !(3..=150).contains(&title_len) {
-            errors.push(Invalid::new("title", "L'intitulé doit faire entre 3 et 150 caractères."));
+            errors.push(Invalid::new(
+                "title",
+                "L'intitulé doit faire entre 3 et 150 caractères.",
+            ));
         } else if looks_like_link(&self.title) {
-            errors.push(Invalid::new("title", "L'intitulé ne doit contenir ni adresse web ni e-mail."));
+            errors.push(Invalid::new(
+                "title",
+                "L'intitulé ne doit contenir ni adresse web ni e-mail.",
+            ));
         }
         let desc_len = self.description.trim().chars().count();
         if desc_len < 30 {
@@ -197,14 +208,20 @@ impl OfferInput {
                 "La description doit faire au moins 30 caractères : dites ce que l'apprenti·e fera.",
             ));
         } else if desc_len > 10_000 {
-            errors.push(Invalid::new("description", "La description ne doit pas dépasser 10 000 caractères."));
+            errors.push(Invalid::new(
+                "description",
+                "La description ne doit pas dépasser 10 000 caractères.",
+            ));
         }
         if self.rome_codes.is_empty() {
             errors.push(Invalid::new("rome_code", "Indiquez au moins un code ROME."));
         }
         let company_len = self.company_name.trim().chars().count();
         if !(1..=200).contains(&company_len) {
-            errors.push(Invalid::new("company_name", "Indiquez le nom de l'entreprise (200 caractères au plus)."));
+            errors.push(Invalid::new(
+                "company_name",
+                "Indiquez le nom de l'entreprise (200 caractères au plus).",
+            ));
         }
         if let Some(d) = self.duration_months {
             if !(6..=36).contains(&d) {
@@ -215,7 +232,10 @@ impl OfferInput {
             }
         }
         if !(1..=99).contains(&self.positions) {
-            errors.push(Invalid::new("positions", "Le nombre de postes doit être entre 1 et 99."));
+            errors.push(Invalid::new(
+                "positions",
+                "Le nombre de postes doit être entre 1 et 99.",
+            ));
         }
         let c = &self.contact;
         if c.email.is_none() && c.phone.is_none() && c.apply_url.is_none() {
@@ -226,7 +246,10 @@ impl OfferInput {
         }
         if let Some(id) = &self.source.external_id {
             if id.trim().is_empty() || id.chars().count() > 100 {
-                errors.push(Invalid::new("external_id", "L'identifiant externe doit faire de 1 à 100 caractères."));
+                errors.push(Invalid::new(
+                    "external_id",
+                    "L'identifiant externe doit faire de 1 à 100 caractères.",
+                ));
             }
         }
         errors
@@ -258,7 +281,8 @@ pub struct Offer {
 impl Offer {
     /// Published in the last seven days.
     pub fn is_new(&self, now: DateTime<Utc>) -> bool {
-        self.published_at.is_some_and(|p| now - p < chrono::Duration::days(7) && p <= now)
+        self.published_at
+            .is_some_and(|p| now - p < chrono::Duration::days(7) && p <= now)
     }
 }
 
@@ -269,7 +293,8 @@ pub(crate) mod tests {
     pub(crate) fn sample() -> OfferInput {
         OfferInput {
             title: "Boulanger/Boulangère".into(),
-            description: "Pétrissage, façonnage et cuisson du pain au fournil, dès 5 h du matin.".into(),
+            description: "Pétrissage, façonnage et cuisson du pain au fournil, dès 5 h du matin."
+                .into(),
             rome_codes: vec![CodeRome::parse("D1102").unwrap()],
             company_name: "Boulangerie du Four Fictif".into(),
             siret: None,
@@ -284,8 +309,16 @@ pub(crate) mod tests {
             rqth: false,
             driving_licence: false,
             cfa: None,
-            contact: Contact { phone: Some(Telephone::parse("0261910000").unwrap()), ..Contact::default() },
-            source: OfferSource { kind: SourceKind::Appel, name: "gestion".into(), external_id: None, url: None },
+            contact: Contact {
+                phone: Some(Telephone::parse("0261910000").unwrap()),
+                ..Contact::default()
+            },
+            source: OfferSource {
+                kind: SourceKind::Appel,
+                name: "gestion".into(),
+                external_id: None,
+                url: None,
+            },
         }
     }
 
@@ -304,7 +337,17 @@ pub(crate) mod tests {
         o.positions = 0;
         o.contact = Contact::default();
         let fields: Vec<_> = o.check().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["title", "description", "rome_code", "duration_months", "positions", "contact"]);
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "description",
+                "rome_code",
+                "duration_months",
+                "positions",
+                "contact"
+            ]
+        );
     }
 
     #[test]

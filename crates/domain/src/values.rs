@@ -39,7 +39,10 @@ impl Siret {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Invalid::new("siret", "Le SIRET doit comporter 14 chiffres."));
+            return Err(Invalid::new(
+                "siret",
+                "Le SIRET doit comporter 14 chiffres.",
+            ));
         }
         let digit_sum: u32 = digits.bytes().map(|b| u32::from(b - b'0')).sum();
         let valid = luhn(&digits) || (digits.starts_with(LA_POSTE_SIREN) && digit_sum % 5 == 0);
@@ -92,14 +95,21 @@ impl CodeInsee {
         } else {
             Err(Invalid::new(
                 "commune",
-                format!("« {} » n'est pas un code commune INSEE (5 caractères, par exemple 61214 pour L'Aigle).", clip(input)),
+                format!(
+                    "« {} » n'est pas un code commune INSEE (5 caractères, par exemple 61214 pour L'Aigle).",
+                    clip(input)
+                ),
             ))
         }
     }
 
     /// The département code: "61", "2A", or three digits overseas ("971").
     pub fn departement(&self) -> &str {
-        if self.0.starts_with("97") || self.0.starts_with("98") { &self.0[..3] } else { &self.0[..2] }
+        if self.0.starts_with("97") || self.0.starts_with("98") {
+            &self.0[..3]
+        } else {
+            &self.0[..2]
+        }
     }
 }
 
@@ -117,7 +127,10 @@ impl CodeRome {
         } else {
             Err(Invalid::new(
                 "rome_code",
-                format!("« {} » n'est pas un code ROME (une lettre et quatre chiffres, par exemple D1102).", clip(input)),
+                format!(
+                    "« {} » n'est pas un code ROME (une lettre et quatre chiffres, par exemple D1102).",
+                    clip(input)
+                ),
             ))
         }
     }
@@ -131,8 +144,17 @@ string_value!(Email);
 impl Email {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let email = input.trim();
-        let bad = || Invalid::new("email", format!("« {} » n'est pas une adresse e-mail valide.", clip(input)));
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',') {
+        let bad = || {
+            Invalid::new(
+                "email",
+                format!("« {} » n'est pas une adresse e-mail valide.", clip(input)),
+            )
+        };
+        if email.len() > 254
+            || email
+                .chars()
+                .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        {
             return Err(bad());
         }
         let (local, domain) = email.rsplit_once('@').ok_or_else(bad)?;
@@ -140,7 +162,9 @@ impl Email {
         if local.is_empty()
             || local.contains('@')
             || labels.len() < 2
-            || labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
+            || labels
+                .iter()
+                .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
         {
             return Err(bad());
         }
@@ -155,8 +179,10 @@ string_value!(Telephone);
 
 impl Telephone {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let compact: String =
-            input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}' | '(' | ')')).collect();
+        let compact: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}' | '(' | ')'))
+            .collect();
         let national = if let Some(rest) = compact.strip_prefix("+33") {
             format!("0{rest}")
         } else if let Some(rest) = compact.strip_prefix("0033") {
@@ -170,14 +196,22 @@ impl Telephone {
         } else {
             Err(Invalid::new(
                 "telephone",
-                format!("« {} » n'est pas un numéro de téléphone français (10 chiffres, par exemple 02 33 24 00 00).", clip(input)),
+                format!(
+                    "« {} » n'est pas un numéro de téléphone français (10 chiffres, par exemple 02 33 24 00 00).",
+                    clip(input)
+                ),
             ))
         }
     }
 
     /// "02 33 24 00 00"
     pub fn display(&self) -> String {
-        self.0.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap_or("")).collect::<Vec<_>>().join(" ")
+        self.0
+            .as_bytes()
+            .chunks(2)
+            .map(|c| std::str::from_utf8(c).unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// "+33233240000", for `tel:` links.
@@ -194,13 +228,19 @@ string_value!(HttpUrl);
 impl HttpUrl {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let url = input.trim();
-        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
         let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
         match host {
             Some(h)
                 if h.contains('.') || h.starts_with("localhost") || h.starts_with("127.0.0.1") =>
             {
-                if url.len() <= 2000 && !url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+                if url.len() <= 2000
+                    && !url
+                        .chars()
+                        .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+                {
                     return Ok(Self(url.to_owned()));
                 }
             }
@@ -208,7 +248,10 @@ impl HttpUrl {
         }
         Err(Invalid::new(
             "url",
-            format!("« {} » n'est pas une adresse web valide (elle doit commencer par https://).", clip(input)),
+            format!(
+                "« {} » n'est pas une adresse web valide (elle doit commencer par https://).",
+                clip(input)
+            ),
         ))
     }
 }
@@ -220,8 +263,13 @@ impl HttpUrl {
 pub struct NiveauDiplome(u8);
 
 impl NiveauDiplome {
-    pub const ALL: [NiveauDiplome; 5] =
-        [NiveauDiplome(3), NiveauDiplome(4), NiveauDiplome(5), NiveauDiplome(6), NiveauDiplome(7)];
+    pub const ALL: [NiveauDiplome; 5] = [
+        NiveauDiplome(3),
+        NiveauDiplome(4),
+        NiveauDiplome(5),
+        NiveauDiplome(6),
+        NiveauDiplome(7),
+    ];
 
     pub fn new(level: u8) -> Result<Self, Invalid> {
         if (3..=7).contains(&level) {
@@ -286,10 +334,15 @@ impl ContractType {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         match input.trim().to_lowercase().as_str() {
             "apprentissage" | "contrat d'apprentissage" => Ok(Self::Apprentissage),
-            "professionnalisation" | "contrat de professionnalisation" => Ok(Self::Professionnalisation),
+            "professionnalisation" | "contrat de professionnalisation" => {
+                Ok(Self::Professionnalisation)
+            }
             _ => Err(Invalid::new(
                 "contract_type",
-                format!("« {} » n'est pas un type de contrat : « apprentissage » ou « professionnalisation ».", clip(input)),
+                format!(
+                    "« {} » n'est pas un type de contrat : « apprentissage » ou « professionnalisation ».",
+                    clip(input)
+                ),
             )),
         }
     }
@@ -312,7 +365,11 @@ impl ContractType {
 /// Quotes user input in a message without letting a huge value flood it.
 pub(crate) fn clip(input: &str) -> String {
     let t = input.trim();
-    if t.chars().count() > 40 { format!("{}…", t.chars().take(40).collect::<String>()) } else { t.to_owned() }
+    if t.chars().count() > 40 {
+        format!("{}…", t.chars().take(40).collect::<String>())
+    } else {
+        t.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -357,8 +414,18 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Jean.Dupont@Exemple.FR ").unwrap().as_str(), "Jean.Dupont@exemple.fr");
-        for bad in ["jean", "jean@", "@exemple.fr", "jean@exemple", "jean dupont@exemple.fr", "a@b..fr"] {
+        assert_eq!(
+            Email::parse(" Jean.Dupont@Exemple.FR ").unwrap().as_str(),
+            "Jean.Dupont@exemple.fr"
+        );
+        for bad in [
+            "jean",
+            "jean@",
+            "@exemple.fr",
+            "jean@exemple",
+            "jean dupont@exemple.fr",
+            "a@b..fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -378,7 +445,13 @@ mod tests {
     #[test]
     fn urls() {
         assert!(HttpUrl::parse("https://exemple.fr/offre?id=3").is_ok());
-        for bad in ["exemple.fr", "javascript:alert(1)", "https://", "https://exemple.fr/a b", "ftp://x.fr"] {
+        for bad in [
+            "exemple.fr",
+            "javascript:alert(1)",
+            "https://",
+            "https://exemple.fr/a b",
+            "ftp://x.fr",
+        ] {
             assert!(HttpUrl::parse(bad).is_err(), "{bad}");
         }
     }
@@ -388,12 +461,20 @@ mod tests {
         assert_eq!(NiveauDiplome::parse("3").unwrap().get(), 3);
         assert!(NiveauDiplome::parse("2").is_err());
         assert!(NiveauDiplome::parse("8").is_err());
-        assert!(NiveauDiplome::parse("CAP").unwrap_err().message.contains("3 (CAP)"));
+        assert!(
+            NiveauDiplome::parse("CAP")
+                .unwrap_err()
+                .message
+                .contains("3 (CAP)")
+        );
     }
 
     #[test]
     fn contract_types() {
-        assert_eq!(ContractType::parse("Apprentissage").unwrap(), ContractType::Apprentissage);
+        assert_eq!(
+            ContractType::parse("Apprentissage").unwrap(),
+            ContractType::Apprentissage
+        );
         assert!(ContractType::parse("CDI").is_err());
     }
 }

@@ -61,7 +61,9 @@ impl Communes {
     /// The communes shipped with the binary.
     pub fn embedded() -> Result<Self, Error> {
         let mut text = String::new();
-        GzDecoder::new(EMBEDDED).read_to_string(&mut text).map_err(|e| Error::Read(e.to_string()))?;
+        GzDecoder::new(EMBEDDED)
+            .read_to_string(&mut text)
+            .map_err(|e| Error::Read(e.to_string()))?;
         let mut all = Vec::with_capacity(36_000);
         for (i, line) in text.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
@@ -72,7 +74,11 @@ impl Communes {
             all.push(Commune {
                 code: CodeInsee::parse(f[0]).map_err(|_| bad())?,
                 name: f[1].to_owned(),
-                postcodes: f[2].split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+                postcodes: f[2]
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 population: f[3].parse().map_err(|_| bad())?,
                 departement: f[4].to_owned(),
                 epci: (!f[5].is_empty()).then(|| f[5].to_owned()),
@@ -93,9 +99,18 @@ impl Communes {
     }
 
     fn from_parts(all: Vec<Commune>, epci_names: HashMap<String, String>) -> Self {
-        let by_code = all.iter().enumerate().map(|(i, c)| (c.code.as_str().to_owned(), i)).collect();
+        let by_code = all
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.as_str().to_owned(), i))
+            .collect();
         let folded = all.iter().map(|c| fold(&c.name)).collect();
-        Self { all, by_code, folded, epci_names }
+        Self {
+            all,
+            by_code,
+            folded,
+            epci_names,
+        }
     }
 
     /// Replaces coordinates with official centres; those communes are no longer approximate.
@@ -123,7 +138,9 @@ impl Communes {
     }
 
     pub fn get(&self, code: &str) -> Option<&Commune> {
-        self.by_code.get(&code.trim().to_ascii_uppercase()).map(|&i| &self.all[i])
+        self.by_code
+            .get(&code.trim().to_ascii_uppercase())
+            .map(|&i| &self.all[i])
     }
 
     pub fn exists(&self, code: &CodeInsee) -> bool {
@@ -136,7 +153,9 @@ impl Communes {
 
     /// Communes of the given EPCIs.
     pub fn in_epcis<'a>(&'a self, epcis: &'a [String]) -> impl Iterator<Item = &'a Commune> + 'a {
-        self.all.iter().filter(move |c| c.epci.as_ref().is_some_and(|e| epcis.contains(e)))
+        self.all
+            .iter()
+            .filter(move |c| c.epci.as_ref().is_some_and(|e| epcis.contains(e)))
     }
 
     /// Autocomplete by name prefix or postcode: communes of the `preferred` départements
@@ -149,7 +168,9 @@ impl Communes {
         let mut hits: Vec<(u8, &Commune)> = if q.bytes().all(|b| b.is_ascii_digit()) {
             self.all
                 .iter()
-                .filter(|c| c.postcodes.iter().any(|p| p.starts_with(q)) || c.code.as_str().starts_with(q))
+                .filter(|c| {
+                    c.postcodes.iter().any(|p| p.starts_with(q)) || c.code.as_str().starts_with(q)
+                })
                 .map(|c| (0, c))
                 .collect()
         } else {
@@ -172,7 +193,9 @@ impl Communes {
         };
         let foreign = |c: &Commune| !preferred.contains(&c.departement);
         hits.sort_by(|a, b| {
-            (foreign(a.1), a.0).cmp(&(foreign(b.1), b.0)).then(b.1.population.cmp(&a.1.population))
+            (foreign(a.1), a.0)
+                .cmp(&(foreign(b.1), b.0))
+                .then(b.1.population.cmp(&a.1.population))
         });
         hits.into_iter().take(limit).map(|(_, c)| c).collect()
     }
@@ -187,7 +210,11 @@ impl Communes {
         // Five digits typed by a person are a postcode first (many postcodes are also some
         // other commune's INSEE code), an INSEE code otherwise.
         if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
-            let by_postcode: Vec<_> = self.all.iter().filter(|c| c.postcodes.iter().any(|p| p == t)).collect();
+            let by_postcode: Vec<_> = self
+                .all
+                .iter()
+                .filter(|c| c.postcodes.iter().any(|p| p == t))
+                .collect();
             return match (by_postcode.len(), self.get(t)) {
                 (1, _) => CommuneMatch::One(by_postcode[0]),
                 (0, Some(c)) => CommuneMatch::One(c),
@@ -214,8 +241,13 @@ impl Communes {
             }
         }
         let f = fold(t);
-        let found: Vec<&Commune> =
-            self.all.iter().zip(&self.folded).filter(|(_, cf)| **cf == f).map(|(c, _)| c).collect();
+        let found: Vec<&Commune> = self
+            .all
+            .iter()
+            .zip(&self.folded)
+            .filter(|(_, cf)| **cf == f)
+            .map(|(c, _)| c)
+            .collect();
         match found.len() {
             0 => match self.search(t, 8, preferred) {
                 s if s.len() == 1 => CommuneMatch::One(s[0]),
@@ -233,35 +265,60 @@ impl Communes {
 pub fn parse_official_centres(reader: impl Read) -> Result<Vec<Centre>, String> {
     let mut bytes = Vec::new();
     let mut reader = reader;
-    reader.read_to_end(&mut bytes).map_err(|e| format!("lecture impossible : {e}"))?;
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("lecture impossible : {e}"))?;
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let delimiter = if first_line.iter().filter(|&&b| b == b';').count() > first_line.iter().filter(|&&b| b == b',').count() {
+    let delimiter = if first_line.iter().filter(|&&b| b == b';').count()
+        > first_line.iter().filter(|&&b| b == b',').count()
+    {
         b';'
     } else {
         b','
     };
-    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(&bytes[..]);
-    let headers = csv.headers().map_err(|e| format!("en-tête illisible : {e}"))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
-    let code = col("code_insee").ok_or("colonne « code_insee » absente : ce n'est pas le fichier « Communes et villes de France »")?;
-    let pairs = [("latitude_centre", "longitude_centre"), ("latitude_mairie", "longitude_mairie")]
-        .iter()
-        .filter_map(|(a, b)| Some((col(a)?, col(b)?)))
-        .collect::<Vec<_>>();
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(&bytes[..]);
+    let headers = csv
+        .headers()
+        .map_err(|e| format!("en-tête illisible : {e}"))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
+    let code = col("code_insee").ok_or(
+        "colonne « code_insee » absente : ce n'est pas le fichier « Communes et villes de France »",
+    )?;
+    let pairs = [
+        ("latitude_centre", "longitude_centre"),
+        ("latitude_mairie", "longitude_mairie"),
+    ]
+    .iter()
+    .filter_map(|(a, b)| Some((col(a)?, col(b)?)))
+    .collect::<Vec<_>>();
     if pairs.is_empty() {
         return Err("colonnes « latitude_centre » et « longitude_centre » absentes".into());
     }
     let mut centres = Vec::new();
     for record in csv.records() {
         let record = record.map_err(|e| format!("ligne illisible : {e}"))?;
-        let Some(code) = record.get(code) else { continue };
+        let Some(code) = record.get(code) else {
+            continue;
+        };
         let coords = pairs.iter().find_map(|&(la, lo)| {
             let lat: f64 = record.get(la)?.trim().parse().ok()?;
             let lon: f64 = record.get(lo)?.trim().parse().ok()?;
             ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
         });
         if let Some((lat, lon)) = coords {
-            centres.push(Centre { code: code.trim().to_owned(), lat, lon });
+            centres.push(Centre {
+                code: code.trim().to_owned(),
+                lat,
+                lon,
+            });
         }
     }
     Ok(centres)
@@ -289,9 +346,13 @@ mod tests {
         assert!(matches!(r("2A004"), CommuneMatch::One(c) if c.name == "Ajaccio"));
         assert!(matches!(r("l'aigle"), CommuneMatch::One(c) if c.code.as_str() == "61214"));
         assert!(matches!(r("L'Aigle (61300)"), CommuneMatch::One(c) if c.code.as_str() == "61214"));
-        assert!(matches!(r("MORTAGNE AU PERCHE"), CommuneMatch::One(c) if c.code.as_str() == "61293"));
+        assert!(
+            matches!(r("MORTAGNE AU PERCHE"), CommuneMatch::One(c) if c.code.as_str() == "61293")
+        );
         // Several communes share the postcode 61400.
-        assert!(matches!(r("61400"), CommuneMatch::Several(v) if v.len() > 1 && v.iter().any(|c| c.name == "Mortagne-au-Perche")));
+        assert!(
+            matches!(r("61400"), CommuneMatch::Several(v) if v.len() > 1 && v.iter().any(|c| c.name == "Mortagne-au-Perche"))
+        );
         assert!(matches!(r("Zzzzville"), CommuneMatch::None));
     }
 
@@ -313,11 +374,25 @@ mod tests {
                     61293,Mortagne-au-Perche,48.52,0.547,,\n";
         let centres = parse_official_centres(file.as_bytes()).unwrap();
         assert_eq!(centres.len(), 3);
-        assert_eq!(centres[2], Centre { code: "61293".into(), lat: 48.52, lon: 0.547 });
+        assert_eq!(
+            centres[2],
+            Centre {
+                code: "61293".into(),
+                lat: 48.52,
+                lon: 0.547
+            }
+        );
         let mut communes = Communes::embedded().unwrap();
         assert_eq!(communes.apply_centres(&centres), 2);
         let laigle = communes.get("61214").unwrap();
-        assert_eq!((laigle.lat, laigle.lon, laigle.approximate), (48.7650, 0.6280, false));
-        assert!(parse_official_centres("a,b\n1,2\n".as_bytes()).unwrap_err().contains("code_insee"));
+        assert_eq!(
+            (laigle.lat, laigle.lon, laigle.approximate),
+            (48.7650, 0.6280, false)
+        );
+        assert!(
+            parse_official_centres("a,b\n1,2\n".as_bytes())
+                .unwrap_err()
+                .contains("code_insee")
+        );
     }
 }

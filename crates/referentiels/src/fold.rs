@@ -44,7 +44,10 @@ mod tests {
     #[test]
     fn folds_case_accents_and_separators() {
         assert_eq!(fold("L'Aigle"), "l aigle");
-        assert_eq!(fold("  Saint-Germain-de-Martigny "), "saint germain de martigny");
+        assert_eq!(
+            fold("  Saint-Germain-de-Martigny "),
+            "saint germain de martigny"
+        );
         assert_eq!(fold("Cœur du Perche"), "coeur du perche");
         assert_eq!(fold("ÉCHAUFFOUR"), "echauffour");
     }

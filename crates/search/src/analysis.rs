@@ -9,8 +9,8 @@
 //! it serves typo tolerance, which behaves badly on stems.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-    Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 pub const STEMMED: &str = "fr";
@@ -49,7 +49,10 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 
 /// Suffix fragments that inclusive writing leaves as separate tokens once split on "·", "(",
 /// "/" or ".": "vendeur·euse", "conducteur(rice)", "agent·e·s". Single letters go too ("H/F").
-const FRAGMENTS: &[&str] = &["es", "se", "ne", "nne", "ere", "eres", "euse", "euses", "rice", "rices", "trice", "ice", "ive", "fe", "le", "te", "ie"];
+const FRAGMENTS: &[&str] = &[
+    "es", "se", "ne", "nne", "ere", "eres", "euse", "euses", "rice", "rices", "trice", "ice",
+    "ive", "fe", "le", "te", "ie",
+];
 
 /// Feminine endings brought to their masculine form, longest first.
 const FEMININE: &[(&str, &str)] = &[
@@ -104,7 +107,9 @@ impl<T: Tokenizer> Tokenizer for InclusiveFormsFilter<T> {
     type TokenStream<'a> = InclusiveFormsStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        InclusiveFormsStream { tail: self.inner.token_stream(text) }
+        InclusiveFormsStream {
+            tail: self.inner.token_stream(text),
+        }
     }
 }
 
@@ -143,11 +148,20 @@ mod tests {
     fn inclusive_forms_reduce_to_the_same_words() {
         assert_eq!(stems("Aide-soignant·e"), stems("aide soignant"));
         assert_eq!(stems("aide-soignante"), stems("AIDE SOIGNANTS"));
-        assert_eq!(stems("Boulanger/Boulangère"), [stems("boulanger")[0].clone(), stems("boulanger")[0].clone()]);
+        assert_eq!(
+            stems("Boulanger/Boulangère"),
+            [stems("boulanger")[0].clone(), stems("boulanger")[0].clone()]
+        );
         assert_eq!(stems("Vendeur(se)"), stems("vendeuse"));
-        assert_eq!(stems("Mécanicien(ne) agricole"), stems("mecanicienne agricole"));
+        assert_eq!(
+            stems("Mécanicien(ne) agricole"),
+            stems("mecanicienne agricole")
+        );
         assert_eq!(stems("Conducteur·rice"), stems("conductrice"));
-        assert_eq!(stems("Agent·e de maintenance (H/F)"), stems("agents maintenance"));
+        assert_eq!(
+            stems("Agent·e de maintenance (H/F)"),
+            stems("agents maintenance")
+        );
     }
 
     #[test]
@@ -160,6 +174,9 @@ mod tests {
 
     #[test]
     fn folded_chain_keeps_whole_words() {
-        assert_eq!(tokens(&mut folded(), "Mécanicien(ne) d'entretien"), ["mecanicien", "entretien"]);
+        assert_eq!(
+            tokens(&mut folded(), "Mécanicien(ne) d'entretien"),
+            ["mecanicien", "entretien"]
+        );
     }
 }

@@ -47,7 +47,11 @@ impl PartialOrd for Ranked {
 }
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.key.0.total_cmp(&other.key.0).then(self.key.1.total_cmp(&other.key.1)).then(self.key.2.cmp(&other.key.2))
+        self.key
+            .0
+            .total_cmp(&other.key.0)
+            .then(self.key.1.total_cmp(&other.key.1))
+            .then(self.key.2.cmp(&other.key.2))
     }
 }
 
@@ -69,7 +73,11 @@ impl Collector for OfferCollector {
     type Fruit = (usize, Vec<Hit>);
     type Child = OfferSegmentCollector;
 
-    fn for_segment(&self, _ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
         let ff = segment.fast_fields();
         Ok(OfferSegmentCollector {
             sort: self.sort,
@@ -105,7 +113,9 @@ impl SegmentCollector for OfferSegmentCollector {
         let f = &self.filters;
         let distance = match f.near {
             Some((lat, lon, radius)) => {
-                let (Some(dlat), Some(dlon)) = (self.lat.first(doc), self.lon.first(doc)) else { return };
+                let (Some(dlat), Some(dlon)) = (self.lat.first(doc), self.lon.first(doc)) else {
+                    return;
+                };
                 let d = haversine_km(lat, lon, dlat, dlon);
                 if d > radius {
                     return;
@@ -119,7 +129,9 @@ impl SegmentCollector for OfferSegmentCollector {
                 Some(START_ASAP) | None => f.today,
                 Some(s) => s,
             };
-            if f.start_from.is_some_and(|from| start < from) || f.start_to.is_some_and(|to| start > to) {
+            if f.start_from.is_some_and(|from| start < from)
+                || f.start_to.is_some_and(|to| start > to)
+            {
                 return;
             }
         }
@@ -138,7 +150,14 @@ impl SegmentCollector for OfferSegmentCollector {
             Sort::Distance => (dist, -(published as f64), id),
             Sort::Date => (-(published as f64), dist, id),
         };
-        let ranked = Ranked { key, hit: Hit { id: id as i64, score, distance_km: distance } };
+        let ranked = Ranked {
+            key,
+            hit: Hit {
+                id: id as i64,
+                score,
+                distance_km: distance,
+            },
+        };
         if self.best.len() < self.top {
             self.best.push(ranked);
         } else if self.best.peek().is_some_and(|worst| ranked < *worst) {

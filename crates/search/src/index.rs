@@ -4,7 +4,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, NaiveDate, Utc};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
+    Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tremplin_domain::ContractType;
@@ -63,7 +64,9 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
     };
     let fast_indexed = NumericOptions::default().set_indexed().set_fast();
@@ -112,14 +115,24 @@ impl SearchIndex {
         let (schema, _) = schema();
         let opened = Index::open_or_create(MmapDirectory::open(dir)?, schema.clone())
             .ok()
-            .filter(|i| i.load_metas().ok().and_then(|m| m.payload).is_some_and(|p| p.starts_with(SCHEMA_VERSION)) || Self::is_fresh(i));
+            .filter(|i| {
+                i.load_metas()
+                    .ok()
+                    .and_then(|m| m.payload)
+                    .is_some_and(|p| p.starts_with(SCHEMA_VERSION))
+                    || Self::is_fresh(i)
+            });
         let index = match opened {
             Some(index) => index,
             None => {
                 tracing::info!("index de recherche d'une autre version : reconstruction");
                 for entry in std::fs::read_dir(dir)? {
                     let path = entry?.path();
-                    if path.is_dir() { std::fs::remove_dir_all(&path)? } else { std::fs::remove_file(&path)? }
+                    if path.is_dir() {
+                        std::fs::remove_dir_all(&path)?
+                    } else {
+                        std::fs::remove_file(&path)?
+                    }
                 }
                 Index::create_in_dir(dir, schema)?
             }
@@ -128,7 +141,9 @@ impl SearchIndex {
     }
 
     fn is_fresh(index: &Index) -> bool {
-        index.load_metas().is_ok_and(|m| m.payload.is_none() && m.segments.is_empty())
+        index
+            .load_metas()
+            .is_ok_and(|m| m.payload.is_none() && m.segments.is_empty())
     }
 
     /// An index in memory, for tests and benchmarks.
@@ -137,12 +152,24 @@ impl SearchIndex {
     }
 
     fn with_index(index: Index) -> Result<Self> {
-        index.tokenizers().register(analysis::STEMMED, analysis::stemmed());
-        index.tokenizers().register(analysis::FOLDED, analysis::folded());
+        index
+            .tokenizers()
+            .register(analysis::STEMMED, analysis::stemmed());
+        index
+            .tokenizers()
+            .register(analysis::FOLDED, analysis::folded());
         let writer = index.writer_with_num_threads(1, 64_000_000)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let (_, fields) = schema();
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields })
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
     }
 
     /// The last database revision this index reflects (0 for a new index).
@@ -151,7 +178,11 @@ impl SearchIndex {
             .load_metas()
             .ok()
             .and_then(|m| m.payload)
-            .and_then(|p| p.strip_prefix(SCHEMA_VERSION).and_then(|r| r.strip_prefix(':')).and_then(|r| r.parse().ok()))
+            .and_then(|p| {
+                p.strip_prefix(SCHEMA_VERSION)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .and_then(|r| r.parse().ok())
+            })
             .unwrap_or(0)
     }
 
@@ -218,7 +249,10 @@ impl SearchIndex {
         doc.add_f64(field(LAT), d.lat);
         doc.add_f64(field(LON), d.lon);
         doc.add_i64(field(START), d.start.map_or(START_ASAP, days));
-        doc.add_i64(field(PUBLISHED), d.published_at.map_or(0, |p| p.timestamp()));
+        doc.add_i64(
+            field(PUBLISHED),
+            d.published_at.map_or(0, |p| p.timestamp()),
+        );
         doc
     }
 
@@ -227,7 +261,10 @@ impl SearchIndex {
     }
 
     pub(crate) fn analyzer(&self, name: &str) -> tantivy::tokenizer::TextAnalyzer {
-        self.index.tokenizers().get(name).expect("registered analyzer")
+        self.index
+            .tokenizers()
+            .get(name)
+            .expect("registered analyzer")
     }
 }
 

@@ -1,9 +1,9 @@
 //! From what a young person asks to a tantivy query and a collector.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use tantivy::Term;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
 use tremplin_domain::ContractType;
 
 use crate::collector::{Filters, OfferCollector};
@@ -56,14 +56,26 @@ pub struct SearchResults {
 }
 
 /// Field weights: the title counts most.
-const WEIGHTS: [(&str, f32); 5] = [("title", 4.0), ("rome", 2.5), ("company", 2.0), ("commune", 1.5), ("description", 1.0)];
+const WEIGHTS: [(&str, f32); 5] = [
+    ("title", 4.0),
+    ("rome", 2.5),
+    ("company", 2.0),
+    ("commune", 1.5),
+    ("description", 1.0),
+];
 
 impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         let (query, has_text) = self.build_query(q);
         let collector = OfferCollector {
             sort: match q.sort {
-                Sort::Relevance if !has_text => if q.near.is_some() { Sort::Distance } else { Sort::Date },
+                Sort::Relevance if !has_text => {
+                    if q.near.is_some() {
+                        Sort::Distance
+                    } else {
+                        Sort::Date
+                    }
+                }
                 s => s,
             },
             filters: Filters {
@@ -89,53 +101,100 @@ impl SearchIndex {
         let words = analysis::tokens(&mut folded_analyzer, &q.text);
         let has_text = !words.is_empty();
         for word in words {
-            let stem = analysis::tokens(&mut stem_analyzer, &word).pop().unwrap_or_else(|| word.clone());
+            let stem = analysis::tokens(&mut stem_analyzer, &word)
+                .pop()
+                .unwrap_or_else(|| word.clone());
             let mut any: Vec<(Occur, Box<dyn Query>)> = WEIGHTS
                 .iter()
                 .map(|(name, w)| {
                     let field = self.field(name);
-                    let tq = TermQuery::new(Term::from_field_text(field, &stem), IndexRecordOption::WithFreqs);
-                    (Occur::Should, Box::new(BoostQuery::new(Box::new(tq), *w)) as Box<dyn Query>)
+                    let tq = TermQuery::new(
+                        Term::from_field_text(field, &stem),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(tq), *w)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             let len = word.chars().count();
             if len >= 5 {
                 let distance = if len >= 8 { 2 } else { 1 };
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.fuzzy, &word), distance, true);
-                any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.8))));
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(f.fuzzy, &word), distance, true);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), 0.8)),
+                ));
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
 
-        let filter = |q: Box<dyn Query>| (Occur::Must, Box::new(BoostQuery::new(q, 0.0)) as Box<dyn Query>);
+        let filter = |q: Box<dyn Query>| {
+            (
+                Occur::Must,
+                Box::new(BoostQuery::new(q, 0.0)) as Box<dyn Query>,
+            )
+        };
         let any_of = |terms: Vec<Term>| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
                 terms
                     .into_iter()
-                    .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>))
+                    .map(|t| {
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                        )
+                    })
                     .collect(),
             ))
         };
         if let Some((lat, lon, radius)) = q.near {
             let (field, cells) = match geo::covering(lat, lon, radius, geo::FINE, 400) {
                 Some(cells) => (f.cell_fine, cells),
-                None => (f.cell_coarse, geo::covering(lat, lon, radius, geo::COARSE, usize::MAX).unwrap_or_default()),
+                None => (
+                    f.cell_coarse,
+                    geo::covering(lat, lon, radius, geo::COARSE, usize::MAX).unwrap_or_default(),
+                ),
             };
-            must.push(filter(any_of(cells.iter().map(|c| Term::from_field_text(field, c)).collect())));
+            must.push(filter(any_of(
+                cells
+                    .iter()
+                    .map(|c| Term::from_field_text(field, c))
+                    .collect(),
+            )));
         }
         if !q.rome_codes.is_empty() {
-            must.push(filter(any_of(q.rome_codes.iter().map(|c| Term::from_field_text(f.rome_code, c)).collect())));
+            must.push(filter(any_of(
+                q.rome_codes
+                    .iter()
+                    .map(|c| Term::from_field_text(f.rome_code, c))
+                    .collect(),
+            )));
         }
         if !q.levels.is_empty() {
-            must.push(filter(any_of(q.levels.iter().map(|l| Term::from_field_u64(f.level, u64::from(*l))).collect())));
+            must.push(filter(any_of(
+                q.levels
+                    .iter()
+                    .map(|l| Term::from_field_u64(f.level, u64::from(*l)))
+                    .collect(),
+            )));
         }
         if let Some(c) = q.contract {
-            must.push(filter(any_of(vec![Term::from_field_u64(f.contract, contract_code(c))])));
+            must.push(filter(any_of(vec![Term::from_field_u64(
+                f.contract,
+                contract_code(c),
+            )])));
         }
         if q.rqth_only {
             must.push(filter(any_of(vec![Term::from_field_u64(f.rqth, 1)])));
         }
-        if must.is_empty() { (Box::new(AllQuery), false) } else { (Box::new(BooleanQuery::new(must)), has_text) }
+        if must.is_empty() {
+            (Box::new(AllQuery), false)
+        } else {
+            (Box::new(BooleanQuery::new(must)), has_text)
+        }
     }
 
     fn field(&self, name: &str) -> Field {

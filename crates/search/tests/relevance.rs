@@ -24,21 +24,63 @@ fn doc(id: i64, title: &str, description: &str, at: (f64, f64)) -> OfferDoc {
         contract: ContractType::Apprentissage,
         rqth: false,
         start: None,
-        published_at: Some(Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap() + Duration::days(id)),
+        published_at: Some(
+            Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap() + Duration::days(id),
+        ),
     }
 }
 
 fn catalogue() -> SearchIndex {
     let index = SearchIndex::in_ram().unwrap();
     let mut docs = vec![
-        doc(1, "Boulanger/Boulangère", "Pétrissage et cuisson du pain au fournil.", LAIGLE),
-        doc(2, "Aide-soignant·e", "Soins d'hygiène et de confort auprès des patients de l'hôpital.", MORTAGNE),
-        doc(3, "Vendeur(se) en boulangerie", "Accueil des clients, mise en rayon des viennoiseries.", ALENCON),
-        doc(4, "Mécanicien(ne) agricole", "Entretien et réparation des tracteurs et moissonneuses.", MORTAGNE),
-        doc(5, "Agent·e de maintenance des bâtiments", "Petits travaux de plomberie, d'électricité et de peinture.", LAIGLE),
-        doc(6, "Pâtissière", "Entremets, tartes et viennoiseries, le week-end aussi.", LAIGLE),
-        doc(7, "Ouvrier agricole en élevage laitier", "Traite, alimentation du troupeau, entretien des bâtiments et du matériel.", ALENCON),
-        doc(8, "Employé(e) polyvalent(e) de restauration", "Service en salle et plonge. Une expérience en maintenance serait un plus.", MORTAGNE),
+        doc(
+            1,
+            "Boulanger/Boulangère",
+            "Pétrissage et cuisson du pain au fournil.",
+            LAIGLE,
+        ),
+        doc(
+            2,
+            "Aide-soignant·e",
+            "Soins d'hygiène et de confort auprès des patients de l'hôpital.",
+            MORTAGNE,
+        ),
+        doc(
+            3,
+            "Vendeur(se) en boulangerie",
+            "Accueil des clients, mise en rayon des viennoiseries.",
+            ALENCON,
+        ),
+        doc(
+            4,
+            "Mécanicien(ne) agricole",
+            "Entretien et réparation des tracteurs et moissonneuses.",
+            MORTAGNE,
+        ),
+        doc(
+            5,
+            "Agent·e de maintenance des bâtiments",
+            "Petits travaux de plomberie, d'électricité et de peinture.",
+            LAIGLE,
+        ),
+        doc(
+            6,
+            "Pâtissière",
+            "Entremets, tartes et viennoiseries, le week-end aussi.",
+            LAIGLE,
+        ),
+        doc(
+            7,
+            "Ouvrier agricole en élevage laitier",
+            "Traite, alimentation du troupeau, entretien des bâtiments et du matériel.",
+            ALENCON,
+        ),
+        doc(
+            8,
+            "Employé(e) polyvalent(e) de restauration",
+            "Service en salle et plonge. Une expérience en maintenance serait un plus.",
+            MORTAGNE,
+        ),
     ];
     docs[3].rome_labels = vec!["Mécanicien / Mécanicienne de matériels agricoles".into()];
     docs[3].rome_codes = vec!["I1603".into()];
@@ -52,11 +94,23 @@ fn catalogue() -> SearchIndex {
 }
 
 fn ids(index: &SearchIndex, q: SearchQuery) -> Vec<i64> {
-    index.search(&SearchQuery { limit: 20, ..q }).unwrap().hits.into_iter().map(|h| h.id).collect()
+    index
+        .search(&SearchQuery { limit: 20, ..q })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
 }
 
 fn text(index: &SearchIndex, t: &str) -> Vec<i64> {
-    ids(index, SearchQuery { text: t.into(), ..Default::default() })
+    ids(
+        index,
+        SearchQuery {
+            text: t.into(),
+            ..Default::default()
+        },
+    )
 }
 
 #[test]
@@ -119,9 +173,20 @@ fn every_word_must_match_somewhere() {
 fn radius_is_exact_and_inclusive() {
     let index = catalogue();
     let d = haversine_km(LAIGLE.0, LAIGLE.1, MORTAGNE.0, MORTAGNE.1);
-    let near = |r: f64| ids(&index, SearchQuery { near: Some((LAIGLE.0, LAIGLE.1, r)), ..Default::default() });
+    let near = |r: f64| {
+        ids(
+            &index,
+            SearchQuery {
+                near: Some((LAIGLE.0, LAIGLE.1, r)),
+                ..Default::default()
+            },
+        )
+    };
     let at_boundary = near(d);
-    assert!(at_boundary.contains(&2) && at_boundary.contains(&4), "{at_boundary:?}");
+    assert!(
+        at_boundary.contains(&2) && at_boundary.contains(&4),
+        "{at_boundary:?}"
+    );
     let just_inside = near(d - 0.001);
     assert!(!just_inside.contains(&2), "{just_inside:?}");
     assert_eq!(just_inside.len(), 3);
@@ -133,31 +198,93 @@ fn radius_is_exact_and_inclusive() {
 fn distances_are_reported_and_sort_nearest_first() {
     let index = catalogue();
     let r = index
-        .search(&SearchQuery { near: Some((LAIGLE.0, LAIGLE.1, 100.0)), sort: Sort::Distance, limit: 20, ..Default::default() })
+        .search(&SearchQuery {
+            near: Some((LAIGLE.0, LAIGLE.1, 100.0)),
+            sort: Sort::Distance,
+            limit: 20,
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(r.total, 8);
     let dists: Vec<f64> = r.hits.iter().map(|h| h.distance_km.unwrap()).collect();
     assert!(dists.windows(2).all(|w| w[0] <= w[1]), "{dists:?}");
     assert_eq!(dists[0], 0.0);
     // Ties at equal distance: most recent first.
-    assert_eq!(r.hits.iter().take(3).map(|h| h.id).collect::<Vec<_>>(), [6, 5, 1]);
+    assert_eq!(
+        r.hits.iter().take(3).map(|h| h.id).collect::<Vec<_>>(),
+        [6, 5, 1]
+    );
 }
 
 #[test]
 fn date_sort_and_new_this_week() {
     let index = catalogue();
-    assert_eq!(ids(&index, SearchQuery { sort: Sort::Date, ..Default::default() }), [8, 7, 6, 5, 4, 3, 2, 1]);
+    assert_eq!(
+        ids(
+            &index,
+            SearchQuery {
+                sort: Sort::Date,
+                ..Default::default()
+            }
+        ),
+        [8, 7, 6, 5, 4, 3, 2, 1]
+    );
     let since = Utc.with_ymd_and_hms(2026, 11, 7, 9, 0, 0).unwrap();
-    assert_eq!(ids(&index, SearchQuery { published_since: Some(since), ..Default::default() }), [8, 7, 6]);
+    assert_eq!(
+        ids(
+            &index,
+            SearchQuery {
+                published_since: Some(since),
+                ..Default::default()
+            }
+        ),
+        [8, 7, 6]
+    );
 }
 
 #[test]
 fn filters_combine() {
     let index = catalogue();
-    assert_eq!(ids(&index, SearchQuery { rome_codes: vec!["I1603".into()], ..Default::default() }), [4]);
-    assert_eq!(ids(&index, SearchQuery { levels: vec![4, 5], ..Default::default() }), [4]);
-    assert_eq!(ids(&index, SearchQuery { rqth_only: true, ..Default::default() }), [2]);
-    assert_eq!(ids(&index, SearchQuery { contract: Some(ContractType::Professionnalisation), ..Default::default() }), [2]);
+    assert_eq!(
+        ids(
+            &index,
+            SearchQuery {
+                rome_codes: vec!["I1603".into()],
+                ..Default::default()
+            }
+        ),
+        [4]
+    );
+    assert_eq!(
+        ids(
+            &index,
+            SearchQuery {
+                levels: vec![4, 5],
+                ..Default::default()
+            }
+        ),
+        [4]
+    );
+    assert_eq!(
+        ids(
+            &index,
+            SearchQuery {
+                rqth_only: true,
+                ..Default::default()
+            }
+        ),
+        [2]
+    );
+    assert_eq!(
+        ids(
+            &index,
+            SearchQuery {
+                contract: Some(ContractType::Professionnalisation),
+                ..Default::default()
+            }
+        ),
+        [2]
+    );
     let q = SearchQuery {
         text: "agricole".into(),
         near: Some((MORTAGNE.0, MORTAGNE.1, 5.0)),
@@ -171,20 +298,49 @@ fn start_window_counts_asap_as_today() {
     let index = catalogue();
     let today = NaiveDate::from_ymd_opt(2026, 11, 26);
     let window = |from, to| {
-        ids(&index, SearchQuery { start_from: from, start_to: to, today, ..Default::default() })
+        ids(
+            &index,
+            SearchQuery {
+                start_from: from,
+                start_to: to,
+                today,
+                ..Default::default()
+            },
+        )
     };
     // Only offer 1 starts on 2027-09-01; the others start as soon as possible.
-    assert_eq!(window(NaiveDate::from_ymd_opt(2027, 8, 1), NaiveDate::from_ymd_opt(2027, 9, 30)), [1]);
+    assert_eq!(
+        window(
+            NaiveDate::from_ymd_opt(2027, 8, 1),
+            NaiveDate::from_ymd_opt(2027, 9, 30)
+        ),
+        [1]
+    );
     assert_eq!(window(None, NaiveDate::from_ymd_opt(2027, 1, 1)).len(), 7);
 }
 
 #[test]
 fn pagination_and_totals() {
     let index = catalogue();
-    let page = |offset| index.search(&SearchQuery { sort: Sort::Date, offset, limit: 3, ..Default::default() }).unwrap();
+    let page = |offset| {
+        index
+            .search(&SearchQuery {
+                sort: Sort::Date,
+                offset,
+                limit: 3,
+                ..Default::default()
+            })
+            .unwrap()
+    };
     assert_eq!(page(0).total, 8);
-    assert_eq!(page(0).hits.iter().map(|h| h.id).collect::<Vec<_>>(), [8, 7, 6]);
-    assert_eq!(page(3).hits.iter().map(|h| h.id).collect::<Vec<_>>(), [5, 4, 3]);
+    assert_eq!(
+        page(0).hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [8, 7, 6]
+    );
+    assert_eq!(
+        page(3).hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [5, 4, 3]
+    );
     assert_eq!(page(6).hits.len(), 2);
 }
 
@@ -194,8 +350,28 @@ fn updates_and_removals_follow_the_feed_and_survive_reopening() {
     {
         let index = SearchIndex::open(dir.path()).unwrap();
         assert_eq!(index.indexed_revision(), 0);
-        index.apply(&[doc(1, "Boulanger", "Du pain chaque matin au fournil.", LAIGLE), doc(2, "Couvreur", "Toits et charpentes de la région.", LAIGLE)], &[], 5).unwrap();
-        index.apply(&[doc(1, "Pâtissier", "Des gâteaux chaque matin au fournil.", LAIGLE)], &[2], 7).unwrap();
+        index
+            .apply(
+                &[
+                    doc(1, "Boulanger", "Du pain chaque matin au fournil.", LAIGLE),
+                    doc(2, "Couvreur", "Toits et charpentes de la région.", LAIGLE),
+                ],
+                &[],
+                5,
+            )
+            .unwrap();
+        index
+            .apply(
+                &[doc(
+                    1,
+                    "Pâtissier",
+                    "Des gâteaux chaque matin au fournil.",
+                    LAIGLE,
+                )],
+                &[2],
+                7,
+            )
+            .unwrap();
         assert_eq!(text(&index, "boulanger"), Vec::<i64>::new());
         assert_eq!(text(&index, "patissier"), [1]);
         assert!(text(&index, "couvreur").is_empty());

@@ -69,7 +69,10 @@ pub struct TrainingCentre {
 
 impl TrainingCentre {
     pub fn diploma_list(&self) -> impl Iterator<Item = &str> {
-        self.diplomas.split('|').map(str::trim).filter(|d| !d.is_empty())
+        self.diplomas
+            .split('|')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
     }
 }
 
@@ -90,7 +93,10 @@ impl Store {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let existing: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM territories WHERE name = $1").bind(&t.name).fetch_optional(&mut *tx).await?;
+                sqlx::query_scalar("SELECT id FROM territories WHERE name = $1")
+                    .bind(&t.name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let id: i64 = match existing {
                 Some(id) => {
                     sqlx::query(
@@ -122,13 +128,18 @@ impl Store {
                     .await?
                 }
             };
-            sqlx::query("DELETE FROM territory_epcis WHERE territory_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM territory_epcis WHERE territory_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             for epci in &t.epcis {
-                sqlx::query("INSERT INTO territory_epcis (territory_id, epci_code) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(epci)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO territory_epcis (territory_id, epci_code) VALUES ($1, $2)",
+                )
+                .bind(id)
+                .bind(epci)
+                .execute(&mut *tx)
+                .await?;
             }
             tx.commit().await?;
             Ok(id)
@@ -145,11 +156,12 @@ impl Store {
             .fetch_optional(p)
             .await?;
             let Some(r) = row else { return Ok(None) };
-            let epcis: Vec<String> =
-                sqlx::query_scalar("SELECT epci_code FROM territory_epcis WHERE territory_id = $1 ORDER BY epci_code")
-                    .bind(r.id)
-                    .fetch_all(p)
-                    .await?;
+            let epcis: Vec<String> = sqlx::query_scalar(
+                "SELECT epci_code FROM territory_epcis WHERE territory_id = $1 ORDER BY epci_code",
+            )
+            .bind(r.id)
+            .fetch_all(p)
+            .await?;
             Ok(Some(Territory {
                 id: r.id,
                 name: r.name,
@@ -163,7 +175,12 @@ impl Store {
         })
     }
 
-    pub async fn add_organisation(&self, name: &str, kind: OrganisationKind, now: DateTime<Utc>) -> Result<i64> {
+    pub async fn add_organisation(
+        &self,
+        name: &str,
+        kind: OrganisationKind,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
         Ok(on_pool!(self, |p| {
             sqlx::query_scalar("INSERT INTO organisations (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(name)
@@ -178,10 +195,11 @@ impl Store {
     pub async fn save_company(&self, c: &CompanyRecord, now: DateTime<Utc>) -> Result<i64> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE siret = $1")
-                .bind(c.siret.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM companies WHERE siret = $1")
+                    .bind(c.siret.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let id: i64 = match existing {
                 Some(id) => {
                     sqlx::query(
@@ -212,7 +230,10 @@ impl Store {
                     .await?
                 }
             };
-            sqlx::query("DELETE FROM company_contacts WHERE company_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM company_contacts WHERE company_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             for k in &c.contacts {
                 sqlx::query("INSERT INTO company_contacts (company_id, name, role, phone, email) VALUES ($1, $2, $3, $4, $5)")
                     .bind(id)
@@ -229,17 +250,28 @@ impl Store {
     }
 
     pub async fn count_companies(&self) -> Result<i64> {
-        Ok(on_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM companies").fetch_one(p).await)?)
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM companies"
+        )
+        .fetch_one(p)
+        .await)?)
     }
 
     /// Creates or updates a training centre by name.
-    pub async fn save_training_centre(&self, name: &str, commune: &CodeInsee, diplomas: &str, website: Option<&str>) -> Result<i64> {
+    pub async fn save_training_centre(
+        &self,
+        name: &str,
+        commune: &CodeInsee,
+        diplomas: &str,
+        website: Option<&str>,
+    ) -> Result<i64> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM training_centres WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM training_centres WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let id: i64 = match existing {
                 Some(id) => {
                     sqlx::query("UPDATE training_centres SET commune_code = $1, diplomas = $2, website = $3 WHERE id = $4")
@@ -287,25 +319,41 @@ impl Store {
 
     /// Stores official commune centres, replacing earlier ones. Offers are re-indexed by
     /// touching their revision, so that distances follow the new coordinates.
-    pub async fn save_commune_centres(&self, centres: &[(String, f64, f64)], now: DateTime<Utc>) -> Result<usize> {
+    pub async fn save_commune_centres(
+        &self,
+        centres: &[(String, f64, f64)],
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let revision = next_revision!(tx);
             for chunk in centres.chunks(500) {
-                let mut qb = sqlx::QueryBuilder::new("INSERT INTO commune_centres (code, lat, lon, updated_at) ");
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO commune_centres (code, lat, lon, updated_at) ",
+                );
                 qb.push_values(chunk, |mut b, (code, lat, lon)| {
-                    b.push_bind(code.clone()).push_bind(*lat).push_bind(*lon).push_bind(now);
+                    b.push_bind(code.clone())
+                        .push_bind(*lat)
+                        .push_bind(*lon)
+                        .push_bind(now);
                 });
                 qb.push(" ON CONFLICT (code) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, updated_at = excluded.updated_at");
                 qb.build().execute(&mut *tx).await?;
             }
-            sqlx::query("UPDATE offers SET revision = $1").bind(revision).execute(&mut *tx).await?;
+            sqlx::query("UPDATE offers SET revision = $1")
+                .bind(revision)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(centres.len())
         })
     }
 
     pub async fn commune_centres(&self) -> Result<Vec<(String, f64, f64)>> {
-        Ok(on_pool!(self, |p| sqlx::query_as("SELECT code, lat, lon FROM commune_centres").fetch_all(p).await)?)
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT code, lat, lon FROM commune_centres"
+        )
+        .fetch_all(p)
+        .await)?)
     }
 }

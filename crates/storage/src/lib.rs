@@ -14,7 +14,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use offers::{ChangedOffer, UpsertOutcome};
@@ -24,7 +26,9 @@ pub enum StoreError {
     /// A rule that needs the database refused the input (unknown training centre…).
     #[error("{0}")]
     Invalid(#[from] tremplin_domain::Invalid),
-    #[error("adresse de base de données non reconnue « {0} » : utilisez sqlite://… ou postgres://…")]
+    #[error(
+        "adresse de base de données non reconnue « {0} » : utilisez sqlite://… ou postgres://…"
+    )]
     UnknownScheme(String),
     #[error("donnée incohérente en base : {0}")]
     Corrupt(String),
@@ -40,7 +44,12 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            Self::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_))
+            Self::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
+            )
         )
     }
 }
@@ -92,18 +101,30 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
                 .min_connections(if max == 1 { 1 } else { 0 })
-                .idle_timeout(if max == 1 { None } else { Some(Duration::from_secs(600)) })
-                .max_lifetime(if max == 1 { None } else { Some(Duration::from_secs(3600)) })
+                .idle_timeout(if max == 1 {
+                    None
+                } else {
+                    Some(Duration::from_secs(600))
+                })
+                .max_lifetime(if max == 1 {
+                    None
+                } else {
+                    Some(Duration::from_secs(3600))
+                })
                 .connect_with(options)
                 .await?;
-            Ok(Self { pool: Pool::Sqlite(pool) })
+            Ok(Self {
+                pool: Pool::Sqlite(pool),
+            })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect(url)
                 .await?;
-            Ok(Self { pool: Pool::Postgres(pool) })
+            Ok(Self {
+                pool: Pool::Postgres(pool),
+            })
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
             Err(StoreError::UnknownScheme(scheme.to_owned()))
@@ -128,7 +149,10 @@ impl Store {
 
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<()> {
-        on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        on_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 

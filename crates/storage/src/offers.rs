@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tremplin_domain::{
-    CodeInsee, CodeRome, Contact, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Offer, OfferInput,
-    OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
+    CodeInsee, CodeRome, Contact, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Offer,
+    OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 
 use crate::{Result, Store, StoreError, on_pool};
@@ -80,7 +80,12 @@ impl ContentRow {
         Self {
             title: input.title.trim().to_owned(),
             description: input.description.trim().to_owned(),
-            rome_codes: input.rome_codes.iter().map(CodeRome::as_str).collect::<Vec<_>>().join(","),
+            rome_codes: input
+                .rome_codes
+                .iter()
+                .map(CodeRome::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
             company_id,
             commune_code: input.commune.as_str().to_owned(),
             address: input.address.clone(),
@@ -95,7 +100,11 @@ impl ContentRow {
             cfa_id,
             contact_email: input.contact.email.as_ref().map(|e| e.as_str().to_owned()),
             contact_phone: input.contact.phone.as_ref().map(|e| e.as_str().to_owned()),
-            apply_url: input.contact.apply_url.as_ref().map(|e| e.as_str().to_owned()),
+            apply_url: input
+                .contact
+                .apply_url
+                .as_ref()
+                .map(|e| e.as_str().to_owned()),
             source_kind: input.source.kind.as_str().to_owned(),
             source_name: input.source.name.clone(),
             external_id: input.source.external_id.clone(),
@@ -121,7 +130,12 @@ impl TryFrom<OfferRow> for Offer {
                 .collect::<Result<_, _>>()
                 .map_err(|_| corrupt("code ROME"))?,
             company_name: r.company_name.clone(),
-            siret: r.company_siret.as_deref().map(Siret::parse).transpose().map_err(|_| corrupt("SIRET"))?,
+            siret: r
+                .company_siret
+                .as_deref()
+                .map(Siret::parse)
+                .transpose()
+                .map_err(|_| corrupt("SIRET"))?,
             commune: CodeInsee::parse(&c.commune_code).map_err(|_| corrupt("commune"))?,
             address: c.address.clone(),
             contract_type: ContractType::parse(&c.contract_type).map_err(|_| corrupt("contrat"))?,
@@ -138,15 +152,35 @@ impl TryFrom<OfferRow> for Offer {
             driving_licence: c.driving_licence,
             cfa: r.cfa_name.clone(),
             contact: Contact {
-                email: c.contact_email.as_deref().map(Email::parse).transpose().map_err(|_| corrupt("e-mail"))?,
-                phone: c.contact_phone.as_deref().map(Telephone::parse).transpose().map_err(|_| corrupt("téléphone"))?,
-                apply_url: c.apply_url.as_deref().map(HttpUrl::parse).transpose().map_err(|_| corrupt("url"))?,
+                email: c
+                    .contact_email
+                    .as_deref()
+                    .map(Email::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("e-mail"))?,
+                phone: c
+                    .contact_phone
+                    .as_deref()
+                    .map(Telephone::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("téléphone"))?,
+                apply_url: c
+                    .apply_url
+                    .as_deref()
+                    .map(HttpUrl::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("url"))?,
             },
             source: OfferSource {
                 kind: SourceKind::from_db(&c.source_kind).ok_or_else(|| corrupt("source"))?,
                 name: c.source_name.clone(),
                 external_id: c.external_id.clone(),
-                url: c.source_url.as_deref().map(HttpUrl::parse).transpose().map_err(|_| corrupt("url source"))?,
+                url: c
+                    .source_url
+                    .as_deref()
+                    .map(HttpUrl::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("url source"))?,
             },
         };
         Ok(Offer {
@@ -169,9 +203,11 @@ impl TryFrom<OfferRow> for Offer {
 /// taken at once and revisions commit in order.
 macro_rules! next_revision {
     ($tx:expr) => {
-        sqlx::query_scalar::<_, i64>("UPDATE revision_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-            .fetch_one(&mut *$tx)
-            .await?
+        sqlx::query_scalar::<_, i64>(
+            "UPDATE revision_counter SET value = value + 1 WHERE id = 1 RETURNING value",
+        )
+        .fetch_one(&mut *$tx)
+        .await?
     };
 }
 pub(crate) use next_revision;
@@ -240,20 +276,25 @@ impl Store {
             let (company_id, cfa_id) = resolve_refs!(tx, input, now);
             let content = ContentRow::new(input, company_id, cfa_id);
             let existing: Option<(i64,)> = match &input.source.external_id {
-                Some(ext) => sqlx::query_as("SELECT id FROM offers WHERE source_name = $1 AND external_id = $2")
+                Some(ext) => {
+                    sqlx::query_as(
+                        "SELECT id FROM offers WHERE source_name = $1 AND external_id = $2",
+                    )
                     .bind(&input.source.name)
                     .bind(ext)
                     .fetch_optional(&mut *tx)
-                    .await?,
+                    .await?
+                }
                 None => None,
             };
             let outcome = match existing {
                 Some((id,)) => {
-                    let stored: ContentRow =
-                        sqlx::query_as(&format!("SELECT {CONTENT_COLUMNS} FROM offers WHERE id = $1"))
-                            .bind(id)
-                            .fetch_one(&mut *tx)
-                            .await?;
+                    let stored: ContentRow = sqlx::query_as(&format!(
+                        "SELECT {CONTENT_COLUMNS} FROM offers WHERE id = $1"
+                    ))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
                     if stored == content {
                         // Nothing to write: give the revision back by rolling back.
                         tx.rollback().await?;
@@ -302,7 +343,12 @@ impl Store {
     }
 
     /// Changes an offer's status (publishing sets its publication date the first time).
-    pub async fn set_offer_status(&self, id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn set_offer_status(
+        &self,
+        id: i64,
+        status: OfferStatus,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let revision = next_revision!(tx);
@@ -342,7 +388,10 @@ impl Store {
 
     pub async fn get_offer(&self, id: i64) -> Result<Option<Offer>> {
         let row: Option<OfferRow> = on_pool!(self, |p| {
-            sqlx::query_as(&format!("{SELECT_OFFER} WHERE o.id = $1")).bind(id).fetch_optional(p).await
+            sqlx::query_as(&format!("{SELECT_OFFER} WHERE o.id = $1"))
+                .bind(id)
+                .fetch_optional(p)
+                .await
         })?;
         row.map(Offer::try_from).transpose()
     }
@@ -361,19 +410,28 @@ impl Store {
             qb.push(")");
             qb.build_query_as().fetch_all(p).await
         })?;
-        let mut offers: Vec<Offer> = rows.into_iter().map(Offer::try_from).collect::<Result<_>>()?;
+        let mut offers: Vec<Offer> = rows
+            .into_iter()
+            .map(Offer::try_from)
+            .collect::<Result<_>>()?;
         offers.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
         Ok(offers)
     }
 
     /// Offers changed after `revision`, in revision order: the feed the index follows.
-    pub async fn offers_changed_since(&self, revision: i64, limit: i64) -> Result<Vec<ChangedOffer>> {
+    pub async fn offers_changed_since(
+        &self,
+        revision: i64,
+        limit: i64,
+    ) -> Result<Vec<ChangedOffer>> {
         let rows: Vec<OfferRow> = on_pool!(self, |p| {
-            sqlx::query_as(&format!("{SELECT_OFFER} WHERE o.revision > $1 ORDER BY o.revision LIMIT $2"))
-                .bind(revision)
-                .bind(limit)
-                .fetch_all(p)
-                .await
+            sqlx::query_as(&format!(
+                "{SELECT_OFFER} WHERE o.revision > $1 ORDER BY o.revision LIMIT $2"
+            ))
+            .bind(revision)
+            .bind(limit)
+            .fetch_all(p)
+            .await
         })?;
         rows.into_iter().map(Offer::try_from).collect()
     }
@@ -381,13 +439,18 @@ impl Store {
     /// The last revision given out.
     pub async fn current_revision(&self) -> Result<i64> {
         Ok(on_pool!(self, |p| {
-            sqlx::query_scalar("SELECT value FROM revision_counter WHERE id = 1").fetch_one(p).await
+            sqlx::query_scalar("SELECT value FROM revision_counter WHERE id = 1")
+                .fetch_one(p)
+                .await
         })?)
     }
 
     pub async fn count_offers_by_status(&self, status: OfferStatus) -> Result<i64> {
         Ok(on_pool!(self, |p| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE status = $1").bind(status.as_str()).fetch_one(p).await
+            sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE status = $1")
+                .bind(status.as_str())
+                .fetch_one(p)
+                .await
         })?)
     }
 }
@@ -423,7 +486,12 @@ fn bind_content<'q, Q: BindContent<'q>>(q: Q, c: &ContentRow) -> Q {
 trait BindContent<'q>: Sized {
     fn b<T>(self, value: T) -> Self
     where
-        T: 'q + Send + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>;
+        T: 'q
+            + Send
+            + sqlx::Encode<'q, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + sqlx::Encode<'q, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>;
 }
 
 macro_rules! impl_bind_content {
@@ -431,7 +499,12 @@ macro_rules! impl_bind_content {
         impl<'q> BindContent<'q> for sqlx::query::Query<'q, $db, $args> {
             fn b<T>(self, value: T) -> Self
             where
-                T: 'q + Send + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+                T: 'q
+                    + Send
+                    + sqlx::Encode<'q, sqlx::Sqlite>
+                    + sqlx::Type<sqlx::Sqlite>
+                    + sqlx::Encode<'q, sqlx::Postgres>
+                    + sqlx::Type<sqlx::Postgres>,
             {
                 self.bind(value)
             }
@@ -439,7 +512,12 @@ macro_rules! impl_bind_content {
         impl<'q, O> BindContent<'q> for sqlx::query::QueryScalar<'q, $db, O, $args> {
             fn b<T>(self, value: T) -> Self
             where
-                T: 'q + Send + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+                T: 'q
+                    + Send
+                    + sqlx::Encode<'q, sqlx::Sqlite>
+                    + sqlx::Type<sqlx::Sqlite>
+                    + sqlx::Encode<'q, sqlx::Postgres>
+                    + sqlx::Type<sqlx::Postgres>,
             {
                 self.bind(value)
             }

@@ -12,7 +12,9 @@ use tremplin_web::{AppState, Referentiels, SystemClock, WebConfig};
 use crate::config::Config;
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(config.database_url.expose()).await.context("connexion à la base de données")?;
+    let store = Store::connect(config.database_url.expose())
+        .await
+        .context("connexion à la base de données")?;
     store.migrate().await.context("migrations")?;
     Ok(store)
 }
@@ -27,7 +29,10 @@ pub async fn open(config: &Config) -> anyhow::Result<AppState> {
         .map(|(code, lat, lon)| Centre { code, lat, lon })
         .collect();
     communes.apply_centres(&centres);
-    let refs = Arc::new(Referentiels { communes, rome: Rome::embedded() });
+    let refs = Arc::new(Referentiels {
+        communes,
+        rome: Rome::embedded(),
+    });
     let index_dir = config.data_dir.join("index");
     let index = SearchIndex::open(&index_dir).map_err(|e| {
         anyhow::anyhow!(
@@ -40,7 +45,9 @@ pub async fn open(config: &Config) -> anyhow::Result<AppState> {
         Arc::new(index),
         refs,
         Arc::new(SystemClock),
-        WebConfig { public_url: config.public_url.clone() },
+        WebConfig {
+            public_url: config.public_url.clone(),
+        },
     );
     state.refresh_territory().await?;
     Ok(state)

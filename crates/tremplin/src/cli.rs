@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "tremplin", version, about = "Tremplin : le catalogue des offres d'apprentissage d'une Mission Locale")]
+#[command(
+    name = "tremplin",
+    version,
+    about = "Tremplin : le catalogue des offres d'apprentissage d'une Mission Locale"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -23,7 +27,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TREMPLIN_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Base de données : sqlite://… (par défaut dans le dossier des données) ou postgres://…
-    #[arg(long, global = true, env = "TREMPLIN_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TREMPLIN_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Adresse d'écoute du serveur.
     #[arg(long, global = true, env = "TREMPLIN_BIND")]

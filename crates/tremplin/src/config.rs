@@ -52,19 +52,35 @@ impl Config {
             None if Path::new("tremplin.toml").exists() => read_file(Path::new("tremplin.toml"))?,
             None => FileConfig::default(),
         };
-        let data_dir = g.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("tremplin-data"));
-        std::fs::create_dir_all(&data_dir)
-            .with_context(|| format!("impossible de créer le dossier des données {}", data_dir.display()))?;
+        let data_dir = g
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("tremplin-data"));
+        std::fs::create_dir_all(&data_dir).with_context(|| {
+            format!(
+                "impossible de créer le dossier des données {}",
+                data_dir.display()
+            )
+        })?;
         let database_url = g
             .database_url
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("tremplin.db").display()));
-        let bind = g.bind.clone().or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = g
+            .bind
+            .clone()
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
         if bind.parse::<std::net::SocketAddr>().is_err() {
             bail!("adresse d'écoute « {bind} » invalide : écrivez par exemple 127.0.0.1:8080");
         }
-        let public_url = g.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = g
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("adresse publique « {public_url} » invalide : elle doit commencer par https://");
         }
@@ -74,12 +90,18 @@ impl Config {
             bind,
             public_url: public_url.trim_end_matches('/').to_owned(),
             no_demo: g.no_demo || file.no_demo.unwrap_or(false),
-            log: g.log.clone().or(file.log).unwrap_or_else(|| "info,tantivy=warn,sqlx=warn".into()),
+            log: g
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info,tantivy=warn,sqlx=warn".into()),
         })
     }
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("lecture de {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("fichier de configuration {} invalide", path.display()))
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("lecture de {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("fichier de configuration {} invalide", path.display()))
 }

@@ -30,10 +30,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     let now = Utc::now();
     let store = &state.store;
     let t: TerritoryFile = toml::from_str(TERRITORY).context("demo/territoire.toml")?;
-    let weekday = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-        .iter()
-        .position(|d| *d == t.publication_weekday)
-        .context("jour de publication")? as i64
+    let weekday = [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ]
+    .iter()
+    .position(|d| *d == t.publication_weekday)
+    .context("jour de publication")? as i64
         + 1;
     store
         .save_territory(&Territory {
@@ -47,17 +49,35 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             epcis: t.epcis,
         })
         .await?;
-    store.add_organisation(&t.name, OrganisationKind::MissionLocale, now).await?;
-    store.add_organisation("France Travail – agence de L'Aigle (démo)", OrganisationKind::Partenaire, now).await?;
-    store.add_organisation("Service économique de la communauté de communes (démo)", OrganisationKind::Partenaire, now).await?;
+    store
+        .add_organisation(&t.name, OrganisationKind::MissionLocale, now)
+        .await?;
+    store
+        .add_organisation(
+            "France Travail – agence de L'Aigle (démo)",
+            OrganisationKind::Partenaire,
+            now,
+        )
+        .await?;
+    store
+        .add_organisation(
+            "Service économique de la communauté de communes (démo)",
+            OrganisationKind::Partenaire,
+            now,
+        )
+        .await?;
 
     let mut cfas = csv::Reader::from_reader(CFAS.as_bytes());
     for row in cfas.records() {
         let row = row?;
         let commune = CodeInsee::parse(&row[1])?;
         let website = Some(&row[3]).filter(|w| !w.is_empty());
-        store.save_training_centre(&row[0], &commune, &row[2], website).await?;
-        store.add_organisation(&row[0], OrganisationKind::Cfa, now).await?;
+        store
+            .save_training_centre(&row[0], &commune, &row[2], website)
+            .await?;
+        store
+            .add_organisation(&row[0], OrganisationKind::Cfa, now)
+            .await?;
     }
 
     let mut companies = csv::Reader::from_reader(COMPANIES.as_bytes());
@@ -84,15 +104,35 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .await?;
     }
 
-    let report = import_csv(store, &state.refs, OFFERS.as_bytes(), "demo", OfferStatus::Publiee, false, now).await?;
+    let report = import_csv(
+        store,
+        &state.refs,
+        OFFERS.as_bytes(),
+        "demo",
+        OfferStatus::Publiee,
+        false,
+        now,
+    )
+    .await?;
     if !report.rejected.is_empty() {
-        bail!("offres de démonstration refusées :\n{}", report.summary(false));
+        bail!(
+            "offres de démonstration refusées :\n{}",
+            report.summary(false)
+        );
     }
     // Spread publication over the last weeks, so that some are "nouveau cette semaine".
     for (i, id) in report.created.iter().enumerate() {
         let days = (i as i64 * 3) % 40;
-        store.set_published_at(*id, now - Duration::days(days) - Duration::hours(i as i64 % 9)).await?;
+        store
+            .set_published_at(
+                *id,
+                now - Duration::days(days) - Duration::hours(i as i64 % 9),
+            )
+            .await?;
     }
-    tracing::info!(offres = report.created.len(), "territoire de démonstration chargé");
+    tracing::info!(
+        offres = report.created.len(),
+        "territoire de démonstration chargé"
+    );
     Ok(())
 }

@@ -47,7 +47,10 @@ pub fn offer_json(state: &AppState, v: &OfferView) -> Value {
     o
 }
 
-async fn offers(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+async fn offers(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let q = CatalogueQuery::parse(raw.as_deref().unwrap_or(""), ParamStyle::Api, &state)
         .map_err(|p| WebError::BadRequest(p.message))?;
     let found = catalogue::run(&state, &q).await?;
@@ -57,12 +60,22 @@ async fn offers(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resul
         .iter()
         .map(|(o, d)| offer_json(&state, &catalogue::view(&state, o, *d, near_approx)))
         .collect();
-    Ok(Json(json!({ "total": found.total, "page": q.page, "per_page": q.per_page, "offers": offers })))
+    Ok(Json(
+        json!({ "total": found.total, "page": q.page, "per_page": q.per_page, "offers": offers }),
+    ))
 }
 
-async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn offer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let offer = state.store.get_offer(id).await?.filter(|o| o.status.is_public()).ok_or(WebError::NotFound)?;
+    let offer = state
+        .store
+        .get_offer(id)
+        .await?
+        .filter(|o| o.status.is_public())
+        .ok_or(WebError::NotFound)?;
     let v = catalogue::view(&state, &offer, None, false);
     let mut o = offer_json(&state, &v);
     o["description"] = json!(v.description);
@@ -71,7 +84,8 @@ async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Result<
     o["positions"] = json!(v.positions);
     o["rqth"] = json!(v.rqth);
     o["driving_licence"] = json!(v.driving_licence);
-    o["contact"] = json!({ "email": v.contact_email, "phone": v.contact_phone, "apply_url": v.apply_url });
+    o["contact"] =
+        json!({ "email": v.contact_email, "phone": v.contact_phone, "apply_url": v.apply_url });
     o["training_centre"] = json!(v.cfa_name);
     o["source"]["url"] = json!(v.source_url);
     Ok(Json(o))
@@ -82,27 +96,43 @@ struct Lookup {
     q: Option<String>,
 }
 
-async fn communes(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+async fn communes(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let q = lookup(raw)?;
-    let found = state.refs.communes.search(&q, 10, &state.territory_departements());
-    Ok(Json(json!(found
-        .iter()
-        .map(|c| json!({
-            "code": c.code.as_str(),
-            "name": c.name,
-            "postcodes": c.postcodes,
-            "lat": c.lat,
-            "lon": c.lon,
-            "approximate": c.approximate,
-            "label": c.label(),
-        }))
-        .collect::<Vec<_>>())))
+    let found = state
+        .refs
+        .communes
+        .search(&q, 10, &state.territory_departements());
+    Ok(Json(json!(
+        found
+            .iter()
+            .map(|c| json!({
+                "code": c.code.as_str(),
+                "name": c.name,
+                "postcodes": c.postcodes,
+                "lat": c.lat,
+                "lon": c.lon,
+                "approximate": c.approximate,
+                "label": c.label(),
+            }))
+            .collect::<Vec<_>>()
+    )))
 }
 
-async fn metiers(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+async fn metiers(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let q = lookup(raw)?;
     let found = state.refs.rome.search(&q, 20);
-    Ok(Json(json!(found.iter().map(|m| json!({ "code": m.code, "label": m.label })).collect::<Vec<_>>())))
+    Ok(Json(json!(
+        found
+            .iter()
+            .map(|m| json!({ "code": m.code, "label": m.label }))
+            .collect::<Vec<_>>()
+    )))
 }
 
 fn lookup(raw: Option<String>) -> Result<String, ApiError> {
@@ -111,10 +141,16 @@ fn lookup(raw: Option<String>) -> Result<String, ApiError> {
     let q = l.q.unwrap_or_default();
     let len = q.trim().chars().count();
     if len == 0 {
-        return Err(WebError::BadRequest("Le paramètre q est obligatoire : un nom, un code postal ou un code.".into()).into());
+        return Err(WebError::BadRequest(
+            "Le paramètre q est obligatoire : un nom, un code postal ou un code.".into(),
+        )
+        .into());
     }
     if len > 100 {
-        return Err(WebError::BadRequest("Le paramètre q est trop long (100 caractères au plus).".into()).into());
+        return Err(WebError::BadRequest(
+            "Le paramètre q est trop long (100 caractères au plus).".into(),
+        )
+        .into());
     }
     Ok(q)
 }

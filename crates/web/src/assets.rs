@@ -13,13 +13,25 @@ const ICON: &str = include_str!("../assets/icon.svg");
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/assets/style.css", get(|| serve("text/css; charset=utf-8", CSS)))
-        .route("/assets/app.js", get(|| serve("text/javascript; charset=utf-8", JS)))
+        .route(
+            "/assets/style.css",
+            get(|| serve("text/css; charset=utf-8", CSS)),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| serve("text/javascript; charset=utf-8", JS)),
+        )
         .route("/assets/icon.svg", get(|| serve("image/svg+xml", ICON)))
         .route("/favicon.ico", get(|| serve("image/svg+xml", ICON)))
 }
 
 async fn serve(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     // Names carry a version parameter in pages, so a day of caching is safe.
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body)
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
 }

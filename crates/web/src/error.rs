@@ -89,7 +89,10 @@ impl IntoResponse for WebError {
             Self::Unavailable => "Service indisponible",
             Self::Internal(_) => "Erreur",
         };
-        let page = ErrorPage { title, message: self.message() };
+        let page = ErrorPage {
+            title,
+            message: self.message(),
+        };
         let body = page.render().unwrap_or_else(|_| self.message());
         (self.status(), Html(body)).into_response()
     }
@@ -108,6 +111,10 @@ impl<E: Into<WebError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        (self.0.status(), Json(serde_json::json!({ "error": self.0.message() }))).into_response()
+        (
+            self.0.status(),
+            Json(serde_json::json!({ "error": self.0.message() })),
+        )
+            .into_response()
     }
 }

@@ -39,7 +39,9 @@ impl Layout {
     fn new(state: &AppState, path: &str) -> Self {
         let t = state.territory();
         Self {
-            territory: t.as_ref().map_or_else(|| "Mission Locale".to_owned(), |t| t.name.clone()),
+            territory: t
+                .as_ref()
+                .map_or_else(|| "Mission Locale".to_owned(), |t| t.name.clone()),
             contact_email: t.and_then(|t| t.contact_email),
             canonical: format!("{}{}", state.config.public_url, path),
         }
@@ -69,8 +71,9 @@ impl Form {
             rqth: q.rqth,
             new_only: q.new_only,
             sort: match q.sort {
+                Sort::Relevance if q.near.is_none() => "",
                 Sort::Relevance => "pertinence",
-                Sort::Distance => "distance",
+                Sort::Distance => "",
                 Sort::Date => "date",
             },
         }
@@ -79,8 +82,18 @@ impl Form {
     /// What was typed, kept as typed when the query could not be understood.
     fn from_raw(raw: &str) -> Self {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.chars().take(200).collect()).unwrap_or_default();
-        Self { q: get("q"), commune: get("commune"), ..Self::from_query(&CatalogueQuery::default()) }
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.chars().take(200).collect())
+                .unwrap_or_default()
+        };
+        Self {
+            q: get("q"),
+            commune: get("commune"),
+            ..Self::from_query(&CatalogueQuery::default())
+        }
     }
 
     pub fn has_level(&self, l: &u8) -> bool {
@@ -89,8 +102,13 @@ impl Form {
 }
 
 pub const RADII: [u32; 6] = [10, 20, 30, 50, 100, 200];
-pub const LEVELS: [(u8, &str); 5] =
-    [(3, "CAP, BEP"), (4, "Bac, Bac pro, BP"), (5, "Bac+2 (BTS)"), (6, "Bac+3 (BUT, licence)"), (7, "Bac+5 (master)")];
+pub const LEVELS: [(u8, &str); 5] = [
+    (3, "CAP, BEP"),
+    (4, "Bac, Bac pro, BP"),
+    (5, "Bac+2 (BTS)"),
+    (6, "Bac+3 (BUT, licence)"),
+    (7, "Bac+5 (master)"),
+];
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -105,14 +123,23 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let q = CatalogueQuery { new_only: true, sort: Sort::Date, per_page: 6, ..Default::default() };
+    let q = CatalogueQuery {
+        new_only: true,
+        sort: Sort::Date,
+        per_page: 6,
+        ..Default::default()
+    };
     let found = catalogue::run(&state, &q).await?;
     let page = HomePage {
         layout: Layout::new(&state, "/"),
         form: Form::from_query(&CatalogueQuery::default()),
         total: state.index.num_docs(),
         new_count: found.total,
-        new_offers: found.offers.iter().map(|(o, d)| catalogue::view(&state, o, *d, false)).collect(),
+        new_offers: found
+            .offers
+            .iter()
+            .map(|(o, d)| catalogue::view(&state, o, *d, false))
+            .collect(),
         radii: RADII,
         levels: LEVELS,
     };
@@ -134,7 +161,10 @@ struct ResultsPage {
     levels: [(u8, &'static str); 5],
 }
 
-async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
+async fn results(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
     let raw = raw.unwrap_or_default();
     let q = match CatalogueQuery::parse(&raw, ParamStyle::Page, &state) {
         Ok(q) => q,
@@ -155,10 +185,18 @@ async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resu
         }
     };
     // "Voir plus" shows the next page below the first ones: one request, no infinite scroll.
-    let shown = CatalogueQuery { per_page: q.per_page * q.page, page: 1, ..q.clone() };
+    let shown = CatalogueQuery {
+        per_page: q.per_page * q.page,
+        page: 1,
+        ..q.clone()
+    };
     let found = catalogue::run_widening(&state, &shown).await?;
     let near_approx = q.near.as_ref().is_some_and(|n| n.approximate);
-    let offers: Vec<OfferView> = found.offers.iter().map(|(o, d)| catalogue::view(&state, o, *d, near_approx)).collect();
+    let offers: Vec<OfferView> = found
+        .offers
+        .iter()
+        .map(|(o, d)| catalogue::view(&state, o, *d, near_approx))
+        .collect();
     let heading = results_heading(found.total, &q);
     let widened = found.widened_to.map(|r| {
         format!(
@@ -167,7 +205,8 @@ async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resu
             q.near.as_ref().map_or("", |n| n.name.as_str())
         )
     });
-    let more_link = (offers.len() < found.total && q.page < 500).then(|| format!("/offres?{}", q.page_query(q.page + 1)));
+    let more_link = (offers.len() < found.total && q.page < 500)
+        .then(|| format!("/offres?{}", q.page_query(q.page + 1)));
     let page = ResultsPage {
         layout: Layout::new(&state, "/offres"),
         form: Form::from_query(&q),
@@ -176,7 +215,11 @@ async fn results(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resu
         offers,
         widened,
         more_link,
-        depuis: q.near.as_ref().map(|n| format!("?depuis={}", n.code)).unwrap_or_default(),
+        depuis: q
+            .near
+            .as_ref()
+            .map(|n| format!("?depuis={}", n.code))
+            .unwrap_or_default(),
         radii: RADII,
         levels: LEVELS,
     };
@@ -217,17 +260,36 @@ struct OfferParams {
     depuis: Option<String>,
 }
 
-async fn offer(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, WebError> {
+async fn offer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let offer = state.store.get_offer(id).await?.filter(|o| o.status.is_public()).ok_or(WebError::NotFound)?;
-    let params: OfferParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or(OfferParams { depuis: None });
+    let offer = state
+        .store
+        .get_offer(id)
+        .await?
+        .filter(|o| o.status.is_public())
+        .ok_or(WebError::NotFound)?;
+    let params: OfferParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .unwrap_or(OfferParams { depuis: None });
     let here = state.refs.communes.get(offer.fields.commune.as_str());
-    let from = params.depuis.as_deref().and_then(|c| state.refs.communes.get(c)).map(Near::from);
+    let from = params
+        .depuis
+        .as_deref()
+        .and_then(|c| state.refs.communes.get(c))
+        .map(Near::from);
     let distance = match (&from, here) {
         (Some(f), Some(h)) => Some(haversine_km(f.lat, f.lon, h.lat, h.lon)),
         _ => None,
     };
-    let o = catalogue::view(&state, &offer, distance, from.as_ref().is_some_and(|f| f.approximate));
+    let o = catalogue::view(
+        &state,
+        &offer,
+        distance,
+        from.as_ref().is_some_and(|f| f.approximate),
+    );
     let from = from.zip(o.distance_label.clone()).map(|(f, d)| (f.name, d));
     let cfa = match offer.cfa_id {
         Some(cfa_id) => state.store.training_centre(cfa_id).await?.map(|c| {
@@ -236,16 +298,30 @@ async fn offer(State(state): State<AppState>, Path(id): Path<String>, RawQuery(r
                 name: c.name.clone(),
                 commune: cfa_commune.map_or_else(|| c.commune_code.clone(), |k| k.name.clone()),
                 distance: cfa_commune.zip(here).map(|(k, h)| {
-                    format_distance(haversine_km(k.lat, k.lon, h.lat, h.lon), k.approximate || h.approximate)
+                    format_distance(
+                        haversine_km(k.lat, k.lon, h.lat, h.lon),
+                        k.approximate || h.approximate,
+                    )
                 }),
             }
         }),
         None => None,
     };
     let meta_description: String = o.description.chars().take(157).collect::<String>()
-        + if o.description.chars().count() > 157 { "…" } else { "" };
+        + if o.description.chars().count() > 157 {
+            "…"
+        } else {
+            ""
+        };
     let jsonld = job_posting(&state, &o);
-    let page = OfferPage { layout: Layout::new(&state, &o.path), o, from, cfa, jsonld, meta_description };
+    let page = OfferPage {
+        layout: Layout::new(&state, &o.path),
+        o,
+        from,
+        cfa,
+        jsonld,
+        meta_description,
+    };
     Ok(Html(page.render()?))
 }
 
@@ -276,7 +352,8 @@ fn job_posting(state: &AppState, o: &OfferView) -> String {
         "url": format!("{}{}", state.config.public_url, o.path),
     });
     if let Some(d) = &o.diploma_label {
-        ld["educationRequirements"] = json!({ "@type": "EducationalOccupationalCredential", "credentialCategory": d });
+        ld["educationRequirements"] =
+            json!({ "@type": "EducationalOccupationalCredential", "credentialCategory": d });
     }
     if let Some(s) = &o.start_date {
         ld["jobStartDate"] = json!(s);
@@ -295,17 +372,34 @@ struct MetierPage {
     offers: Vec<OfferView>,
 }
 
-async fn metier(State(state): State<AppState>, Path(code): Path<String>) -> Result<Html<String>, WebError> {
+async fn metier(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Html<String>, WebError> {
     let rome = tremplin_domain::CodeRome::parse(&code).map_err(|_| WebError::NotFound)?;
-    let label = state.refs.rome.label(rome.as_str()).ok_or(WebError::NotFound)?.to_owned();
-    let q = CatalogueQuery { rome: vec![rome.clone()], sort: Sort::Date, per_page: 100, ..Default::default() };
+    let label = state
+        .refs
+        .rome
+        .label(rome.as_str())
+        .ok_or(WebError::NotFound)?
+        .to_owned();
+    let q = CatalogueQuery {
+        rome: vec![rome.clone()],
+        sort: Sort::Date,
+        per_page: 100,
+        ..Default::default()
+    };
     let found = catalogue::run(&state, &q).await?;
     let page = MetierPage {
         layout: Layout::new(&state, &format!("/metiers/{rome}")),
         code: rome.to_string(),
         label,
         total: found.total,
-        offers: found.offers.iter().map(|(o, d)| catalogue::view(&state, o, *d, false)).collect(),
+        offers: found
+            .offers
+            .iter()
+            .map(|(o, d)| catalogue::view(&state, o, *d, false))
+            .collect(),
     };
     Ok(Html(page.render()?))
 }
@@ -333,7 +427,14 @@ async fn info(State(state): State<AppState>, which: Info) -> Result<Html<String>
         Info::Confidentialite => ("Données personnelles", "/confidentialite"),
         Info::Donnees => ("Sources des données", "/donnees"),
     };
-    Ok(Html(InfoPage { layout: Layout::new(&state, path), which, title }.render()?))
+    Ok(Html(
+        InfoPage {
+            layout: Layout::new(&state, path),
+            which,
+            title,
+        }
+        .render()?,
+    ))
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -341,7 +442,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
     if db.is_ok() && state.index_ready() {
         (StatusCode::OK, "prêt").into_response()
     } else {
-        let why = if db.is_err() { "base de données injoignable" } else { "index en cours de chargement" };
+        let why = if db.is_err() {
+            "base de données injoignable"
+        } else {
+            "index en cours de chargement"
+        };
         (StatusCode::SERVICE_UNAVAILABLE, why).into_response()
     }
 }

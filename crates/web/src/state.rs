@@ -45,7 +45,13 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, index: Arc<SearchIndex>, refs: Arc<Referentiels>, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+    pub fn new(
+        store: Store,
+        index: Arc<SearchIndex>,
+        refs: Arc<Referentiels>,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+    ) -> Self {
         let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self(Arc::new(Inner {
             store,
@@ -60,7 +66,10 @@ impl AppState {
     }
 
     pub fn territory(&self) -> Option<Territory> {
-        self.territory.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.territory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Reads the territory from the database again (after the demo is loaded, say).
@@ -72,9 +81,15 @@ impl AppState {
 
     /// The départements of the territory, to put its communes first in suggestions.
     pub fn territory_departements(&self) -> Vec<String> {
-        let Some(t) = self.territory() else { return Vec::new() };
-        let mut deps: Vec<String> =
-            self.refs.communes.in_epcis(&t.epcis).map(|c| c.departement.clone()).collect();
+        let Some(t) = self.territory() else {
+            return Vec::new();
+        };
+        let mut deps: Vec<String> = self
+            .refs
+            .communes
+            .in_epcis(&t.epcis)
+            .map(|c| c.departement.clone())
+            .collect();
         deps.sort();
         deps.dedup();
         deps

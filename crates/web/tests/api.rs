@@ -9,11 +9,20 @@ use support::{TestApp, backends};
 async fn search_answers_the_documented_shape() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
-        let r = app.get("/api/v1/offers?q=boulanger&near=61293&radius_km=50").await;
+        let r = app
+            .get("/api/v1/offers?q=boulanger&near=61293&radius_km=50")
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.headers.get("content-type").unwrap(), "application/json");
         let j = r.json();
-        assert_eq!((j["total"].as_u64(), j["page"].as_u64(), j["per_page"].as_u64()), (Some(1), Some(1), Some(20)));
+        assert_eq!(
+            (
+                j["total"].as_u64(),
+                j["page"].as_u64(),
+                j["per_page"].as_u64()
+            ),
+            (Some(1), Some(1), Some(20))
+        );
         let o = &j["offers"][0];
         assert_eq!(o["title"], "Boulanger/Boulangère");
         assert_eq!(o["rome_codes"], serde_json::json!(["D1102"]));
@@ -22,7 +31,10 @@ async fn search_answers_the_documented_shape() {
         assert_eq!(o["location"]["commune_name"], "L'Aigle");
         assert_eq!(o["location"]["postcode"], "61300");
         assert_eq!(o["location"]["approximate"], true);
-        assert!((o["distance_km"].as_f64().unwrap() - 27.9).abs() < 0.2, "{o}");
+        assert!(
+            (o["distance_km"].as_f64().unwrap() - 27.9).abs() < 0.2,
+            "{o}"
+        );
         assert_eq!(o["contract_type"], "apprentissage");
         assert_eq!(o["target_diploma_level"], 3);
         assert_eq!(o["start_date"], serde_json::Value::Null);
@@ -44,23 +56,55 @@ async fn filters_and_sorts() {
             let app = &app;
             async move {
                 let j = app.get(&uri).await.json();
-                j["offers"].as_array().unwrap().iter().map(|o| o["title"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+                j["offers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|o| o["title"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
             }
         };
-        assert_eq!(titles("/api/v1/offers?rome=I1603".into()).await, ["Mécanicien(ne) agricole"]);
-        assert_eq!(titles("/api/v1/offers?level=4,5".into()).await, ["Mécanicien(ne) agricole"]);
-        assert_eq!(titles("/api/v1/offers?new=true".into()).await, ["Boulanger/Boulangère"]);
+        assert_eq!(
+            titles("/api/v1/offers?rome=I1603".into()).await,
+            ["Mécanicien(ne) agricole"]
+        );
+        assert_eq!(
+            titles("/api/v1/offers?level=4,5".into()).await,
+            ["Mécanicien(ne) agricole"]
+        );
+        assert_eq!(
+            titles("/api/v1/offers?new=true".into()).await,
+            ["Boulanger/Boulangère"]
+        );
         assert_eq!(
             titles("/api/v1/offers?sort=date".into()).await,
-            ["Boulanger/Boulangère", "Aide-soignant·e", "Mécanicien(ne) agricole"]
+            [
+                "Boulanger/Boulangère",
+                "Aide-soignant·e",
+                "Mécanicien(ne) agricole"
+            ]
         );
-        let by_distance = titles("/api/v1/offers?near=61214&radius_km=100&sort=distance".into()).await;
+        let by_distance =
+            titles("/api/v1/offers?near=61214&radius_km=100&sort=distance".into()).await;
         assert_eq!(by_distance[0], "Boulanger/Boulangère", "{backend}");
-        assert_eq!(titles("/api/v1/offers?near=61214&radius_km=0".into()).await, ["Boulanger/Boulangère"]);
-        assert!(titles("/api/v1/offers?contract=professionnalisation".into()).await.is_empty());
+        assert_eq!(
+            titles("/api/v1/offers?near=61214&radius_km=0".into()).await,
+            ["Boulanger/Boulangère"]
+        );
+        assert!(
+            titles("/api/v1/offers?contract=professionnalisation".into())
+                .await
+                .is_empty()
+        );
         assert!(titles("/api/v1/offers?rqth=true".into()).await.is_empty());
-        let j = app.get("/api/v1/offers?sort=date&per_page=2&page=2").await.json();
-        assert_eq!((j["total"].as_u64(), j["offers"].as_array().unwrap().len()), (Some(3), 1));
+        let j = app
+            .get("/api/v1/offers?sort=date&per_page=2&page=2")
+            .await
+            .json();
+        assert_eq!(
+            (j["total"].as_u64(), j["offers"].as_array().unwrap().len()),
+            (Some(3), 1)
+        );
     }
 }
 
@@ -84,7 +128,10 @@ async fn bad_parameters_answer_400_in_french_and_change_nothing() {
         ("page=0", "entre 1 et 500"),
         ("per_page=101", "entre 1 et 100"),
         ("start_from=2027-13-01", "AAAA-MM-JJ"),
-        ("start_from=2027-06-01&start_to=2027-01-01", "après la date maximale"),
+        (
+            "start_from=2027-06-01&start_to=2027-01-01",
+            "après la date maximale",
+        ),
     ] {
         let r = app.get(&format!("/api/v1/offers?{query}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}");
@@ -92,7 +139,10 @@ async fn bad_parameters_answer_400_in_french_and_change_nothing() {
         assert!(msg.contains(needle), "{query}: {msg}");
     }
     let long = "a".repeat(201);
-    assert_eq!(app.get(&format!("/api/v1/offers?q={long}")).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get(&format!("/api/v1/offers?q={long}")).await.status,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(app.state.store.current_revision().await.unwrap() > 0, true);
 }
 
@@ -117,14 +167,24 @@ async fn one_offer_and_unknown_ids() {
 async fn communes_and_metiers_lookups() {
     let app = TestApp::new("sqlite").await;
     let j = app.get("/api/v1/communes?q=mortagne").await.json();
-    assert_eq!(j[0]["code"], "61293", "the territory's communes come first: {j}");
+    assert_eq!(
+        j[0]["code"], "61293",
+        "the territory's communes come first: {j}"
+    );
     assert_eq!(j[0]["postcodes"], serde_json::json!(["61400"]));
     assert_eq!(j[0]["approximate"], false);
     let j = app.get("/api/v1/communes?q=61300").await.json();
     assert!(j.as_array().unwrap().iter().any(|c| c["name"] == "L'Aigle"));
     let j = app.get("/api/v1/metiers?q=boulang").await.json();
-    assert!(j.as_array().unwrap().iter().any(|m| m["code"] == "D1102"), "{j}");
-    for uri in ["/api/v1/communes", "/api/v1/communes?q=", "/api/v1/metiers?q=%20"] {
+    assert!(
+        j.as_array().unwrap().iter().any(|m| m["code"] == "D1102"),
+        "{j}"
+    );
+    for uri in [
+        "/api/v1/communes",
+        "/api/v1/communes?q=",
+        "/api/v1/metiers?q=%20",
+    ] {
         let r = app.get(uri).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
         assert!(r.json()["error"].as_str().unwrap().contains("obligatoire"));
@@ -136,17 +196,43 @@ async fn the_openapi_document_describes_what_the_api_does() {
     let app = TestApp::new("sqlite").await;
     let doc = app.get("/api/v1/openapi.json").await.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/offers", "/api/v1/offers/{id}", "/api/v1/communes", "/api/v1/metiers"] {
+    for path in [
+        "/api/v1/offers",
+        "/api/v1/offers/{id}",
+        "/api/v1/communes",
+        "/api/v1/metiers",
+    ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} undocumented");
     }
     let params: Vec<&str> = doc["paths"]["/api/v1/offers"]["get"]["parameters"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["name"].as_str().unwrap_or_else(|| p["$ref"].as_str().unwrap()))
+        .map(|p| {
+            p["name"]
+                .as_str()
+                .unwrap_or_else(|| p["$ref"].as_str().unwrap())
+        })
         .collect();
-    for name in ["q", "near", "radius_km", "rome", "level", "contract", "rqth", "new", "start_from", "start_to", "sort", "page", "per_page"] {
-        assert!(params.iter().any(|p| p.ends_with(name)), "parameter {name} undocumented: {params:?}");
+    for name in [
+        "q",
+        "near",
+        "radius_km",
+        "rome",
+        "level",
+        "contract",
+        "rqth",
+        "new",
+        "start_from",
+        "start_to",
+        "sort",
+        "page",
+        "per_page",
+    ] {
+        assert!(
+            params.iter().any(|p| p.ends_with(name)),
+            "parameter {name} undocumented: {params:?}"
+        );
     }
 }
 

@@ -11,7 +11,11 @@ async fn health_and_readiness() {
     for backend in backends() {
         let app = TestApp::new(backend).await;
         assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
-        assert_eq!(app.get("/readyz").await.status, StatusCode::SERVICE_UNAVAILABLE, "index not loaded yet");
+        assert_eq!(
+            app.get("/readyz").await.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "index not loaded yet"
+        );
         app.sync().await;
         assert_eq!(app.get("/readyz").await.status, StatusCode::OK, "{backend}");
     }
@@ -25,7 +29,11 @@ async fn home_shows_counts_and_this_weeks_offers() {
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("3 offres d'alternance"), "{}", r.body);
         // Published 1 day ago: new this week; 10 and 20 days ago: not.
-        assert!(r.body.contains("Nouveau cette semaine <span class=\"count\">(1)</span>"), "{backend}");
+        assert!(
+            r.body
+                .contains("Nouveau cette semaine <span class=\"count\">(1)</span>"),
+            "{backend}"
+        );
         assert!(r.body.contains("Boulanger/Boulangère"));
         assert!(!r.body.contains("Mécanicien(ne) agricole"));
         assert!(!r.body.contains("en attente de validation"));
@@ -36,13 +44,39 @@ async fn home_shows_counts_and_this_weeks_offers() {
 async fn results_near_a_commune_typed_by_name() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
-        let r = app.get("/offres?q=aide+soignante&commune=Mortagne-au-Perche&rayon=10").await;
+        let r = app
+            .get("/offres?q=aide+soignante&commune=Mortagne-au-Perche&rayon=10")
+            .await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(r.body.contains("1 offre autour de Mortagne-au-Perche"), "{}", r.body);
+        assert!(
+            r.body.contains("1 offre autour de Mortagne-au-Perche"),
+            "{}",
+            r.body
+        );
         assert!(r.body.contains("Aide-soignant·e"));
-        assert!(r.body.contains("href=\"/offres/2?depuis=61293\""), "{backend}");
-        let r = app.get("/offres?commune=l%27aigle&rayon=10&tri=distance").await;
-        assert!(r.body.contains("1 offre autour de L&#39;Aigle") || r.body.contains("1 offre autour de L'Aigle"), "{}", r.body);
+        assert!(
+            r.body.contains("href=\"/offres/2?depuis=61293\""),
+            "{backend}"
+        );
+        // With a commune and no chosen order, nearest first.
+        let r = app.get("/offres?commune=61293&rayon=100").await;
+        let (near, far) = (
+            r.body.find("Aide-soignant·e").unwrap(),
+            r.body.find("Boulanger/Boulangère").unwrap(),
+        );
+        assert!(near < far, "{backend}: Mortagne's offers before L'Aigle's");
+        assert!(r.body.contains("<option value=\"\" selected>Les plus proches d"));
+        let r = app.get("/offres?commune=61293&rayon=100&tri=pertinence&q=boulanger").await;
+        assert!(r.body.contains("<option value=\"pertinence\" selected>"), "an explicit order is kept");
+        let r = app
+            .get("/offres?commune=l%27aigle&rayon=10&tri=distance")
+            .await;
+        assert!(
+            r.body.contains("1 offre autour de L&#39;Aigle")
+                || r.body.contains("1 offre autour de L'Aigle"),
+            "{}",
+            r.body
+        );
     }
 }
 
@@ -53,11 +87,20 @@ async fn nothing_near_widens_the_radius_and_says_so() {
         // Alençon is about 35 km from Mortagne and 40 km from L'Aigle.
         let r = app.get("/offres?commune=61001&rayon=10").await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(r.body.contains("Aucune offre à moins de 10 km de Alençon : voici celles à moins de 50 km."), "{}", r.body);
+        assert!(
+            r.body.contains(
+                "Aucune offre à moins de 10 km de Alençon : voici celles à moins de 50 km."
+            ),
+            "{}",
+            r.body
+        );
         assert!(r.body.contains("Mécanicien(ne) agricole"));
         // Nothing within 100 km: no widening beyond.
         let r = app.get("/offres?commune=13055&rayon=30").await;
-        assert!(r.body.contains("Aucune offre autour de Marseille"), "{backend}");
+        assert!(
+            r.body.contains("Aucune offre autour de Marseille"),
+            "{backend}"
+        );
     }
 }
 
@@ -67,13 +110,36 @@ async fn bad_or_ambiguous_searches_are_explained_in_french() {
         let app = TestApp::with_catalogue(backend).await;
         let r = app.get("/offres?commune=Zzzzville").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(r.body.contains("Nous ne trouvons pas la commune « Zzzzville »"), "{}", r.body);
-        assert!(r.body.contains("value=\"Zzzzville\""), "what was typed stays in the form");
+        assert!(
+            r.body
+                .contains("Nous ne trouvons pas la commune « Zzzzville »"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"Zzzzville\""),
+            "what was typed stays in the form"
+        );
         let r = app.get("/offres?commune=61400").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(r.body.contains("Plusieurs communes correspondent à « 61400 »"));
-        assert!(r.body.contains("commune=61293\">Mortagne-au-Perche (61400)"), "{backend}");
-        for bad in ["rayon=abc", "rayon=900", "niveau=9", "tri=hasard", "tri=distance", "page=0", "page=99999"] {
+        assert!(
+            r.body
+                .contains("Plusieurs communes correspondent à « 61400 »")
+        );
+        assert!(
+            r.body
+                .contains("commune=61293\">Mortagne-au-Perche (61400)"),
+            "{backend}"
+        );
+        for bad in [
+            "rayon=abc",
+            "rayon=900",
+            "niveau=9",
+            "tri=hasard",
+            "tri=distance",
+            "page=0",
+            "page=99999",
+        ] {
             let r = app.get(&format!("/offres?{bad}")).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
             assert!(r.body.contains("class=\"alert\""), "{bad}");
@@ -86,12 +152,20 @@ async fn voir_plus_loads_the_next_results_without_infinite_scroll() {
     for backend in backends() {
         let app = TestApp::new(backend).await;
         for i in 0..25 {
-            app.publish(offer(&format!("p{i}"), &format!("Boulanger numéro {i}"), "61214"), i).await;
+            app.publish(
+                offer(&format!("p{i}"), &format!("Boulanger numéro {i}"), "61214"),
+                i,
+            )
+            .await;
         }
         app.sync().await;
         let r = app.get("/offres?q=boulanger").await;
         assert_eq!(r.body.matches("class=\"card\"").count(), 20);
-        assert!(r.body.contains("href=\"/offres?q=boulanger&#38;page=2\""), "{}", r.body);
+        assert!(
+            r.body.contains("href=\"/offres?q=boulanger&#38;page=2\""),
+            "{}",
+            r.body
+        );
         let r = app.get("/offres?q=boulanger&page=2").await;
         assert_eq!(r.body.matches("class=\"card\"").count(), 25, "{backend}");
         assert!(!r.body.contains("Voir plus d'offres"));
@@ -103,7 +177,11 @@ async fn offer_page_has_every_field_json_ld_and_open_graph() {
     for backend in backends() {
         let app = TestApp::new(backend).await;
         let cfa = tremplin_domain::CodeInsee::parse("61001").unwrap();
-        app.state.store.save_training_centre("3IFA Alençon", &cfa, "CAP Boulanger", None).await.unwrap();
+        app.state
+            .store
+            .save_training_centre("3IFA Alençon", &cfa, "CAP Boulanger", None)
+            .await
+            .unwrap();
         let mut input = offer("x", "Boulanger/Boulangère", "61214");
         input.cfa = Some("3IFA Alençon".into());
         input.contact.phone = Some(tremplin_domain::Telephone::parse("0261910000").unwrap());
@@ -142,7 +220,15 @@ async fn offer_page_has_every_field_json_ld_and_open_graph() {
 async fn unknown_or_unpublished_offers_are_not_found() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
-        for uri in ["/offres/4", "/offres/999", "/offres/abc", "/offres/-1", "/nulle-part", "/metiers/Z9999", "/metiers/xx"] {
+        for uri in [
+            "/offres/4",
+            "/offres/999",
+            "/offres/abc",
+            "/offres/-1",
+            "/nulle-part",
+            "/metiers/Z9999",
+            "/metiers/xx",
+        ] {
             let r = app.get(uri).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend} {uri}");
             assert!(r.body.contains("Page introuvable"), "{uri}");
@@ -155,28 +241,57 @@ async fn user_text_is_escaped_everywhere() {
     for backend in backends() {
         let app = TestApp::new(backend).await;
         let mut evil = offer("e", "Boulanger <script>alert(1)</script>", "61214");
-        evil.description = "Description </script><script>alert(2)</script> avec \"guillemets\" & esperluette.".into();
+        evil.description =
+            "Description </script><script>alert(2)</script> avec \"guillemets\" & esperluette."
+                .into();
         evil.company_name = "<img src=x onerror=alert(3)>".into();
         let id = app.publish(evil, 1).await;
         app.sync().await;
-        for uri in [format!("/offres/{id}"), "/offres?q=boulanger".into(), "/".into(), "/offres?q=%3Cscript%3Ealert(4)%3C/script%3E".into()] {
+        for uri in [
+            format!("/offres/{id}"),
+            "/offres?q=boulanger".into(),
+            "/".into(),
+            "/offres?q=%3Cscript%3Ealert(4)%3C/script%3E".into(),
+        ] {
             let r = app.get(&uri).await;
             assert!(!r.body.contains("<script>alert"), "{backend} {uri}");
             assert!(!r.body.contains("<img src=x"), "{uri}");
         }
         let r = app.get(&format!("/offres/{id}")).await;
-        assert!(r.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{}", r.body);
-        assert!(r.body.contains("\\u003c/script>\\u003cscript>alert(2)"), "JSON-LD escapes '<'");
+        assert!(
+            r.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("\\u003c/script>\\u003cscript>alert(2)"),
+            "JSON-LD escapes '<'"
+        );
     }
 }
 
 #[tokio::test]
 async fn security_headers_on_every_page() {
     let app = TestApp::with_catalogue("sqlite").await;
-    for uri in ["/", "/offres", "/offres/1", "/nulle-part", "/api/v1/offers", "/assets/style.css"] {
+    for uri in [
+        "/",
+        "/offres",
+        "/offres/1",
+        "/nulle-part",
+        "/api/v1/offers",
+        "/assets/style.css",
+    ] {
         let r = app.get(uri).await;
-        let csp = r.headers.get("content-security-policy").unwrap().to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{uri}");
+        let csp = r
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{uri}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"));
         assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
         assert!(r.headers.get("x-request-id").is_some());
@@ -187,13 +302,22 @@ async fn security_headers_on_every_page() {
 async fn pages_stay_light_for_rural_connections() {
     let app = TestApp::new("sqlite").await;
     for i in 0..20 {
-        let mut o = offer(&format!("w{i}"), "Agent·e de maintenance des bâtiments communaux", "61214");
+        let mut o = offer(
+            &format!("w{i}"),
+            "Agent·e de maintenance des bâtiments communaux",
+            "61214",
+        );
         o.description = "Entretien courant des bâtiments. ".repeat(60);
         app.publish(o, i).await;
     }
     app.sync().await;
     let css = app.get("/assets/style.css").await.body.len();
-    for uri in ["/", "/offres?q=maintenance&commune=61214", "/offres/1?depuis=61293", "/accessibilite"] {
+    for uri in [
+        "/",
+        "/offres?q=maintenance&commune=61214",
+        "/offres/1?depuis=61293",
+        "/accessibilite",
+    ] {
         let html = app.get(uri).await.body.len();
         assert!(html + css < 60 * 1024, "{uri}: {html} + {css} bytes");
     }
@@ -231,20 +355,48 @@ async fn a_change_reaches_search_within_two_seconds_without_restart() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
         let (stop, rx) = tokio::sync::watch::channel(false);
-        let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(app.state.clone(), rx));
-        let id = app.store(offer("live", "Couvreur zingueur", "61214"), OfferStatus::Publiee).await;
+        let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(
+            app.state.clone(),
+            rx,
+        ));
+        let id = app
+            .store(
+                offer("live", "Couvreur zingueur", "61214"),
+                OfferStatus::Publiee,
+            )
+            .await;
         let started = std::time::Instant::now();
         loop {
-            if app.get("/offres?q=couvreur").await.body.contains("Couvreur zingueur") {
+            if app
+                .get("/offres?q=couvreur")
+                .await
+                .body
+                .contains("Couvreur zingueur")
+            {
                 break;
             }
-            assert!(started.elapsed() < std::time::Duration::from_secs(2), "{backend}: not searchable after 2 s");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{backend}: not searchable after 2 s"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        app.state.store.set_offer_status(id, OfferStatus::Retiree, support::now()).await.unwrap();
+        app.state
+            .store
+            .set_offer_status(id, OfferStatus::Retiree, support::now())
+            .await
+            .unwrap();
         let started = std::time::Instant::now();
-        while app.get("/offres?q=couvreur").await.body.contains("Couvreur zingueur") {
-            assert!(started.elapsed() < std::time::Duration::from_secs(2), "{backend}: withdrawn offer still listed");
+        while app
+            .get("/offres?q=couvreur")
+            .await
+            .body
+            .contains("Couvreur zingueur")
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{backend}: withdrawn offer still listed"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         stop.send(true).unwrap();

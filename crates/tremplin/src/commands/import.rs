@@ -9,20 +9,42 @@ use crate::config::Config;
 
 pub async fn run(config: Config, args: ImportCsv) -> anyhow::Result<ExitCode> {
     let state = crate::app::open(&config).await?;
-    let file = std::fs::File::open(&args.file).with_context(|| format!("ouverture de {}", args.file.display()))?;
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("ouverture de {}", args.file.display()))?;
     // Without --publish-now, offers wait for validation and the next Thursday edition.
-    let status = if args.publish_now { OfferStatus::Publiee } else { OfferStatus::AValider };
+    let status = if args.publish_now {
+        OfferStatus::Publiee
+    } else {
+        OfferStatus::AValider
+    };
     let now = chrono::Utc::now();
-    match import_csv(&state.store, &state.refs, file, &args.source, status, args.dry_run, now).await {
+    match import_csv(
+        &state.store,
+        &state.refs,
+        file,
+        &args.source,
+        status,
+        args.dry_run,
+        now,
+    )
+    .await
+    {
         Ok(report) => {
             print!("{}", report.summary(args.dry_run));
             if !args.dry_run && !args.publish_now && !report.created.is_empty() {
-                println!("Les nouvelles offres attendent leur validation pour la prochaine édition du jeudi.");
+                println!(
+                    "Les nouvelles offres attendent leur validation pour la prochaine édition du jeudi."
+                );
             }
             if !args.dry_run {
-                tremplin_web::catalogue::indexer::catch_up(&state.store, &state.index, &state.refs).await?;
+                tremplin_web::catalogue::indexer::catch_up(&state.store, &state.index, &state.refs)
+                    .await?;
             }
-            Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Err(ImportError::File(e)) => {
             eprintln!("Fichier refusé, rien n'a été enregistré : {e}");

@@ -20,10 +20,14 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Import(Import::Csv(args)) => import::run(config, args).await,
         Command::Reindex => {
             let state = crate::app::open(&config).await?;
-            let n = tremplin_web::catalogue::indexer::rebuild(&state.store, &state.index, &state.refs).await?;
+            let n =
+                tremplin_web::catalogue::indexer::rebuild(&state.store, &state.index, &state.refs)
+                    .await?;
             println!("Index reconstruit : {n} offre(s) publiée(s).");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Referentiels(Referentiels::Communes { file }) => referentiels::communes(config, &file).await,
+        Command::Referentiels(Referentiels::Communes { file }) => {
+            referentiels::communes(config, &file).await
+        }
     }
 }

@@ -9,7 +9,8 @@ use crate::config::Config;
 /// Loads data.gouv.fr's commune centres; running servers re-index within seconds and use the
 /// new coordinates after their next start.
 pub async fn communes(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
-    let reader = std::fs::File::open(file).with_context(|| format!("ouverture de {}", file.display()))?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("ouverture de {}", file.display()))?;
     let centres = match parse_official_centres(reader) {
         Ok(c) => c,
         Err(e) => {
@@ -23,7 +24,10 @@ pub async fn communes(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
         .filter(|c| state.refs.communes.get(&c.code).is_some())
         .map(|c| (c.code, c.lat, c.lon))
         .collect();
-    let n = state.store.save_commune_centres(&known, chrono::Utc::now()).await?;
+    let n = state
+        .store
+        .save_commune_centres(&known, chrono::Utc::now())
+        .await?;
     println!("{n} commune(s) mises à jour avec leur centre officiel.");
     Ok(ExitCode::SUCCESS)
 }

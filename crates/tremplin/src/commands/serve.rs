@@ -8,12 +8,19 @@ use crate::config::Config;
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let state = crate::app::open(&config).await?;
     if !config.no_demo && state.territory().is_none() {
-        crate::demo::load(&state).await.context("chargement du territoire de démonstration")?;
+        crate::demo::load(&state)
+            .await
+            .context("chargement du territoire de démonstration")?;
         state.refresh_territory().await?;
     }
-    let listener = TcpListener::bind(&config.bind).await.with_context(|| format!("écoute sur {}", config.bind))?;
+    let listener = TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("écoute sur {}", config.bind))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(state.clone(), stop_rx));
+    let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(
+        state.clone(),
+        stop_rx,
+    ));
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
     tremplin_web::serve(listener, state, async {
         shutdown_signal().await;
@@ -29,7 +36,8 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM");
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -57,14 +57,26 @@ pub async fn import_csv(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
     let parsed = parse_csv(reader, source_name, &|code| refs.communes.exists(code))?;
-    let mut report = ImportReport { read: parsed.offers.len() + parsed.errors.len(), rejected: parsed.errors, ..Default::default() };
-    let known_cfas: Vec<String> = store.training_centres().await?.into_iter().map(|c| c.name.to_lowercase()).collect();
+    let mut report = ImportReport {
+        read: parsed.offers.len() + parsed.errors.len(),
+        rejected: parsed.errors,
+        ..Default::default()
+    };
+    let known_cfas: Vec<String> = store
+        .training_centres()
+        .await?
+        .into_iter()
+        .map(|c| c.name.to_lowercase())
+        .collect();
     for (line, offer) in parsed.offers {
         if let Some(cfa) = &offer.cfa {
             if !known_cfas.contains(&cfa.trim().to_lowercase()) {
                 report.rejected.push(LineError {
                     line,
-                    errors: vec![Invalid::new("cfa", format!("Aucun centre de formation ne s'appelle « {} ».", cfa.trim()))],
+                    errors: vec![Invalid::new(
+                        "cfa",
+                        format!("Aucun centre de formation ne s'appelle « {} ».", cfa.trim()),
+                    )],
                 });
                 continue;
             }
@@ -76,7 +88,10 @@ pub async fn import_csv(
             Ok((id, UpsertOutcome::Created)) => report.created.push(id),
             Ok((id, UpsertOutcome::Updated)) => report.updated.push(id),
             Ok((_, UpsertOutcome::Unchanged)) => report.unchanged += 1,
-            Err(StoreError::Invalid(e)) => report.rejected.push(LineError { line, errors: vec![e] }),
+            Err(StoreError::Invalid(e)) => report.rejected.push(LineError {
+                line,
+                errors: vec![e],
+            }),
             Err(e) => return Err(e.into()),
         }
     }

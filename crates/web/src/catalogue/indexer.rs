@@ -25,7 +25,12 @@ pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
         title: f.title.clone(),
         description: f.description.clone(),
         rome_codes: f.rome_codes.iter().map(|c| c.as_str().to_owned()).collect(),
-        rome_labels: f.rome_codes.iter().filter_map(|c| refs.rome.label(c.as_str())).map(str::to_owned).collect(),
+        rome_labels: f
+            .rome_codes
+            .iter()
+            .filter_map(|c| refs.rome.label(c.as_str()))
+            .map(str::to_owned)
+            .collect(),
         company: f.company_name.clone(),
         commune: commune.name.clone(),
         lat: commune.lat,
@@ -39,12 +44,18 @@ pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
 }
 
 /// Applies every change since the index's last revision. Returns how many offers changed.
-pub async fn catch_up(store: &Store, index: &std::sync::Arc<SearchIndex>, refs: &std::sync::Arc<Referentiels>) -> Result<usize, IndexerError> {
+pub async fn catch_up(
+    store: &Store,
+    index: &std::sync::Arc<SearchIndex>,
+    refs: &std::sync::Arc<Referentiels>,
+) -> Result<usize, IndexerError> {
     let mut total = 0;
     loop {
         let since = index.indexed_revision();
         let changes = store.offers_changed_since(since, BATCH).await?;
-        let Some(last) = changes.last().map(|o| o.revision) else { return Ok(total) };
+        let Some(last) = changes.last().map(|o| o.revision) else {
+            return Ok(total);
+        };
         total += changes.len();
         let (index, refs) = (index.clone(), refs.clone());
         tokio::task::spawn_blocking(move || {
@@ -63,7 +74,11 @@ pub async fn catch_up(store: &Store, index: &std::sync::Arc<SearchIndex>, refs: 
 }
 
 /// Rebuilds the index from the whole database.
-pub async fn rebuild(store: &Store, index: &std::sync::Arc<SearchIndex>, refs: &std::sync::Arc<Referentiels>) -> Result<usize, IndexerError> {
+pub async fn rebuild(
+    store: &Store,
+    index: &std::sync::Arc<SearchIndex>,
+    refs: &std::sync::Arc<Referentiels>,
+) -> Result<usize, IndexerError> {
     let mut docs = Vec::new();
     let mut since = 0;
     let mut revision = store.current_revision().await?;
@@ -92,7 +107,9 @@ pub async fn follow(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
         match catch_up(&state.store, &state.index, &state.refs).await {
             Ok(n) if n > 0 => tracing::debug!(offres = n, "index mis à jour"),
             Ok(_) => {}
-            Err(e) => tracing::warn!(cause = %e, "suivi des modifications interrompu, nouvel essai"),
+            Err(e) => {
+                tracing::warn!(cause = %e, "suivi des modifications interrompu, nouvel essai")
+            }
         }
         state.set_index_ready();
     }

@@ -93,7 +93,10 @@ pub struct QueryProblem {
 
 impl QueryProblem {
     fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), choices: Vec::new() }
+        Self {
+            message: message.into(),
+            choices: Vec::new(),
+        }
     }
 }
 
@@ -167,26 +170,37 @@ impl CatalogueQuery {
 
         if let Some((_, t)) = pairs.iter().find(|(k, _)| k == n.text) {
             if t.chars().count() > 200 {
-                return Err(QueryProblem::new("La recherche est trop longue : 200 caractères au plus."));
+                return Err(QueryProblem::new(
+                    "La recherche est trop longue : 200 caractères au plus.",
+                ));
             }
             q.text = t.trim().to_owned();
         }
-        if let Some(v) = pairs.iter().find(|(k, _)| k == n.near).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()) {
+        if let Some(v) = pairs
+            .iter()
+            .find(|(k, _)| k == n.near)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+        {
             q.near = Some(match style {
                 ParamStyle::Api => {
                     let code = CodeInsee::parse(v).map_err(|e| QueryProblem::new(e.message))?;
-                    let commune = state
-                        .refs
-                        .communes
-                        .get(code.as_str())
-                        .ok_or_else(|| QueryProblem::new(format!("Aucune commune n'a le code INSEE {code}.")))?;
+                    let commune = state.refs.communes.get(code.as_str()).ok_or_else(|| {
+                        QueryProblem::new(format!("Aucune commune n'a le code INSEE {code}."))
+                    })?;
                     Near::from(commune)
                 }
-                ParamStyle::Page => match state.refs.communes.resolve(v, &state.territory_departements()) {
+                ParamStyle::Page => match state
+                    .refs
+                    .communes
+                    .resolve(v, &state.territory_departements())
+                {
                     CommuneMatch::One(c) => Near::from(c),
                     CommuneMatch::Several(list) => {
                         return Err(QueryProblem {
-                            message: format!("Plusieurs communes correspondent à « {v} » : choisissez la vôtre."),
+                            message: format!(
+                                "Plusieurs communes correspondent à « {v} » : choisissez la vôtre."
+                            ),
                             choices: list.into_iter().take(12).map(Near::from).collect(),
                         });
                     }
@@ -203,28 +217,39 @@ impl CatalogueQuery {
                 .parse::<u32>()
                 .ok()
                 .filter(|r| *r <= MAX_RADIUS_KM)
-                .ok_or_else(|| QueryProblem::new(format!("Le rayon doit être un nombre de kilomètres entre 0 et {MAX_RADIUS_KM}.")))?;
+                .ok_or_else(|| {
+                    QueryProblem::new(format!(
+                        "Le rayon doit être un nombre de kilomètres entre 0 et {MAX_RADIUS_KM}."
+                    ))
+                })?;
         }
         for v in all(n.rome) {
             let code = CodeRome::parse(v).map_err(|e| QueryProblem::new(e.message))?;
             if state.refs.rome.get(code.as_str()).is_none() {
-                return Err(QueryProblem::new(format!("Le code ROME {code} n'existe pas.")));
+                return Err(QueryProblem::new(format!(
+                    "Le code ROME {code} n'existe pas."
+                )));
             }
             q.rome.push(code);
         }
         for v in all(n.level) {
-            q.levels.push(NiveauDiplome::parse(v).map_err(|e| QueryProblem::new(e.message))?);
+            q.levels
+                .push(NiveauDiplome::parse(v).map_err(|e| QueryProblem::new(e.message))?);
         }
         if let Some(v) = one(n.contract) {
             q.contract = Some(ContractType::parse(v).map_err(|e| QueryProblem::new(e.message))?);
         }
         q.rqth = flag(one(n.rqth), n.rqth)?;
         q.new_only = flag(one(n.new), n.new)?;
-        q.start_from = one(n.start_from).map(|v| date(v, n.start_from)).transpose()?;
+        q.start_from = one(n.start_from)
+            .map(|v| date(v, n.start_from))
+            .transpose()?;
         q.start_to = one(n.start_to).map(|v| date(v, n.start_to)).transpose()?;
         if let (Some(a), Some(b)) = (q.start_from, q.start_to) {
             if a > b {
-                return Err(QueryProblem::new("La date de début minimale est après la date maximale."));
+                return Err(QueryProblem::new(
+                    "La date de début minimale est après la date maximale.",
+                ));
             }
         }
         if let Some(v) = one(n.sort) {
@@ -235,27 +260,44 @@ impl CatalogueQuery {
                 _ => {
                     return Err(QueryProblem::new(format!(
                         "Tri inconnu « {v} » : choisissez {}.",
-                        if style == ParamStyle::Api { "relevance, distance ou date" } else { "pertinence, distance ou date" }
+                        if style == ParamStyle::Api {
+                            "relevance, distance ou date"
+                        } else {
+                            "pertinence, distance ou date"
+                        }
                     )));
                 }
             };
+        } else if style == ParamStyle::Page && q.near.is_some() {
+            // A young person who gives their commune wants what they can reach: nearest first.
+            q.sort = Sort::Distance;
         }
         if q.sort == Sort::Distance && q.near.is_none() {
-            return Err(QueryProblem::new("Le tri par distance demande une commune de départ."));
+            return Err(QueryProblem::new(
+                "Le tri par distance demande une commune de départ.",
+            ));
         }
         if let Some(v) = one(n.page) {
             q.page = v
                 .parse::<u32>()
                 .ok()
                 .filter(|p| (1..=MAX_PAGE).contains(p))
-                .ok_or_else(|| QueryProblem::new(format!("Le numéro de page doit être entre 1 et {MAX_PAGE}.")))?;
+                .ok_or_else(|| {
+                    QueryProblem::new(format!(
+                        "Le numéro de page doit être entre 1 et {MAX_PAGE}."
+                    ))
+                })?;
         }
         if let Some(v) = one(n.per_page) {
             q.per_page = v
                 .parse::<u32>()
                 .ok()
                 .filter(|p| (1..=MAX_PER_PAGE).contains(p))
-                .ok_or_else(|| QueryProblem::new(format!("Le nombre de résultats par page doit être entre 1 et {MAX_PER_PAGE}.")))?;
+                .ok_or_else(|| {
+                    QueryProblem::new(format!(
+                        "Le nombre de résultats par page doit être entre 1 et {MAX_PER_PAGE}."
+                    ))
+                })?;
         }
         Ok(q)
     }
@@ -292,6 +334,7 @@ impl CatalogueQuery {
             pairs.push(("debut_max", d.to_string()));
         }
         match self.sort {
+            Sort::Relevance if self.near.is_some() => pairs.push(("tri", "pertinence".into())),
             Sort::Relevance => {}
             Sort::Distance => pairs.push(("tri", "distance".into())),
             Sort::Date => pairs.push(("tri", "date".into())),
@@ -307,11 +350,16 @@ fn flag(v: Option<&str>, name: &str) -> Result<bool, QueryProblem> {
     match v.map(str::to_lowercase).as_deref() {
         None | Some("false" | "0" | "non" | "off") => Ok(false),
         Some("true" | "1" | "oui" | "on") => Ok(true),
-        Some(other) => Err(QueryProblem::new(format!("« {other} » : le paramètre {name} vaut true ou false."))),
+        Some(other) => Err(QueryProblem::new(format!(
+            "« {other} » : le paramètre {name} vaut true ou false."
+        ))),
     }
 }
 
 fn date(v: &str, name: &str) -> Result<NaiveDate, QueryProblem> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| QueryProblem::new(format!("« {v} » : le paramètre {name} attend une date AAAA-MM-JJ.")))
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+        QueryProblem::new(format!(
+            "« {v} » : le paramètre {name} attend une date AAAA-MM-JJ."
+        ))
+    })
 }

@@ -38,11 +38,18 @@ pub async fn run_widening(state: &AppState, q: &CatalogueQuery) -> Result<Found,
     load(state, results, widened_to).await
 }
 
-async fn search_index(state: &AppState, q: &CatalogueQuery, radius_km: u32) -> Result<SearchResults, WebError> {
+async fn search_index(
+    state: &AppState,
+    q: &CatalogueQuery,
+    radius_km: u32,
+) -> Result<SearchResults, WebError> {
     let now = state.clock.now();
     let query = SearchQuery {
         text: q.text.clone(),
-        near: q.near.as_ref().map(|n| (n.lat, n.lon, f64::from(radius_km))),
+        near: q
+            .near
+            .as_ref()
+            .map(|n| (n.lat, n.lon, f64::from(radius_km))),
         rome_codes: q.rome.iter().map(|c| c.as_str().to_owned()).collect(),
         levels: q.levels.iter().map(|l| l.get()).collect(),
         contract: q.contract,
@@ -55,14 +62,22 @@ async fn search_index(state: &AppState, q: &CatalogueQuery, radius_km: u32) -> R
         offset: ((q.page - 1) * q.per_page) as usize,
         limit: q.per_page as usize,
     };
-    let _permit = state.search_permits.acquire().await.map_err(|_| WebError::Unavailable)?;
+    let _permit = state
+        .search_permits
+        .acquire()
+        .await
+        .map_err(|_| WebError::Unavailable)?;
     let index = state.index.clone();
     Ok(tokio::task::spawn_blocking(move || index.search(&query))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??)
 }
 
-async fn load(state: &AppState, results: SearchResults, widened_to: Option<u32>) -> Result<Found, WebError> {
+async fn load(
+    state: &AppState,
+    results: SearchResults,
+    widened_to: Option<u32>,
+) -> Result<Found, WebError> {
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
     let offers = state.store.get_offers(&ids).await?;
     // An offer withdrawn since the index last caught up is left out rather than shown stale.
@@ -70,9 +85,17 @@ async fn load(state: &AppState, results: SearchResults, widened_to: Option<u32>)
         .into_iter()
         .filter(|o| o.status.is_public())
         .map(|o| {
-            let d = results.hits.iter().find(|h| h.id == o.id).and_then(|h| h.distance_km);
+            let d = results
+                .hits
+                .iter()
+                .find(|h| h.id == o.id)
+                .and_then(|h| h.distance_km);
             (o, d)
         })
         .collect();
-    Ok(Found { total: results.total, offers, widened_to })
+    Ok(Found {
+        total: results.total,
+        offers,
+        widened_to,
+    })
 }

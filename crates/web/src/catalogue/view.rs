@@ -53,7 +53,12 @@ pub struct OfferView {
     pub path: String,
 }
 
-pub fn view(state: &AppState, offer: &Offer, distance_km: Option<f64>, near_approximate: bool) -> OfferView {
+pub fn view(
+    state: &AppState,
+    offer: &Offer,
+    distance_km: Option<f64>,
+    near_approximate: bool,
+) -> OfferView {
     let f = &offer.fields;
     let now = state.clock.now();
     let commune = state.refs.communes.get(f.commune.as_str());
@@ -65,13 +70,20 @@ pub fn view(state: &AppState, offer: &Offer, distance_km: Option<f64>, near_appr
         rome: f
             .rome_codes
             .iter()
-            .map(|c| (c.to_string(), state.refs.rome.label(c.as_str()).unwrap_or("").to_owned()))
+            .map(|c| {
+                (
+                    c.to_string(),
+                    state.refs.rome.label(c.as_str()).unwrap_or("").to_owned(),
+                )
+            })
             .collect(),
         company_name: f.company_name.clone(),
         siret: f.siret.as_ref().map(ToString::to_string),
         commune_code: f.commune.to_string(),
         commune_name: commune.map_or_else(|| f.commune.to_string(), |c| c.name.clone()),
-        postcode: commune.and_then(|c| c.postcodes.first().cloned()).unwrap_or_default(),
+        postcode: commune
+            .and_then(|c| c.postcodes.first().cloned())
+            .unwrap_or_default(),
         lat: commune.map_or(0.0, |c| c.lat),
         lon: commune.map_or(0.0, |c| c.lon),
         approximate,
@@ -81,7 +93,10 @@ pub fn view(state: &AppState, offer: &Offer, distance_km: Option<f64>, near_appr
         contract_type: f.contract_type.as_str(),
         contract_label: f.contract_type.label(),
         level: f.level.map(|l| l.get()),
-        level_label: f.level.map_or_else(|| "Niveau non précisé".to_owned(), |l| format!("Niveau {} ({})", l.get(), l.label())),
+        level_label: f.level.map_or_else(
+            || "Niveau non précisé".to_owned(),
+            |l| format!("Niveau {} ({})", l.get(), l.label()),
+        ),
         diploma_label: f.diploma_label.clone(),
         start_date: f.start.date().map(|d| d.to_string()),
         start_label: f.start.label(),
@@ -91,7 +106,9 @@ pub fn view(state: &AppState, offer: &Offer, distance_km: Option<f64>, near_appr
         driving_licence: f.driving_licence,
         published_at: offer.published_at,
         published_label: offer.published_at.map(|p| p.format("%d/%m/%Y").to_string()),
-        new_this_week: offer.published_at.is_some_and(|p| p <= now && now - p < Duration::days(7)),
+        new_this_week: offer
+            .published_at
+            .is_some_and(|p| p <= now && now - p < Duration::days(7)),
         source_kind: f.source.kind.as_str(),
         source_label: f.source.kind.label(),
         source_name: f.source.name.clone(),
@@ -99,7 +116,11 @@ pub fn view(state: &AppState, offer: &Offer, distance_km: Option<f64>, near_appr
         source_url: f.source.url.as_ref().map(ToString::to_string),
         contact_email: f.contact.email.as_ref().map(ToString::to_string),
         contact_phone: f.contact.phone.as_ref().map(|p| p.display()),
-        contact_phone_link: f.contact.phone.as_ref().map(|p| format!("tel:{}", p.international())),
+        contact_phone_link: f
+            .contact
+            .phone
+            .as_ref()
+            .map(|p| format!("tel:{}", p.international())),
         apply_url: f.contact.apply_url.as_ref().map(ToString::to_string),
         cfa_id: offer.cfa_id,
         cfa_name: f.cfa.clone(),

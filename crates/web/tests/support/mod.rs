@@ -11,8 +11,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use tremplin_domain::{
-    CodeInsee, CodeRome, Contact, ContractType, Email, NiveauDiplome, OfferInput, OfferSource, OfferStatus, SourceKind,
-    StartDate,
+    CodeInsee, CodeRome, Contact, ContractType, Email, NiveauDiplome, OfferInput, OfferSource,
+    OfferStatus, SourceKind, StartDate,
 };
 use tremplin_referentiels::{Communes, Rome};
 use tremplin_search::SearchIndex;
@@ -22,8 +22,12 @@ use tremplin_web::{AppState, FixedClock, Referentiels, WebConfig};
 
 pub use tremplin_storage::testing::backends;
 
-static REFS: LazyLock<Arc<Referentiels>> =
-    LazyLock::new(|| Arc::new(Referentiels { communes: Communes::embedded().unwrap(), rome: Rome::embedded() }));
+static REFS: LazyLock<Arc<Referentiels>> = LazyLock::new(|| {
+    Arc::new(Referentiels {
+        communes: Communes::embedded().unwrap(),
+        rome: Rome::embedded(),
+    })
+});
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap()
@@ -49,7 +53,9 @@ impl Reply {
 pub fn offer(ext: &str, title: &str, commune: &str) -> OfferInput {
     OfferInput {
         title: title.into(),
-        description: format!("{title} : une mission concrète au sein d'une équipe accueillante, avec un tuteur dédié."),
+        description: format!(
+            "{title} : une mission concrète au sein d'une équipe accueillante, avec un tuteur dédié."
+        ),
         rome_codes: vec![CodeRome::parse("D1102").unwrap()],
         company_name: "Entreprise Fictive".into(),
         siret: None,
@@ -64,8 +70,16 @@ pub fn offer(ext: &str, title: &str, commune: &str) -> OfferInput {
         rqth: false,
         driving_licence: false,
         cfa: None,
-        contact: Contact { email: Some(Email::parse("contact@entreprise.example").unwrap()), ..Contact::default() },
-        source: OfferSource { kind: SourceKind::Appel, name: "test".into(), external_id: Some(ext.into()), url: None },
+        contact: Contact {
+            email: Some(Email::parse("contact@entreprise.example").unwrap()),
+            ..Contact::default()
+        },
+        source: OfferSource {
+            kind: SourceKind::Appel,
+            name: "test".into(),
+            external_id: Some(ext.into()),
+            url: None,
+        },
     }
 }
 
@@ -90,7 +104,9 @@ impl TestApp {
             Arc::new(SearchIndex::in_ram().unwrap()),
             REFS.clone(),
             Arc::new(FixedClock(now())),
-            WebConfig { public_url: "https://tremplin.example".into() },
+            WebConfig {
+                public_url: "https://tremplin.example".into(),
+            },
         );
         state.refresh_territory().await.unwrap();
         Self { state, _db: db }
@@ -99,7 +115,8 @@ impl TestApp {
     /// A test app with a small catalogue around L'Aigle and Mortagne-au-Perche.
     pub async fn with_catalogue(backend: &str) -> Self {
         let app = Self::new(backend).await;
-        app.publish(offer("b1", "Boulanger/Boulangère", "61214"), 1).await;
+        app.publish(offer("b1", "Boulanger/Boulangère", "61214"), 1)
+            .await;
         let mut care = offer("b2", "Aide-soignant·e", "61293");
         care.rome_codes = vec![CodeRome::parse("J1501").unwrap()];
         app.publish(care, 10).await;
@@ -107,34 +124,63 @@ impl TestApp {
         meca.rome_codes = vec![CodeRome::parse("I1603").unwrap()];
         meca.level = Some(NiveauDiplome::new(4).unwrap());
         app.publish(meca, 20).await;
-        app.store(offer("b4", "Offre en attente de validation", "61214"), OfferStatus::AValider).await;
+        app.store(
+            offer("b4", "Offre en attente de validation", "61214"),
+            OfferStatus::AValider,
+        )
+        .await;
         app.sync().await;
         app
     }
 
     pub async fn store(&self, input: OfferInput, status: OfferStatus) -> i64 {
-        self.state.store.upsert_offer(&input, status, now()).await.unwrap().0
+        self.state
+            .store
+            .upsert_offer(&input, status, now())
+            .await
+            .unwrap()
+            .0
     }
 
     /// Publishes an offer as if `days_ago` days before now.
     pub async fn publish(&self, input: OfferInput, days_ago: i64) -> i64 {
         let id = self.store(input, OfferStatus::Publiee).await;
-        self.state.store.set_published_at(id, now() - Duration::days(days_ago)).await.unwrap();
+        self.state
+            .store
+            .set_published_at(id, now() - Duration::days(days_ago))
+            .await
+            .unwrap();
         id
     }
 
     /// Brings the index up to date, as the follower does.
     pub async fn sync(&self) {
-        tremplin_web::catalogue::indexer::catch_up(&self.state.store, &self.state.index, &self.state.refs).await.unwrap();
+        tremplin_web::catalogue::indexer::catch_up(
+            &self.state.store,
+            &self.state.index,
+            &self.state.refs,
+        )
+        .await
+        .unwrap();
         self.state.set_index_ready();
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        let request = Request::get(uri).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap();
-        let response = tremplin_web::router(self.state.clone()).oneshot(request).await.unwrap();
+        let request = Request::get(uri)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap();
+        let response = tremplin_web::router(self.state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }

@@ -1,0 +1,260 @@
+//! What a young person clicks, in a real browser (Debian's chromium + chromedriver), against
+//! the real binary serving the demo territory. Also takes the README's screenshots and checks
+//! accessibility with axe-core.
+//!
+//! Skipped, loudly, when chromedriver is not installed, unless `TREMPLIN_REQUIRE_BROWSER` is
+//! set (CI sets it): then a missing browser is a failure.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1280, 900);
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(program))
+        .find(|p| p.is_file())
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{what} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits until `GET /readyz` answers 200 (the demo is loaded and indexed).
+fn wait_ready(port: u16) {
+    use std::io::{Read, Write};
+    let start = Instant::now();
+    loop {
+        let mut answer = String::new();
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s
+                .write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            let _ = s.read_to_string(&mut answer);
+        }
+        if answer.starts_with("HTTP/1.1 200") {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "server not ready: {answer}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+async fn browser(driver_port: u16, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--hide-scrollbars", "--lang=fr-FR",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("chromedriver session")
+}
+
+/// Runs axe-core on the current page; returns the serious and critical violations.
+async fn accessibility_violations(c: &Client) -> Vec<String> {
+    let axe = include_str!("assets/axe.min.js");
+    c.execute(axe, vec![]).await.expect("inject axe");
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+                .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))
+                .catch(e => done(['axe error: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("run axe");
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+#[tokio::test]
+async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
+    let Some(chromedriver) = which("chromedriver") else {
+        if std::env::var_os("TREMPLIN_REQUIRE_BROWSER").is_some() {
+            panic!("chromedriver introuvable alors que TREMPLIN_REQUIRE_BROWSER est défini");
+        }
+        eprintln!("SKIPPED: chromedriver not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_tremplin"))
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(data.path().join("data"))
+            .env("TREMPLIN_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let driver_port = free_port();
+    let _driver = Killed(
+        Command::new(chromedriver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port, "tremplin");
+    wait_for_port(driver_port, "chromedriver");
+    wait_ready(port);
+
+    let c = browser(driver_port, &data.path().join("profile")).await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&base).await?;
+        assert!(
+            c.find(Locator::Css("h1"))
+                .await?
+                .text()
+                .await?
+                .contains("apprentissage")
+        );
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "home"
+        );
+        screenshot(&c, "accueil-telephone").await;
+
+        c.find(Locator::Id("q"))
+            .await?
+            .send_keys("boulanger")
+            .await?;
+        c.find(Locator::Id("commune"))
+            .await?
+            .send_keys("Mortagne-au-Perche")
+            .await?;
+        c.find(Locator::Css("form.search button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let heading = c
+            .wait()
+            .for_element(Locator::Css("h1.results-title"))
+            .await?
+            .text()
+            .await?;
+        assert!(c.current_url().await?.as_str().starts_with(&format!(
+            "{base}/offres?q=boulanger&commune=Mortagne-au-Perche"
+        )));
+        assert!(
+            heading.ends_with("autour de Mortagne-au-Perche"),
+            "{heading}"
+        );
+        let first = c.find(Locator::Css(".card h3 a")).await?;
+        let title = first.text().await?;
+        assert!(title.to_lowercase().contains("boulang"), "{title}");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "results"
+        );
+        screenshot(&c, "resultats-telephone").await;
+
+        first.click().await?;
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css("article.offer h1"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(h1, title);
+        assert!(c.current_url().await?.as_str().contains("depuis=61293"));
+        let apply = c.find(Locator::Css("#postuler")).await?.text().await?;
+        assert_eq!(apply, "Comment postuler");
+        assert!(
+            c.find(Locator::Css(".company .distance"))
+                .await?
+                .text()
+                .await?
+                .contains("de Mortagne-au-Perche")
+        );
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "offer"
+        );
+        screenshot(&c, "offre-telephone").await;
+
+        // The same pages at desktop width, for the README.
+        let offer_url = c.current_url().await?;
+        c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+        c.goto(&base).await?;
+        screenshot(&c, "accueil-bureau").await;
+        c.goto(&format!("{base}/offres?q=boulanger&commune=61293&rayon=30"))
+            .await?;
+        screenshot(&c, "resultats-bureau").await;
+        c.goto(offer_url.as_str()).await?;
+        screenshot(&c, "offre-bureau").await;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}
