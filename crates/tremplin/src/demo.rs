@@ -5,7 +5,7 @@
 use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
-use tremplin_domain::{CodeInsee, OfferStatus, Siret};
+use tremplin_domain::{CodeInsee, OfferStatus, Siret, SourceKind};
 use tremplin_storage::{CompanyContact, CompanyRecord, OrganisationKind, Territory};
 use tremplin_web::AppState;
 use tremplin_web::catalogue::import::import_csv;
@@ -109,6 +109,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         &state.refs,
         OFFERS.as_bytes(),
         "demo",
+        SourceKind::Appel,
         OfferStatus::Publiee,
         false,
         now,

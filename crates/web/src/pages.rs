@@ -57,6 +57,8 @@ pub struct Form {
     pub contract: &'static str,
     pub rqth: bool,
     pub new_only: bool,
+    pub start_from: String,
+    pub start_to: String,
     pub sort: &'static str,
 }
 
@@ -70,6 +72,8 @@ impl Form {
             contract: q.contract.map_or("", |c| c.as_str()),
             rqth: q.rqth,
             new_only: q.new_only,
+            start_from: q.start_from.map(|d| d.to_string()).unwrap_or_default(),
+            start_to: q.start_to.map(|d| d.to_string()).unwrap_or_default(),
             sort: match q.sort {
                 Sort::Relevance if q.near.is_none() => "",
                 Sort::Relevance => "pertinence",

@@ -65,9 +65,17 @@ async fn results_near_a_commune_typed_by_name() {
             r.body.find("Boulanger/Boulangère").unwrap(),
         );
         assert!(near < far, "{backend}: Mortagne's offers before L'Aigle's");
-        assert!(r.body.contains("<option value=\"\" selected>Les plus proches d"));
-        let r = app.get("/offres?commune=61293&rayon=100&tri=pertinence&q=boulanger").await;
-        assert!(r.body.contains("<option value=\"pertinence\" selected>"), "an explicit order is kept");
+        assert!(
+            r.body
+                .contains("<option value=\"\" selected>Les plus proches d")
+        );
+        let r = app
+            .get("/offres?commune=61293&rayon=100&tri=pertinence&q=boulanger")
+            .await;
+        assert!(
+            r.body.contains("<option value=\"pertinence\" selected>"),
+            "an explicit order is kept"
+        );
         let r = app
             .get("/offres?commune=l%27aigle&rayon=10&tri=distance")
             .await;

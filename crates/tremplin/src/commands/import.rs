@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tremplin_domain::OfferStatus;
+use tremplin_domain::{OfferStatus, SourceKind};
 use tremplin_web::catalogue::import::{ImportError, import_csv};
 
 use crate::cli::ImportCsv;
@@ -23,6 +23,7 @@ pub async fn run(config: Config, args: ImportCsv) -> anyhow::Result<ExitCode> {
         &state.refs,
         file,
         &args.source,
+        SourceKind::Import,
         status,
         args.dry_run,
         now,

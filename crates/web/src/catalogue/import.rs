@@ -5,7 +5,7 @@ use std::io::Read;
 
 use chrono::{DateTime, Utc};
 use tremplin_domain::import::{FileError, LineError, parse_csv};
-use tremplin_domain::{Invalid, OfferStatus};
+use tremplin_domain::{Invalid, OfferStatus, SourceKind};
 use tremplin_storage::{Store, StoreError, UpsertOutcome};
 
 use crate::Referentiels;
@@ -46,12 +46,14 @@ impl ImportReport {
     }
 }
 
-/// Reads and stores a CSV file. `dry_run` checks everything and stores nothing.
+/// Reads and stores a CSV file, its offers recorded as coming from `kind`. `dry_run` checks
+/// everything and stores nothing.
 pub async fn import_csv(
     store: &Store,
     refs: &Referentiels,
     reader: impl Read,
     source_name: &str,
+    kind: SourceKind,
     status: OfferStatus,
     dry_run: bool,
     now: DateTime<Utc>,
@@ -68,7 +70,8 @@ pub async fn import_csv(
         .into_iter()
         .map(|c| c.name.to_lowercase())
         .collect();
-    for (line, offer) in parsed.offers {
+    for (line, mut offer) in parsed.offers {
+        offer.source.kind = kind;
         if let Some(cfa) = &offer.cfa {
             if !known_cfas.contains(&cfa.trim().to_lowercase()) {
                 report.rejected.push(LineError {

@@ -1,0 +1,198 @@
+//! The command line, run as a user runs it: the real binary on a temporary data directory.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tremplin(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("TREMPLIN_LOG", "warn")
+        .env_remove("TREMPLIN_DATABASE_URL")
+        .env_remove("TREMPLIN_CONFIG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const HEADER: &str = "external_id;title;description;rome_code;company_name;siret;commune_code;contract_type;target_diploma_level;start_date;duration_months;positions;rqth;contact_email;contact_phone;apply_url;source_url";
+
+fn line(id: &str, title: &str, commune: &str) -> String {
+    format!(
+        "{id};{title};Accueil des clients, préparation des commandes et entretien du magasin.;D1106;Épicerie Fictive;;{commune};apprentissage;3;;12;1;non;;02 61 91 00 00;;"
+    )
+}
+
+#[test]
+fn import_csv_reports_bad_lines_stores_good_ones_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("offres.csv");
+    let bad_level =
+        line("c", "Vendeur(se)", "61214").replace("apprentissage;3;", "apprentissage;9;");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}\n{}\n{}\n{bad_level}\n{}\n",
+            line("a", "Vendeur(se)", "61214"),
+            line("b", "Employé(e) de libre-service", "99999"),
+            line("d", "Caissier·ère", "61293")
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let f = file.to_str().unwrap();
+
+    let dry = tremplin(&data, &["import", "csv", f, "--dry-run", "--no-demo"]);
+    assert_eq!(dry.status.code(), Some(1), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains("4 ligne(s) lue(s) : 2 valide(s), 2 refusée(s)"),
+        "{}",
+        stdout(&dry)
+    );
+
+    let first = tremplin(&data, &["import", "csv", f, "--publish-now", "--no-demo"]);
+    let out = stdout(&first);
+    assert_eq!(first.status.code(), Some(1));
+    assert!(
+        out.contains("4 ligne(s) lue(s) : 2 créée(s), 0 modifiée(s), 0 inchangée(s), 2 refusée(s)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ligne 3 : Aucune commune n'a le code INSEE 99999."),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "ligne 4 : Le niveau de diplôme doit être entre 3 (CAP) et 7 (Master), pas 9."
+        ),
+        "{out}"
+    );
+
+    let again = tremplin(&data, &["import", "csv", f, "--publish-now", "--no-demo"]);
+    assert!(
+        stdout(&again).contains("0 créée(s), 0 modifiée(s), 2 inchangée(s), 2 refusée(s)"),
+        "{}",
+        stdout(&again)
+    );
+
+    // A file that cannot be read at all stores nothing and says why.
+    std::fs::write(&file, "titre;description\nx;y\n").unwrap();
+    let refused = tremplin(&data, &["import", "csv", f, "--no-demo"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("Colonne inconnue « titre »"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn global_flags_go_before_or_after_the_subcommand_and_bad_config_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    let o = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        data.join("tremplin.db").exists(),
+        "the data dir is created and holds the database"
+    );
+
+    let o = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args(["migrate", "--database-url", "mysql://localhost/x"])
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("« mysql »"), "{}", stderr(&o));
+
+    let config = dir.path().join("tremplin.toml");
+    std::fs::write(&config, "bind = \"pas une adresse\"\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .arg("migrate")
+        .env("TREMPLIN_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("adresse d'écoute « pas une adresse » invalide"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(&config, "port = 8080\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args(["migrate", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("invalide"),
+        "unknown keys are refused: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn official_commune_centres_replace_approximate_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("communes-france-2025.csv");
+    std::fs::write(
+        &file,
+        "code_insee,nom_standard,dep_code,latitude_centre,longitude_centre\n61214,L'Aigle,61,48.7646,0.6277\n99999,Inconnue,99,1,1\n",
+    )
+    .unwrap();
+    let o = tremplin(&data, &["referentiels", "communes", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 commune(s) mises à jour"),
+        "{}",
+        stdout(&o)
+    );
+
+    std::fs::write(&file, "nom,lat\nx,1\n").unwrap();
+    let o = tremplin(&data, &["referentiels", "communes", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("code_insee"), "{}", stderr(&o));
+}
+
+#[test]
+fn reindex_rebuilds_from_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("o.csv");
+    std::fs::write(
+        &file,
+        format!("{HEADER}\n{}\n", line("a", "Vendeur(se)", "61214")),
+    )
+    .unwrap();
+    assert!(
+        tremplin(
+            &data,
+            &["import", "csv", file.to_str().unwrap(), "--publish-now"]
+        )
+        .status
+        .success()
+    );
+    std::fs::remove_dir_all(data.join("index")).unwrap();
+    let o = tremplin(&data, &["reindex"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "Index reconstruit : 1 offre(s) publiée(s)."
+    );
+}
