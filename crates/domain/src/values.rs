@@ -88,7 +88,7 @@ impl CodeInsee {
         let code = input.trim().to_ascii_uppercase();
         let b = code.as_bytes();
         let ok = b.len() == 5
-            && (b[..2].iter().all(u8::is_ascii_digit) || &code[..2] == "2A" || &code[..2] == "2B")
+            && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B")
             && b[2..].iter().all(u8::is_ascii_digit);
         if ok {
             Ok(Self(code))
@@ -399,7 +399,8 @@ mod tests {
         assert_eq!(CodeInsee::parse("2a004").unwrap().as_str(), "2A004");
         assert_eq!(CodeInsee::parse("97411").unwrap().departement(), "974");
         assert_eq!(CodeInsee::parse("61214").unwrap().departement(), "61");
-        for bad in ["6121", "612145", "L'Aig", "2C004", ""] {
+        // "ⶨ¡" is five bytes: slicing it by bytes once panicked.
+        for bad in ["6121", "612145", "L'Aig", "2C004", "", "ⶨ¡", "2ÀB00"] {
             assert!(CodeInsee::parse(bad).is_err(), "{bad}");
         }
     }
@@ -467,6 +468,14 @@ mod tests {
                 .message
                 .contains("3 (CAP)")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn constructors_never_panic(s in "\\PC{0,20}") {
+            let _ = (Siret::parse(&s), CodeInsee::parse(&s), CodeRome::parse(&s), Email::parse(&s));
+            let _ = (Telephone::parse(&s), HttpUrl::parse(&s), NiveauDiplome::parse(&s), ContractType::parse(&s));
+        }
     }
 
     #[test]
