@@ -6,6 +6,7 @@
 mod error;
 pub mod geo;
 pub mod import;
+pub mod lifecycle;
 mod offer;
 mod values;
 

@@ -136,6 +136,18 @@ impl OfferStatus {
         })
     }
 
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Brouillon => "brouillon",
+            Self::AValider => "à valider",
+            Self::Publiee => "publiée",
+            Self::AReverifier => "à revérifier",
+            Self::Pourvue => "pourvue",
+            Self::Expiree => "expirée",
+            Self::Retiree => "retirée",
+        }
+    }
+
     /// Shown in the public catalogue: published, including those awaiting their periodic
     /// confirmation (they leave at the next edition unless confirmed).
     pub fn is_public(self) -> bool {
@@ -271,6 +283,10 @@ pub struct Offer {
     pub fields: OfferInput,
     pub company_id: i64,
     pub cfa_id: Option<i64>,
+    /// The partner organisation that manages the offer, if any.
+    pub organisation_id: Option<i64>,
+    /// When a counselor validated it for the next edition.
+    pub validated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,

@@ -19,6 +19,10 @@ pub struct Territory {
     pub contact_email: Option<String>,
     pub address: Option<String>,
     pub epcis: Vec<String>,
+    /// A published offer must be confirmed every this many weeks.
+    pub reverify_weeks: i64,
+    /// An offer expires this many days after its start date.
+    pub start_tolerance_days: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +89,8 @@ struct TerritoryRow {
     publication_time: String,
     contact_email: Option<String>,
     address: Option<String>,
+    reverify_weeks: i64,
+    start_tolerance_days: i64,
 }
 
 impl Store {
@@ -150,8 +156,8 @@ impl Store {
     pub async fn territory(&self) -> Result<Option<Territory>> {
         on_pool!(self, |p| {
             let row: Option<TerritoryRow> = sqlx::query_as(
-                "SELECT id, name, short_name, publication_weekday, publication_time, contact_email, address \
-                 FROM territories ORDER BY id LIMIT 1",
+                "SELECT id, name, short_name, publication_weekday, publication_time, contact_email, address, \
+                 reverify_weeks, start_tolerance_days FROM territories ORDER BY id LIMIT 1",
             )
             .fetch_optional(p)
             .await?;
@@ -171,6 +177,8 @@ impl Store {
                 contact_email: r.contact_email,
                 address: r.address,
                 epcis,
+                reverify_weeks: r.reverify_weeks,
+                start_tolerance_days: r.start_tolerance_days,
             }))
         })
     }

@@ -6,7 +6,9 @@
 //! (integers, text, booleans, dates and timestamps through chrono) so one row type decodes
 //! from both backends. Migrations exist per backend, table for table.
 
+mod accounts;
 mod catalogue;
+mod editions;
 mod offers;
 pub mod testing;
 
@@ -18,8 +20,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use accounts::{AuditEntry, Role, Session, User};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
-pub use offers::{ChangedOffer, UpsertOutcome};
+pub use editions::{Edition, EditionEntry, EditionPreview};
+pub use offers::{ChangedOffer, OfferChange, OfferMeta, UpsertOutcome};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

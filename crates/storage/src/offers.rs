@@ -7,6 +7,8 @@ use tremplin_domain::{
     OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 
+use tremplin_domain::lifecycle::{Action, Actor, transition};
+
 use crate::{Result, Store, StoreError, on_pool};
 
 /// What an upsert did.
@@ -21,7 +23,7 @@ pub enum UpsertOutcome {
 pub type ChangedOffer = Offer;
 
 /// The stored columns of an offer's content, compared as a whole to detect real changes.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
 struct ContentRow {
     title: String,
     description: String,
@@ -57,6 +59,8 @@ struct OfferRow {
     company_name: String,
     company_siret: Option<String>,
     cfa_name: Option<String>,
+    organisation_id: Option<i64>,
+    validated_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     published_at: Option<DateTime<Utc>>,
@@ -72,7 +76,7 @@ const SELECT_OFFER: &str = "SELECT o.id, o.revision, o.status, o.title, o.descri
      o.commune_code, o.address, o.contract_type, o.target_level, o.diploma_label, o.start_date, o.duration_months, \
      o.positions, o.rqth, o.driving_licence, o.cfa_id, o.contact_email, o.contact_phone, o.apply_url, \
      o.source_kind, o.source_name, o.external_id, o.source_url, o.created_at, o.updated_at, o.published_at, \
-     o.verified_at, o.expires_at, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name \
+     o.verified_at, o.expires_at, o.organisation_id, o.validated_at, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name \
      FROM offers o JOIN companies c ON c.id = o.company_id LEFT JOIN training_centres t ON t.id = o.cfa_id";
 
 impl ContentRow {
@@ -189,6 +193,8 @@ impl TryFrom<OfferRow> for Offer {
             status: OfferStatus::from_db(&r.status).ok_or_else(|| corrupt("statut"))?,
             company_id: c.company_id,
             cfa_id: c.cfa_id,
+            organisation_id: r.organisation_id,
+            validated_at: r.validated_at,
             fields,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -258,13 +264,119 @@ macro_rules! resolve_refs {
     }};
 }
 
+/// Who writes an offer, and for which organisation.
+#[derive(Debug, Clone, Default)]
+pub struct OfferMeta {
+    pub organisation_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// Created already validated for the next edition (counselors, imports).
+    pub validated: bool,
+}
+
+/// One line of an offer's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferChange {
+    pub at: DateTime<Utc>,
+    pub who: Option<String>,
+    pub summary: String,
+    /// (field, old value, new value)
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// Writes an offer's history line.
+macro_rules! record_change {
+    ($tx:expr, $id:expr, $now:expr, $user:expr, $summary:expr, $changes:expr) => {
+        sqlx::query("INSERT INTO offer_changes (offer_id, at, user_id, summary, changes) VALUES ($1, $2, $3, $4, $5)")
+            .bind($id)
+            .bind($now)
+            .bind($user)
+            .bind($summary)
+            .bind($changes)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use record_change;
+
+/// Replaces an offer's content if it differs, recording which fields changed. Evaluates to
+/// whether anything was written.
+macro_rules! update_content {
+    ($tx:expr, $id:expr, $content:expr, $revision:expr, $now:expr, $user:expr) => {{
+        let content: &ContentRow = $content;
+        let stored: ContentRow = sqlx::query_as(&format!("SELECT {CONTENT_COLUMNS} FROM offers WHERE id = $1"))
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?
+            .ok_or_else(|| Invalid::new("offre", "Cette offre n'existe pas."))?;
+        if stored == *content {
+            false
+        } else {
+            bind_content(
+                sqlx::query(
+                    "UPDATE offers SET title = $1, description = $2, rome_codes = $3, company_id = $4, \
+                     commune_code = $5, address = $6, contract_type = $7, target_level = $8, diploma_label = $9, \
+                     start_date = $10, duration_months = $11, positions = $12, rqth = $13, driving_licence = $14, \
+                     cfa_id = $15, contact_email = $16, contact_phone = $17, apply_url = $18, source_kind = $19, \
+                     source_name = $20, external_id = $21, source_url = $22, revision = $23, updated_at = $24 \
+                     WHERE id = $25",
+                ),
+                content,
+            )
+            .bind($revision)
+            .bind($now)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+            let changes = diff(&stored, content);
+            let summary = format!("Modifiée : {}", changes.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", "));
+            record_change!($tx, $id, $now, $user, &summary, serde_json::to_string(&changes).unwrap_or_default());
+            true
+        }
+    }};
+}
+
+/// The fields that differ, with their old and new values.
+fn diff(old: &ContentRow, new: &ContentRow) -> Vec<(String, String, String)> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return Vec::new();
+    };
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), show(v), b.get(k).map(show).unwrap_or_default()))
+        .collect()
+}
+
 impl Store {
-    /// Stores an offer: created with `new_status` if its source and external id are new,
-    /// updated if its content changed, untouched otherwise (re-importing changes nothing).
+    /// Stores an offer from an import: created with `new_status` if its source and external id
+    /// are new, updated if its content changed, untouched otherwise (re-importing changes
+    /// nothing). Offers created awaiting the edition count as validated.
     pub async fn upsert_offer(
         &self,
         input: &OfferInput,
         new_status: OfferStatus,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, UpsertOutcome)> {
+        let meta = OfferMeta {
+            validated: true,
+            ..OfferMeta::default()
+        };
+        self.upsert_offer_as(input, new_status, &meta, now).await
+    }
+
+    /// [`Store::upsert_offer`] on behalf of someone: the history records who, and the offer
+    /// belongs to `meta.organisation_id`.
+    pub async fn upsert_offer_as(
+        &self,
+        input: &OfferInput,
+        new_status: OfferStatus,
+        meta: &OfferMeta,
         now: DateTime<Utc>,
     ) -> Result<(i64, UpsertOutcome)> {
         if let Some(e) = input.check().into_iter().next() {
@@ -275,9 +387,9 @@ impl Store {
             let revision = next_revision!(tx);
             let (company_id, cfa_id) = resolve_refs!(tx, input, now);
             let content = ContentRow::new(input, company_id, cfa_id);
-            let existing: Option<(i64,)> = match &input.source.external_id {
+            let existing: Option<i64> = match &input.source.external_id {
                 Some(ext) => {
-                    sqlx::query_as(
+                    sqlx::query_scalar(
                         "SELECT id FROM offers WHERE source_name = $1 AND external_id = $2",
                     )
                     .bind(&input.source.name)
@@ -288,43 +400,23 @@ impl Store {
                 None => None,
             };
             let outcome = match existing {
-                Some((id,)) => {
-                    let stored: ContentRow = sqlx::query_as(&format!(
-                        "SELECT {CONTENT_COLUMNS} FROM offers WHERE id = $1"
-                    ))
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if stored == content {
+                Some(id) => {
+                    if !update_content!(tx, id, &content, revision, now, meta.user_id) {
                         // Nothing to write: give the revision back by rolling back.
                         tx.rollback().await?;
                         return Ok((id, UpsertOutcome::Unchanged));
                     }
-                    bind_content(
-                        sqlx::query(
-                            "UPDATE offers SET title = $1, description = $2, rome_codes = $3, company_id = $4, \
-                             commune_code = $5, address = $6, contract_type = $7, target_level = $8, diploma_label = $9, \
-                             start_date = $10, duration_months = $11, positions = $12, rqth = $13, driving_licence = $14, \
-                             cfa_id = $15, contact_email = $16, contact_phone = $17, apply_url = $18, source_kind = $19, \
-                             source_name = $20, external_id = $21, source_url = $22, revision = $23, updated_at = $24 \
-                             WHERE id = $25",
-                        ),
-                        &content,
-                    )
-                    .bind(revision)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
                     (id, UpsertOutcome::Updated)
                 }
                 None => {
                     let published = (new_status == OfferStatus::Publiee).then_some(now);
+                    let validated = (meta.validated || published.is_some()).then_some(now);
                     let id: i64 = bind_content(
                         sqlx::query_scalar(&format!(
                             "INSERT INTO offers ({CONTENT_COLUMNS}, revision, status, created_at, updated_at, \
-                             published_at, verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26, $26) RETURNING id"
+                             published_at, verified_at, organisation_id, validated_at) VALUES ($1, $2, $3, $4, $5, $6, \
+                             $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
+                             $25, $25, $26, $26, $27, $28) RETURNING id"
                         )),
                         &content,
                     )
@@ -332,14 +424,141 @@ impl Store {
                     .bind(new_status.as_str())
                     .bind(now)
                     .bind(published)
+                    .bind(meta.organisation_id)
+                    .bind(validated)
                     .fetch_one(&mut *tx)
                     .await?;
+                    record_change!(tx, id, now, meta.user_id, "Offre créée", "[]".to_owned());
                     (id, UpsertOutcome::Created)
                 }
             };
             tx.commit().await?;
             Ok(outcome)
         })
+    }
+
+    /// Changes an offer's fields from the back office. Returns false if nothing changed.
+    pub async fn update_offer(
+        &self,
+        id: i64,
+        input: &OfferInput,
+        user_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        if let Some(e) = input.check().into_iter().next() {
+            return Err(e.into());
+        }
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let revision = next_revision!(tx);
+            let (company_id, cfa_id) = resolve_refs!(tx, input, now);
+            let content = ContentRow::new(input, company_id, cfa_id);
+            if !update_content!(tx, id, &content, revision, now, user_id) {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Applies a life-cycle action, checked by the domain's rules, and records it.
+    pub async fn apply_offer_action(
+        &self,
+        id: i64,
+        action: Action,
+        actor: Actor,
+        user_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<OfferStatus> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let revision = next_revision!(tx);
+            let row: Option<(String, Option<DateTime<Utc>>)> =
+                sqlx::query_as("SELECT status, validated_at FROM offers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((status, validated_at)) = row else {
+                return Err(Invalid::new("offre", "Cette offre n'existe pas.").into());
+            };
+            let from = OfferStatus::from_db(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("statut {status}")))?;
+            let to = transition(from, validated_at.is_some(), action, actor)?;
+            let validate = matches!(
+                action,
+                Action::Valider | Action::PublierMaintenant | Action::PublierEdition
+            );
+            let publish = matches!(action, Action::PublierMaintenant | Action::PublierEdition);
+            let verify = publish || action == Action::Confirmer;
+            sqlx::query(
+                "UPDATE offers SET status = $1, revision = $2, updated_at = $3, \
+                 validated_at = CASE WHEN $4 THEN COALESCE(validated_at, $3) ELSE validated_at END, \
+                 published_at = CASE WHEN $5 THEN COALESCE(published_at, $3) ELSE published_at END, \
+                 verified_at = CASE WHEN $6 THEN $3 ELSE verified_at END \
+                 WHERE id = $7",
+            )
+            .bind(to.as_str())
+            .bind(revision)
+            .bind(now)
+            .bind(validate)
+            .bind(publish)
+            .bind(verify)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let summary = if from == to {
+                action.label().to_owned()
+            } else {
+                format!("{} : {} → {}", action.label(), from.label(), to.label())
+            };
+            record_change!(tx, id, now, user_id, &summary, "[]".to_owned());
+            tx.commit().await?;
+            Ok(to)
+        })
+    }
+
+    /// The history of an offer, oldest first.
+    pub async fn offer_history(&self, id: i64) -> Result<Vec<OfferChange>> {
+        let rows: Vec<(DateTime<Utc>, Option<String>, String, String)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT c.at, u.email, c.summary, c.changes FROM offer_changes c LEFT JOIN users u ON u.id = c.user_id \
+                 WHERE c.offer_id = $1 ORDER BY c.id",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, who, summary, changes)| OfferChange {
+                at,
+                who,
+                summary,
+                fields: serde_json::from_str(&changes).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Offers of the back office, newest first: all of them, or one organisation's.
+    pub async fn offers_for_management(
+        &self,
+        status: Option<OfferStatus>,
+        organisation_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Offer>> {
+        let rows: Vec<OfferRow> = on_pool!(self, |p| {
+            sqlx::query_as(&format!(
+                "{SELECT_OFFER} WHERE ($1 IS NULL OR o.status = $1) AND ($2 IS NULL OR o.organisation_id = $2) \
+                 ORDER BY o.updated_at DESC, o.id DESC LIMIT $3"
+            ))
+            .bind(status.map(|s| s.as_str()))
+            .bind(organisation_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?;
+        rows.into_iter().map(Offer::try_from).collect()
     }
 
     /// Changes an offer's status (publishing sets its publication date the first time).

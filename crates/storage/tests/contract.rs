@@ -237,6 +237,8 @@ async fn territory_companies_and_centres() {
             contact_email: None,
             address: None,
             epcis: vec!["200068468".into(), "200036069".into()],
+            reverify_weeks: 4,
+            start_tolerance_days: 30,
         };
         let id = db.store.save_territory(&t).await.unwrap();
         t.epcis = vec!["200036069".into()];
@@ -343,5 +345,306 @@ async fn offers_load_in_the_order_asked() {
             .collect();
         assert_eq!(got, [b, a], "{backend}");
         assert!(db.store.get_offers(&[]).await.unwrap().is_empty());
+    }
+}
+
+mod back_office {
+    use super::*;
+    use chrono::Duration;
+    use tremplin_domain::lifecycle::{Action, Actor};
+    use tremplin_storage::{OfferMeta, Role};
+
+    fn partner_meta(org: i64) -> OfferMeta {
+        OfferMeta {
+            organisation_id: Some(org),
+            user_id: None,
+            validated: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn life_cycle_is_enforced_and_every_change_is_kept() {
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            let org = s
+                .add_organisation(
+                    "France Travail",
+                    tremplin_storage::OrganisationKind::Partenaire,
+                    now(),
+                )
+                .await
+                .unwrap();
+            let (id, _) = s
+                .upsert_offer_as(
+                    &offer("p1"),
+                    OfferStatus::AValider,
+                    &partner_meta(org),
+                    now(),
+                )
+                .await
+                .unwrap();
+            let o = s.get_offer(id).await.unwrap().unwrap();
+            assert_eq!(
+                (o.organisation_id, o.validated_at),
+                (Some(org), None),
+                "{backend}"
+            );
+
+            let e = s
+                .apply_offer_action(
+                    id,
+                    Action::PublierMaintenant,
+                    Actor::Partenaire,
+                    None,
+                    now(),
+                )
+                .await
+                .unwrap_err();
+            assert!(
+                e.to_string().contains("partenaire ne peut pas publier"),
+                "{e}"
+            );
+            assert_eq!(
+                s.apply_offer_action(id, Action::Valider, Actor::Conseiller, None, now())
+                    .await
+                    .unwrap(),
+                OfferStatus::AValider
+            );
+            assert!(
+                s.get_offer(id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .validated_at
+                    .is_some()
+            );
+
+            let mut changed = offer("p1");
+            changed.title = "Boulanger·ère de nuit".into();
+            assert!(s.update_offer(id, &changed, None, now()).await.unwrap());
+            assert!(
+                !s.update_offer(id, &changed, None, now()).await.unwrap(),
+                "no change, no history line"
+            );
+
+            s.apply_offer_action(id, Action::Retirer, Actor::Partenaire, None, now())
+                .await
+                .unwrap();
+            let e = s
+                .apply_offer_action(
+                    id,
+                    Action::PublierMaintenant,
+                    Actor::Conseiller,
+                    None,
+                    now(),
+                )
+                .await
+                .unwrap_err();
+            assert!(e.to_string().contains("close"));
+
+            let history = s.offer_history(id).await.unwrap();
+            let summaries: Vec<&str> = history.iter().map(|h| h.summary.as_str()).collect();
+            assert_eq!(summaries[0], "Offre créée");
+            assert_eq!(summaries[1], "Valider pour l'édition de jeudi");
+            assert_eq!(summaries[2], "Modifiée : title");
+            assert_eq!(
+                history[2].fields,
+                [(
+                    "title".to_owned(),
+                    "Boulanger/Boulangère".to_owned(),
+                    "Boulanger·ère de nuit".to_owned()
+                )]
+            );
+            assert_eq!(summaries[3], "Retirer : à valider → retirée");
+            assert_eq!(history.len(), 4, "{backend}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_edition_publishes_what_was_validated_once_and_archives_it() {
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            let org = s
+                .add_organisation(
+                    "Partenaire",
+                    tremplin_storage::OrganisationKind::Partenaire,
+                    now(),
+                )
+                .await
+                .unwrap();
+            let (validated, _) = s
+                .upsert_offer(&offer("v"), OfferStatus::AValider, now())
+                .await
+                .unwrap();
+            let (waiting, _) = s
+                .upsert_offer_as(
+                    &offer("w"),
+                    OfferStatus::AValider,
+                    &partner_meta(org),
+                    now(),
+                )
+                .await
+                .unwrap();
+            let (live, _) = s
+                .upsert_offer(
+                    &offer("l"),
+                    OfferStatus::Publiee,
+                    now() - Duration::days(30),
+                )
+                .await
+                .unwrap();
+
+            let preview = s.edition_preview().await.unwrap();
+            assert_eq!(
+                preview
+                    .of_kind("nouvelle")
+                    .iter()
+                    .map(|e| e.offer_id)
+                    .collect::<Vec<_>>(),
+                [validated, live],
+                "{backend}"
+            );
+
+            let e1 = s
+                .publish_edition("2026-11-26T09:00:00+01:00", now(), None)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(e1.number, 1);
+            assert_eq!(
+                s.get_offer(validated).await.unwrap().unwrap().status,
+                OfferStatus::Publiee
+            );
+            assert_eq!(
+                s.get_offer(waiting).await.unwrap().unwrap().status,
+                OfferStatus::AValider,
+                "not validated: waits"
+            );
+            assert!(
+                s.publish_edition("2026-11-26T09:00:00+01:00", now(), None)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "once a slot"
+            );
+
+            // During the week: one offer changes, one is withdrawn, one goes unconfirmed.
+            let later = now() + Duration::days(3);
+            let mut changed = offer("l");
+            changed.positions = 5;
+            s.update_offer(live, &changed, None, later).await.unwrap();
+            s.apply_offer_action(validated, Action::Pourvoir, Actor::Conseiller, None, later)
+                .await
+                .unwrap();
+            s.apply_offer_action(waiting, Action::Valider, Actor::Conseiller, None, later)
+                .await
+                .unwrap();
+            let (reverify, expired) = s
+                .apply_deadlines(
+                    later,
+                    chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                    later,
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                (reverify, expired),
+                (1, 0),
+                "{backend}: the live offer was last verified 30+ days ago"
+            );
+
+            let e2 = s
+                .publish_edition("2026-12-03T09:00:00+01:00", now() + Duration::days(7), None)
+                .await
+                .unwrap()
+                .unwrap();
+            let kinds: Vec<(i64, &str)> = e2
+                .entries
+                .iter()
+                .map(|e| (e.offer_id, e.kind.as_str()))
+                .collect();
+            assert!(kinds.contains(&(waiting, "nouvelle")), "{kinds:?}");
+            assert!(kinds.contains(&(validated, "retiree")), "{kinds:?}");
+            assert!(
+                kinds.contains(&(live, "retiree")),
+                "unconfirmed offers leave at the edition: {kinds:?}"
+            );
+            assert_eq!(
+                s.get_offer(live).await.unwrap().unwrap().status,
+                OfferStatus::Expiree
+            );
+            let archived = s.edition(2).await.unwrap().unwrap();
+            assert_eq!(archived.entries.len(), e2.entries.len());
+            assert_eq!(
+                s.editions(10)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.number)
+                    .collect::<Vec<_>>(),
+                [2, 1]
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn accounts_sessions_and_throttling() {
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            let id = s
+                .add_user("Conseil@ML.example", "hash", Role::Conseiller, None, now())
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                s.add_user("conseil@ml.example", "hash", Role::Admin, None, now())
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "email taken"
+            );
+            let (user, hash) = s
+                .user_for_login(" CONSEIL@ml.example")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (user.id, user.role, hash.as_str()),
+                (id, Role::Conseiller, "hash")
+            );
+
+            s.create_session("tokhash", id, "csrf1", 1_000, 2_000)
+                .await
+                .unwrap();
+            assert_eq!(
+                s.session("tokhash", 1_500).await.unwrap().unwrap().csrf,
+                "csrf1"
+            );
+            assert!(
+                s.session("tokhash", 2_000).await.unwrap().is_none(),
+                "{backend}: expired"
+            );
+            s.delete_session("tokhash").await.unwrap();
+            assert!(s.session("tokhash", 1_500).await.unwrap().is_none());
+
+            let keys = ["email:x".to_owned(), "ip:1.2.3.4".to_owned()];
+            for t in 0..3 {
+                s.record_login_failure(&keys, 10_000 + t).await.unwrap();
+            }
+            assert_eq!(s.login_failures("email:x", 9_000).await.unwrap(), 3);
+            assert_eq!(s.login_failures("email:x", 10_001).await.unwrap(), 1);
+            s.clear_login_failures("email:x").await.unwrap();
+            assert_eq!(s.login_failures("email:x", 0).await.unwrap(), 0);
+            assert_eq!(s.login_failures("ip:1.2.3.4", 0).await.unwrap(), 3);
+
+            s.audit(now(), Some(id), "connexion", "réussie", Some("1.2.3.4"))
+                .await
+                .unwrap();
+            let log = s.audit_log(10).await.unwrap();
+            assert_eq!(log[0].user_email.as_deref(), Some("conseil@ml.example"));
+        }
     }
 }

@@ -47,6 +47,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             contact_email: t.contact_email,
             address: t.address,
             epcis: t.epcis,
+            reverify_weeks: 4,
+            start_tolerance_days: 30,
         })
         .await?;
     store

@@ -96,6 +96,8 @@ impl TestApp {
                 contact_email: Some("contact@ml-test.example".into()),
                 address: None,
                 epcis: vec!["200068468".into(), "200036069".into()],
+                reverify_weeks: 4,
+                start_tolerance_days: 30,
             })
             .await
             .unwrap();
