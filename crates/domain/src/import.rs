@@ -159,7 +159,7 @@ pub fn parse_csv(
             continue;
         }
         let get = |name: &str| index.get(name).map(|&i| record[i].trim()).unwrap_or("");
-        match parse_line(&get, source_name, commune_exists) {
+        match parse_record(&get, source_name, commune_exists) {
             Ok(offer) => {
                 let id = offer.source.external_id.clone().unwrap_or_default();
                 if let Some(first) = seen.insert(id.clone(), line) {
@@ -180,7 +180,9 @@ pub fn parse_csv(
     Ok(parsed)
 }
 
-fn parse_line<'r>(
+/// Reads one offer from named fields: a CSV line, a back-office form or an API body all use
+/// the CSV column names, so they share this one validation.
+pub fn parse_record<'r>(
     get: &dyn Fn(&str) -> &'r str,
     source_name: &str,
     commune_exists: &dyn Fn(&CodeInsee) -> bool,

@@ -63,6 +63,48 @@ pub enum Command {
     /// Charge un référentiel officiel.
     #[command(subcommand)]
     Referentiels(Referentiels),
+    /// Organisations : Mission Locale, partenaires, CFA.
+    #[command(subcommand)]
+    Organisation(Organisation),
+    /// Comptes de la gestion.
+    #[command(subcommand)]
+    User(User),
+    /// L'édition du catalogue.
+    #[command(subcommand)]
+    Edition(Edition),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Organisation {
+    /// Ajoute une organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// mission-locale, partenaire ou cfa
+        #[arg(long)]
+        kind: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum User {
+    /// Ajoute un compte ; le mot de passe est lu sur l'entrée standard.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, conseiller ou partenaire
+        #[arg(long)]
+        role: String,
+        /// Organisation du compte (obligatoire pour un partenaire).
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Edition {
+    /// Publie l'édition maintenant : les offres validées entrent au catalogue.
+    Publish,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,6 +15,12 @@ pub enum WebError {
     BadRequest(String),
     #[error("service momentanément indisponible")]
     Unavailable,
+    #[error("accès refusé")]
+    Forbidden,
+    #[error("jeton CSRF invalide")]
+    CsrfMismatch,
+    #[error("trop de tentatives")]
+    TooManyAttempts,
     #[error("erreur interne : {0}")]
     Internal(String),
 }
@@ -50,6 +56,8 @@ impl WebError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Forbidden | Self::CsrfMismatch => StatusCode::FORBIDDEN,
+            Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,6 +68,9 @@ impl WebError {
             Self::NotFound => "Cette page n'existe pas, ou l'offre n'est plus en ligne.".into(),
             Self::BadRequest(m) => m.clone(),
             Self::Unavailable => "Le service est momentanément indisponible. Réessayez dans quelques minutes.".into(),
+            Self::Forbidden => "Cette page est réservée à d'autres comptes que le vôtre.".into(),
+            Self::CsrfMismatch => "Le formulaire a expiré : rechargez la page et recommencez.".into(),
+            Self::TooManyAttempts => "Trop de tentatives de connexion. Réessayez dans 15 minutes.".into(),
             Self::Internal(_) => {
                 "Une erreur est survenue de notre côté. Elle a été enregistrée ; réessayez dans quelques minutes.".into()
             }
@@ -87,6 +98,9 @@ impl IntoResponse for WebError {
             Self::NotFound => "Page introuvable",
             Self::BadRequest(_) => "Demande incorrecte",
             Self::Unavailable => "Service indisponible",
+            Self::Forbidden => "Accès réservé",
+            Self::CsrfMismatch => "Formulaire expiré",
+            Self::TooManyAttempts => "Trop de tentatives",
             Self::Internal(_) => "Erreur",
         };
         let page = ErrorPage {

@@ -5,9 +5,12 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod catalogue;
 mod clock;
+pub mod editions;
 mod error;
+mod gestion;
 mod pages;
 mod state;
 
@@ -38,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(api::router())
         .merge(assets::router())
+        .merge(gestion::router())
+        .merge(editions::router())
         .fallback(pages::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())

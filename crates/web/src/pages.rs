@@ -36,7 +36,7 @@ pub struct Layout {
 }
 
 impl Layout {
-    fn new(state: &AppState, path: &str) -> Self {
+    pub fn new(state: &AppState, path: &str) -> Self {
         let t = state.territory();
         Self {
             territory: t

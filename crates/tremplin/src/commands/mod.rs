@@ -1,12 +1,13 @@
 //! One module a command, each with its own `run`.
 
+mod accounts;
 mod import;
 mod referentiels;
 mod serve;
 
 use std::process::ExitCode;
 
-use crate::cli::{Command, Import, Referentiels};
+use crate::cli::{Command, Edition, Import, Organisation, Referentiels, User};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -24,6 +25,29 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 tremplin_web::catalogue::indexer::rebuild(&state.store, &state.index, &state.refs)
                     .await?;
             println!("Index reconstruit : {n} offre(s) publiée(s).");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Organisation(Organisation::Add { name, kind }) => {
+            accounts::add_organisation(config, &name, &kind).await
+        }
+        Command::User(User::Add {
+            email,
+            role,
+            organisation,
+        }) => accounts::add_user(config, &email, &role, organisation.as_deref()).await,
+        Command::Edition(Edition::Publish) => {
+            let state = crate::app::open(&config).await?;
+            let edition = tremplin_web::editions::publish_manual(&state, None)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            let count = |k: &str| edition.entries.iter().filter(|e| e.kind == k).count();
+            println!(
+                "Édition n° {} publiée : {} nouvelle(s), {} modifiée(s), {} retirée(s).",
+                edition.number,
+                count("nouvelle"),
+                count("modifiee"),
+                count("retiree")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Referentiels(Referentiels::Communes { file }) => {

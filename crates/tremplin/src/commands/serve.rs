@@ -19,8 +19,9 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(
         state.clone(),
-        stop_rx,
+        stop_rx.clone(),
     ));
+    let schedule = tokio::spawn(tremplin_web::editions::run_schedule(state.clone(), stop_rx));
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
     tremplin_web::serve(listener, state, async {
         shutdown_signal().await;
@@ -29,6 +30,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     .await?;
     let _ = stop_tx.send(true);
     let _ = follower.await;
+    let _ = schedule.await;
     Ok(ExitCode::SUCCESS)
 }
 

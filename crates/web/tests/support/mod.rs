@@ -16,8 +16,8 @@ use tremplin_domain::{
 };
 use tremplin_referentiels::{Communes, Rome};
 use tremplin_search::SearchIndex;
-use tremplin_storage::Territory;
 use tremplin_storage::testing::TestDb;
+use tremplin_storage::{OrganisationKind, Role, Territory};
 use tremplin_web::{AppState, FixedClock, Referentiels, WebConfig};
 
 pub use tremplin_storage::testing::backends;
@@ -168,10 +168,108 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        let request = Request::get(uri)
-            .header(header::ACCEPT, "text/html")
-            .body(Body::empty())
+        self.send(
+            Request::get(uri)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post_form(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Creates an account; returns its email and password.
+    pub async fn user(&self, role: Role, organisation: Option<&str>) -> (String, String) {
+        let org = match organisation {
+            Some(name) => Some(
+                match self.state.store.organisation_id(name).await.unwrap() {
+                    Some(id) => id,
+                    None => self
+                        .state
+                        .store
+                        .add_organisation(name, OrganisationKind::Partenaire, now())
+                        .await
+                        .unwrap(),
+                },
+            ),
+            None => None,
+        };
+        let n = self.state.store.users().await.unwrap().len();
+        let email = format!("{}{n}@ml-test.example", role.as_str());
+        let password = "un mot de passe solide".to_owned();
+        let hash = tremplin_web::auth::hash_password(&password).unwrap();
+        self.state
+            .store
+            .add_user(&email, &hash, role, org, now())
+            .await
+            .unwrap()
             .unwrap();
+        (email, password)
+    }
+
+    /// The login form's CSRF cookie and token.
+    pub async fn login_form(&self) -> (String, String) {
+        let r = self.get("/connexion").await;
+        let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        let cookie = set.split(';').next().unwrap().to_owned();
+        let token = cookie.split_once('=').unwrap().1.to_owned();
+        assert!(r.body.contains(&format!("name=\"csrf\" value=\"{token}\"")));
+        (cookie, token)
+    }
+
+    /// Signs in; returns the session cookie to send with requests.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let (cookie, token) = self.login_form().await;
+        let r = self
+            .post_form(
+                "/connexion",
+                &cookie,
+                &[("email", email), ("password", password), ("csrf", &token)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let set = r
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|v| v.starts_with("tremplin_session="))
+            .unwrap();
+        set.split(';').next().unwrap().to_owned()
+    }
+
+    /// A signed-in session of `role` and its CSRF token, read from the dashboard.
+    pub async fn session(&self, role: Role, organisation: Option<&str>) -> (String, String) {
+        let (email, password) = self.user(role, organisation).await;
+        let cookie = self.login(&email, &password).await;
+        let body = self.get_as("/gestion", &cookie).await.body;
+        let marker = "name=\"csrf\" value=\"";
+        let start = body.find(marker).expect("csrf in the page") + marker.len();
+        (cookie, body[start..start + 64].to_owned())
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
         let response = tremplin_web::router(self.state.clone())
             .oneshot(request)
             .await

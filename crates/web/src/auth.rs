@@ -1,0 +1,183 @@
+//! Back-office authentication: argon2id passwords, server-side sessions behind an HttpOnly
+//! cookie, CSRF tokens on every state-changing form, and the `Staff` extractor that every
+//! `/gestion` handler takes, so that no route forgets to check who is asking.
+
+use std::net::SocketAddr;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use tremplin_storage::{Role, User};
+
+use crate::{AppState, WebError};
+
+pub const SESSION_COOKIE: &str = "tremplin_session";
+pub const LOGIN_CSRF_COOKIE: &str = "tremplin_connexion";
+/// A working day.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+
+pub fn hash_password(password: &str) -> Result<String, WebError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| WebError::Internal(format!("argon2 : {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A hash to verify against when the account does not exist, so that the answer takes as
+/// long either way.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("pas-un-vrai-mot-de-passe").unwrap_or_default())
+}
+
+/// 32 random bytes, hex-encoded.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when the site is served over HTTPS.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> String {
+    let secure = if state.config.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// Compares secrets without stopping at the first difference.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The caller's address, for throttling and the audit log.
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "inconnue".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// A signed-in member of staff: counselor, administrator or partner.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: User,
+    pub csrf: String,
+    pub ip: String,
+}
+
+impl Staff {
+    pub fn is_conseiller(&self) -> bool {
+        matches!(self.user.role, Role::Conseiller | Role::Admin)
+    }
+
+    /// Counselors and administrators only.
+    pub fn require_conseiller(&self) -> Result<(), WebError> {
+        if self.is_conseiller() {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), WebError> {
+        if self.user.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    /// Checks the CSRF token of a submitted form.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
+        if same(submitted, &self.csrf) {
+            Ok(())
+        } else {
+            Err(WebError::CsrfMismatch)
+        }
+    }
+}
+
+/// Not signed in: back to the login page.
+pub struct SignIn(String);
+
+impl IntoResponse for SignIn {
+    fn into_response(self) -> Response {
+        Redirect::to(&self.0).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let back = format!(
+            "/connexion?suite={}",
+            serde_urlencoded::to_string([("", parts.uri.path())])
+                .unwrap_or_default()
+                .trim_start_matches('=')
+        );
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(SignIn(back).into_response());
+        };
+        let now = state.clock.now().timestamp();
+        match state.store.session(&token_hash(&token), now).await {
+            Ok(Some(session)) => Ok(Staff {
+                user: session.user,
+                csrf: session.csrf,
+                ip: client_ip(parts),
+            }),
+            Ok(None) => Err(SignIn(back).into_response()),
+            Err(e) => Err(WebError::from(e).into_response()),
+        }
+    }
+}
+
+/// The caller's address as an extractor (works without `ConnectInfo`, as in tests).
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts)))
+    }
+}

@@ -1,0 +1,690 @@
+//! The back office under `/gestion`: sign-in, the week at a glance, offers and their life
+//! cycle, the Thursday edition, the audit log. Every handler takes [`Staff`], so none can be
+//! reached without a session, and checks the role it needs on the server.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use tremplin_domain::import::parse_record;
+use tremplin_domain::lifecycle::{Action, Actor, available};
+use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
+use tremplin_storage::{AuditEntry, EditionPreview, OfferChange, OfferMeta, Role, User};
+
+use crate::auth::{self, Staff};
+use crate::pages::Layout;
+use crate::{AppState, WebError, editions};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/connexion", get(login_page).post(login))
+        .route("/deconnexion", post(logout))
+        .route("/gestion", get(dashboard))
+        .route("/gestion/offres", get(offers).post(create_offer))
+        .route("/gestion/offres/nouvelle", get(new_offer))
+        .route("/gestion/offres/{id}", get(offer))
+        .route("/gestion/offres/{id}/action", post(offer_action))
+        .route("/gestion/edition", get(edition_preview))
+        .route("/gestion/edition/publier", post(publish_edition))
+        .route("/gestion/utilisateurs", get(users))
+        .route("/gestion/journal", get(journal))
+}
+
+/// The back office's frame: who is signed in, their CSRF token for the logout form.
+pub struct Nav {
+    pub email: String,
+    pub role: &'static str,
+    pub organisation: Option<String>,
+    pub csrf: String,
+    pub conseiller: bool,
+    pub admin: bool,
+}
+
+impl Nav {
+    fn new(s: &Staff) -> Self {
+        Self {
+            email: s.user.email.clone(),
+            role: s.user.role.label(),
+            organisation: s.user.organisation_name.clone(),
+            csrf: s.csrf.clone(),
+            conseiller: s.is_conseiller(),
+            admin: s.user.role == Role::Admin,
+        }
+    }
+}
+
+// ---- Sign in and out ----
+
+#[derive(Template)]
+#[template(path = "gestion/login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    suite: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    suite: Option<String>,
+}
+
+/// Only a back-office path is a valid place to return to after signing in.
+fn safe_return(suite: Option<&str>) -> String {
+    suite
+        .filter(|s| s.starts_with("/gestion") && !s.contains("//") && !s.contains('\\'))
+        .unwrap_or("/gestion")
+        .to_owned()
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    let csrf = auth::random_token();
+    let page = LoginPage {
+        layout: Layout::new(&state, "/connexion"),
+        csrf: csrf.clone(),
+        email: String::new(),
+        suite: safe_return(q.suite.as_deref()),
+        error: None,
+    };
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
+        )],
+        Html(page.render()?),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    suite: String,
+}
+
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_IP: i64 = 20;
+const THROTTLE_WINDOW: i64 = 15 * 60;
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth::ClientIp(ip): auth::ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !auth::same(&form.csrf, &expected) {
+        return Err(WebError::CsrfMismatch);
+    }
+    let now = state.clock.now();
+    let email = form.email.trim().to_lowercase();
+    let (email_key, ip_key) = (format!("email:{email}"), format!("ip:{ip}"));
+    let since = now.timestamp() - THROTTLE_WINDOW;
+    if state.store.login_failures(&email_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
+        || state.store.login_failures(&ip_key, since).await? >= MAX_FAILURES_PER_IP
+    {
+        state
+            .store
+            .audit(
+                now,
+                None,
+                "connexion bloquée",
+                "trop de tentatives",
+                Some(&ip),
+            )
+            .await?;
+        return Err(WebError::TooManyAttempts);
+    }
+    let found = state.store.user_for_login(&email).await?;
+    let hash = found
+        .as_ref()
+        .map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
+    let password = form.password.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some((user, _)) = found.filter(|_| ok) else {
+        state
+            .store
+            .record_login_failure(&[email_key, ip_key], now.timestamp())
+            .await?;
+        state
+            .store
+            .audit(now, None, "connexion refusée", &email, Some(&ip))
+            .await?;
+        let page = LoginPage {
+            layout: Layout::new(&state, "/connexion"),
+            csrf: expected,
+            email: form.email.chars().take(200).collect(),
+            suite: safe_return(Some(&form.suite)),
+            error: Some("E-mail ou mot de passe incorrect.".into()),
+        };
+        return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+    };
+    state.store.clear_login_failures(&email_key).await?;
+    let token = auth::random_token();
+    let expires = now.timestamp() + auth::SESSION_SECONDS;
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&token),
+            user.id,
+            &auth::random_token(),
+            now.timestamp(),
+            expires,
+        )
+        .await?;
+    state
+        .store
+        .audit(now, Some(user.id), "connexion", "réussie", Some(&ip))
+        .await?;
+    Ok((
+        // Two cookies: `[(SET_COOKIE, …); 2]` would keep only the last one.
+        axum::response::AppendHeaders([
+            (
+                header::SET_COOKIE,
+                auth::set_cookie(&state, auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS),
+            ),
+            (
+                header::SET_COOKIE,
+                auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", 0),
+            ),
+        ]),
+        Redirect::to(&safe_return(Some(&form.suite))),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        state
+            .store
+            .delete_session(&auth::token_hash(&token))
+            .await?;
+    }
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "déconnexion",
+            "",
+            Some(&staff.ip),
+        )
+        .await?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::SESSION_COOKIE, "", 0),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response())
+}
+
+// ---- The week at a glance ----
+
+#[derive(Template)]
+#[template(path = "gestion/dashboard.html")]
+struct Dashboard {
+    layout: Layout,
+    nav: Nav,
+    counts: Vec<(&'static str, &'static str, i64)>,
+    next_edition: String,
+    preview: EditionPreview,
+}
+
+async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    let org = (!staff.is_conseiller()).then_some(staff.user.organisation_id.unwrap_or(-1));
+    let mut counts = Vec::new();
+    for (status, label) in [
+        (OfferStatus::AValider, "à valider"),
+        (OfferStatus::Publiee, "publiées"),
+        (OfferStatus::AReverifier, "à revérifier"),
+        (OfferStatus::Brouillon, "brouillons"),
+    ] {
+        let n = state
+            .store
+            .offers_for_management(Some(status), org, 10_000)
+            .await?
+            .len() as i64;
+        counts.push((status.as_str(), label, n));
+    }
+    let preview = if staff.is_conseiller() {
+        state.store.edition_preview().await?
+    } else {
+        EditionPreview::default()
+    };
+    let page = Dashboard {
+        layout: Layout::new(&state, "/gestion"),
+        nav: Nav::new(&staff),
+        counts,
+        next_edition: editions::next_slot_label(&state),
+        preview,
+    };
+    Ok(Html(page.render()?))
+}
+
+// ---- Offers ----
+
+/// An offer line in the back office.
+pub struct OfferLine {
+    pub id: i64,
+    pub title: String,
+    pub company: String,
+    pub commune: String,
+    pub status: &'static str,
+    pub validated: bool,
+    pub updated: String,
+}
+
+fn line(state: &AppState, o: &Offer) -> OfferLine {
+    OfferLine {
+        id: o.id,
+        title: o.fields.title.clone(),
+        company: o.fields.company_name.clone(),
+        commune: state
+            .refs
+            .communes
+            .get(o.fields.commune.as_str())
+            .map_or_else(|| o.fields.commune.to_string(), |c| c.name.clone()),
+        status: o.status.label(),
+        validated: o.validated_at.is_some(),
+        updated: o.updated_at.format("%d/%m/%Y").to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gestion/offers.html")]
+struct OffersPage {
+    layout: Layout,
+    nav: Nav,
+    status: String,
+    offers: Vec<OfferLine>,
+}
+
+#[derive(Deserialize)]
+struct OffersQuery {
+    statut: Option<String>,
+}
+
+async fn offers(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<OffersQuery>,
+) -> Result<Html<String>, WebError> {
+    let status = match q.statut.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            OfferStatus::from_db(s)
+                .ok_or_else(|| WebError::BadRequest(format!("Statut inconnu « {s} ».")))?,
+        ),
+    };
+    let org = (!staff.is_conseiller()).then_some(staff.user.organisation_id.unwrap_or(-1));
+    let list = state.store.offers_for_management(status, org, 500).await?;
+    let page = OffersPage {
+        layout: Layout::new(&state, "/gestion/offres"),
+        nav: Nav::new(&staff),
+        status: status.map_or("", |s| s.as_str()).to_owned(),
+        offers: list.iter().map(|o| line(&state, o)).collect(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The fields of the offer form: the CSV import's column names.
+pub const FORM_FIELDS: [&str; 18] = [
+    "title",
+    "description",
+    "rome_code",
+    "company_name",
+    "siret",
+    "commune_code",
+    "contract_type",
+    "target_diploma_level",
+    "diploma_label",
+    "start_date",
+    "duration_months",
+    "positions",
+    "rqth",
+    "driving_licence",
+    "contact_email",
+    "contact_phone",
+    "apply_url",
+    "source_url",
+];
+
+#[derive(Template)]
+#[template(path = "gestion/offer_form.html")]
+struct OfferFormPage {
+    layout: Layout,
+    nav: Nav,
+    values: HashMap<String, String>,
+    errors: Vec<Invalid>,
+}
+
+impl OfferFormPage {
+    fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        matches!(self.value(name), "oui" | "on" | "1")
+    }
+}
+
+async fn new_offer(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    let mut values = HashMap::new();
+    values.insert("contract_type".to_owned(), "apprentissage".to_owned());
+    values.insert("positions".to_owned(), "1".to_owned());
+    let page = OfferFormPage {
+        layout: Layout::new(&state, "/gestion/offres/nouvelle"),
+        nav: Nav::new(&staff),
+        values,
+        errors: Vec::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn create_offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let now = state.clock.now();
+    let external_id = format!("g{}", &auth::random_token()[..16]);
+    let get = |name: &str| -> &str {
+        match name {
+            "external_id" => external_id.as_str(),
+            // Checkboxes send "on"; the shared parser reads oui/non.
+            "rqth" | "driving_licence" => {
+                if form.get(name).is_some_and(|v| !v.is_empty()) {
+                    "oui"
+                } else {
+                    "non"
+                }
+            }
+            _ => form.get(name).map_or("", |v| v.trim()),
+        }
+    };
+    let mut parsed = parse_record(&get, "gestion", &|c| state.refs.communes.exists(c));
+    if let Ok(input) = &mut parsed {
+        input.source.kind = if input.source.url.is_some() {
+            SourceKind::Veille
+        } else if staff.is_conseiller() {
+            SourceKind::Appel
+        } else {
+            SourceKind::Partenaire
+        };
+    }
+    let publish_now =
+        staff.is_conseiller() && form.get("publier").is_some_and(|v| v == "maintenant");
+    let result = match parsed {
+        Ok(input) => {
+            let meta = OfferMeta {
+                organisation_id: if staff.is_conseiller() {
+                    None
+                } else {
+                    staff.user.organisation_id
+                },
+                user_id: Some(staff.user.id),
+                validated: staff.is_conseiller(),
+            };
+            let status = if publish_now {
+                OfferStatus::Publiee
+            } else {
+                OfferStatus::AValider
+            };
+            match state
+                .store
+                .upsert_offer_as(&input, status, &meta, now)
+                .await
+            {
+                Ok((id, _)) => Ok(id),
+                Err(tremplin_storage::StoreError::Invalid(e)) => Err(vec![e]),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(errors) => Err(errors),
+    };
+    match result {
+        Ok(id) => {
+            state
+                .store
+                .audit(
+                    now,
+                    Some(staff.user.id),
+                    "offre créée",
+                    &format!("offre {id}"),
+                    Some(&staff.ip),
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/gestion/offres/{id}")).into_response())
+        }
+        Err(errors) => {
+            let values = FORM_FIELDS
+                .iter()
+                .map(|f| (f.to_string(), form.get(*f).cloned().unwrap_or_default()))
+                .collect();
+            let page = OfferFormPage {
+                layout: Layout::new(&state, "/gestion/offres/nouvelle"),
+                nav: Nav::new(&staff),
+                values,
+                errors,
+            };
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gestion/offer.html")]
+struct OfferPage {
+    layout: Layout,
+    nav: Nav,
+    o: OfferLine,
+    public: bool,
+    actions: Vec<(&'static str, &'static str)>,
+    history: Vec<OfferChange>,
+}
+
+/// The offer, if this member of staff may see it: counselors see all, partners their own.
+async fn visible_offer(state: &AppState, staff: &Staff, id: &str) -> Result<Offer, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let offer = state.store.get_offer(id).await?.ok_or(WebError::NotFound)?;
+    if !staff.is_conseiller()
+        && (offer.organisation_id.is_none() || offer.organisation_id != staff.user.organisation_id)
+    {
+        return Err(WebError::NotFound);
+    }
+    Ok(offer)
+}
+
+fn actor(staff: &Staff) -> Actor {
+    if staff.is_conseiller() {
+        Actor::Conseiller
+    } else {
+        Actor::Partenaire
+    }
+}
+
+fn action_code(a: Action) -> &'static str {
+    match a {
+        Action::Soumettre => "soumettre",
+        Action::Valider => "valider",
+        Action::PublierMaintenant => "publier",
+        Action::Confirmer => "confirmer",
+        Action::Pourvoir => "pourvue",
+        _ => "retirer",
+    }
+}
+
+async fn offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let offer = visible_offer(&state, &staff, &id).await?;
+    let actions = available(offer.status, offer.validated_at.is_some(), actor(&staff))
+        .into_iter()
+        .map(|a| (action_code(a), a.label()))
+        .collect();
+    let page = OfferPage {
+        layout: Layout::new(&state, &format!("/gestion/offres/{}", offer.id)),
+        nav: Nav::new(&staff),
+        o: line(&state, &offer),
+        public: offer.status.is_public(),
+        actions,
+        history: state.store.offer_history(offer.id).await?,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    action: String,
+}
+
+async fn offer_action(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    let offer = visible_offer(&state, &staff, &id).await?;
+    let action = Action::parse(&form.action)
+        .ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {} ».", form.action)))?;
+    let now = state.clock.now();
+    state
+        .store
+        .apply_offer_action(offer.id, action, actor(&staff), Some(staff.user.id), now)
+        .await?;
+    if matches!(
+        action,
+        Action::PublierMaintenant | Action::Retirer | Action::Pourvoir
+    ) {
+        state
+            .store
+            .audit(
+                now,
+                Some(staff.user.id),
+                action.label(),
+                &format!("offre {}", offer.id),
+                Some(&staff.ip),
+            )
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/gestion/offres/{}", offer.id)).into_response())
+}
+
+// ---- The edition ----
+
+#[derive(Template)]
+#[template(path = "gestion/edition.html")]
+struct EditionPage {
+    layout: Layout,
+    nav: Nav,
+    next_edition: String,
+    preview: EditionPreview,
+}
+
+async fn edition_preview(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    let page = EditionPage {
+        layout: Layout::new(&state, "/gestion/edition"),
+        nav: Nav::new(&staff),
+        next_edition: editions::next_slot_label(&state),
+        preview: state.store.edition_preview().await?,
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn publish_edition(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    staff.check_csrf(&form.csrf)?;
+    let edition = editions::publish_manual(&state, Some(staff.user.id)).await?;
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "édition publiée",
+            &format!("n° {}", edition.number),
+            Some(&staff.ip),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/editions/{}", edition.number)).into_response())
+}
+
+// ---- Administration ----
+
+#[derive(Template)]
+#[template(path = "gestion/users.html")]
+struct UsersPage {
+    layout: Layout,
+    nav: Nav,
+    users: Vec<User>,
+}
+
+async fn users(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    let page = UsersPage {
+        layout: Layout::new(&state, "/gestion/utilisateurs"),
+        nav: Nav::new(&staff),
+        users: state.store.users().await?,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "gestion/journal.html")]
+struct JournalPage {
+    layout: Layout,
+    nav: Nav,
+    entries: Vec<AuditEntry>,
+}
+
+async fn journal(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    let page = JournalPage {
+        layout: Layout::new(&state, "/gestion/journal"),
+        nav: Nav::new(&staff),
+        entries: state.store.audit_log(200).await?,
+    };
+    Ok(Html(page.render()?))
+}

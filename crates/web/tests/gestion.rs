@@ -1,0 +1,512 @@
+//! The back office: signing in, who may do what, CSRF, throttling, and a counselor's week.
+
+mod support;
+
+use axum::http::{StatusCode, header};
+use support::{TestApp, backends, offer};
+use tremplin_domain::OfferStatus;
+use tremplin_storage::Role;
+
+#[tokio::test]
+async fn signing_in_and_out() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (email, password) = app.user(Role::Conseiller, None).await;
+        let (cookie, token) = app.login_form().await;
+
+        for (who, pw) in [
+            (email.as_str(), "mauvais mot de passe"),
+            ("personne@ml-test.example", "peu importe"),
+        ] {
+            let r = app
+                .post_form(
+                    "/connexion",
+                    &cookie,
+                    &[("email", who), ("password", pw), ("csrf", &token)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+            assert!(
+                r.body.contains("E-mail ou mot de passe incorrect."),
+                "the same message whether the account exists or not"
+            );
+        }
+
+        let r = app
+            .post_form(
+                "/connexion",
+                &cookie,
+                &[
+                    ("email", &email.to_uppercase()),
+                    ("password", &password),
+                    ("csrf", &token),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/gestion");
+        let set: Vec<String> = r
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        let session = set
+            .iter()
+            .find(|c| c.starts_with("tremplin_session="))
+            .unwrap();
+        assert!(
+            session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+            "{session}"
+        );
+        assert!(
+            session.contains("Secure"),
+            "the test site is https: {session}"
+        );
+        let cookie = session.split(';').next().unwrap().to_owned();
+        assert_eq!(
+            app.get_as("/gestion", &cookie).await.status,
+            StatusCode::OK,
+            "{backend}"
+        );
+
+        let page = app.get_as("/gestion", &cookie).await.body;
+        let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let csrf = &page[at..at + 64];
+        assert_eq!(
+            app.post_form("/deconnexion", &cookie, &[("csrf", "faux")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.post_form("/deconnexion", &cookie, &[("csrf", csrf)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.get_as("/gestion", &cookie).await.status,
+            StatusCode::SEE_OTHER,
+            "the session is gone"
+        );
+
+        let log = app.state.store.audit_log(10).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "déconnexion",
+                "connexion",
+                "connexion refusée",
+                "connexion refusée"
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn login_needs_its_csrf_token() {
+    let app = TestApp::new("sqlite").await;
+    let (email, password) = app.user(Role::Admin, None).await;
+    let (cookie, _) = app.login_form().await;
+    let r = app
+        .post_form(
+            "/connexion",
+            &cookie,
+            &[
+                ("email", &email),
+                ("password", &password),
+                ("csrf", "autre"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            "/connexion",
+            "",
+            &[("email", &email), ("password", &password), ("csrf", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Le formulaire a expiré"));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (email, password) = app.user(Role::Conseiller, None).await;
+        let (cookie, token) = app.login_form().await;
+        for _ in 0..5 {
+            let r = app
+                .post_form(
+                    "/connexion",
+                    &cookie,
+                    &[("email", &email), ("password", "non"), ("csrf", &token)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+        // Even the right password is refused now, without saying whether it was right.
+        let r = app
+            .post_form(
+                "/connexion",
+                &cookie,
+                &[("email", &email), ("password", &password), ("csrf", &token)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+        assert!(r.body.contains("Réessayez dans 15 minutes"));
+        // Another account from the same address is still fine (under the per-address limit).
+        let (other, other_pw) = app.user(Role::Admin, None).await;
+        app.login(&other, &other_pw).await;
+    }
+}
+
+/// Every back-office route, for every role and for anonymous visitors.
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let partner_org = "Partenaire A";
+    let (partner, _) = app.session(Role::Partenaire, Some(partner_org)).await;
+    let (counselor, _) = app.session(Role::Conseiller, None).await;
+    let (admin, _) = app.session(Role::Admin, None).await;
+    // Offer 1 belongs to nobody (counselor's); a partner offer for the partner's scope.
+    let org = app.state.store.organisation_id(partner_org).await.unwrap();
+    let meta = tremplin_storage::OfferMeta {
+        organisation_id: org,
+        user_id: None,
+        validated: false,
+    };
+    let own = app
+        .state
+        .store
+        .upsert_offer_as(
+            &offer("own", "Offre du partenaire", "61214"),
+            OfferStatus::AValider,
+            &meta,
+            support::now(),
+        )
+        .await
+        .unwrap()
+        .0;
+
+    const ANON: u16 = 303;
+    // (route, anonymous, partner, counselor, admin)
+    let matrix: Vec<(String, [u16; 4])> = vec![
+        ("/gestion".into(), [ANON, 200, 200, 200]),
+        ("/gestion/offres".into(), [ANON, 200, 200, 200]),
+        (
+            "/gestion/offres?statut=publiee".into(),
+            [ANON, 200, 200, 200],
+        ),
+        ("/gestion/offres/nouvelle".into(), [ANON, 200, 200, 200]),
+        ("/gestion/offres/1".into(), [ANON, 404, 200, 200]),
+        (format!("/gestion/offres/{own}"), [ANON, 200, 200, 200]),
+        ("/gestion/edition".into(), [ANON, 403, 200, 200]),
+        ("/gestion/utilisateurs".into(), [ANON, 403, 403, 200]),
+        ("/gestion/journal".into(), [ANON, 403, 403, 200]),
+    ];
+    for (route, expected) in &matrix {
+        let got = [
+            app.get(route).await.status.as_u16(),
+            app.get_as(route, &partner).await.status.as_u16(),
+            app.get_as(route, &counselor).await.status.as_u16(),
+            app.get_as(route, &admin).await.status.as_u16(),
+        ];
+        assert_eq!(
+            &got, expected,
+            "{route}: anonyme, partenaire, conseiller, admin"
+        );
+    }
+    let r = app.get("/gestion/offres").await;
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        "/connexion?suite=%2Fgestion%2Foffres"
+    );
+
+    // State-changing routes: anonymous visitors are sent to sign in, wrong roles refused.
+    for route in [
+        "/gestion/offres",
+        "/gestion/offres/1/action",
+        "/gestion/edition/publier",
+        "/deconnexion",
+    ] {
+        assert_eq!(
+            app.post_form(route, "", &[("csrf", "x")]).await.status,
+            StatusCode::SEE_OTHER,
+            "{route}"
+        );
+    }
+    let (partner_cookie, partner_csrf) = app.session(Role::Partenaire, Some(partner_org)).await;
+    let r = app
+        .post_form(
+            "/gestion/edition/publier",
+            &partner_cookie,
+            &[("csrf", &partner_csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &partner_cookie,
+            &[("csrf", &partner_csrf), ("action", "retirer")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "another organisation's offer"
+    );
+    let r = app
+        .post_form(
+            &format!("/gestion/offres/{own}/action"),
+            &partner_cookie,
+            &[("csrf", &partner_csrf), ("action", "publier")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "partners cannot publish");
+    assert!(r.body.contains("partenaire ne peut pas publier"));
+    assert_eq!(
+        app.state
+            .store
+            .get_offer(own)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        OfferStatus::AValider
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_change_nothing() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &cookie,
+            &[("csrf", "0".repeat(64).as_str()), ("action", "retirer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.state.store.get_offer(1).await.unwrap().unwrap().status,
+        OfferStatus::Publiee
+    );
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &cookie,
+            &[("action", "retirer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &cookie,
+            &[("csrf", &csrf), ("action", "retirer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.state.store.get_offer(1).await.unwrap().unwrap().status,
+        OfferStatus::Retiree
+    );
+}
+
+#[tokio::test]
+async fn a_counselors_week_from_the_form_to_the_thursday_edition() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+        let good = [
+            ("csrf", csrf.as_str()),
+            ("title", "Couvreur·se zingueur·se"),
+            (
+                "description",
+                "Pose et réparation de toitures en ardoise et en zinc, avec un compagnon expérimenté.",
+            ),
+            ("rome_code", "F1610"),
+            ("company_name", "Toitures du Perche (fictive)"),
+            ("commune_code", "61293"),
+            ("contract_type", "apprentissage"),
+            ("target_diploma_level", "3"),
+            ("contact_phone", "02 61 91 22 33"),
+            ("rqth", "oui"),
+        ];
+        // A bad field: a clear message, nothing stored.
+        let mut bad = good.to_vec();
+        bad[5] = ("commune_code", "99999");
+        let r = app.post_form("/gestion/offres", &cookie, &bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.body
+                .contains("Aucune commune n&#39;a le code INSEE 99999.")
+                || r.body.contains("Aucune commune n'a le code INSEE 99999."),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"Couvreur·se zingueur·se\""),
+            "what was typed is kept"
+        );
+        assert_eq!(
+            app.state.store.current_revision().await.unwrap(),
+            0,
+            "{backend}: nothing stored"
+        );
+
+        let r = app.post_form("/gestion/offres", &cookie, &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let location = r
+            .headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+        let stored = app.state.store.get_offer(id).await.unwrap().unwrap();
+        assert_eq!(stored.status, OfferStatus::AValider);
+        assert!(
+            stored.validated_at.is_some(),
+            "a counselor's offer is ready for Thursday"
+        );
+        assert!(stored.fields.rqth);
+        let page = app.get_as(&location, &cookie).await.body;
+        assert!(
+            page.contains("Offre créée") && page.contains("(validée pour jeudi)"),
+            "{page}"
+        );
+
+        // Not public before the edition.
+        app.sync().await;
+        assert!(
+            !app.get("/offres?q=couvreur")
+                .await
+                .body
+                .contains("Couvreur·se")
+        );
+        let preview = app.get_as("/gestion/edition", &cookie).await.body;
+        assert!(
+            preview.contains("Nouvelles offres (1)") && preview.contains("Couvreur·se zingueur·se"),
+            "{preview}"
+        );
+
+        let r = app
+            .post_form("/gestion/edition/publier", &cookie, &[("csrf", &csrf)])
+            .await;
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/editions/1");
+        app.sync().await;
+        assert!(
+            app.get("/offres?q=couvreur")
+                .await
+                .body
+                .contains("Couvreur·se zingueur·se"),
+            "{backend}"
+        );
+        let archive = app.get("/editions/1").await;
+        assert!(
+            archive.body.contains("Nouvelles offres (1)")
+                && archive.body.contains(&format!("/offres/{id}"))
+        );
+        assert!(app.get("/editions").await.body.contains("Édition n° 1"));
+        assert_eq!(app.get("/editions/2").await.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn partners_propose_counselors_validate() {
+    let app = TestApp::new("sqlite").await;
+    let (partner, partner_csrf) = app
+        .session(Role::Partenaire, Some("France Travail L'Aigle"))
+        .await;
+    let r = app
+        .post_form(
+            "/gestion/offres",
+            &partner,
+            &[
+                ("csrf", partner_csrf.as_str()),
+                ("title", "Vendeur·se en boulangerie"),
+                (
+                    "description",
+                    "Accueil et conseil des clients, mise en place de la vitrine, encaissement.",
+                ),
+                ("rome_code", "D1106"),
+                ("company_name", "Boulangerie fictive"),
+                ("commune_code", "61214"),
+                ("contract_type", "apprentissage"),
+                ("contact_email", "recrutement@boulangerie.example"),
+                ("publier", "maintenant"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let o = app.state.store.get_offer(id).await.unwrap().unwrap();
+    assert_eq!(
+        (o.status, o.validated_at),
+        (OfferStatus::AValider, None),
+        "a partner cannot publish, even by asking"
+    );
+    assert!(
+        app.state
+            .store
+            .edition_preview()
+            .await
+            .unwrap()
+            .entries
+            .is_empty(),
+        "not validated: not in the next edition"
+    );
+
+    let (counselor, csrf) = app.session(Role::Conseiller, None).await;
+    app.post_form(
+        &format!("/gestion/offres/{id}/action"),
+        &counselor,
+        &[("csrf", &csrf), ("action", "valider")],
+    )
+    .await;
+    assert_eq!(
+        app.state
+            .store
+            .edition_preview()
+            .await
+            .unwrap()
+            .of_kind("nouvelle")
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_server_publishes_the_due_edition_itself_once_even_after_downtime() {
+    for backend in backends() {
+        // The clock says Thursday 26 November 2026, 11:00 in Paris: 09:00's edition is due.
+        let app = TestApp::new(backend).await;
+        app.store(offer("v", "Offre validée", "61214"), OfferStatus::AValider).await;
+        let first = tremplin_web::editions::tick(&app.state).await.unwrap().expect("due edition published");
+        assert_eq!(first.number, 1);
+        assert_eq!(first.slot, "2026-11-26T09:00:00+01:00");
+        assert_eq!(first.entries.len(), 1);
+        // Another round, or another instance: nothing more.
+        assert!(tremplin_web::editions::tick(&app.state).await.unwrap().is_none(), "{backend}");
+        assert_eq!(app.state.store.editions(10).await.unwrap().len(), 1);
+    }
+}
