@@ -196,3 +196,148 @@ fn reindex_rebuilds_from_the_database() {
         "Index reconstruit : 1 offre(s) publiée(s)."
     );
 }
+
+fn tremplin_stdin(data_dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("TREMPLIN_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn organisations_accounts_and_the_edition_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = tremplin(
+        &data,
+        &[
+            "organisation",
+            "add",
+            "--name",
+            "France Travail L'Aigle",
+            "--kind",
+            "partenaire",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tremplin(
+        &data,
+        &[
+            "organisation",
+            "add",
+            "--name",
+            "France Travail L'Aigle",
+            "--kind",
+            "partenaire",
+        ],
+    );
+    assert!(stderr(&o).contains("existe déjà"));
+    let o = tremplin(
+        &data,
+        &["organisation", "add", "--name", "X", "--kind", "club"],
+    );
+    assert!(stderr(&o).contains("mission-locale, partenaire ou cfa"));
+
+    let o = tremplin_stdin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "conseil@ml.example",
+            "--role",
+            "conseiller",
+        ],
+        "un mot de passe solide\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Compte conseil@ml.example créé (Conseiller·e)"));
+    let o = tremplin_stdin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "conseil@ml.example",
+            "--role",
+            "admin",
+        ],
+        "un mot de passe solide\n",
+    );
+    assert!(stderr(&o).contains("existe déjà"));
+    let o = tremplin_stdin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "p@ft.example",
+            "--role",
+            "partenaire",
+        ],
+        "un mot de passe solide\n",
+    );
+    assert!(stderr(&o).contains("doit appartenir à une organisation"));
+    let o = tremplin_stdin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "court@ml.example",
+            "--role",
+            "admin",
+        ],
+        "court\n",
+    );
+    assert!(stderr(&o).contains("au moins 12 caractères"));
+    let o = tremplin_stdin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "p@ft.example",
+            "--role",
+            "partenaire",
+            "--organisation",
+            "France Travail L'Aigle",
+        ],
+        "un mot de passe solide",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Imported offers without --publish-now wait for the edition.
+    let file = dir.path().join("o.csv");
+    std::fs::write(
+        &file,
+        format!("{HEADER}\n{}\n", line("a", "Vendeur(se)", "61214")),
+    )
+    .unwrap();
+    let o = tremplin(&data, &["import", "csv", file.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("attendent leur validation pour la prochaine édition du jeudi"),
+        "{}",
+        stdout(&o)
+    );
+    let o = tremplin(&data, &["edition", "publish"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "Édition n° 1 publiée : 1 nouvelle(s), 0 modifiée(s), 0 retirée(s)."
+    );
+}
