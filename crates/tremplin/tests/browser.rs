@@ -125,46 +125,78 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// The real binary on a temporary data directory and a chromedriver, both stopped on drop.
+struct Harness {
+    base: String,
+    data: tempfile::TempDir,
+    driver_port: u16,
+    _server: Killed,
+    _driver: Killed,
+}
+
+impl Harness {
+    /// `None` when no browser is installed and none is required.
+    fn start(extra: &[&str], before: impl FnOnce(&Path)) -> Option<Self> {
+        let Some(chromedriver) = which("chromedriver") else {
+            if std::env::var_os("TREMPLIN_REQUIRE_BROWSER").is_some() {
+                panic!("chromedriver introuvable alors que TREMPLIN_REQUIRE_BROWSER est défini");
+            }
+            eprintln!(
+                "SKIPPED: chromedriver not installed (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        };
+        let data = tempfile::tempdir().unwrap();
+        before(&data.path().join("data"));
+        let port = free_port();
+        let server = Killed(
+            Command::new(env!("CARGO_BIN_EXE_tremplin"))
+                .args([
+                    "serve",
+                    "--bind",
+                    &format!("127.0.0.1:{port}"),
+                    "--data-dir",
+                ])
+                .arg(data.path().join("data"))
+                .args(extra)
+                .env("TREMPLIN_LOG", "warn")
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let driver_port = free_port();
+        let driver = Killed(
+            Command::new(chromedriver)
+                .arg(format!("--port={driver_port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for_port(port, "tremplin");
+        wait_for_port(driver_port, "chromedriver");
+        wait_ready(port);
+        Some(Self {
+            base: format!("http://127.0.0.1:{port}"),
+            data,
+            driver_port,
+            _server: server,
+            _driver: driver,
+        })
+    }
+
+    async fn browser(&self) -> Client {
+        browser(self.driver_port, &self.data.path().join("profile")).await
+    }
+}
+
 #[tokio::test]
 async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
-    let Some(chromedriver) = which("chromedriver") else {
-        if std::env::var_os("TREMPLIN_REQUIRE_BROWSER").is_some() {
-            panic!("chromedriver introuvable alors que TREMPLIN_REQUIRE_BROWSER est défini");
-        }
-        eprintln!("SKIPPED: chromedriver not installed (apt-get install chromium chromium-driver)");
+    let Some(h) = Harness::start(&[], |_| {}) else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Killed(
-        Command::new(env!("CARGO_BIN_EXE_tremplin"))
-            .args([
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
-            .arg(data.path().join("data"))
-            .env("TREMPLIN_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let driver_port = free_port();
-    let _driver = Killed(
-        Command::new(chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port, "tremplin");
-    wait_for_port(driver_port, "chromedriver");
-    wait_ready(port);
-
-    let c = browser(driver_port, &data.path().join("profile")).await;
+    let base = h.base.clone();
+    let c = h.browser().await;
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&base).await?;
@@ -252,6 +284,86 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
         screenshot(&c, "resultats-bureau").await;
         c.goto(offer_url.as_str()).await?;
         screenshot(&c, "offre-bureau").await;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}
+
+#[tokio::test]
+async fn a_counselors_week_sign_in_create_an_offer_publish_the_edition() {
+    let Some(h) = Harness::start(&["--no-demo"], |data| {
+        use std::io::Write;
+        let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+            .args([
+                "user",
+                "add",
+                "--email",
+                "conseil@ml.example",
+                "--role",
+                "conseiller",
+                "--data-dir",
+            ])
+            .arg(data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"un mot de passe solide\n")
+            .unwrap();
+        assert!(add.wait().unwrap().success());
+    }) else {
+        return;
+    };
+    let base = h.base.clone();
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+        c.goto(&format!("{base}/gestion")).await?;
+        // Not signed in: the login page, which returns to where we were going.
+        c.wait().for_element(Locator::Id("password")).await?;
+        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
+        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
+        c.find(Locator::Css("form button[type=submit]")).await?.click().await?;
+        assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Cette semaine");
+
+        c.goto(&format!("{base}/gestion/offres/nouvelle")).await?;
+        for (id, value) in [
+            ("title", "Couvreur·se zingueur·se"),
+            ("description", "Pose et réparation de toitures en ardoise et en zinc, avec un compagnon expérimenté."),
+            ("rome_code", "F1619"),
+            ("company_name", "Toitures du Perche (fictive)"),
+            ("commune_code", "61293"),
+            ("target_diploma_level", "3"),
+            ("contact_phone", "02 61 91 22 33"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(value).await?;
+        }
+        assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "offer form");
+        c.find(Locator::Css("form.offer-form button[type=submit]")).await?.click().await?;
+        let status = c.wait().for_element(Locator::Css("main .company")).await?.text().await?;
+        assert!(status.contains("à valider (validée pour jeudi)"), "{status}");
+
+        c.goto(&format!("{base}/gestion/edition")).await?;
+        assert!(c.find(Locator::Css("main")).await?.text().await?.contains("Nouvelles offres (1)"));
+        c.find(Locator::Css("form[action='/gestion/edition/publier'] button")).await?.click().await?;
+        let h1 = c.wait().for_element(Locator::Css("main h1")).await?.text().await?;
+        assert_eq!(h1, "Édition n° 1");
+
+        // In the public catalogue within seconds.
+        let start = Instant::now();
+        loop {
+            c.goto(&format!("{base}/offres?q=couvreur")).await?;
+            if c.find(Locator::Css("main")).await?.text().await?.contains("Couvreur·se zingueur·se") {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "not in the catalogue");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
