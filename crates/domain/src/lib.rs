@@ -7,6 +7,7 @@ mod error;
 pub mod geo;
 pub mod import;
 pub mod lifecycle;
+pub mod network;
 mod offer;
 mod values;
 

@@ -9,6 +9,7 @@
 mod accounts;
 mod catalogue;
 mod editions;
+mod network;
 mod offers;
 pub mod testing;
 
@@ -23,6 +24,7 @@ use sqlx::sqlite::{
 pub use accounts::{AuditEntry, Role, Session, User};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview};
+pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary};
 pub use offers::{ChangedOffer, OfferChange, OfferMeta, UpsertOutcome};
 
 #[derive(Debug, thiserror::Error)]

@@ -648,3 +648,153 @@ mod back_office {
         }
     }
 }
+
+mod network {
+    use super::*;
+    use chrono::NaiveDate;
+    use tremplin_domain::network::CallInput;
+    use tremplin_storage::{CompanyFilter, OrganisationKind};
+
+    fn company(siret: &str, name: &str, naf: &str, commune: &str) -> CompanyRecord {
+        CompanyRecord {
+            siret: Siret::parse(siret).unwrap(),
+            name: name.into(),
+            naf: Some(naf.into()),
+            commune: CodeInsee::parse(commune).unwrap(),
+            address: None,
+            contacts: vec![tremplin_storage::CompanyContact {
+                name: "Martine".into(),
+                role: Some("Gérante".into()),
+                phone: None,
+                email: None,
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn companies_calls_and_the_worklist() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            let bakery = s
+                .add_company(
+                    &company("12345678000014", "Boulangerie du Four", "10.71C", "61214"),
+                    "",
+                    "",
+                    now(),
+                )
+                .await
+                .unwrap();
+            let garage = s
+                .add_company(
+                    &company("73282932000074", "Garage des Essais", "45.20A", "61293"),
+                    "",
+                    "",
+                    now(),
+                )
+                .await
+                .unwrap();
+            let e = s
+                .add_company(
+                    &company("12345678000014", "Doublon", "10.71C", "61214"),
+                    "",
+                    "",
+                    now(),
+                )
+                .await
+                .unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("déjà ce SIRET : Boulangerie du Four"),
+                "{e}"
+            );
+
+            let call = CallInput::parse(
+                "rappeler",
+                "Rappeler le patron",
+                "2026-11-25",
+                NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            )
+            .unwrap();
+            s.record_call(bakery, &call, None, now()).await.unwrap();
+            assert!(s.record_call(9999, &call, None, now()).await.is_err());
+
+            let due = s.calls_due(today).await.unwrap();
+            assert_eq!(
+                due.iter().map(|c| c.id).collect::<Vec<_>>(),
+                [bakery],
+                "{backend}"
+            );
+            assert_eq!(due[0].last_outcome_label(), "Rappeler");
+            assert!(
+                s.calls_due(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+
+            let never = s
+                .companies(&CompanyFilter {
+                    never_called: true,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(never.iter().map(|c| c.id).collect::<Vec<_>>(), [garage]);
+            let bakeries = s
+                .companies(&CompanyFilter {
+                    naf: Some("10.71".into()),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(bakeries.len(), 1);
+            let by_name = s
+                .companies(&CompanyFilter {
+                    name: Some("GARAGE".into()),
+                    commune: Some("61293".into()),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(by_name.iter().map(|c| c.id).collect::<Vec<_>>(), [garage]);
+            assert!(
+                s.companies(&CompanyFilter {
+                    with_open_offers: true,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .is_empty()
+            );
+
+            let detail = s.company(bakery).await.unwrap().unwrap();
+            assert_eq!(detail.contacts[0].name, "Martine");
+            assert_eq!(detail.calls[0].notes, "Rappeler le patron");
+            assert_eq!(
+                detail.calls[0].next_call_on,
+                NaiveDate::from_ymd_opt(2026, 11, 25)
+            );
+
+            let org = s
+                .add_organisation("Partenaire", OrganisationKind::Partenaire, now())
+                .await
+                .unwrap();
+            s.create_api_token(org, "h1", "essai", now()).await.unwrap();
+            assert_eq!(
+                s.api_token_organisation("h1", now()).await.unwrap(),
+                Some((org, "Partenaire".to_owned()))
+            );
+            let t = &s.api_tokens().await.unwrap()[0];
+            assert_eq!(t.last_used_at, Some(now()), "{backend}");
+            assert!(s.revoke_api_token(t.id, now()).await.unwrap());
+            assert!(
+                s.api_token_organisation("h1", now())
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+        }
+    }
+}
