@@ -46,7 +46,7 @@ pub struct Nav {
 }
 
 impl Nav {
-    fn new(s: &Staff) -> Self {
+    pub fn new(s: &Staff) -> Self {
         Self {
             email: s.user.email.clone(),
             role: s.user.role.label(),
@@ -303,7 +303,7 @@ pub struct OfferLine {
     pub updated: String,
 }
 
-fn line(state: &AppState, o: &Offer) -> OfferLine {
+pub fn line(state: &AppState, o: &Offer) -> OfferLine {
     OfferLine {
         id: o.id,
         title: o.fields.title.clone(),
@@ -397,10 +397,48 @@ impl OfferFormPage {
     }
 }
 
-async fn new_offer(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+#[derive(Deserialize)]
+struct NewOfferQuery {
+    entreprise: Option<String>,
+}
+
+async fn new_offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<NewOfferQuery>,
+) -> Result<Html<String>, WebError> {
     let mut values = HashMap::new();
     values.insert("contract_type".to_owned(), "apprentissage".to_owned());
     values.insert("positions".to_owned(), "1".to_owned());
+    // From a call: the company filled in.
+    if let Some(id) = q
+        .entreprise
+        .as_deref()
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|_| staff.is_conseiller())
+    {
+        if let Some(c) = state.store.company(id).await? {
+            values.insert("company_name".to_owned(), c.summary.name.clone());
+            values.insert(
+                "siret".to_owned(),
+                c.summary.siret.clone().unwrap_or_default(),
+            );
+            values.insert(
+                "commune_code".to_owned(),
+                c.summary.commune_code.clone().unwrap_or_default(),
+            );
+            if let Some(k) = c.contacts.first() {
+                values.insert(
+                    "contact_phone".to_owned(),
+                    k.phone.clone().unwrap_or_default(),
+                );
+                values.insert(
+                    "contact_email".to_owned(),
+                    k.email.clone().unwrap_or_default(),
+                );
+            }
+        }
+    }
     let page = OfferFormPage {
         layout: Layout::new(&state, "/gestion/offres/nouvelle"),
         nav: Nav::new(&staff),
@@ -587,6 +625,18 @@ async fn offer_action(
         .store
         .apply_offer_action(offer.id, action, actor(&staff), Some(staff.user.id), now)
         .await?;
+    if action == Action::Confirmer {
+        // Confirmed by phone: the call goes to the company's log.
+        let call = tremplin_domain::network::CallInput {
+            outcome: tremplin_domain::network::CallOutcome::OffreConfirmee,
+            notes: format!("Offre « {} » confirmée", offer.fields.title),
+            next_call_on: None,
+        };
+        state
+            .store
+            .record_call(offer.company_id, &call, Some(staff.user.id), now)
+            .await?;
+    }
     if matches!(
         action,
         Action::PublierMaintenant | Action::Retirer | Action::Pourvoir

@@ -12,6 +12,7 @@ pub mod editions;
 mod error;
 mod gestion;
 mod pages;
+mod reseau;
 mod state;
 
 use std::future::Future;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(assets::router())
         .merge(gestion::router())
+        .merge(reseau::router())
         .merge(editions::router())
         .fallback(pages::not_found)
         .with_state(state)

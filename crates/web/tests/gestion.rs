@@ -206,6 +206,13 @@ async fn authorization_matrix() {
         ("/gestion/offres/1".into(), [ANON, 404, 200, 200]),
         (format!("/gestion/offres/{own}"), [ANON, 200, 200, 200]),
         ("/gestion/edition".into(), [ANON, 403, 200, 200]),
+        ("/gestion/semaine".into(), [ANON, 403, 200, 200]),
+        ("/gestion/entreprises".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/entreprises/nouvelle".into(),
+            [ANON, 403, 200, 200],
+        ),
+        ("/gestion/entreprises/1".into(), [ANON, 403, 200, 200]),
         ("/gestion/utilisateurs".into(), [ANON, 403, 403, 200]),
         ("/gestion/journal".into(), [ANON, 403, 403, 200]),
     ];
@@ -500,13 +507,186 @@ async fn the_server_publishes_the_due_edition_itself_once_even_after_downtime() 
     for backend in backends() {
         // The clock says Thursday 26 November 2026, 11:00 in Paris: 09:00's edition is due.
         let app = TestApp::new(backend).await;
-        app.store(offer("v", "Offre validée", "61214"), OfferStatus::AValider).await;
-        let first = tremplin_web::editions::tick(&app.state).await.unwrap().expect("due edition published");
+        app.store(offer("v", "Offre validée", "61214"), OfferStatus::AValider)
+            .await;
+        let first = tremplin_web::editions::tick(&app.state)
+            .await
+            .unwrap()
+            .expect("due edition published");
         assert_eq!(first.number, 1);
         assert_eq!(first.slot, "2026-11-26T09:00:00+01:00");
         assert_eq!(first.entries.len(), 1);
         // Another round, or another instance: nothing more.
-        assert!(tremplin_web::editions::tick(&app.state).await.unwrap().is_none(), "{backend}");
+        assert!(
+            tremplin_web::editions::tick(&app.state)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
         assert_eq!(app.state.store.editions(10).await.unwrap().len(), 1);
     }
+}
+
+#[tokio::test]
+async fn phoning_the_network_a_call_then_an_offer_in_under_a_minute() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+        let company = [
+            ("csrf", csrf.as_str()),
+            ("siret", "123 456 780 00014"),
+            ("name", "Charpentes du Perche (fictive)"),
+            ("naf", "43.91a"),
+            ("commune_code", "61293"),
+            ("contact_name", "Paul Martin"),
+            ("contact_phone", "02 61 91 44 55"),
+        ];
+        let mut bad = company.to_vec();
+        bad[1] = ("siret", "12345678000015");
+        let r = app.post_form("/gestion/entreprises", &cookie, &bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.body.contains("la clé de contrôle ne correspond pas"),
+            "{}",
+            r.body
+        );
+
+        let r = app
+            .post_form("/gestion/entreprises", &cookie, &company)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = r
+            .headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let r = app
+            .post_form("/gestion/entreprises", &cookie, &company)
+            .await;
+        assert!(
+            r.body
+                .contains("déjà ce SIRET : Charpentes du Perche (fictive)"),
+            "duplicates are refused by SIRET"
+        );
+
+        // A call to return needs a date; nothing is stored without it.
+        let calls = format!("{page}/appels");
+        let r = app
+            .post_form(
+                &calls,
+                &cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("outcome", "rappeler"),
+                    ("notes", "Absent"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("Indiquez quand rappeler."));
+        let r = app
+            .post_form(
+                &calls,
+                &cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("outcome", "rappeler"),
+                    ("next_call_on", "2026-11-26"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let week = app.get_as("/gestion/semaine", &cookie).await.body;
+        assert!(
+            week.contains("Appels à passer (1)") && week.contains("Charpentes du Perche"),
+            "{backend}: {week}"
+        );
+
+        // The offer collected on the phone: the form arrives with the company filled in.
+        let r = app
+            .post_form(
+                &calls,
+                &cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("outcome", "offre_recueillie"),
+                    ("notes", "Un apprenti charpentier"),
+                ],
+            )
+            .await;
+        let next = r
+            .headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            next.starts_with("/gestion/offres/nouvelle?entreprise="),
+            "{next}"
+        );
+        let form = app.get_as(&next, &cookie).await.body;
+        assert!(
+            form.contains("value=\"Charpentes du Perche (fictive)\"")
+                && form.contains("value=\"12345678000014\"")
+                && form.contains("value=\"61293\""),
+            "{form}"
+        );
+        let detail = app.get_as(&page, &cookie).await.body;
+        assert!(detail.contains("Offre recueillie") && detail.contains("Un apprenti charpentier"));
+        assert!(
+            !app.get_as("/gestion/semaine", &cookie)
+                .await
+                .body
+                .contains("Appels à passer (1)"),
+            "the last call no longer asks to call back"
+        );
+    }
+}
+
+#[tokio::test]
+async fn confirming_an_offer_by_phone_renews_it_and_logs_the_call() {
+    let app = TestApp::new("sqlite").await;
+    let mut o = offer("old", "Offre ancienne", "61214");
+    o.siret = Some(tremplin_domain::Siret::parse("12345678000014").unwrap());
+    let id = app.store(o, OfferStatus::Publiee).await;
+    // Published and last verified 30 days before the test clock: due for confirmation.
+    app.state
+        .store
+        .set_published_at(id, support::now() - chrono::Duration::days(30))
+        .await
+        .unwrap();
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    let week = app.get_as("/gestion/semaine", &cookie).await.body;
+    assert!(
+        week.contains("Offres à confirmer avant jeudi (1)"),
+        "{week}"
+    );
+    let r = app
+        .post_form(
+            &format!("/gestion/offres/{id}/action"),
+            &cookie,
+            &[("csrf", &csrf), ("action", "confirmer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = app.state.store.get_offer(id).await.unwrap().unwrap();
+    assert_eq!(stored.verified_at, Some(support::now()));
+    let company = app
+        .state
+        .store
+        .company(stored.company_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(company.calls[0].outcome, "offre_confirmee");
+    assert!(
+        app.get_as("/gestion/semaine", &cookie)
+            .await
+            .body
+            .contains("Offres à confirmer avant jeudi (0)")
+    );
 }
