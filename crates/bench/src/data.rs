@@ -1,0 +1,847 @@
+//! Deterministic synthetic offers over real communes and ROME métiers, and the query mix.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use tremplin_domain::ContractType;
+use tremplin_referentiels::{Communes, Rome, fold};
+use tremplin_search::OfferDoc;
+
+/// xorshift64*: tiny, deterministic, good enough for synthetic data.
+#[derive(Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize % n.max(1)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Index into cumulative weights.
+fn weighted(rng: &mut Rng, cumulative: &[f64]) -> usize {
+    let total = *cumulative.last().expect("weights");
+    let x = rng.unit() * total;
+    cumulative
+        .partition_point(|&c| c <= x)
+        .min(cumulative.len() - 1)
+}
+
+fn cumulate(weights: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut sum = 0.0;
+    weights
+        .map(|w| {
+            sum += w;
+            sum
+        })
+        .collect()
+}
+
+/// Words found in most French job offers, most frequent first (drawn with a Zipf law).
+const GENERAL: &[&str] = &[
+    "entreprise",
+    "équipe",
+    "formation",
+    "alternance",
+    "apprentissage",
+    "clients",
+    "service",
+    "qualité",
+    "missions",
+    "poste",
+    "travail",
+    "sécurité",
+    "accueil",
+    "gestion",
+    "développement",
+    "projets",
+    "activité",
+    "produits",
+    "production",
+    "commercial",
+    "organisation",
+    "suivi",
+    "rigueur",
+    "autonomie",
+    "motivation",
+    "dynamique",
+    "sérieux",
+    "polyvalent",
+    "curieux",
+    "environnement",
+    "outils",
+    "techniques",
+    "compétences",
+    "expérience",
+    "diplôme",
+    "école",
+    "centre",
+    "contrat",
+    "horaires",
+    "semaine",
+    "samedi",
+    "salaire",
+    "mutuelle",
+    "véhicule",
+    "permis",
+    "déplacements",
+    "région",
+    "site",
+    "atelier",
+    "magasin",
+    "bureau",
+    "terrain",
+    "chantier",
+    "encadrement",
+    "tuteur",
+    "accompagnement",
+    "relation",
+    "communication",
+    "informatique",
+    "logiciel",
+    "données",
+    "règles",
+    "normes",
+    "hygiène",
+    "procédures",
+    "respect",
+    "consignes",
+    "planning",
+    "réalisation",
+    "préparation",
+    "contrôle",
+    "installation",
+    "réparation",
+    "entretien",
+    "conseil",
+    "vente",
+    "achats",
+    "stock",
+    "commandes",
+    "livraison",
+    "logistique",
+    "administratif",
+    "comptabilité",
+    "facturation",
+    "dossiers",
+    "réunions",
+    "rapport",
+    "analyse",
+    "amélioration",
+    "innovation",
+    "croissance",
+    "groupe",
+    "société",
+    "réseau",
+    "partenaires",
+    "fournisseurs",
+    "collaborateurs",
+    "collègues",
+    "bienveillance",
+    "convivialité",
+    "évolution",
+    "carrière",
+    "embauche",
+    "avantages",
+    "congés",
+    "transport",
+    "remboursement",
+    "primes",
+    "intéressement",
+    "participation",
+    "télétravail",
+    "locaux",
+    "matériel",
+    "équipements",
+    "machines",
+    "pièces",
+    "documents",
+    "tableaux",
+    "mesures",
+    "résultats",
+    "objectifs",
+    "performance",
+    "satisfaction",
+    "écoute",
+    "ponctualité",
+    "adaptabilité",
+    "réactivité",
+    "initiative",
+    "esprit",
+    "passion",
+    "apprendre",
+    "transmettre",
+    "métier",
+    "filière",
+    "secteur",
+    "marché",
+    "national",
+    "proximité",
+    "quotidien",
+    "journée",
+    "matin",
+    "soir",
+    "saison",
+    "saisonnier",
+    "urgent",
+    "client",
+    "produit",
+    "projet",
+    "mission",
+    "technique",
+    "outil",
+];
+
+/// Words of each ROME grand domaine (A to N).
+const DOMAINS: [(char, &[&str]); 14] = [
+    (
+        'A',
+        &[
+            "agriculture",
+            "agricole",
+            "élevage",
+            "animaux",
+            "cultures",
+            "récolte",
+            "tracteur",
+            "serre",
+            "maraîchage",
+            "vigne",
+            "viticulture",
+            "paysagiste",
+            "jardin",
+            "espaces",
+            "verts",
+            "forêt",
+            "bûcheron",
+            "horticulture",
+            "semis",
+            "exploitation",
+            "bovins",
+            "lait",
+        ],
+    ),
+    (
+        'B',
+        &[
+            "artisanat",
+            "bijouterie",
+            "céramique",
+            "ébénisterie",
+            "création",
+            "dorure",
+            "luthier",
+            "tapisserie",
+            "verre",
+            "reliure",
+            "gravure",
+            "décor",
+            "broderie",
+            "couture",
+            "sculpture",
+            "maroquinerie",
+            "cuir",
+            "atelier",
+            "restauration",
+        ],
+    ),
+    (
+        'C',
+        &[
+            "banque",
+            "assurance",
+            "crédit",
+            "conseiller",
+            "patrimoine",
+            "immobilier",
+            "agence",
+            "placements",
+            "sinistres",
+            "contrats",
+            "épargne",
+            "financement",
+            "gestionnaire",
+            "location",
+            "transaction",
+            "syndic",
+            "copropriété",
+            "courtage",
+            "risques",
+        ],
+    ),
+    (
+        'D',
+        &[
+            "vente",
+            "vendeur",
+            "vendeuse",
+            "boulanger",
+            "boulangerie",
+            "pâtisserie",
+            "pâtissier",
+            "boucherie",
+            "boucher",
+            "caisse",
+            "caissier",
+            "rayon",
+            "merchandising",
+            "commerce",
+            "fromager",
+            "poissonnier",
+            "fleuriste",
+            "épicerie",
+            "encaissement",
+            "vitrine",
+            "négociation",
+            "prospection",
+        ],
+    ),
+    (
+        'E',
+        &[
+            "communication",
+            "graphisme",
+            "graphiste",
+            "rédaction",
+            "journaliste",
+            "marketing",
+            "réseaux",
+            "sociaux",
+            "vidéo",
+            "photographie",
+            "impression",
+            "imprimerie",
+            "édition",
+            "contenu",
+            "publicité",
+            "maquette",
+            "web",
+            "infographie",
+        ],
+    ),
+    (
+        'F',
+        &[
+            "bâtiment",
+            "chantier",
+            "maçon",
+            "maçonnerie",
+            "plombier",
+            "plomberie",
+            "électricien",
+            "menuisier",
+            "menuiserie",
+            "charpente",
+            "couvreur",
+            "peintre",
+            "plâtrier",
+            "carrelage",
+            "béton",
+            "travaux",
+            "publics",
+            "coffrage",
+            "isolation",
+            "chauffagiste",
+            "géomètre",
+            "topographie",
+        ],
+    ),
+    (
+        'G',
+        &[
+            "cuisine",
+            "cuisinier",
+            "restaurant",
+            "serveur",
+            "salle",
+            "hôtel",
+            "réception",
+            "hébergement",
+            "tourisme",
+            "commis",
+            "chef",
+            "brasserie",
+            "traiteur",
+            "plonge",
+            "barman",
+            "bar",
+            "animation",
+            "loisirs",
+            "voyages",
+            "sommelier",
+            "gastronomie",
+        ],
+    ),
+    (
+        'H',
+        &[
+            "usinage",
+            "fraiseur",
+            "tourneur",
+            "soudeur",
+            "soudure",
+            "chaudronnerie",
+            "mécanique",
+            "montage",
+            "assemblage",
+            "opérateur",
+            "ligne",
+            "conditionnement",
+            "plasturgie",
+            "chimie",
+            "laboratoire",
+            "agroalimentaire",
+            "textile",
+            "métallurgie",
+            "électronique",
+            "câblage",
+            "automatisme",
+        ],
+    ),
+    (
+        'I',
+        &[
+            "maintenance",
+            "mécanicien",
+            "automobile",
+            "carrosserie",
+            "carrossier",
+            "dépannage",
+            "électrotechnique",
+            "climatisation",
+            "froid",
+            "ascenseurs",
+            "véhicules",
+            "poids",
+            "lourds",
+            "diagnostic",
+            "réparation",
+            "motocycles",
+            "cycles",
+            "frigoriste",
+            "serrurerie",
+            "vitrage",
+        ],
+    ),
+    (
+        'J',
+        &[
+            "santé",
+            "soins",
+            "patients",
+            "infirmier",
+            "aide",
+            "soignant",
+            "pharmacie",
+            "préparateur",
+            "hôpital",
+            "clinique",
+            "médical",
+            "dentaire",
+            "optique",
+            "opticien",
+            "ambulancier",
+            "kinésithérapie",
+            "laboratoire",
+            "auxiliaire",
+            "puériculture",
+        ],
+    ),
+    (
+        'K',
+        &[
+            "enfants",
+            "petite",
+            "enfance",
+            "crèche",
+            "animateur",
+            "éducateur",
+            "social",
+            "personnes",
+            "âgées",
+            "domicile",
+            "ménage",
+            "nettoyage",
+            "propreté",
+            "agent",
+            "surveillance",
+            "coiffure",
+            "coiffeur",
+            "esthétique",
+            "esthéticienne",
+            "juridique",
+            "mairie",
+            "collectivité",
+        ],
+    ),
+    (
+        'L',
+        &[
+            "spectacle",
+            "son",
+            "lumière",
+            "régie",
+            "scène",
+            "théâtre",
+            "cinéma",
+            "audiovisuel",
+            "montage",
+            "costumes",
+            "machiniste",
+            "musique",
+            "concert",
+            "festival",
+            "tournage",
+        ],
+    ),
+    (
+        'M',
+        &[
+            "comptable",
+            "comptabilité",
+            "paie",
+            "ressources",
+            "humaines",
+            "recrutement",
+            "assistant",
+            "secrétariat",
+            "juridique",
+            "développeur",
+            "informatique",
+            "réseaux",
+            "systèmes",
+            "données",
+            "logiciel",
+            "cybersécurité",
+            "achats",
+            "contrôle",
+            "gestion",
+            "audit",
+            "administratif",
+        ],
+    ),
+    (
+        'N',
+        &[
+            "logistique",
+            "transport",
+            "chauffeur",
+            "livreur",
+            "livraison",
+            "entrepôt",
+            "magasinier",
+            "préparateur",
+            "commandes",
+            "cariste",
+            "chariot",
+            "quai",
+            "expédition",
+            "réception",
+            "manutention",
+            "routier",
+            "colis",
+            "fret",
+            "douane",
+            "conducteur",
+            "bus",
+        ],
+    ),
+];
+
+const FILLER: &[&str] = &[
+    "de", "la", "le", "les", "des", "et", "en", "au", "aux", "pour", "avec", "dans", "un", "une",
+    "du", "sur", "par", "vous", "nous", "notre", "votre", "serez", "sein",
+];
+
+const QUALIFIERS: &[&str] = &[
+    "(H/F)",
+    "en alternance",
+    "en apprentissage",
+    "apprenti·e",
+    "en contrat pro",
+    "alternant·e (H/F)",
+    "- CAP",
+    "- Bac pro",
+    "- BTS",
+    "- BUT",
+    "- Licence pro",
+    "- Master",
+    "junior en alternance",
+    "",
+];
+
+const COMPANY_KINDS: &[&str] = &[
+    "SARL",
+    "SAS",
+    "Établissements",
+    "Groupe",
+    "Maison",
+    "Atelier",
+    "Cabinet",
+    "Garage",
+    "Boulangerie",
+    "Transports",
+    "Hôtel",
+    "Clinique",
+    "Mairie de",
+];
+const NAMES: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefèvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+];
+
+/// The fixed "now" of the synthetic catalogue.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 1).expect("date")
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 1, 8, 0, 0)
+        .single()
+        .expect("date")
+}
+
+pub struct World {
+    /// Metropolitan communes with inhabitants: (name, lat, lon).
+    communes: Vec<(String, f64, f64)>,
+    by_population: Vec<f64>,
+    metiers: Vec<(String, String, usize)>,
+    general: Vec<f64>,
+    levels: Vec<f64>,
+}
+
+impl World {
+    pub fn load() -> Self {
+        let all = Communes::embedded().expect("embedded communes");
+        let mut communes = Vec::new();
+        let mut populations = Vec::new();
+        // The communes are only reachable by code; walk every metropolitan département code.
+        let mut deps: Vec<String> = (1..=95)
+            .filter(|&d| d != 20)
+            .map(|d| format!("{d:02}"))
+            .collect();
+        deps.extend(["2A".to_owned(), "2B".to_owned()]);
+        for dep in &deps {
+            for n in 1..=999 {
+                if let Some(c) = all.get(&format!("{dep}{n:03}"))
+                    && c.population > 0
+                {
+                    communes.push((c.name.clone(), c.lat, c.lon));
+                    populations.push(f64::from(c.population));
+                }
+            }
+        }
+        let rome = Rome::embedded();
+        let mut metiers = Vec::new();
+        for letter in 'A'..='N' {
+            let domain = DOMAINS
+                .iter()
+                .position(|(l, _)| *l == letter)
+                .expect("domain");
+            for digit in 1..=9 {
+                for m in rome.search(&format!("{letter}{digit}"), 10_000) {
+                    metiers.push((m.code.clone(), m.label.clone(), domain));
+                }
+            }
+        }
+        assert!(metiers.len() > 1500, "ROME métiers: {}", metiers.len());
+        Self {
+            communes,
+            by_population: cumulate(populations.into_iter()),
+            metiers,
+            general: cumulate((0..GENERAL.len()).map(|r| 1.0 / (r as f64 + 1.0))),
+            levels: cumulate([35.0, 30.0, 18.0, 10.0, 7.0].into_iter()),
+        }
+    }
+
+    pub fn communes(&self) -> usize {
+        self.communes.len()
+    }
+
+    pub fn offers(&self, n: usize) -> impl Iterator<Item = OfferDoc> + '_ {
+        let mut rng = Rng::new(0x7e3d_1a2b_5c4f_9e01);
+        (0..n).map(move |i| self.offer(&mut rng, i as i64 + 1))
+    }
+
+    fn offer(&self, rng: &mut Rng, id: i64) -> OfferDoc {
+        let (code, label, domain) = rng.pick(&self.metiers).clone();
+        let (commune, lat, lon) = &self.communes[weighted(rng, &self.by_population)];
+        let qualifier = rng.pick(QUALIFIERS);
+        let title = if qualifier.is_empty() {
+            label.clone()
+        } else {
+            format!("{label} {qualifier}")
+        };
+        let words = 30 + rng.below(51);
+        let domain_words = DOMAINS[domain].1;
+        let mut description = String::with_capacity(words * 9);
+        for w in 0..words {
+            let word = if rng.chance(0.25) {
+                rng.pick(FILLER)
+            } else if rng.chance(0.45) {
+                rng.pick(domain_words)
+            } else {
+                GENERAL[weighted(rng, &self.general)]
+            };
+            if w > 0 {
+                description.push(if rng.chance(0.08) { '.' } else { ' ' });
+                if description.ends_with('.') {
+                    description.push(' ');
+                }
+            }
+            description.push_str(word);
+        }
+        description.push('.');
+        let level = 3 + weighted(rng, &self.levels) as u8;
+        let contract = if rng.chance(0.85) {
+            ContractType::Apprentissage
+        } else {
+            ContractType::Professionnalisation
+        };
+        let start = (!rng.chance(0.2)).then(|| today() + Duration::days(rng.below(180) as i64));
+        let published = now() - Duration::seconds(rng.below(60 * 86_400) as i64);
+        OfferDoc {
+            id,
+            title,
+            description,
+            rome_codes: vec![code],
+            rome_labels: vec![label],
+            company: format!("{} {}", rng.pick(COMPANY_KINDS), rng.pick(NAMES)),
+            commune: commune.clone(),
+            // Offers sit at addresses around the commune's centre (about ±1 km).
+            lat: lat + (rng.unit() - 0.5) * 0.02,
+            lon: lon + (rng.unit() - 0.5) * 0.03,
+            level: Some(level),
+            contract,
+            rqth: rng.chance(0.2),
+            start,
+            published_at: Some(published),
+        }
+    }
+
+    /// The fixed query mix.
+    pub fn queries(&self, n: usize) -> Vec<Query> {
+        let mut rng = Rng::new(0x51ed_2701_aa0b_cafe);
+        let mut vocabulary: Vec<&str> = GENERAL
+            .iter()
+            .chain(DOMAINS.iter().flat_map(|(_, w)| w.iter()))
+            .copied()
+            .collect();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        (0..n)
+            .map(|_| {
+                let mut words = vec![*rng.pick(&vocabulary)];
+                if rng.chance(0.3) {
+                    // A second word of the same trade, as people type "cuisine restaurant".
+                    let domain = DOMAINS
+                        .iter()
+                        .find(|(_, w)| w.contains(&words[0]))
+                        .map_or(GENERAL, |(_, w)| *w);
+                    let second = *rng.pick(domain);
+                    if second != words[0] {
+                        words.push(second);
+                    }
+                }
+                let words: Vec<String> = words
+                    .into_iter()
+                    .map(|w| {
+                        if !w.is_ascii() && rng.chance(0.4) {
+                            fold(w)
+                        } else {
+                            w.to_owned()
+                        }
+                    })
+                    .collect();
+                let (_, lat, lon) = self.communes[weighted(&mut rng, &self.by_population)];
+                let filter = match rng.below(3) {
+                    0 => Filter::Levels(
+                        rng.pick(&[&[3u8, 4][..], &[3], &[4], &[5], &[5, 6], &[6, 7]])
+                            .to_vec(),
+                    ),
+                    1 => Filter::Contract(if rng.chance(0.5) {
+                        ContractType::Apprentissage
+                    } else {
+                        ContractType::Professionnalisation
+                    }),
+                    _ => Filter::Rqth,
+                };
+                Query {
+                    words,
+                    lat,
+                    lon,
+                    radius_km: 30.0,
+                    filter,
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Filter {
+    Levels(Vec<u8>),
+    Contract(ContractType),
+    Rqth,
+}
+
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub words: Vec<String>,
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_km: f64,
+    pub filter: Filter,
+}
