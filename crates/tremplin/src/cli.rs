@@ -72,6 +72,21 @@ pub enum Command {
     /// L'édition du catalogue.
     #[command(subcommand)]
     Edition(Edition),
+    /// Jetons d'accès à l'API des partenaires.
+    #[command(subcommand)]
+    Token(Token),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Token {
+    /// Crée un jeton pour une organisation et l'affiche (une seule fois).
+    Create {
+        #[arg(long)]
+        organisation: String,
+        /// À quoi sert ce jeton (ex. « import nocturne »).
+        #[arg(long, default_value = "API")]
+        label: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -334,6 +334,26 @@ fn organisations_accounts_and_the_edition_from_the_command_line() {
         "{}",
         stdout(&o)
     );
+    let o = tremplin(
+        &data,
+        &[
+            "token",
+            "create",
+            "--organisation",
+            "France Travail L'Aigle",
+            "--label",
+            "import nocturne",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim().len(),
+        64,
+        "only the token on stdout: {}",
+        stdout(&o)
+    );
+    let o = tremplin(&data, &["token", "create", "--organisation", "Inconnue"]);
+    assert!(stderr(&o).contains("aucune organisation ne s'appelle « Inconnue »"));
     let o = tremplin(&data, &["edition", "publish"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(

@@ -7,12 +7,17 @@ use serde_json::{Value, json};
 
 use crate::catalogue::{self, CatalogueQuery, OfferView, ParamStyle};
 use crate::error::ApiError;
-use crate::{AppState, WebError};
+use crate::{AppState, WebError, partner_api};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/offers", get(offers))
-        .route("/api/v1/offers/{id}", get(offer))
+        .route("/api/v1/offers", get(offers).post(partner_api::create))
+        .route(
+            "/api/v1/offers/{id}",
+            get(offer)
+                .put(partner_api::update)
+                .delete(partner_api::withdraw),
+        )
         .route("/api/v1/communes", get(communes))
         .route("/api/v1/metiers", get(metiers))
         .route("/api/v1/openapi.json", get(openapi))

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tremplin_domain::import::parse_record;
 use tremplin_domain::lifecycle::{Action, Actor, available};
 use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
-use tremplin_storage::{AuditEntry, EditionPreview, OfferChange, OfferMeta, Role, User};
+use tremplin_storage::{ApiToken, AuditEntry, EditionPreview, OfferChange, OfferMeta, Role, User};
 
 use crate::auth::{self, Staff};
 use crate::pages::Layout;
@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/gestion/edition/publier", post(publish_edition))
         .route("/gestion/utilisateurs", get(users))
         .route("/gestion/journal", get(journal))
+        .route("/gestion/jetons", get(tokens).post(create_token))
+        .route("/gestion/jetons/{id}/revoquer", post(revoke_token))
 }
 
 /// The back office's frame: who is signed in, their CSRF token for the logout form.
@@ -737,4 +739,114 @@ async fn journal(State(state): State<AppState>, staff: Staff) -> Result<Html<Str
         entries: state.store.audit_log(200).await?,
     };
     Ok(Html(page.render()?))
+}
+
+// ---- Partners' API tokens ----
+
+#[derive(Template)]
+#[template(path = "gestion/tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    nav: Nav,
+    tokens: Vec<ApiToken>,
+    organisations: Vec<(i64, String, String)>,
+    /// The token just created, shown this once.
+    created: Option<String>,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    staff: &Staff,
+    created: Option<String>,
+) -> Result<String, WebError> {
+    let page = TokensPage {
+        layout: Layout::new(state, "/gestion/jetons"),
+        nav: Nav::new(staff),
+        tokens: state.store.api_tokens().await?,
+        organisations: state.store.organisations().await?,
+        created,
+    };
+    Ok(page.render()?)
+}
+
+async fn tokens(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    Ok(Html(tokens_page(&state, &staff, None).await?))
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    label: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&form.csrf)?;
+    let org: i64 = form
+        .organisation
+        .parse()
+        .map_err(|_| WebError::BadRequest("Choisissez une organisation.".into()))?;
+    let orgs = state.store.organisations().await?;
+    let Some((_, name, _)) = orgs.iter().find(|(id, _, _)| *id == org) else {
+        return Err(WebError::BadRequest(
+            "Cette organisation n'existe pas.".into(),
+        ));
+    };
+    let label = form.label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        return Err(WebError::BadRequest(
+            "Donnez au jeton un libellé de 1 à 100 caractères.".into(),
+        ));
+    }
+    let token = auth::random_token();
+    let now = state.clock.now();
+    state
+        .store
+        .create_api_token(org, &auth::token_hash(&token), label, now)
+        .await?;
+    state
+        .store
+        .audit(
+            now,
+            Some(staff.user.id),
+            "jeton créé",
+            &format!("{name} ({label})"),
+            Some(&staff.ip),
+        )
+        .await?;
+    Ok(Html(tokens_page(&state, &staff, Some(token)).await?).into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&form.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let now = state.clock.now();
+    if state.store.revoke_api_token(id, now).await? {
+        state
+            .store
+            .audit(
+                now,
+                Some(staff.user.id),
+                "jeton révoqué",
+                &format!("jeton {id}"),
+                Some(&staff.ip),
+            )
+            .await?;
+    }
+    Ok(Redirect::to("/gestion/jetons").into_response())
 }

@@ -12,6 +12,7 @@ pub mod editions;
 mod error;
 mod gestion;
 mod pages;
+mod partner_api;
 mod reseau;
 mod state;
 

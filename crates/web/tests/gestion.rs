@@ -215,6 +215,7 @@ async fn authorization_matrix() {
         ("/gestion/entreprises/1".into(), [ANON, 403, 200, 200]),
         ("/gestion/utilisateurs".into(), [ANON, 403, 403, 200]),
         ("/gestion/journal".into(), [ANON, 403, 403, 200]),
+        ("/gestion/jetons".into(), [ANON, 403, 403, 200]),
     ];
     for (route, expected) in &matrix {
         let got = [
@@ -240,6 +241,10 @@ async fn authorization_matrix() {
         "/gestion/offres/1/action",
         "/gestion/edition/publier",
         "/deconnexion",
+        "/gestion/entreprises",
+        "/gestion/entreprises/1/appels",
+        "/gestion/jetons",
+        "/gestion/jetons/1/revoquer",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -248,6 +253,35 @@ async fn authorization_matrix() {
         );
     }
     let (partner_cookie, partner_csrf) = app.session(Role::Partenaire, Some(partner_org)).await;
+    let (counselor_cookie, counselor_csrf) = app.session(Role::Conseiller, None).await;
+    for (route, cookie, csrf) in [
+        ("/gestion/entreprises", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/entreprises/1/appels",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        ("/gestion/jetons", &partner_cookie, &partner_csrf),
+        ("/gestion/jetons", &counselor_cookie, &counselor_csrf),
+        (
+            "/gestion/jetons/1/revoquer",
+            &counselor_cookie,
+            &counselor_csrf,
+        ),
+    ] {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("outcome", "refus"),
+            ("siret", "12345678000014"),
+            ("organisation", "1"),
+            ("label", "x"),
+        ];
+        assert_eq!(
+            app.post_form(route, cookie, &fields).await.status,
+            StatusCode::FORBIDDEN,
+            "{route}"
+        );
+    }
     let r = app
         .post_form(
             "/gestion/edition/publier",
@@ -689,4 +723,72 @@ async fn confirming_an_offer_by_phone_renews_it_and_logs_the_call() {
             .body
             .contains("Offres à confirmer avant jeudi (0)")
     );
+}
+
+#[tokio::test]
+async fn admins_issue_and_revoke_api_tokens() {
+    let app = TestApp::new("sqlite").await;
+    let org = app
+        .state
+        .store
+        .add_organisation(
+            "France Travail",
+            tremplin_storage::OrganisationKind::Partenaire,
+            support::now(),
+        )
+        .await
+        .unwrap();
+    let (admin, csrf) = app.session(Role::Admin, None).await;
+    let r = app
+        .post_form(
+            "/gestion/jetons",
+            &admin,
+            &[
+                ("csrf", &csrf),
+                ("organisation", &org.to_string()),
+                ("label", "import nocturne"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let start = r.body.find("<code class=\"token\">").unwrap() + "<code class=\"token\">".len();
+    let token = r.body[start..start + 64].to_owned();
+    assert!(
+        !app.get_as("/gestion/jetons", &admin)
+            .await
+            .body
+            .contains(&token),
+        "shown once only"
+    );
+    assert_eq!(
+        app.json("DELETE", "/api/v1/offers/1", Some(&token), "")
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "the token works"
+    );
+    let listed = app.state.store.api_tokens().await.unwrap();
+    assert!(listed[0].last_used_at.is_some());
+    app.post_form(
+        &format!("/gestion/jetons/{}/revoquer", listed[0].id),
+        &admin,
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(
+        app.json("DELETE", "/api/v1/offers/1", Some(&token), "")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let log: Vec<String> = app
+        .state
+        .store
+        .audit_log(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(log[..2], ["jeton révoqué", "jeton créé"]);
 }

@@ -83,3 +83,33 @@ pub async fn add_user(
         None => bail!("un compte existe déjà pour {email}"),
     }
 }
+
+pub async fn create_token(
+    config: Config,
+    organisation: &str,
+    label: &str,
+) -> anyhow::Result<ExitCode> {
+    let store = crate::app::open_store(&config).await?;
+    let org = store
+        .organisation_id(organisation)
+        .await?
+        .with_context(|| format!("aucune organisation ne s'appelle « {organisation} »"))?;
+    let token = tremplin_web::auth::random_token();
+    let now = chrono::Utc::now();
+    store
+        .create_api_token(org, &tremplin_web::auth::token_hash(&token), label, now)
+        .await?;
+    store
+        .audit(
+            now,
+            None,
+            "jeton créé",
+            &format!("{organisation} ({label})"),
+            Some("ligne de commande"),
+        )
+        .await?;
+    // Only the token on stdout, so that scripts can capture it.
+    println!("{token}");
+    eprintln!("Jeton créé pour « {organisation} ». Gardez-le : il ne sera plus affiché.");
+    Ok(ExitCode::SUCCESS)
+}

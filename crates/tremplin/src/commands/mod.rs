@@ -7,7 +7,7 @@ mod serve;
 
 use std::process::ExitCode;
 
-use crate::cli::{Command, Edition, Import, Organisation, Referentiels, User};
+use crate::cli::{Command, Edition, Import, Organisation, Referentiels, Token, User};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -35,6 +35,10 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             role,
             organisation,
         }) => accounts::add_user(config, &email, &role, organisation.as_deref()).await,
+        Command::Token(Token::Create {
+            organisation,
+            label,
+        }) => accounts::create_token(config, &organisation, &label).await,
         Command::Edition(Edition::Publish) => {
             let state = crate::app::open(&config).await?;
             let edition = tremplin_web::editions::publish_manual(&state, None)

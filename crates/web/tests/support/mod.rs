@@ -199,6 +199,36 @@ impl TestApp {
         .await
     }
 
+    /// A JSON request with an optional bearer token.
+    pub async fn json(&self, method: &str, uri: &str, token: Option<&str>, body: &str) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(request.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+
+    /// An API token for a new partner organisation named `name`.
+    pub async fn partner_token(&self, name: &str) -> String {
+        let org = self
+            .state
+            .store
+            .add_organisation(name, OrganisationKind::Partenaire, now())
+            .await
+            .unwrap();
+        let token = tremplin_web::auth::random_token();
+        self.state
+            .store
+            .create_api_token(org, &tremplin_web::auth::token_hash(&token), "tests", now())
+            .await
+            .unwrap();
+        token
+    }
+
     /// Creates an account; returns its email and password.
     pub async fn user(&self, role: Role, organisation: Option<&str>) -> (String, String) {
         let org = match organisation {
