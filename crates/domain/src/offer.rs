@@ -86,6 +86,16 @@ impl SourceKind {
         })
     }
 
+    /// For chart legends.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::Appel => "appel d'un·e conseiller·e",
+            Self::Veille => "réseaux sociaux",
+            Self::Partenaire => "partenaire",
+            Self::Import => "import",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Appel => "Recueillie par un·e conseiller·e de la Mission Locale",

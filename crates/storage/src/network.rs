@@ -354,3 +354,28 @@ impl Store {
         .await)?)
     }
 }
+
+impl Store {
+    /// (publication instant, source kind) of offers published since `since`.
+    pub async fn publications_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, String)>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT published_at, source_kind FROM offers WHERE published_at IS NOT NULL AND published_at >= $1")
+                .bind(since)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// (instant, outcome) of calls since `since`.
+    pub async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT at, outcome FROM calls WHERE at >= $1")
+                .bind(since)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+}

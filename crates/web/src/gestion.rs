@@ -13,10 +13,12 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use tremplin_domain::import::parse_record;
 use tremplin_domain::lifecycle::{Action, Actor, available};
+use tremplin_domain::network::CallOutcome;
 use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
 use tremplin_storage::{ApiToken, AuditEntry, EditionPreview, OfferChange, OfferMeta, Role, User};
 
 use crate::auth::{self, Staff};
+use crate::charts::Chart;
 use crate::pages::Layout;
 use crate::{AppState, WebError, editions};
 
@@ -257,8 +259,11 @@ struct Dashboard {
     layout: Layout,
     nav: Nav,
     counts: Vec<(&'static str, &'static str, i64)>,
+    new_this_week: usize,
+    calls_this_week: usize,
     next_edition: String,
     preview: EditionPreview,
+    charts: Vec<Chart>,
 }
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
@@ -277,17 +282,56 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
             .len() as i64;
         counts.push((status.as_str(), label, n));
     }
-    let preview = if staff.is_conseiller() {
-        state.store.edition_preview().await?
-    } else {
-        EditionPreview::default()
-    };
+    let now = state.clock.now();
+    let (mut preview, mut charts, mut new_this_week, mut calls_this_week) =
+        (EditionPreview::default(), Vec::new(), 0, 0);
+    if staff.is_conseiller() {
+        preview = state.store.edition_preview().await?;
+        let since = now - chrono::Duration::weeks(26);
+        let publications = state.store.publications_since(since).await?;
+        let calls = state.store.calls_since(since).await?;
+        let week_ago = now - chrono::Duration::days(7);
+        new_this_week = publications.iter().filter(|(at, _)| *at > week_ago).count();
+        calls_this_week = calls.iter().filter(|(at, _)| *at > week_ago).count();
+        let sources: Vec<(&str, &'static str)> = [
+            SourceKind::Appel,
+            SourceKind::Veille,
+            SourceKind::Partenaire,
+            SourceKind::Import,
+        ]
+        .iter()
+        .map(|k| (k.as_str(), k.short_label()))
+        .collect();
+        charts.push(Chart::weekly(
+            "publications",
+            "Offres publiées par semaine, selon leur origine",
+            now,
+            26,
+            &sources,
+            &publications,
+        ));
+        let outcomes: Vec<(&str, &'static str)> = CallOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), o.label()))
+            .collect();
+        charts.push(Chart::weekly(
+            "appels",
+            "Appels par semaine, selon leur issue",
+            now,
+            26,
+            &outcomes,
+            &calls,
+        ));
+    }
     let page = Dashboard {
         layout: Layout::new(&state, "/gestion"),
         nav: Nav::new(&staff),
         counts,
+        new_this_week,
+        calls_this_week,
         next_edition: editions::next_slot_label(&state),
         preview,
+        charts,
     };
     Ok(Html(page.render()?))
 }

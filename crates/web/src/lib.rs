@@ -7,6 +7,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod catalogue;
+mod charts;
 mod clock;
 pub mod editions;
 mod error;
