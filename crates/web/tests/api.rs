@@ -234,6 +234,26 @@ async fn the_openapi_document_describes_what_the_api_does() {
             "parameter {name} undocumented: {params:?}"
         );
     }
+    // The partners' write API, behind a bearer token.
+    for (path, method) in [
+        ("/api/v1/offers", "post"),
+        ("/api/v1/offers/{id}", "put"),
+        ("/api/v1/offers/{id}", "delete"),
+    ] {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} undocumented");
+        assert!(
+            op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("jeton").is_some())),
+            "{method} {path} does not declare the jeton security: {}",
+            op["security"]
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["jeton"]["scheme"],
+        "bearer"
+    );
 }
 
 mod no_input_breaks_the_server {
