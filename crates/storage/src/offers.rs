@@ -349,8 +349,42 @@ fn diff(old: &ContentRow, new: &ContentRow) -> Vec<(String, String, String)> {
     };
     a.iter()
         .filter(|(k, v)| b.get(*k) != Some(v))
-        .map(|(k, v)| (k.clone(), show(v), b.get(k).map(show).unwrap_or_default()))
+        .map(|(k, v)| {
+            (
+                field_label(k).to_owned(),
+                show(v),
+                b.get(k).map(show).unwrap_or_default(),
+            )
+        })
         .collect()
+}
+
+/// The French name of a stored field, as the offer's history shows it.
+fn field_label(column: &str) -> &str {
+    match column {
+        "title" => "intitulé",
+        "rome_codes" => "codes ROME",
+        "company_id" => "entreprise",
+        "commune_code" => "commune",
+        "address" => "adresse",
+        "contract_type" => "contrat",
+        "target_level" => "niveau",
+        "diploma_label" => "diplôme",
+        "start_date" => "début",
+        "duration_months" => "durée (mois)",
+        "positions" => "postes",
+        "rqth" => "RQTH",
+        "driving_licence" => "permis",
+        "cfa_id" => "centre de formation",
+        "contact_email" => "e-mail",
+        "contact_phone" => "téléphone",
+        "apply_url" => "adresse de candidature",
+        "source_kind" => "origine",
+        "source_name" => "source",
+        "external_id" => "identifiant externe",
+        "source_url" => "annonce d'origine",
+        other => other,
+    }
 }
 
 impl Store {

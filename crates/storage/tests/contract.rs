@@ -447,11 +447,11 @@ mod back_office {
             let summaries: Vec<&str> = history.iter().map(|h| h.summary.as_str()).collect();
             assert_eq!(summaries[0], "Offre créée");
             assert_eq!(summaries[1], "Valider pour l'édition de jeudi");
-            assert_eq!(summaries[2], "Modifiée : title");
+            assert_eq!(summaries[2], "Modifiée : intitulé");
             assert_eq!(
                 history[2].fields,
                 [(
-                    "title".to_owned(),
+                    "intitulé".to_owned(),
                     "Boulanger/Boulangère".to_owned(),
                     "Boulanger·ère de nuit".to_owned()
                 )]

@@ -854,3 +854,94 @@ async fn the_dashboard_draws_the_weeks_in_svg_with_the_figures_as_text() {
         );
     }
 }
+
+#[tokio::test]
+async fn editing_an_offer_keeps_who_changed_what() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+        let form = app.get_as("/gestion/offres/1/modifier", &cookie).await.body;
+        assert!(
+            form.contains("value=\"Boulanger/Boulangère\"") && form.contains("value=\"61214\""),
+            "{form}"
+        );
+        let mut fields: Vec<(&str, String)> = vec![
+            ("title", "Boulanger·ère de tradition".into()),
+            (
+                "description",
+                "Pétrissage, façonnage et cuisson du pain au levain, au fournil dès 5 h.".into(),
+            ),
+            ("rome_code", "D1102".into()),
+            ("company_name", "Entreprise Fictive".into()),
+            ("commune_code", "61214".into()),
+            ("contract_type", "apprentissage".into()),
+            ("target_diploma_level", "3".into()),
+            ("diploma_label", "CAP Boulanger".into()),
+            ("duration_months", "24".into()),
+            ("contact_email", "contact@entreprise.example".into()),
+            ("csrf", csrf.clone()),
+        ];
+        let mut bad = fields.clone();
+        bad[4].1 = "000".into();
+        let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app
+            .post_form("/gestion/offres/1/modifier", &cookie, &pairs)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            app.state
+                .store
+                .get_offer(1)
+                .await
+                .unwrap()
+                .unwrap()
+                .fields
+                .title,
+            "Boulanger/Boulangère"
+        );
+
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app
+            .post_form("/gestion/offres/1/modifier", &cookie, &pairs)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = app.get_as("/gestion/offres/1", &cookie).await.body;
+        assert!(
+            page.contains("Modifiée : description, intitulé"),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains("intitulé : « Boulanger/Boulangère » → « Boulanger·ère de tradition »")
+        );
+        assert!(page.contains("conseiller"), "who");
+        app.sync().await;
+        assert!(
+            app.get("/offres/1")
+                .await
+                .body
+                .contains("Boulanger·ère de tradition"),
+            "the catalogue follows"
+        );
+
+        let (partner, partner_csrf) = app.session(Role::Partenaire, Some("P")).await;
+        fields.last_mut().unwrap().1 = partner_csrf;
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            app.post_form("/gestion/offres/1/modifier", &partner, &pairs)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        app.state
+            .store
+            .set_offer_status(1, OfferStatus::Retiree, support::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            app.get_as("/gestion/offres/1/modifier", &cookie)
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+}
