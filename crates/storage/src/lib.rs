@@ -9,6 +9,7 @@
 mod accounts;
 mod catalogue;
 mod editions;
+mod mail;
 mod network;
 mod offers;
 pub mod testing;
@@ -24,6 +25,7 @@ use sqlx::sqlite::{
 pub use accounts::{AuditEntry, Role, Session, User};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview};
+pub use mail::{AccountToken, QueuedMail};
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary};
 pub use offers::{ChangedOffer, OfferChange, OfferMeta, UpsertOutcome};
 

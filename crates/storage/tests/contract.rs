@@ -798,3 +798,103 @@ mod network {
         }
     }
 }
+
+mod mail {
+    use super::*;
+    use tremplin_storage::Role;
+
+    #[tokio::test]
+    async fn the_outbox_hands_each_message_to_one_worker_and_retries_failures() {
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            let a = s
+                .enqueue_mail("a@exemple.fr", "Sujet A", "Texte", None, now())
+                .await
+                .unwrap();
+            let b = s
+                .enqueue_mail(
+                    "b@exemple.fr",
+                    "Sujet B",
+                    "Texte",
+                    Some("<p>Texte</p>"),
+                    now(),
+                )
+                .await
+                .unwrap();
+            let t = now().timestamp();
+            let first = s.claim_mail(t, 60).await.unwrap().unwrap();
+            let second = s.claim_mail(t, 60).await.unwrap().unwrap();
+            assert_eq!((first.id, second.id), (a, b), "{backend}");
+            assert!(
+                s.claim_mail(t, 60).await.unwrap().is_none(),
+                "both are leased"
+            );
+
+            s.mail_failed(a, "connexion refusée", t + 30).await.unwrap();
+            s.mail_sent(b, now()).await.unwrap();
+            assert!(
+                s.claim_mail(t + 10, 60).await.unwrap().is_none(),
+                "not due yet"
+            );
+            let retry = s.claim_mail(t + 31, 60).await.unwrap().unwrap();
+            assert_eq!((retry.id, retry.attempts), (a, 1));
+            // A worker that died: its lease runs out and another takes the message.
+            let again = s.claim_mail(t + 31 + 61, 60).await.unwrap().unwrap();
+            assert_eq!(again.id, a);
+            s.mail_sent(a, now()).await.unwrap();
+            assert_eq!(s.mail_counts().await.unwrap(), (0, 2));
+            assert!(s.claim_mail(t + 10_000, 60).await.unwrap().is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn one_time_links_expire_and_work_once() {
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            s.create_account_token(
+                "h",
+                "invitation",
+                "x@ml.example",
+                None,
+                Some(Role::Conseiller),
+                None,
+                1_000,
+            )
+            .await
+            .unwrap();
+            assert!(
+                s.account_token("h", "reinitialisation", 500)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "{backend}: wrong purpose"
+            );
+            assert!(
+                s.account_token("h", "invitation", 1_000)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "expired"
+            );
+            let t = s
+                .account_token("h", "invitation", 500)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (t.email.as_str(), t.role),
+                ("x@ml.example", Some(Role::Conseiller))
+            );
+            assert!(s.use_account_token("h", 600).await.unwrap());
+            assert!(!s.use_account_token("h", 601).await.unwrap());
+            assert!(
+                s.account_token("h", "invitation", 700)
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Sending email: over SMTP (TLS, STARTTLS or plain for a local relay), or into a folder of
+//! `.eml` files for local use. The persistent outbox that makes sure nothing is lost lives in
+//! the storage and the web crate's worker; this crate only delivers one message.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+/// A message to send, as stored in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain connection upgraded with STARTTLS (port 587).
+    StartTls,
+    /// No encryption: only for a relay on the same machine or in tests.
+    None,
+}
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("«masqué»")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailConfig {
+    /// One `.eml` file per message in this folder.
+    Folder(PathBuf),
+    Smtp {
+        host: String,
+        port: u16,
+        security: Security,
+        username: Option<String>,
+        password: Option<Password>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("adresse invalide : {0}")]
+    Address(String),
+    #[error("message impossible à construire : {0}")]
+    Build(String),
+    #[error("envoi impossible : {0}")]
+    Send(String),
+}
+
+/// Delivers messages from `from` ("Mission Locale <contact@…>").
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+enum Transport {
+    Folder(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl Mailer {
+    pub fn new(config: &MailConfig, from: &str) -> Result<Self, MailError> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| MailError::Address(format!("{from} : {e}")))?;
+        let transport = match config {
+            MailConfig::Folder(dir) => Transport::Folder(dir.clone()),
+            MailConfig::Smtp {
+                host,
+                port,
+                security,
+                username,
+                password,
+            } => {
+                let builder = match security {
+                    Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
+                    Security::StartTls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                    }
+                    Security::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                        host,
+                    )),
+                }
+                .map_err(|e| MailError::Build(e.to_string()))?;
+                let mut builder = builder.port(*port).timeout(Some(Duration::from_secs(20)));
+                if let (Some(u), Some(p)) = (username, password) {
+                    builder = builder.credentials(Credentials::new(u.clone(), p.0.clone()));
+                }
+                Transport::Smtp(builder.build())
+            }
+        };
+        Ok(Self { from, transport })
+    }
+
+    /// Sends one message; an error means it was not delivered and can be tried again.
+    pub async fn send(&self, m: &Outgoing) -> Result<(), MailError> {
+        let to: Mailbox =
+            m.to.parse()
+                .map_err(|e| MailError::Address(format!("{} : {e}", m.to)))?;
+        let builder = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&m.subject);
+        let message = match &m.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                m.text.clone(),
+                html.clone(),
+            )),
+            None => builder.header(ContentType::TEXT_PLAIN).body(m.text.clone()),
+        }
+        .map_err(|e| MailError::Build(e.to_string()))?;
+        match &self.transport {
+            Transport::Folder(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| MailError::Send(format!("{} : {e}", dir.display())))?;
+                let name = format!(
+                    "{}-{:08x}.eml",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"),
+                    rand_suffix()
+                );
+                let tmp = dir.join(format!(".{name}.tmp"));
+                // Written then renamed: a reader never sees half a message.
+                tokio::fs::write(&tmp, message.formatted())
+                    .await
+                    .map_err(|e| MailError::Send(e.to_string()))?;
+                tokio::fs::rename(&tmp, dir.join(&name))
+                    .await
+                    .map_err(|e| MailError::Send(e.to_string()))?;
+                Ok(())
+            }
+            Transport::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| MailError::Send(e.to_string())),
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    std::process::id()
+        .wrapping_mul(7919)
+        .wrapping_add(N.fetch_add(1, Ordering::Relaxed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_folder_outbox_writes_one_eml_per_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = Mailer::new(
+            &MailConfig::Folder(dir.path().to_owned()),
+            "Mission Locale <contact@ml.example>",
+        )
+        .unwrap();
+        let m = Outgoing {
+            to: "jeune@exemple.fr".into(),
+            subject: "Votre candidature".into(),
+            text: "Bonjour, c'est noté.".into(),
+            html: Some("<p>Bonjour, c'est noté.</p>".into()),
+        };
+        mailer.send(&m).await.unwrap();
+        mailer.send(&m).await.unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 2);
+        let eml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(
+            eml.contains("To: jeune@exemple.fr") && eml.contains("multipart/alternative"),
+            "{eml}"
+        );
+        let bad = Outgoing {
+            to: "pas une adresse".into(),
+            ..m
+        };
+        assert!(matches!(
+            mailer.send(&bad).await,
+            Err(MailError::Address(_))
+        ));
+    }
+}

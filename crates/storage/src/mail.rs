@@ -1,0 +1,201 @@
+//! The mail outbox: every message is stored first, then sent by a worker that claims it with a
+//! lease, so that an SMTP outage delays it without losing it and several instances never send
+//! it twice. Also the one-time links of invitations and password resets.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Result, Role, Store, on_pool};
+
+/// A message waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    pub attempts: i64,
+}
+
+/// A valid one-time link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountToken {
+    pub email: String,
+    pub user_id: Option<i64>,
+    pub role: Option<Role>,
+    pub organisation_id: Option<i64>,
+}
+
+impl Store {
+    pub async fn enqueue_mail(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, created_at, attempts, next_attempt_unix) \
+                 VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+            )
+            .bind(to)
+            .bind(subject)
+            .bind(text)
+            .bind(html)
+            .bind(now)
+            .bind(now.timestamp())
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    /// Claims the oldest due message for `lease_seconds`: no other worker takes it meanwhile.
+    pub async fn claim_mail(&self, now: i64, lease_seconds: i64) -> Result<Option<QueuedMail>> {
+        Ok(on_pool!(self, |p| {
+            // The condition is repeated outside the subquery: under concurrency PostgreSQL
+            // re-checks it on the row it waited for, so two workers never claim the same one.
+            sqlx::query_as(
+                "UPDATE mail_outbox SET locked_until_unix = $1 \
+                 WHERE id = (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_unix <= $2 \
+                             AND (locked_until_unix IS NULL OR locked_until_unix < $2) ORDER BY id LIMIT 1) \
+                 AND sent_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
+                 RETURNING id, to_addr, subject, text_body, html_body, attempts",
+            )
+            .bind(now + lease_seconds)
+            .bind(now)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+
+    pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query("UPDATE mail_outbox SET sent_at = $1, locked_until_unix = NULL, attempts = attempts + 1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// A failed attempt: tried again at `retry_at` (unix seconds).
+    pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_unix = $1, locked_until_unix = NULL, last_error = $2 WHERE id = $3",
+            )
+            .bind(retry_at)
+            .bind(error)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// (waiting, sent) messages.
+    pub async fn mail_counts(&self) -> Result<(i64, i64)> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END), 0) FROM mail_outbox",
+            )
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    pub async fn create_account_token(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        email: &str,
+        user_id: Option<i64>,
+        role: Option<Role>,
+        organisation_id: Option<i64>,
+        expires_unix: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO account_tokens (token_hash, purpose, email, user_id, role, organisation_id, expires_unix) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(token_hash)
+            .bind(purpose)
+            .bind(email)
+            .bind(user_id)
+            .bind(role.map(|r| r.as_str()))
+            .bind(organisation_id)
+            .bind(expires_unix)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// The link's content if it is for `purpose`, unused and not expired.
+    pub async fn account_token(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<AccountToken>> {
+        let row: Option<(String, Option<i64>, Option<String>, Option<i64>)> = on_pool!(
+            self,
+            |p| {
+                sqlx::query_as(
+                "SELECT email, user_id, role, organisation_id FROM account_tokens \
+                 WHERE token_hash = $1 AND purpose = $2 AND used_unix IS NULL AND expires_unix > $3",
+            )
+            .bind(token_hash)
+            .bind(purpose)
+            .bind(now)
+            .fetch_optional(p)
+            .await
+            }
+        )?;
+        Ok(
+            row.map(|(email, user_id, role, organisation_id)| AccountToken {
+                email,
+                user_id,
+                role: role.as_deref().and_then(Role::parse),
+                organisation_id,
+            }),
+        )
+    }
+
+    /// Marks the link used; false if it was used meanwhile (only one use wins).
+    pub async fn use_account_token(&self, token_hash: &str, now: i64) -> Result<bool> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query("UPDATE account_tokens SET used_unix = $1 WHERE token_hash = $2 AND used_unix IS NULL")
+                .bind(now)
+                .bind(token_hash)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected() == 1)
+        })?)
+    }
+
+    /// A new password; every session of the user ends.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+}
