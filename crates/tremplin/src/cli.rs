@@ -43,6 +43,26 @@ pub struct GlobalArgs {
     /// Démarrer sans le territoire de démonstration.
     #[arg(long, global = true, env = "TREMPLIN_NO_DEMO")]
     pub no_demo: bool,
+    /// Expéditeur des e-mails (ex. « Mission Locale <ne-pas-repondre@ml.fr> »).
+    #[arg(long, global = true, env = "TREMPLIN_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Serveur SMTP ; sans lui, les e-mails sont écrits dans <data-dir>/outbox/.
+    #[arg(long, global = true, env = "TREMPLIN_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    #[arg(long, global = true, env = "TREMPLIN_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// tls (port 465), starttls (587) ou none (relais local).
+    #[arg(long, global = true, env = "TREMPLIN_SMTP_SECURITY")]
+    pub smtp_security: Option<String>,
+    #[arg(long, global = true, env = "TREMPLIN_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    #[arg(
+        long,
+        global = true,
+        env = "TREMPLIN_SMTP_PASSWORD",
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
     /// Niveau de journalisation (ex. info, debug, tremplin=debug).
     #[arg(long, global = true, env = "TREMPLIN_LOG")]
     pub log: Option<String>,

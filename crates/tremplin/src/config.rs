@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use tremplin_mail::{MailConfig, Password, Security};
+
 use crate::cli::Cli;
 
 #[derive(Debug, Default, Deserialize)]
@@ -18,6 +20,12 @@ struct FileConfig {
     public_url: Option<String>,
     no_demo: Option<bool>,
     log: Option<String>,
+    mail_from: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_security: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
 }
 
 pub struct Config {
@@ -27,6 +35,8 @@ pub struct Config {
     pub public_url: String,
     pub no_demo: bool,
     pub log: String,
+    pub mail: MailConfig,
+    pub mail_from: String,
 }
 
 /// A value that never prints (a database URL may carry a password).
@@ -84,7 +94,48 @@ impl Config {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("adresse publique « {public_url} » invalide : elle doit commencer par https://");
         }
+        let mail = match g.smtp_host.clone().or(file.smtp_host) {
+            None => MailConfig::Folder(data_dir.join("outbox")),
+            Some(host) => {
+                let security = match g
+                    .smtp_security
+                    .clone()
+                    .or(file.smtp_security)
+                    .as_deref()
+                    .unwrap_or("starttls")
+                {
+                    "tls" => Security::Tls,
+                    "starttls" => Security::StartTls,
+                    "none" => Security::None,
+                    other => bail!("sécurité SMTP « {other} » inconnue : tls, starttls ou none"),
+                };
+                let default_port = match security {
+                    Security::Tls => 465,
+                    Security::StartTls => 587,
+                    Security::None => 25,
+                };
+                MailConfig::Smtp {
+                    host,
+                    port: g.smtp_port.or(file.smtp_port).unwrap_or(default_port),
+                    security,
+                    username: g.smtp_username.clone().or(file.smtp_username),
+                    password: g.smtp_password.clone().or(file.smtp_password).map(Password),
+                }
+            }
+        };
+        let mail_from = g
+            .mail_from
+            .clone()
+            .or(file.mail_from)
+            .unwrap_or_else(|| "Tremplin <ne-pas-repondre@localhost>".into());
+        if tremplin_mail::Mailer::new(&mail, &mail_from).is_err() {
+            bail!(
+                "expéditeur « {mail_from} » invalide : écrivez par exemple « Mission Locale <ne-pas-repondre@ml.fr> »"
+            );
+        }
         Ok(Self {
+            mail,
+            mail_from,
             data_dir,
             database_url: Secret(database_url),
             bind,

@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/gestion/edition", get(edition_preview))
         .route("/gestion/edition/publier", post(publish_edition))
-        .route("/gestion/utilisateurs", get(users))
+        .route("/gestion/utilisateurs", get(users).post(invite))
         .route("/gestion/journal", get(journal))
         .route("/gestion/jetons", get(tokens).post(create_token))
         .route("/gestion/jetons/{id}/revoquer", post(revoke_token))
@@ -76,11 +76,14 @@ struct LoginPage {
     email: String,
     suite: String,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct LoginQuery {
     suite: Option<String>,
+    /// Shown after setting a password.
+    ok: Option<String>,
 }
 
 /// Only a back-office path is a valid place to return to after signing in.
@@ -102,6 +105,10 @@ async fn login_page(
         email: String::new(),
         suite: safe_return(q.suite.as_deref()),
         error: None,
+        notice: q
+            .ok
+            .as_deref()
+            .map(|_| "Mot de passe enregistré : vous pouvez vous connecter.".to_owned()),
     };
     Ok((
         [(
@@ -179,6 +186,7 @@ async fn login(
             email: form.email.chars().take(200).collect(),
             suite: safe_return(Some(&form.suite)),
             error: Some("E-mail ou mot de passe incorrect.".into()),
+            notice: None,
         };
         return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
@@ -766,16 +774,78 @@ struct UsersPage {
     layout: Layout,
     nav: Nav,
     users: Vec<User>,
+    organisations: Vec<(i64, String, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn users_page(
+    state: &AppState,
+    staff: &Staff,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<String, WebError> {
+    let page = UsersPage {
+        layout: Layout::new(state, "/gestion/utilisateurs"),
+        nav: Nav::new(staff),
+        users: state.store.users().await?,
+        organisations: state.store.organisations().await?,
+        notice,
+        error,
+    };
+    Ok(page.render()?)
 }
 
 async fn users(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
     staff.require_admin()?;
-    let page = UsersPage {
-        layout: Layout::new(&state, "/gestion/utilisateurs"),
-        nav: Nav::new(&staff),
-        users: state.store.users().await?,
+    Ok(Html(users_page(&state, &staff, None, None).await?))
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organisation: String,
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&form.csrf)?;
+    let refuse = |m: String| async {
+        Ok::<_, WebError>(
+            (
+                StatusCode::BAD_REQUEST,
+                Html(users_page(&state, &staff, None, Some(m)).await?),
+            )
+                .into_response(),
+        )
     };
-    Ok(Html(page.render()?))
+    let email = match tremplin_domain::Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => return refuse(e.message).await,
+    };
+    let Some(role) = Role::parse(&form.role) else {
+        return refuse("Choisissez un rôle.".into()).await;
+    };
+    let organisation = form.organisation.parse::<i64>().ok();
+    if role == Role::Partenaire && organisation.is_none() {
+        return refuse("Un compte partenaire doit appartenir à une organisation.".into()).await;
+    }
+    if state.store.user_for_login(email.as_str()).await?.is_some() {
+        return refuse(format!("Un compte existe déjà pour {email}.")).await;
+    }
+    crate::comptes::send_invitation(&state, &staff, email.as_str(), role, organisation).await?;
+    let notice = format!("Invitation envoyée à {email} : le lien est valable 3 jours.");
+    Ok(Html(users_page(&state, &staff, Some(notice), None).await?).into_response())
 }
 
 #[derive(Template)]

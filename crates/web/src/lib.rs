@@ -9,9 +9,11 @@ pub mod auth;
 pub mod catalogue;
 mod charts;
 mod clock;
+mod comptes;
 pub mod editions;
 mod error;
 mod gestion;
+pub mod outbox;
 mod pages;
 mod partner_api;
 mod reseau;
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(assets::router())
         .merge(gestion::router())
+        .merge(comptes::router())
         .merge(reseau::router())
         .merge(editions::router())
         .fallback(pages::not_found)

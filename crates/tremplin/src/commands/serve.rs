@@ -21,6 +21,12 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         state.clone(),
         stop_rx.clone(),
     ));
+    let mailer = std::sync::Arc::new(tremplin_mail::Mailer::new(&config.mail, &config.mail_from)?);
+    let outbox = tokio::spawn(tremplin_web::outbox::run(
+        state.store.clone(),
+        mailer,
+        stop_rx.clone(),
+    ));
     let schedule = tokio::spawn(tremplin_web::editions::run_schedule(state.clone(), stop_rx));
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
     tremplin_web::serve(listener, state, async {
@@ -31,6 +37,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let _ = stop_tx.send(true);
     let _ = follower.await;
     let _ = schedule.await;
+    let _ = outbox.await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,79 @@
+//! The worker that empties the mail outbox: claims a message, sends it, marks it sent; on
+//! failure retries later with a growing delay (30 s, 1 min, 2 min… up to an hour). A message
+//! is never dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tremplin_mail::{Mailer, Outgoing};
+use tremplin_storage::Store;
+
+use crate::{Clock, SystemClock};
+
+/// A claimed message belongs to this worker for so long.
+const LEASE_SECONDS: i64 = 120;
+
+pub fn retry_delay(attempts: i64) -> i64 {
+    (30_i64 << attempts.clamp(0, 7)).min(3600)
+}
+
+/// Sends what is due at `clock`'s time; returns how many were sent.
+pub async fn drain(
+    store: &Store,
+    mailer: &Mailer,
+    clock: &dyn Clock,
+) -> Result<usize, tremplin_storage::StoreError> {
+    let mut sent = 0;
+    while let Some(m) = store
+        .claim_mail(clock.now().timestamp(), LEASE_SECONDS)
+        .await?
+    {
+        let outgoing = Outgoing {
+            to: m.to_addr.clone(),
+            subject: m.subject.clone(),
+            text: m.text_body.clone(),
+            html: m.html_body.clone(),
+        };
+        match mailer.send(&outgoing).await {
+            Ok(()) => {
+                store.mail_sent(m.id, clock.now()).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                // The address stays out of the log: personal data.
+                tracing::warn!(message = m.id, tentative = m.attempts + 1, cause = %e, "envoi d'e-mail reporté");
+                let retry_at = clock.now().timestamp() + retry_delay(m.attempts);
+                store.mail_failed(m.id, &e.to_string(), retry_at).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs [`drain`] every two seconds until `shutdown`.
+pub async fn run(
+    store: Store,
+    mailer: Arc<Mailer>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut every = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Err(e) = drain(&store, &mailer, &SystemClock).await {
+            tracing::warn!(cause = %e, "boîte d'envoi indisponible, nouvel essai");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retries_slow_down_up_to_an_hour() {
+        let delays: Vec<i64> = (0..10).map(super::retry_delay).collect();
+        assert_eq!(delays[..4], [30, 60, 120, 240]);
+        assert_eq!(delays[9], 3600);
+    }
+}

@@ -1,0 +1,144 @@
+//! Delivery through a real SMTP conversation with a server started here, including an outage
+//! that ends with the message delivered exactly once.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tremplin_mail::{MailConfig, Mailer, Security};
+use tremplin_web::Clock;
+
+/// A minimal SMTP server that keeps every message it accepts.
+async fn smtp_sink(listener: TcpListener, received: Arc<Mutex<Vec<String>>>) {
+    loop {
+        let Ok((socket, _)) = listener.accept().await else {
+            return;
+        };
+        let received = received.clone();
+        tokio::spawn(async move {
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            write.write_all(b"220 sink.test ESMTP\r\n").await.ok();
+            let mut data: Option<String> = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(body) = data.as_mut() {
+                    if line == "." {
+                        received.lock().unwrap().push(std::mem::take(body));
+                        data = None;
+                        write.write_all(b"250 OK\r\n").await.ok();
+                    } else {
+                        body.push_str(&line);
+                        body.push('\n');
+                    }
+                    continue;
+                }
+                let reply: &[u8] = match line.to_ascii_uppercase().split(' ').next().unwrap_or("") {
+                    "EHLO" | "HELO" => b"250-sink.test\r\n250 8BITMIME\r\n",
+                    "DATA" => {
+                        data = Some(String::new());
+                        b"354 Go ahead\r\n"
+                    }
+                    "QUIT" => {
+                        write.write_all(b"221 Bye\r\n").await.ok();
+                        return;
+                    }
+                    _ => b"250 OK\r\n",
+                };
+                write.write_all(reply).await.ok();
+            }
+        });
+    }
+}
+
+struct StepClock(Mutex<DateTime<Utc>>);
+
+impl Clock for StepClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
+    for backend in support::backends() {
+        let app = support::TestApp::new(backend).await;
+        // A port with nobody listening: the SMTP server is down.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let config = MailConfig::Smtp {
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::None,
+            username: None,
+            password: None,
+        };
+        let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
+        let clock = StepClock(Mutex::new(Utc::now()));
+        app.state
+            .store
+            .enqueue_mail(
+                "jeune@exemple.fr",
+                "Votre candidature est partie",
+                "Bonjour, c'est envoyé.",
+                Some("<p>Bonjour, c'est envoyé.</p>"),
+                clock.now(),
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(
+            tremplin_web::outbox::drain(&app.state.store, &mailer, &clock)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            app.state.store.mail_counts().await.unwrap(),
+            (1, 0),
+            "{backend}: kept, not dropped"
+        );
+
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        tokio::spawn(smtp_sink(listener, received.clone()));
+        assert_eq!(
+            tremplin_web::outbox::drain(&app.state.store, &mailer, &clock)
+                .await
+                .unwrap(),
+            0,
+            "not before its retry time"
+        );
+        *clock.0.lock().unwrap() += Duration::seconds(31);
+        assert_eq!(
+            tremplin_web::outbox::drain(&app.state.store, &mailer, &clock)
+                .await
+                .unwrap(),
+            1
+        );
+        *clock.0.lock().unwrap() += Duration::hours(2);
+        assert_eq!(
+            tremplin_web::outbox::drain(&app.state.store, &mailer, &clock)
+                .await
+                .unwrap(),
+            0,
+            "sent once"
+        );
+
+        let got = received.lock().unwrap().clone();
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].contains("To: jeune@exemple.fr")
+                && got[0].contains("Subject: Votre candidature est partie"),
+            "{}",
+            got[0]
+        );
+        assert_eq!(app.state.store.mail_counts().await.unwrap(), (0, 1));
+    }
+}
