@@ -162,6 +162,39 @@ impl Store {
         })
     }
 
+    /// Changes a user's role, organisation and whether they may sign in; a deactivated user's
+    /// sessions end at once.
+    pub async fn update_user(
+        &self,
+        id: i64,
+        role: Role,
+        organisation_id: Option<i64>,
+        active: bool,
+    ) -> Result<bool> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "UPDATE users SET role = $1, organisation_id = $2, active = $3 WHERE id = $4",
+            )
+            .bind(role.as_str())
+            .bind(organisation_id)
+            .bind(active)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !active {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+    }
+
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = on_pool!(self, |p| sqlx::query_as(&format!(
             "{SELECT_USER} ORDER BY u.email"

@@ -183,6 +183,31 @@ impl Store {
         })
     }
 
+    /// The territory's publication day and hour and its life-cycle deadlines.
+    pub async fn update_territory_settings(
+        &self,
+        id: i64,
+        weekday: i64,
+        time: &str,
+        reverify_weeks: i64,
+        start_tolerance_days: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE territories SET publication_weekday = $1, publication_time = $2, reverify_weeks = $3, start_tolerance_days = $4 WHERE id = $5",
+            )
+            .bind(weekday)
+            .bind(time)
+            .bind(reverify_weeks)
+            .bind(start_tolerance_days)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     pub async fn add_organisation(
         &self,
         name: &str,

@@ -39,6 +39,8 @@ pub struct CompanyFilter {
     pub commune: Option<String>,
     pub never_called: bool,
     pub with_open_offers: bool,
+    /// Not called since this instant (or never).
+    pub not_called_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +152,7 @@ impl Store {
                  AND ($4 = FALSE OR NOT EXISTS (SELECT 1 FROM calls k WHERE k.company_id = c.id)) \
                  AND ($5 = FALSE OR EXISTS (SELECT 1 FROM offers o WHERE o.company_id = c.id \
                       AND o.status IN ('publiee', 'a_reverifier', 'a_valider'))) \
+                 AND ($6 IS NULL OR NOT EXISTS (SELECT 1 FROM calls k WHERE k.company_id = c.id AND k.at >= $6)) \
                  ORDER BY c.name LIMIT 500"
             ))
             .bind(&name)
@@ -157,6 +160,7 @@ impl Store {
             .bind(&f.commune)
             .bind(f.never_called)
             .bind(f.with_open_offers)
+            .bind(f.not_called_since)
             .fetch_all(p)
             .await
         })?)

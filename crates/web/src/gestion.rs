@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/gestion/edition", get(edition_preview))
         .route("/gestion/edition/publier", post(publish_edition))
         .route("/gestion/utilisateurs", get(users).post(invite))
+        .route("/gestion/utilisateurs/{id}", post(update_user))
+        .route("/gestion/territoire", get(territory).post(save_territory))
         .route("/gestion/journal", get(journal))
         .route("/gestion/jetons", get(tokens).post(create_token))
         .route("/gestion/jetons/{id}/revoquer", post(revoke_token))
@@ -1135,4 +1137,198 @@ async fn save_offer(
         errors,
     };
     Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+}
+
+// ---- Accounts and territory settings ----
+
+#[derive(Deserialize)]
+struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    active: String,
+}
+
+async fn update_user(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&form.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let before = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or(WebError::NotFound)?;
+    let role = Role::parse(&form.role)
+        .ok_or_else(|| WebError::BadRequest("Choisissez un rôle.".into()))?;
+    let organisation = form.organisation.parse::<i64>().ok();
+    let active = !form.active.is_empty();
+    let problem = if role == Role::Partenaire && organisation.is_none() {
+        Some("Un compte partenaire doit appartenir à une organisation.")
+    } else if id == staff.user.id && (role != Role::Admin || !active) {
+        Some(
+            "Vous ne pouvez pas retirer vos propres droits d'administration : demandez-le à un autre administrateur.",
+        )
+    } else {
+        None
+    };
+    if let Some(m) = problem {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            Html(users_page(&state, &staff, None, Some(m.to_owned())).await?),
+        )
+            .into_response());
+    }
+    state
+        .store
+        .update_user(id, role, organisation, active)
+        .await?;
+    let detail = format!(
+        "{} : {} → {}{}",
+        before.email,
+        before.role.as_str(),
+        role.as_str(),
+        if before.active && !active {
+            ", désactivé"
+        } else if !before.active && active {
+            ", réactivé"
+        } else {
+            ""
+        }
+    );
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "rôle modifié",
+            &detail,
+            Some(&staff.ip),
+        )
+        .await?;
+    Ok(Redirect::to("/gestion/utilisateurs").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "gestion/territory.html")]
+struct TerritoryPage {
+    layout: Layout,
+    nav: Nav,
+    t: tremplin_storage::Territory,
+    days: [(i64, &'static str); 7],
+    error: Option<String>,
+}
+
+const DAYS: [(i64, &str); 7] = [
+    (1, "lundi"),
+    (2, "mardi"),
+    (3, "mercredi"),
+    (4, "jeudi"),
+    (5, "vendredi"),
+    (6, "samedi"),
+    (7, "dimanche"),
+];
+
+async fn territory(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    let t = state
+        .territory()
+        .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
+    Ok(Html(
+        TerritoryPage {
+            layout: Layout::new(&state, "/gestion/territoire"),
+            nav: Nav::new(&staff),
+            t,
+            days: DAYS,
+            error: None,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct TerritoryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    weekday: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    reverify_weeks: String,
+    #[serde(default)]
+    start_tolerance_days: String,
+}
+
+async fn save_territory(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<TerritoryForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&f.csrf)?;
+    let t = state
+        .territory()
+        .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
+    let weekday = f
+        .weekday
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=7).contains(d));
+    let time = chrono::NaiveTime::parse_from_str(f.time.trim(), "%H:%M").ok();
+    let weeks = f
+        .reverify_weeks
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|w| (1..=52).contains(w));
+    let tolerance = f
+        .start_tolerance_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (0..=365).contains(d));
+    let (Some(weekday), Some(time), Some(weeks), Some(tolerance)) =
+        (weekday, time, weeks, tolerance)
+    else {
+        let error = Some("Vérifiez les réglages : un jour de la semaine, une heure HH:MM, de 1 à 52 semaines et de 0 à 365 jours.".to_owned());
+        let page = TerritoryPage {
+            layout: Layout::new(&state, "/gestion/territoire"),
+            nav: Nav::new(&staff),
+            t,
+            days: DAYS,
+            error,
+        };
+        return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+    };
+    let time = time.format("%H:%M").to_string();
+    state
+        .store
+        .update_territory_settings(t.id, weekday, &time, weeks, tolerance)
+        .await?;
+    state.refresh_territory().await?;
+    let detail = format!(
+        "publication le jour {weekday} à {time}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début"
+    );
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "réglages du territoire",
+            &detail,
+            Some(&staff.ip),
+        )
+        .await?;
+    Ok(Redirect::to("/gestion/territoire").into_response())
 }

@@ -68,6 +68,8 @@ struct ListQuery {
     commune: Option<String>,
     jamais: Option<String>,
     offres: Option<String>,
+    /// Not called since this date (AAAA-MM-JJ).
+    depuis: Option<String>,
 }
 
 #[derive(Template)]
@@ -78,6 +80,7 @@ struct ListPage {
     nom: String,
     secteur: String,
     commune: String,
+    depuis: String,
     jamais: bool,
     offres: bool,
     companies: Vec<CompanyLine>,
@@ -109,6 +112,18 @@ async fn list(
         commune,
         never_called: q.jamais.is_some(),
         with_open_offers: q.offres.is_some(),
+        not_called_since: match non_empty(&q.depuis) {
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| {
+                        WebError::BadRequest(format!("« {d} » n'est pas une date (AAAA-MM-JJ)."))
+                    })?
+                    .and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    .and_utc(),
+            ),
+            None => None,
+        },
     };
     let companies = state.store.companies(&filter).await?;
     let page = ListPage {
@@ -117,6 +132,7 @@ async fn list(
         nom: q.nom.unwrap_or_default(),
         secteur: q.secteur.unwrap_or_default(),
         commune: q.commune.unwrap_or_default(),
+        depuis: q.depuis.unwrap_or_default(),
         jamais: filter.never_called,
         offres: filter.with_open_offers,
         companies: companies.iter().map(|c| company_line(&state, c)).collect(),

@@ -216,6 +216,12 @@ async fn authorization_matrix() {
         ("/gestion/utilisateurs".into(), [ANON, 403, 403, 200]),
         ("/gestion/journal".into(), [ANON, 403, 403, 200]),
         ("/gestion/jetons".into(), [ANON, 403, 403, 200]),
+        ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
+        ("/gestion/offres/1/modifier".into(), [ANON, 404, 200, 200]),
+        (
+            format!("/gestion/offres/{own}/modifier"),
+            [ANON, 200, 200, 200],
+        ),
     ];
     for (route, expected) in &matrix {
         let got = [
@@ -245,6 +251,10 @@ async fn authorization_matrix() {
         "/gestion/entreprises/1/appels",
         "/gestion/jetons",
         "/gestion/jetons/1/revoquer",
+        "/gestion/utilisateurs",
+        "/gestion/utilisateurs/1",
+        "/gestion/territoire",
+        "/gestion/offres/1/modifier",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -268,6 +278,14 @@ async fn authorization_matrix() {
             &counselor_cookie,
             &counselor_csrf,
         ),
+        ("/gestion/utilisateurs", &counselor_cookie, &counselor_csrf),
+        (
+            "/gestion/utilisateurs/1",
+            &counselor_cookie,
+            &counselor_csrf,
+        ),
+        ("/gestion/territoire", &counselor_cookie, &counselor_csrf),
+        ("/gestion/territoire", &partner_cookie, &partner_csrf),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),
@@ -944,4 +962,173 @@ async fn editing_an_offer_keeps_who_changed_what() {
             StatusCode::BAD_REQUEST
         );
     }
+}
+
+#[tokio::test]
+async fn admins_change_roles_and_territory_settings_and_it_is_logged() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (admin, csrf) = app.session(Role::Admin, None).await;
+        let (email, password) = app.user(Role::Conseiller, None).await;
+        let victim_session = app.login(&email, &password).await;
+        let users = app.state.store.users().await.unwrap();
+        let victim = users.iter().find(|u| u.email == email).unwrap().id;
+        let me = users.iter().find(|u| u.role == Role::Admin).unwrap().id;
+
+        let r = app
+            .post_form(
+                &format!("/gestion/utilisateurs/{me}"),
+                &admin,
+                &[("csrf", &csrf), ("role", "conseiller"), ("active", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "no self-demotion");
+        let r = app
+            .post_form(
+                &format!("/gestion/utilisateurs/{victim}"),
+                &admin,
+                &[("csrf", &csrf), ("role", "partenaire")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "a partner needs an organisation"
+        );
+        let r = app
+            .post_form(
+                &format!("/gestion/utilisateurs/{victim}"),
+                &admin,
+                &[("csrf", &csrf), ("role", "admin")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let u = app
+            .state
+            .store
+            .users()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.id == victim)
+            .unwrap();
+        assert_eq!((u.role, u.active), (Role::Admin, false), "{backend}");
+        assert_eq!(
+            app.get_as("/gestion", &victim_session).await.status,
+            StatusCode::SEE_OTHER,
+            "deactivated: signed out"
+        );
+        let (cookie, token) = app.login_form().await;
+        let r = app
+            .post_form(
+                "/connexion",
+                &cookie,
+                &[("email", &email), ("password", &password), ("csrf", &token)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "and cannot sign in");
+        let log = app.state.store.audit_log(20).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.action == "rôle modifié"
+                && e.detail == format!("{email} : conseiller → admin, désactivé")),
+            "{log:?}"
+        );
+        let page = app.get_as("/gestion/utilisateurs", &admin).await.body;
+        assert!(page.contains(&format!("{email} (désactivé)")));
+
+        let r = app
+            .post_form(
+                "/gestion/territoire",
+                &admin,
+                &[
+                    ("csrf", &csrf),
+                    ("weekday", "2"),
+                    ("time", "25:00"),
+                    ("reverify_weeks", "4"),
+                    ("start_tolerance_days", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let r = app
+            .post_form(
+                "/gestion/territoire",
+                &admin,
+                &[
+                    ("csrf", &csrf),
+                    ("weekday", "2"),
+                    ("time", "14:30"),
+                    ("reverify_weeks", "6"),
+                    ("start_tolerance_days", "15"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let t = app.state.store.territory().await.unwrap().unwrap();
+        assert_eq!(
+            (
+                t.publication_weekday,
+                t.publication_time.as_str(),
+                t.reverify_weeks,
+                t.start_tolerance_days
+            ),
+            (2, "14:30", 6, 15)
+        );
+        assert!(
+            app.get_as("/gestion", &admin)
+                .await
+                .body
+                .contains("Prochaine édition : mardi 1 décembre à 14:30"),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn companies_not_called_since_a_date() {
+    let app = TestApp::new("sqlite").await;
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    for (siret, name) in [("12345678000014", "Appelée"), ("73282932000074", "Oubliée")] {
+        app.post_form(
+            "/gestion/entreprises",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("siret", siret),
+                ("name", name),
+                ("commune_code", "61214"),
+            ],
+        )
+        .await;
+    }
+    let id = app
+        .state
+        .store
+        .companies(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Appelée")
+        .unwrap()
+        .id;
+    app.post_form(
+        &format!("/gestion/entreprises/{id}/appels"),
+        &cookie,
+        &[("csrf", &csrf), ("outcome", "pas_de_besoin")],
+    )
+    .await;
+    let page = app
+        .get_as("/gestion/entreprises?depuis=2026-11-01", &cookie)
+        .await
+        .body;
+    assert!(
+        page.contains("Oubliée") && !page.contains(">Appelée<"),
+        "{page}"
+    );
+    assert_eq!(
+        app.get_as("/gestion/entreprises?depuis=hier", &cookie)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 }
