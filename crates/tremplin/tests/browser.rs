@@ -292,7 +292,7 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
 }
 
 #[tokio::test]
-async fn a_counselors_week_sign_in_create_an_offer_publish_the_edition() {
+async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_edition() {
     let Some(h) = Harness::start(&["--no-demo"], |data| {
         use std::io::Write;
         let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
@@ -331,15 +331,33 @@ async fn a_counselors_week_sign_in_create_an_offer_publish_the_edition() {
         c.find(Locator::Css("form button[type=submit]")).await?.click().await?;
         assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Cette semaine");
 
-        c.goto(&format!("{base}/gestion/offres/nouvelle")).await?;
+        // A company of the network, then the call that brings an offer.
+        c.goto(&format!("{base}/gestion/entreprises/nouvelle")).await?;
+        for (id, value) in [
+            ("siret", "12345678000014"),
+            ("name", "Toitures du Perche (fictive)"),
+            ("naf", "43.91A"),
+            ("commune_code", "61293"),
+            ("contact_name", "Paul Martin"),
+            ("contact_phone", "02 61 91 22 33"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(value).await?;
+        }
+        c.find(Locator::Css("form.offer-form button[type=submit]")).await?.click().await?;
+        c.wait().for_element(Locator::Id("appel")).await?;
+        c.find(Locator::Css("input[name=outcome][value=offre_recueillie]")).await?.click().await?;
+        c.find(Locator::Id("notes")).await?.send_keys("Cherche un apprenti couvreur pour janvier").await?;
+        assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "company page");
+        c.find(Locator::Css("form.call-form button[type=submit]")).await?.click().await?;
+
+        // The offer form arrives with the company filled in.
+        let company = c.wait().for_element(Locator::Id("company_name")).await?;
+        assert_eq!(company.prop("value").await?.as_deref(), Some("Toitures du Perche (fictive)"));
         for (id, value) in [
             ("title", "Couvreur·se zingueur·se"),
             ("description", "Pose et réparation de toitures en ardoise et en zinc, avec un compagnon expérimenté."),
             ("rome_code", "F1619"),
-            ("company_name", "Toitures du Perche (fictive)"),
-            ("commune_code", "61293"),
             ("target_diploma_level", "3"),
-            ("contact_phone", "02 61 91 22 33"),
         ] {
             c.find(Locator::Id(id)).await?.send_keys(value).await?;
         }
