@@ -556,7 +556,8 @@ async fn create_offer(
                     staff.user.organisation_id
                 },
                 user_id: Some(staff.user.id),
-                validated: staff.is_conseiller(),
+                // An offer seen on a social network waits for a call that verifies it.
+                validated: staff.is_conseiller() && input.source.url.is_none(),
             };
             let status = if publish_now {
                 OfferStatus::Publiee

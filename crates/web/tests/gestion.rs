@@ -286,6 +286,9 @@ async fn authorization_matrix() {
         ),
         ("/gestion/territoire", &counselor_cookie, &counselor_csrf),
         ("/gestion/territoire", &partner_cookie, &partner_csrf),
+        ("/gestion/utilisateurs", &partner_cookie, &partner_csrf),
+        ("/gestion/utilisateurs/1", &partner_cookie, &partner_csrf),
+        ("/gestion/jetons/1/revoquer", &partner_cookie, &partner_csrf),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),
@@ -1130,5 +1133,47 @@ async fn companies_not_called_since_a_date() {
             .await
             .status,
         StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn an_offer_seen_on_a_social_network_waits_for_verification() {
+    let app = TestApp::new("sqlite").await;
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    let r = app
+        .post_form(
+            "/gestion/offres",
+            &cookie,
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Serveur·se en salle"),
+                ("description", "Annonce vue sur la page d'un restaurant : service du midi, contrat en alternance."),
+                ("rome_code", "G1803"),
+                ("company_name", "Restaurant fictif"),
+                ("commune_code", "61214"),
+                ("contract_type", "apprentissage"),
+                ("contact_phone", "02 61 91 55 66"),
+                ("source_url", "https://reseau-social.example/restaurant/posts/42"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let o = app.state.store.get_offer(id).await.unwrap().unwrap();
+    assert_eq!(o.fields.source.kind, tremplin_domain::SourceKind::Veille);
+    assert_eq!(
+        (o.status, o.validated_at),
+        (OfferStatus::AValider, None),
+        "not in Thursday's edition until verified"
     );
 }
