@@ -65,6 +65,8 @@ pub(crate) struct OfferSegmentCollector {
     start: Column<i64>,
     published: Column<i64>,
     count: usize,
+    lat_buf: Vec<Option<f64>>,
+    lon_buf: Vec<Option<f64>>,
     /// A max-heap of the best `top` so far: its head is the worst kept.
     best: BinaryHeap<Ranked>,
 }
@@ -89,6 +91,8 @@ impl Collector for OfferCollector {
             start: ff.i64(START)?,
             published: ff.i64(PUBLISHED)?,
             count: 0,
+            lat_buf: Vec::new(),
+            lon_buf: Vec::new(),
             best: BinaryHeap::with_capacity(self.top + 1),
         })
     }
@@ -106,16 +110,21 @@ impl Collector for OfferCollector {
     }
 }
 
-impl SegmentCollector for OfferSegmentCollector {
-    type Fruit = (usize, Vec<Ranked>);
-
-    fn collect(&mut self, doc: DocId, score: Score) {
+impl OfferSegmentCollector {
+    /// One candidate, with its coordinates already read (in blocks, when tantivy gives blocks).
+    #[inline]
+    fn consider(&mut self, doc: DocId, score: Score, point: (Option<f64>, Option<f64>)) {
         let f = &self.filters;
         let distance = match f.near {
             Some((lat, lon, radius)) => {
-                let (Some(dlat), Some(dlon)) = (self.lat.first(doc), self.lon.first(doc)) else {
+                let (Some(dlat), Some(dlon)) = point else {
                     return;
                 };
+                // The great-circle distance is at least the distance along the meridian: a cheap,
+                // exact rejection before the trigonometry.
+                if (dlat - lat).abs() * KM_PER_DEGREE_LAT > radius {
+                    return;
+                }
                 let d = haversine_km(lat, lon, dlat, dlon);
                 if d > radius {
                     return;
@@ -135,16 +144,30 @@ impl SegmentCollector for OfferSegmentCollector {
                 return;
             }
         }
-        let published = self.published.first(doc).unwrap_or(0);
-        if f.published_since.is_some_and(|since| published < since) {
-            return;
+        let since = f.published_since;
+        let mut published = None;
+        if let Some(since) = since {
+            let p = self.published.first(doc).unwrap_or(0);
+            if p < since {
+                return;
+            }
+            published = Some(p);
         }
         self.count += 1;
         if self.top == 0 {
             return;
         }
-        let id = self.id.first(doc).unwrap_or(0);
         let dist = distance.unwrap_or(0.0);
+        // Sorted by distance with a full list: a farther candidate cannot enter it, and the
+        // rest of its fields need not be read.
+        if self.sort == Sort::Distance
+            && self.best.len() >= self.top
+            && self.best.peek().is_some_and(|w| dist > w.key.0)
+        {
+            return;
+        }
+        let published = published.unwrap_or_else(|| self.published.first(doc).unwrap_or(0));
+        let id = self.id.first(doc).unwrap_or(0);
         let key = match self.sort {
             Sort::Relevance => (-f64::from(score), dist, id),
             Sort::Distance => (dist, -(published as f64), id),
@@ -164,6 +187,45 @@ impl SegmentCollector for OfferSegmentCollector {
             self.best.pop();
             self.best.push(ranked);
         }
+    }
+}
+
+/// Kilometres per degree of latitude on the sphere of [`haversine_km`].
+const KM_PER_DEGREE_LAT: f64 = tremplin_domain::geo::EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+
+impl SegmentCollector for OfferSegmentCollector {
+    type Fruit = (usize, Vec<Ranked>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let point = if self.filters.near.is_some() {
+            (self.lat.first(doc), self.lon.first(doc))
+        } else {
+            (None, None)
+        };
+        self.consider(doc, score, point);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        if self.filters.near.is_none() {
+            for doc in docs {
+                self.consider(*doc, 0.0, (None, None));
+            }
+            return;
+        }
+        // Coordinates read a block at a time: far cheaper than one lookup per document.
+        let mut lats = std::mem::take(&mut self.lat_buf);
+        let mut lons = std::mem::take(&mut self.lon_buf);
+        lats.clear();
+        lats.resize(docs.len(), None);
+        lons.clear();
+        lons.resize(docs.len(), None);
+        self.lat.first_vals(docs, &mut lats);
+        self.lon.first_vals(docs, &mut lons);
+        for (i, doc) in docs.iter().enumerate() {
+            self.consider(*doc, 0.0, (lats[i], lons[i]));
+        }
+        self.lat_buf = lats;
+        self.lon_buf = lons;
     }
 
     fn harvest(self) -> Self::Fruit {

@@ -380,3 +380,46 @@ fn updates_and_removals_follow_the_feed_and_survive_reopening() {
     assert_eq!(index.indexed_revision(), 7);
     assert_eq!(index.num_docs(), 1);
 }
+
+#[test]
+fn the_nearest_few_among_many_and_the_exact_count() {
+    let index = SearchIndex::in_ram().unwrap();
+    // 500 offers on a line going north from L'Aigle, in shuffled order, 0.01° apart.
+    let docs: Vec<OfferDoc> = (0..500)
+        .map(|i| {
+            let step = (i * 337) % 500;
+            doc(
+                i64::from(step) + 1,
+                "Boulanger",
+                "Du pain chaque matin.",
+                (LAIGLE.0 + f64::from(step) * 0.01, LAIGLE.1),
+            )
+        })
+        .collect();
+    index.rebuild(docs, 1).unwrap();
+    let r = index
+        .search(&SearchQuery {
+            text: "boulanger".into(),
+            near: Some((LAIGLE.0, LAIGLE.1, 50.0)),
+            sort: Sort::Distance,
+            limit: 3,
+            ..Default::default()
+        })
+        .unwrap();
+    // 0.01° of latitude is about 1.112 km: 50 km holds steps 0 to 44.
+    assert_eq!(r.total, 45);
+    assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [1, 2, 3]);
+    let page2 = index
+        .search(&SearchQuery {
+            near: Some((LAIGLE.0, LAIGLE.1, 50.0)),
+            sort: Sort::Distance,
+            offset: 3,
+            limit: 3,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        page2.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [4, 5, 6]
+    );
+}
