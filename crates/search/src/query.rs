@@ -66,7 +66,8 @@ const WEIGHTS: [(&str, f32); 5] = [
 
 impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
-        let (query, has_text) = self.build_query(q);
+        let searcher = self.searcher();
+        let (query, has_text) = self.build_query(q, &searcher);
         let collector = OfferCollector {
             sort: match q.sort {
                 Sort::Relevance if !has_text => {
@@ -87,12 +88,12 @@ impl SearchIndex {
             },
             top: q.offset + q.limit,
         };
-        let (total, mut hits) = self.searcher().search(&*query, &collector)?;
+        let (total, mut hits) = searcher.search(&*query, &collector)?;
         let hits = hits.drain(..).skip(q.offset).collect();
         Ok(SearchResults { total, hits })
     }
 
-    fn build_query(&self, q: &SearchQuery) -> (Box<dyn Query>, bool) {
+    fn build_query(&self, q: &SearchQuery, searcher: &tantivy::Searcher) -> (Box<dyn Query>, bool) {
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
@@ -119,7 +120,12 @@ impl SearchIndex {
                 })
                 .collect();
             let len = word.chars().count();
-            if len >= 5 {
+            // Typo tolerance only for a word the catalogue does not know as typed: a correctly
+            // spelled word needs no costly fuzzy expansion.
+            let known = searcher
+                .doc_freq(&Term::from_field_text(f.fuzzy, &word))
+                .is_ok_and(|n| n > 0);
+            if len >= 5 && !known {
                 let distance = if len >= 8 { 2 } else { 1 };
                 let fuzzy =
                     FuzzyTermQuery::new(Term::from_field_text(f.fuzzy, &word), distance, true);
