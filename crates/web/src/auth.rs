@@ -88,6 +88,16 @@ pub fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Checks a form sent before signing in (login, forgotten password) against its cookie
+/// (double submit); returns the token to put back in the page.
+pub fn check_public_csrf(headers: &HeaderMap, submitted: &str) -> Result<String, WebError> {
+    let expected = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same(submitted, &expected) {
+        return Err(WebError::CsrfMismatch);
+    }
+    Ok(expected)
+}
+
 /// The caller's address, for throttling and the audit log.
 pub fn client_ip(parts: &Parts) -> String {
     parts

@@ -319,10 +319,7 @@ async fn forgot(
     ClientIp(ip): ClientIp,
     Form(f): Form<ForgotForm>,
 ) -> Result<Response, WebError> {
-    let expected = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !auth::same(&f.csrf, &expected) {
-        return Err(WebError::CsrfMismatch);
-    }
+    let expected = auth::check_public_csrf(&headers, &f.csrf)?;
     let now = state.clock.now();
     let email = f.email.trim().to_lowercase();
     let (email_key, ip_key) = (format!("reinit:{email}"), format!("reinit-ip:{ip}"));

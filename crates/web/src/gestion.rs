@@ -142,10 +142,7 @@ async fn login(
     auth::ClientIp(ip): auth::ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let expected = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !auth::same(&form.csrf, &expected) {
-        return Err(WebError::CsrfMismatch);
-    }
+    let expected = auth::check_public_csrf(&headers, &form.csrf)?;
     let now = state.clock.now();
     let email = form.email.trim().to_lowercase();
     let (email_key, ip_key) = (format!("email:{email}"), format!("ip:{ip}"));
@@ -416,6 +413,26 @@ async fn offers(
     Ok(Html(page.render()?))
 }
 
+/// A field of the offer form as the shared parser reads it: the external id is ours, and
+/// checkboxes (absent or "on") become "non"/"oui".
+fn offer_form_field<'a>(
+    form: &'a HashMap<String, String>,
+    external_id: &'a str,
+    name: &str,
+) -> &'a str {
+    match name {
+        "external_id" => external_id,
+        "rqth" | "driving_licence" => {
+            if form.get(name).is_some_and(|v| !v.is_empty()) {
+                "oui"
+            } else {
+                "non"
+            }
+        }
+        _ => form.get(name).map_or("", |v| v.trim()),
+    }
+}
+
 /// The fields of the offer form: the CSV import's column names.
 pub const FORM_FIELDS: [&str; 18] = [
     "title",
@@ -521,20 +538,7 @@ async fn create_offer(
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let now = state.clock.now();
     let external_id = format!("g{}", &auth::random_token()[..16]);
-    let get = |name: &str| -> &str {
-        match name {
-            "external_id" => external_id.as_str(),
-            // Checkboxes send "on"; the shared parser reads oui/non.
-            "rqth" | "driving_licence" => {
-                if form.get(name).is_some_and(|v| !v.is_empty()) {
-                    "oui"
-                } else {
-                    "non"
-                }
-            }
-            _ => form.get(name).map_or("", |v| v.trim()),
-        }
-    };
+    let get = |name: &str| offer_form_field(&form, &external_id, name);
     let mut parsed = parse_record(&get, "gestion", &|c| state.refs.communes.exists(c));
     if let Ok(input) = &mut parsed {
         input.source.kind = if input.source.url.is_some() {
@@ -1088,19 +1092,7 @@ async fn save_offer(
         .external_id
         .clone()
         .unwrap_or_else(|| offer.id.to_string());
-    let get = |name: &str| -> &str {
-        match name {
-            "external_id" => external_id.as_str(),
-            "rqth" | "driving_licence" => {
-                if form.get(name).is_some_and(|v| !v.is_empty()) {
-                    "oui"
-                } else {
-                    "non"
-                }
-            }
-            _ => form.get(name).map_or("", |v| v.trim()),
-        }
-    };
+    let get = |name: &str| offer_form_field(&form, &external_id, name);
     let parsed = parse_record(&get, &offer.fields.source.name, &|c| {
         state.refs.communes.exists(c)
     })

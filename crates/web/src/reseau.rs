@@ -86,6 +86,17 @@ struct ListPage {
     companies: Vec<CompanyLine>,
 }
 
+/// The commune filter of the lists: an INSEE code, or nothing.
+fn commune_filter(v: &Option<String>) -> Result<Option<String>, WebError> {
+    non_empty(v)
+        .map(|c| {
+            CodeInsee::parse(&c)
+                .map(|c| c.to_string())
+                .map_err(|e| WebError::BadRequest(e.message))
+        })
+        .transpose()
+}
+
 fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_ref()
         .map(|s| s.trim().to_owned())
@@ -98,14 +109,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    let commune = match non_empty(&q.commune) {
-        Some(c) => Some(
-            CodeInsee::parse(&c)
-                .map_err(|e| WebError::BadRequest(e.message))?
-                .to_string(),
-        ),
-        None => None,
-    };
+    let commune = commune_filter(&q.commune)?;
     let filter = CompanyFilter {
         name: non_empty(&q.nom),
         naf: non_empty(&q.secteur),
@@ -410,14 +414,7 @@ async fn week(
     let before = now - Duration::weeks(weeks) + Duration::days(7);
     let due = state.store.calls_due(now.date_naive()).await?;
     let reverify = state.store.offers_to_reverify(before).await?;
-    let commune = match non_empty(&q.commune) {
-        Some(c) => Some(
-            CodeInsee::parse(&c)
-                .map_err(|e| WebError::BadRequest(e.message))?
-                .to_string(),
-        ),
-        None => None,
-    };
+    let commune = commune_filter(&q.commune)?;
     let never = state
         .store
         .companies(&CompanyFilter {
