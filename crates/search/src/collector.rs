@@ -9,7 +9,7 @@ use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use tremplin_domain::geo::haversine_km;
 
-use crate::index::{ID, LAT, LON, PUBLISHED, START, START_ASAP};
+use crate::index::{CONTRACT, ID, LAT, LEVEL, LON, PUBLISHED, START, START_ASAP};
 use crate::{Hit, Sort};
 
 #[derive(Debug, Clone)]
@@ -19,6 +19,9 @@ pub(crate) struct Filters {
     pub start_to: Option<i64>,
     pub today: i64,
     pub published_since: Option<i64>,
+    /// Bit `n` set: level `n` accepted; 0: any level.
+    pub levels: u16,
+    pub contract: Option<u64>,
 }
 
 pub(crate) struct OfferCollector {
@@ -64,6 +67,8 @@ pub(crate) struct OfferSegmentCollector {
     lon: Column<f64>,
     start: Column<i64>,
     published: Column<i64>,
+    level: Column<u64>,
+    contract: Column<u64>,
     count: usize,
     lat_buf: Vec<Option<f64>>,
     lon_buf: Vec<Option<f64>>,
@@ -90,6 +95,8 @@ impl Collector for OfferCollector {
             lon: ff.f64(LON)?,
             start: ff.i64(START)?,
             published: ff.i64(PUBLISHED)?,
+            level: ff.u64(LEVEL)?,
+            contract: ff.u64(CONTRACT)?,
             count: 0,
             lat_buf: Vec::new(),
             lon_buf: Vec::new(),
@@ -115,6 +122,17 @@ impl OfferSegmentCollector {
     #[inline]
     fn consider(&mut self, doc: DocId, score: Score, point: (Option<f64>, Option<f64>)) {
         let f = &self.filters;
+        if let Some(c) = f.contract {
+            if self.contract.first(doc) != Some(c) {
+                return;
+            }
+        }
+        if f.levels != 0 {
+            let level = self.level.first(doc).unwrap_or(0).min(15);
+            if f.levels & (1 << level) == 0 {
+                return;
+            }
+        }
         let distance = match f.near {
             Some((lat, lon, radius)) => {
                 let (Some(dlat), Some(dlon)) = point else {

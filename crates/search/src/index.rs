@@ -13,7 +13,7 @@ use tremplin_domain::ContractType;
 use crate::{Result, analysis, geo};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "tremplin-index-3";
+const SCHEMA_VERSION: &str = "tremplin-index-4";
 
 /// What the index needs to know about an offer.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,8 @@ pub(crate) const LAT: &str = "lat";
 pub(crate) const LON: &str = "lon";
 pub(crate) const START: &str = "start";
 pub(crate) const PUBLISHED: &str = "published";
+pub(crate) const LEVEL: &str = "level";
+pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const ID: &str = "id";
 /// Stored in the `start` fast field for "as soon as possible".
 pub(crate) const START_ASAP: i64 = i64::MIN;
@@ -79,8 +81,10 @@ fn schema() -> (Schema, Fields) {
         description: b.add_text_field("description", text(analysis::STEMMED)),
         fuzzy: b.add_text_field("fuzzy", text(analysis::FOLDED)),
         rome_code: b.add_text_field("rome_code", STRING),
-        level: b.add_u64_field("level", INDEXED),
-        contract: b.add_u64_field("contract", INDEXED),
+        // Level and contract rarely narrow a search much: read from fast fields by the collector
+        // rather than intersected as posting lists.
+        level: b.add_u64_field(LEVEL, fast_indexed.clone()),
+        contract: b.add_u64_field(CONTRACT, fast_indexed.clone()),
         rqth: b.add_u64_field("rqth", INDEXED),
         cell_fine: b.add_text_field("cell_fine", STRING),
         cell_coarse: b.add_text_field("cell_coarse", STRING),

@@ -85,6 +85,11 @@ impl SearchIndex {
                 start_to: q.start_to.map(days),
                 today: days(q.today.unwrap_or_else(|| Utc::now().date_naive())),
                 published_since: q.published_since.map(|t| t.timestamp()),
+                levels: q
+                    .levels
+                    .iter()
+                    .fold(0u16, |mask, l| mask | (1 << l.min(&15))),
+                contract: q.contract.map(contract_code),
             },
             top: q.offset + q.limit,
         };
@@ -178,20 +183,6 @@ impl SearchIndex {
                     .map(|c| Term::from_field_text(f.rome_code, c))
                     .collect(),
             )));
-        }
-        if !q.levels.is_empty() {
-            must.push(filter(any_of(
-                q.levels
-                    .iter()
-                    .map(|l| Term::from_field_u64(f.level, u64::from(*l)))
-                    .collect(),
-            )));
-        }
-        if let Some(c) = q.contract {
-            must.push(filter(any_of(vec![Term::from_field_u64(
-                f.contract,
-                contract_code(c),
-            )])));
         }
         if q.rqth_only {
             must.push(filter(any_of(vec![Term::from_field_u64(f.rqth, 1)])));
