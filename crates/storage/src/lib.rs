@@ -7,6 +7,7 @@
 //! from both backends. Migrations exist per backend, table for table.
 
 mod accounts;
+pub mod applications;
 mod catalogue;
 mod editions;
 mod mail;

@@ -6,6 +6,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod candidatures;
 pub mod catalogue;
 mod charts;
 mod clock;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .merge(gestion::router())
         .merge(comptes::router())
+        .merge(candidatures::router())
         .merge(reseau::router())
         .merge(editions::router())
         .fallback(pages::not_found)

@@ -1,0 +1,173 @@
+//! Applications: stored with their limits checked in the same transaction, found again by the
+//! young person's or the employer's private link, and their pipeline kept as events.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tremplin_domain::Invalid;
+use tremplin_domain::application::{ApplicationInput, ApplicationStatus};
+
+use crate::{Result, Store, StoreError, on_pool};
+
+/// At most this many applications by one person to one offer, and in a day.
+pub const MAX_PER_OFFER: i64 = 3;
+pub const MAX_PER_DAY: i64 = 20;
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Application {
+    pub id: i64,
+    pub offer_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub commune_code: String,
+    pub birth_date: NaiveDate,
+    pub mobility: String,
+    pub message: String,
+    pub status: String,
+    pub answer_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Application {
+    pub fn status(&self) -> ApplicationStatus {
+        ApplicationStatus::from_db(&self.status).unwrap_or(ApplicationStatus::Envoyee)
+    }
+}
+
+const SELECT: &str = "SELECT id, offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, message, \
+     status, answer_reason, created_at, updated_at FROM applications";
+
+impl Store {
+    /// Stores an application unless the person is over a limit (a French message says which).
+    pub async fn create_application(
+        &self,
+        offer_id: i64,
+        a: &ApplicationInput,
+        follow_hash: &str,
+        employer_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let person = a.person_key();
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            // Taken first: applications by one person are written one at a time, so the limits hold.
+            sqlx::query("UPDATE revision_counter SET value = value WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+            let same_offer: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM applications WHERE person_key = $1 AND offer_id = $2",
+            )
+            .bind(&person)
+            .bind(offer_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if same_offer >= MAX_PER_OFFER {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "candidature",
+                    "Vous avez déjà postulé 3 fois à cette offre. Pour relancer l'employeur, contactez la Mission Locale.",
+                )));
+            }
+            let today: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM applications WHERE person_key = $1 AND created_unix > $2",
+            )
+            .bind(&person)
+            .bind(now.timestamp() - 86_400)
+            .fetch_one(&mut *tx)
+            .await?;
+            if today >= MAX_PER_DAY {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "candidature",
+                    "Vous avez envoyé 20 candidatures en 24 heures : c'est le maximum. Reprenez demain, ou voyez un·e conseiller·e pour cibler vos envois.",
+                )));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO applications (offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, \
+                 message, status, follow_token_hash, employer_token_hash, person_key, created_at, created_unix, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'envoyee', $10, $11, $12, $13, $14, $13) RETURNING id",
+            )
+            .bind(offer_id)
+            .bind(&a.first_name)
+            .bind(&a.last_name)
+            .bind(a.email.as_ref().map(|e| e.as_str()))
+            .bind(a.phone.as_ref().map(|t| t.as_str()))
+            .bind(a.commune.as_str())
+            .bind(a.birth_date)
+            .bind(a.mobility.as_str())
+            .bind(&a.message)
+            .bind(follow_hash)
+            .bind(employer_hash)
+            .bind(&person)
+            .bind(now)
+            .bind(now.timestamp())
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO application_events (application_id, at, status, note) VALUES ($1, $2, 'envoyee', '')")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn application_by_follow_link(&self, hash: &str) -> Result<Option<Application>> {
+        Ok(on_pool!(self, |p| sqlx::query_as(&format!(
+            "{SELECT} WHERE follow_token_hash = $1"
+        ))
+        .bind(hash)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    pub async fn application_by_employer_link(&self, hash: &str) -> Result<Option<Application>> {
+        Ok(on_pool!(self, |p| sqlx::query_as(&format!(
+            "{SELECT} WHERE employer_token_hash = $1"
+        ))
+        .bind(hash)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    /// Moves the application along its pipeline, keeping the step.
+    pub async fn set_application_status(
+        &self,
+        id: i64,
+        status: ApplicationStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE applications SET status = $1, answer_reason = COALESCE($2, answer_reason), updated_at = $3 WHERE id = $4")
+                .bind(status.as_str())
+                .bind(reason)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO application_events (application_id, at, status, note) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(now)
+                .bind(status.as_str())
+                .bind(reason.unwrap_or(""))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// (when, status) of every step, oldest first.
+    pub async fn application_events(&self, id: i64) -> Result<Vec<(DateTime<Utc>, String)>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT at, status FROM application_events WHERE application_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

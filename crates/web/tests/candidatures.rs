@@ -1,0 +1,242 @@
+//! Applying without an account, and the employer's one-click answer.
+
+mod support;
+
+use axum::http::{StatusCode, header};
+use support::{TestApp, backends};
+use tremplin_mail::{MailConfig, Mailer};
+
+async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
+    let mailer = Mailer::new(
+        &MailConfig::Folder(dir.to_owned()),
+        "Tremplin <ne-pas-repondre@ml-test.example>",
+    )
+    .unwrap();
+    tremplin_web::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
+        .await
+        .unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
+}
+
+/// The plain text of a message, quoted-printable decoded.
+fn text(eml: &str) -> String {
+    let b = eml.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
+            i += 3;
+        } else if b[i] == b'='
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
+            out.push(u8::from_str_radix(&eml[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn form(app: &TestApp, offer: i64) -> (String, String) {
+    let r = app.get(&format!("/offres/{offer}/postuler")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = cookie.split_once('=').unwrap().1.to_owned();
+    (cookie, token)
+}
+
+fn fields<'a>(csrf: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("prenom", "Léa"),
+        ("nom", "Martin"),
+        ("email", "lea.martin@exemple.fr"),
+        ("telephone", "06 12 34 56 78"),
+        ("commune", "61293"),
+        ("date_naissance", "2009-03-15"),
+        ("mobilite", "deux_roues"),
+        (
+            "message",
+            "Je recherche un apprentissage en boulangerie, disponible dès janvier.",
+        ),
+        ("consentement", "oui"),
+    ]
+}
+
+#[tokio::test]
+async fn apply_without_a_cv_and_get_an_answer() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let (cookie, csrf) = form(&app, 1).await;
+        let r = app
+            .post_form("/offres/1/postuler", &cookie, &fields(&csrf))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Votre candidature est partie"));
+        let start = r
+            .body
+            .find("https://tremplin.example/candidature/")
+            .unwrap();
+        let follow = r.body[start + "https://tremplin.example".len()..]
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+
+        let mails = outbox(&app, dir.path()).await;
+        assert_eq!(
+            mails.len(),
+            2,
+            "{backend}: to the employer and to the young person"
+        );
+        let employer = text(
+            mails
+                .iter()
+                .find(|m| m.contains("To: contact@entreprise.example"))
+                .unwrap(),
+        );
+        assert!(
+            employer.contains("Léa Martin postule à votre offre « Boulanger/Boulangère »"),
+            "{employer}"
+        );
+        assert!(
+            employer.contains("Âge : 17 ans (mineur·e : horaires et travaux encadrés)"),
+            "{employer}"
+        );
+        assert!(employer.contains("Mobilité : Deux-roues (scooter, vélo)"));
+        assert!(
+            mails
+                .iter()
+                .any(|m| m.contains("To: lea.martin@exemple.fr"))
+        );
+
+        let page = app.get(&follow).await.body;
+        assert!(
+            page.contains("Envoyée à l&#39;employeur") || page.contains("Envoyée à l'employeur"),
+            "{page}"
+        );
+
+        // The employer answers from the email's link: a page with one button, then the answer.
+        let start = employer.find("https://tremplin.example/reponse/").unwrap()
+            + "https://tremplin.example".len();
+        let link = employer[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned();
+        assert!(link.ends_with("/entretien"), "{link}");
+        let r = app.get(&link).await;
+        assert!(r.body.contains("Je propose un entretien"));
+        let r = app.post_form(&link, "", &[("raison", "")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(
+            app.get(&link)
+                .await
+                .body
+                .contains("Votre réponse est enregistrée")
+        );
+        let page = app.get(&follow).await.body;
+        assert!(
+            page.contains("L&#39;employeur vous propose un entretien")
+                || page.contains("L'employeur vous propose un entretien"),
+            "{page}"
+        );
+        // The first answer stands.
+        let no = link.replace("/entretien", "/non_retenu");
+        app.post_form(&no, "", &[("raison", "trop tard")]).await;
+        assert!(app.get(&follow).await.body.contains("propose un entretien"));
+        let mails = outbox(&app, dir.path()).await;
+        assert!(mails.iter().any(|m| text(m).contains("L'employeur a répondu à votre candidature « Boulanger/Boulangère » : L'employeur vous propose un entretien.")), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn bad_applications_are_explained_and_store_nothing() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (cookie, csrf) = form(&app, 1).await;
+    let mut f = fields(&csrf);
+    f[3] = ("email", "");
+    f[4] = ("telephone", "");
+    f[9] = ("consentement", "");
+    let r = app.post_form("/offres/1/postuler", &cookie, &f).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Indiquez un e-mail ou un téléphone"));
+    assert!(r.body.contains("acceptez que la Mission Locale"));
+    assert!(r.body.contains("value=\"Léa\""), "what was typed stays");
+    assert_eq!(
+        app.post_form("/offres/1/postuler", "", &fields("x"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "CSRF"
+    );
+    assert_eq!(
+        app.get("/offres/4/postuler").await.status,
+        StatusCode::NOT_FOUND,
+        "not a public offer"
+    );
+    assert_eq!(app.state.store.mail_counts().await.unwrap(), (0, 0));
+}
+
+#[tokio::test]
+async fn three_times_per_offer_at_most_and_robots_get_nothing() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let (cookie, csrf) = form(&app, 1).await;
+        for _ in 0..3 {
+            assert_eq!(
+                app.post_form("/offres/1/postuler", &cookie, &fields(&csrf))
+                    .await
+                    .status,
+                StatusCode::OK
+            );
+        }
+        let r = app
+            .post_form("/offres/1/postuler", &cookie, &fields(&csrf))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+        assert!(r.body.contains("déjà postulé 3 fois à cette offre"));
+        // Another offer is fine.
+        assert_eq!(
+            app.post_form("/offres/2/postuler", &cookie, &fields(&csrf))
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        let before = app.state.store.mail_counts().await.unwrap();
+        let mut bot = fields(&csrf);
+        bot.push(("site_web", "http://spam.example"));
+        let r = app.post_form("/offres/3/postuler", &cookie, &bot).await;
+        assert!(
+            r.body.contains("Votre candidature est partie"),
+            "the robot learns nothing"
+        );
+        assert_eq!(
+            app.state.store.mail_counts().await.unwrap(),
+            before,
+            "and nothing is sent"
+        );
+    }
+}
