@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -17,6 +17,15 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    pub attachment: Option<FileAttachment>,
+}
+
+/// A file sent with a message (a CV).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,12 +125,18 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(&m.subject);
-        let message = match &m.html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
-                m.text.clone(),
-                html.clone(),
-            )),
-            None => builder.header(ContentType::TEXT_PLAIN).body(m.text.clone()),
+        let body = match &m.html {
+            Some(html) => MultiPart::alternative_plain_html(m.text.clone(), html.clone()),
+            None => MultiPart::mixed().singlepart(SinglePart::plain(m.text.clone())),
+        };
+        let message = match &m.attachment {
+            None => builder.multipart(body),
+            Some(a) => {
+                let kind = ContentType::parse(&a.content_type)
+                    .map_err(|e| MailError::Build(e.to_string()))?;
+                let file = Attachment::new(a.name.clone()).body(a.bytes.clone(), kind);
+                builder.multipart(MultiPart::mixed().multipart(body).singlepart(file))
+            }
         }
         .map_err(|e| MailError::Build(e.to_string()))?;
         match &self.transport {
@@ -178,6 +193,11 @@ mod tests {
             subject: "Votre candidature".into(),
             text: "Bonjour, c'est noté.".into(),
             html: Some("<p>Bonjour, c'est noté.</p>".into()),
+            attachment: Some(FileAttachment {
+                name: "cv.pdf".into(),
+                content_type: "application/pdf".into(),
+                bytes: b"%PDF-1.4 cv".to_vec(),
+            }),
         };
         mailer.send(&m).await.unwrap();
         mailer.send(&m).await.unwrap();
@@ -189,6 +209,10 @@ mod tests {
         let eml = std::fs::read_to_string(&files[0]).unwrap();
         assert!(
             eml.contains("To: jeune@exemple.fr") && eml.contains("multipart/alternative"),
+            "{eml}"
+        );
+        assert!(
+            eml.contains("filename=\"cv.pdf\"") && eml.contains("Content-Type: application/pdf"),
             "{eml}"
         );
         let bad = Outgoing {

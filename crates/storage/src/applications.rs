@@ -27,6 +27,9 @@ pub struct Application {
     pub answer_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub cv_path: Option<String>,
+    pub cv_name: Option<String>,
+    pub cv_type: Option<String>,
 }
 
 impl Application {
@@ -36,7 +39,7 @@ impl Application {
 }
 
 const SELECT: &str = "SELECT id, offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, message, \
-     status, answer_reason, created_at, updated_at FROM applications";
+     status, answer_reason, created_at, updated_at, cv_path, cv_name, cv_type FROM applications";
 
 impl Store {
     /// Stores an application unless the person is over a limit (a French message says which).
@@ -44,6 +47,7 @@ impl Store {
         &self,
         offer_id: i64,
         a: &ApplicationInput,
+        cv: Option<&crate::Attachment>,
         follow_hash: &str,
         employer_hash: &str,
         now: DateTime<Utc>,
@@ -83,8 +87,9 @@ impl Store {
             }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO applications (offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, \
-                 message, status, follow_token_hash, employer_token_hash, person_key, created_at, created_unix, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'envoyee', $10, $11, $12, $13, $14, $13) RETURNING id",
+                 message, status, follow_token_hash, employer_token_hash, person_key, created_at, created_unix, updated_at, \
+                 cv_path, cv_name, cv_type) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'envoyee', $10, $11, $12, $13, $14, $13, $15, $16, $17) RETURNING id",
             )
             .bind(offer_id)
             .bind(&a.first_name)
@@ -100,6 +105,9 @@ impl Store {
             .bind(&person)
             .bind(now)
             .bind(now.timestamp())
+            .bind(cv.map(|c| c.path.as_str()))
+            .bind(cv.map(|c| c.name.as_str()))
+            .bind(cv.map(|c| c.content_type.as_str()))
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query("INSERT INTO application_events (application_id, at, status, note) VALUES ($1, $2, 'envoyee', '')")
@@ -169,5 +177,26 @@ impl Store {
             .fetch_all(p)
             .await
         })?)
+    }
+}
+
+impl Store {
+    pub async fn application(&self, id: i64) -> Result<Option<Application>> {
+        Ok(on_pool!(self, |p| sqlx::query_as(&format!(
+            "{SELECT} WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    /// The latest applications, newest first, for the counselors' pipeline.
+    pub async fn applications(&self, limit: i64) -> Result<Vec<Application>> {
+        Ok(on_pool!(self, |p| sqlx::query_as(&format!(
+            "{SELECT} ORDER BY id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
     }
 }

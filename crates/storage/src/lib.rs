@@ -26,7 +26,7 @@ use sqlx::sqlite::{
 pub use accounts::{AuditEntry, Role, Session, User};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview};
-pub use mail::{AccountToken, QueuedMail};
+pub use mail::{AccountToken, Attachment, QueuedMail};
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary};
 pub use offers::{ChangedOffer, OfferChange, OfferMeta, UpsertOutcome};
 

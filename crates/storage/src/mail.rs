@@ -15,6 +15,18 @@ pub struct QueuedMail {
     pub text_body: String,
     pub html_body: Option<String>,
     pub attempts: i64,
+    /// A file to attach: its path on disk, the name the recipient sees, its MIME type.
+    pub attachment_path: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+}
+
+/// A file attached to a queued message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub path: String,
+    pub name: String,
+    pub content_type: String,
 }
 
 /// A valid one-time link.
@@ -35,10 +47,24 @@ impl Store {
         html: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        self.enqueue_mail_with(to, subject, text, html, None, now)
+            .await
+    }
+
+    /// [`Store::enqueue_mail`] with a file attached.
+    pub async fn enqueue_mail_with(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: Option<&str>,
+        attachment: Option<&Attachment>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
         Ok(on_pool!(self, |p| {
             sqlx::query_scalar(
-                "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, created_at, attempts, next_attempt_unix) \
-                 VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+                "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, created_at, attempts, next_attempt_unix, \
+                 attachment_path, attachment_name, attachment_type) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9) RETURNING id",
             )
             .bind(to)
             .bind(subject)
@@ -46,6 +72,9 @@ impl Store {
             .bind(html)
             .bind(now)
             .bind(now.timestamp())
+            .bind(attachment.map(|a| a.path.as_str()))
+            .bind(attachment.map(|a| a.name.as_str()))
+            .bind(attachment.map(|a| a.content_type.as_str()))
             .fetch_one(p)
             .await
         })?)
@@ -61,7 +90,7 @@ impl Store {
                  WHERE id = (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_unix <= $2 \
                              AND (locked_until_unix IS NULL OR locked_until_unix < $2) ORDER BY id LIMIT 1) \
                  AND sent_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
-                 RETURNING id, to_addr, subject, text_body, html_body, attempts",
+                 RETURNING id, to_addr, subject, text_body, html_body, attempts, attachment_path, attachment_name, attachment_type",
             )
             .bind(now + lease_seconds)
             .bind(now)

@@ -47,6 +47,7 @@ pub async fn open(config: &Config) -> anyhow::Result<AppState> {
         Arc::new(SystemClock),
         WebConfig {
             public_url: config.public_url.clone(),
+            uploads_dir: config.data_dir.join("uploads"),
         },
     );
     state.refresh_territory().await?;

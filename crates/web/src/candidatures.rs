@@ -8,14 +8,15 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::Duration;
 use tremplin_domain::application::{ApplicationInput, ApplicationStatus, Mobility, age};
 use tremplin_domain::{Invalid, Offer};
-use tremplin_storage::StoreError;
+use tremplin_storage::{Attachment, StoreError};
 
 use crate::auth::{self, ClientIp};
 use crate::pages::Layout;
@@ -26,8 +27,16 @@ const MAX_PER_IP_HOUR: i64 = 30;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/offres/{id}/postuler", get(form).post(apply))
+        // A CV of 5 MB and the form around it; beyond, a French message rather than a bare 413.
+        .route(
+            "/offres/{id}/postuler",
+            get(form)
+                .post(apply)
+                .layer(DefaultBodyLimit::max(MAX_CV_BYTES + 256 * 1024)),
+        )
         .route("/candidature/{token}", get(follow))
+        .route("/gestion/candidatures", get(pipeline))
+        .route("/gestion/candidatures/{id}/cv", get(download_cv))
         .route("/reponse/{token}/{choice}", get(answer_page).post(answer))
 }
 
@@ -142,9 +151,10 @@ async fn apply(
     Path(id): Path<String>,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
-    Form(values): Form<HashMap<String, String>>,
+    request: Request,
 ) -> Result<Response, WebError> {
     let offer = public_offer(&state, &id).await?;
+    let (values, upload) = read_form(&state, &headers, request).await?;
     let csrf = auth::check_public_csrf(&headers, values.get("csrf").map_or("", String::as_str))?;
     let now = state.clock.now();
     let ip_key = format!("candidature-ip:{ip}");
@@ -191,12 +201,35 @@ async fn apply(
                     .into_response());
             }
         };
+    let cv = match upload {
+        None => None,
+        Some(bytes) => match cv_kind(&bytes) {
+            Some((ext, mime)) => Some(save_cv(&state, &bytes, ext, mime, &input).await?),
+            None => {
+                let keep = values
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "csrf")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                let e = Invalid::new(
+                    "cv",
+                    "Le CV doit être un fichier PDF, Word (.docx) ou OpenDocument (.odt). Vous pouvez aussi postuler sans CV.",
+                );
+                return Ok((
+                    StatusCode::BAD_REQUEST,
+                    Html(page(&state, &offer, csrf, keep, vec![e]).render()?),
+                )
+                    .into_response());
+            }
+        },
+    };
     let employer_token = auth::random_token();
     let id = match state
         .store
         .create_application(
             offer.id,
             &input,
+            cv.as_ref(),
             &auth::token_hash(&follow_token),
             &auth::token_hash(&employer_token),
             now,
@@ -205,6 +238,9 @@ async fn apply(
     {
         Ok(id) => id,
         Err(StoreError::Invalid(e)) => {
+            if let Some(cv) = &cv {
+                let _ = tokio::fs::remove_file(&cv.path).await;
+            }
             let keep = values
                 .iter()
                 .filter(|(k, _)| k.as_str() != "csrf")
@@ -256,7 +292,7 @@ async fn apply(
         );
         state
             .store
-            .enqueue_mail(&to, &subject, &mail.render()?, None, now)
+            .enqueue_mail_with(&to, &subject, &mail.render()?, None, cv.as_ref(), now)
             .await?;
     } else {
         tracing::warn!(
@@ -469,4 +505,249 @@ async fn answer(
             .await?;
     }
     Ok(Redirect::to(&format!("/reponse/{token}/{c}")).into_response())
+}
+
+/// The largest CV accepted.
+pub const MAX_CV_BYTES: usize = 5 * 1024 * 1024;
+
+/// The form's fields and the CV's bytes, from a multipart body (with a file) or a plain one.
+async fn read_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<(HashMap<String, String>, Option<Bytes>), WebError> {
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(values) = Form::<HashMap<String, String>>::from_request(request, state)
+            .await
+            .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
+        return Ok((values, None));
+    }
+    let too_big = || {
+        WebError::BadRequest(
+            "Le CV dépasse 5 Mo : envoyez un fichier plus léger, ou postulez sans CV.".into(),
+        )
+    };
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
+    let mut values = HashMap::new();
+    let mut cv = None;
+    while let Some(field) = form.next_field().await.map_err(|_| too_big())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "cv" {
+            let bytes = field.bytes().await.map_err(|_| too_big())?;
+            if bytes.len() > MAX_CV_BYTES {
+                return Err(too_big());
+            }
+            if !bytes.is_empty() {
+                cv = Some(bytes);
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
+            values.insert(name, text);
+        }
+    }
+    Ok((values, cv))
+}
+
+/// What a CV is, by its first bytes and not by its name: PDF, Word (.docx) or OpenDocument (.odt).
+pub fn cv_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"%PDF-") {
+        return Some(("pdf", "application/pdf"));
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if has(b"mimetypeapplication/vnd.oasis.opendocument.text") {
+        Some(("odt", "application/vnd.oasis.opendocument.text"))
+    } else if has(b"word/document.xml") {
+        Some((
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ))
+    } else {
+        None
+    }
+}
+
+/// Keeps the CV under the uploads folder, never served as is.
+async fn save_cv(
+    state: &AppState,
+    bytes: &[u8],
+    ext: &str,
+    mime: &str,
+    who: &ApplicationInput,
+) -> Result<Attachment, WebError> {
+    let dir = state.config.uploads_dir.join("cv");
+    let path = dir.join(format!("{}.{ext}", auth::random_token()));
+    let write = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&path, bytes).await
+    };
+    if let Err(e) = write.await {
+        tracing::error!(cause = %e, "CV impossible à enregistrer");
+        return Err(WebError::BadRequest(
+            "Votre CV n'a pas pu être enregistré pour le moment. Réessayez plus tard, ou postulez sans CV : la Mission Locale le complétera avec vous.".into(),
+        ));
+    }
+    let name: String = format!("CV {} {}.{ext}", who.first_name, who.last_name)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == ' ' || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(Attachment {
+        path: path.to_string_lossy().into_owned(),
+        name,
+        content_type: mime.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cv_kind;
+
+    #[test]
+    fn cvs_are_recognised_by_their_content() {
+        assert_eq!(cv_kind(b"%PDF-1.7 ...").unwrap().0, "pdf");
+        assert_eq!(
+            cv_kind(b"PK\x03\x04....word/document.xml....").unwrap().0,
+            "docx"
+        );
+        assert_eq!(
+            cv_kind(b"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.text")
+                .unwrap()
+                .0,
+            "odt"
+        );
+        assert!(cv_kind(b"PK\x03\x04 a zip of photos").is_none());
+        assert!(cv_kind(b"MZ\x90 an executable named cv.pdf").is_none());
+        assert!(cv_kind(b"").is_none());
+    }
+}
+
+// ---- The counselors' view ----
+
+pub struct ApplicationLine {
+    pub id: i64,
+    pub sent: String,
+    pub name: String,
+    pub offer_id: i64,
+    pub offer: String,
+    pub status: &'static str,
+    pub has_cv: bool,
+}
+
+#[derive(Template)]
+#[template(path = "gestion/applications.html")]
+struct PipelinePage {
+    layout: Layout,
+    nav: crate::gestion::Nav,
+    applications: Vec<ApplicationLine>,
+}
+
+async fn pipeline(
+    State(state): State<AppState>,
+    staff: crate::auth::Staff,
+) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    let list = state.store.applications(200).await?;
+    let ids: Vec<i64> = list.iter().map(|a| a.offer_id).collect();
+    let offers = state.store.get_offers(&ids).await?;
+    let applications = list
+        .iter()
+        .map(|a| ApplicationLine {
+            id: a.id,
+            sent: a.created_at.format("%d/%m/%Y").to_string(),
+            name: format!("{} {}", a.first_name, a.last_name),
+            offer_id: a.offer_id,
+            offer: offers
+                .iter()
+                .find(|o| o.id == a.offer_id)
+                .map_or_else(String::new, |o| o.fields.title.clone()),
+            status: a.status().label(),
+            has_cv: a.cv_path.is_some(),
+        })
+        .collect();
+    let page = PipelinePage {
+        layout: Layout::new(&state, "/gestion/candidatures"),
+        nav: crate::gestion::Nav::new(&staff),
+        applications,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The CV, to counselors only, always as a download (never displayed by the browser).
+async fn download_cv(
+    State(state): State<AppState>,
+    staff: crate::auth::Staff,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let a = state
+        .store
+        .application(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (Some(path), Some(name), Some(kind)) = (&a.cv_path, &a.cv_name, &a.cv_type) else {
+        return Err(WebError::NotFound);
+    };
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "CV consulté",
+            &format!("candidature {id}"),
+            Some(&staff.ip),
+        )
+        .await?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

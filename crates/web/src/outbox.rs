@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tremplin_mail::{Mailer, Outgoing};
+use tremplin_mail::{FileAttachment, Mailer, Outgoing};
 use tremplin_storage::Store;
 
 use crate::{Clock, SystemClock};
@@ -28,11 +28,33 @@ pub async fn drain(
         .claim_mail(clock.now().timestamp(), LEASE_SECONDS)
         .await?
     {
+        let attachment = match (&m.attachment_path, &m.attachment_name, &m.attachment_type) {
+            (Some(path), Some(name), Some(kind)) => match tokio::fs::read(path).await {
+                Ok(bytes) => Some(FileAttachment {
+                    name: name.clone(),
+                    content_type: kind.clone(),
+                    bytes,
+                }),
+                Err(e) => {
+                    tracing::warn!(message = m.id, cause = %e, "pièce jointe illisible, nouvel essai plus tard");
+                    store
+                        .mail_failed(
+                            m.id,
+                            &format!("pièce jointe illisible : {e}"),
+                            clock.now().timestamp() + retry_delay(m.attempts),
+                        )
+                        .await?;
+                    continue;
+                }
+            },
+            _ => None,
+        };
         let outgoing = Outgoing {
             to: m.to_addr.clone(),
             subject: m.subject.clone(),
             text: m.text_body.clone(),
             html: m.html_body.clone(),
+            attachment,
         };
         match mailer.send(&outgoing).await {
             Ok(()) => {

@@ -19,6 +19,8 @@ pub struct WebConfig {
     /// The address people reach the site at, for links in shared cards and JSON-LD
     /// ("https://offres.ml-aigle-mortagne.fr"), without a trailing slash.
     pub public_url: String,
+    /// Where uploaded files (CVs) are kept: outside any path the site serves.
+    pub uploads_dir: std::path::PathBuf,
 }
 
 /// Everything a request needs, built once and cheap to clone.

@@ -240,3 +240,140 @@ async fn three_times_per_offer_at_most_and_robots_get_nothing() {
         );
     }
 }
+
+/// A multipart body as a browser sends it, with an optional file in `cv`.
+fn multipart(fields: &[(&str, &str)], cv: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----tremplin-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = cv {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_cv_is_checked_by_its_content_kept_out_of_sight_and_sent_to_the_employer() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cookie, csrf) = form(&app, 1).await;
+    let send = |body: (String, Vec<u8>)| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let request = axum::http::Request::post("/offres/1/postuler")
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, body.0)
+                .body(axum::body::Body::from(body.1))
+                .unwrap();
+            app.raw(request).await
+        }
+    };
+
+    let exe = b"MZ\x90\x00 not a cv at all";
+    let r = send(multipart(&fields(&csrf), Some(("cv.pdf", exe)))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("PDF, Word (.docx) ou OpenDocument (.odt)"),
+        "{}",
+        r.body
+    );
+
+    let huge = vec![b'a'; 5 * 1024 * 1024 + 10];
+    let mut pdf_huge = b"%PDF-1.4\n".to_vec();
+    pdf_huge.extend_from_slice(&huge);
+    let r = send(multipart(&fields(&csrf), Some(("cv.pdf", &pdf_huge)))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("dépasse 5 Mo"), "{}", r.body);
+    assert_eq!(
+        app.state.store.mail_counts().await.unwrap(),
+        (0, 0),
+        "refused: nothing sent"
+    );
+
+    let pdf = b"%PDF-1.4\n% un vrai CV\n".to_vec();
+    let r = send(multipart(&fields(&csrf), Some(("mon cv.pdf", &pdf)))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let stored: Vec<_> = std::fs::read_dir(app.uploads.path().join("cv"))
+        .unwrap()
+        .collect();
+    assert_eq!(
+        stored.len(),
+        1,
+        "kept under the uploads folder, under a random name"
+    );
+
+    let mails = outbox(&app, dir.path()).await;
+    let employer = mails
+        .iter()
+        .find(|m| m.contains("To: contact@entreprise.example"))
+        .unwrap();
+    assert!(
+        employer.contains("Content-Type: application/pdf"),
+        "{employer}"
+    );
+    assert!(employer.contains("Content-Disposition: attachment"));
+    // Counselors, and only they, get the CV, as a download.
+    let (counselor, _) = app.session(tremplin_storage::Role::Conseiller, None).await;
+    let list = app.get_as("/gestion/candidatures", &counselor).await.body;
+    assert!(
+        list.contains("Léa Martin") && list.contains("/gestion/candidatures/1/cv"),
+        "{list}"
+    );
+    let r = app.get_as("/gestion/candidatures/1/cv", &counselor).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers
+            .get(header::CONTENT_DISPOSITION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=")
+    );
+    assert_eq!(
+        r.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/pdf"
+    );
+    assert_eq!(r.body.as_bytes(), &pdf[..]);
+    let (partner, _) = app
+        .session(tremplin_storage::Role::Partenaire, Some("P"))
+        .await;
+    assert_eq!(
+        app.get_as("/gestion/candidatures/1/cv", &partner)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/gestion/candidatures/1/cv").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.state
+            .store
+            .audit_log(5)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "CV consulté")
+    );
+    // Without a file, multipart still works: applying without a CV is a first-class path.
+    let (cookie2, csrf2) = form(&app, 2).await;
+    let body = multipart(&fields(&csrf2), None);
+    let request = axum::http::Request::post("/offres/2/postuler")
+        .header(header::COOKIE, cookie2)
+        .header(header::CONTENT_TYPE, body.0)
+        .body(axum::body::Body::from(body.1))
+        .unwrap();
+    assert_eq!(app.raw(request).await.status, StatusCode::OK);
+}

@@ -217,6 +217,8 @@ async fn authorization_matrix() {
         ("/gestion/journal".into(), [ANON, 403, 403, 200]),
         ("/gestion/jetons".into(), [ANON, 403, 403, 200]),
         ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
+        ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
+        ("/gestion/candidatures/1/cv".into(), [ANON, 403, 404, 404]),
         ("/gestion/offres/1/modifier".into(), [ANON, 404, 200, 200]),
         (
             format!("/gestion/offres/{own}/modifier"),

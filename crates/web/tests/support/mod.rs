@@ -35,6 +35,7 @@ pub fn now() -> DateTime<Utc> {
 
 pub struct TestApp {
     pub state: AppState,
+    pub uploads: tempfile::TempDir,
     _db: TestDb,
 }
 
@@ -101,6 +102,7 @@ impl TestApp {
             })
             .await
             .unwrap();
+        let uploads = tempfile::tempdir().unwrap();
         let state = AppState::new(
             db.store.clone(),
             Arc::new(SearchIndex::in_ram().unwrap()),
@@ -108,10 +110,15 @@ impl TestApp {
             Arc::new(FixedClock(now())),
             WebConfig {
                 public_url: "https://tremplin.example".into(),
+                uploads_dir: uploads.path().to_owned(),
             },
         );
         state.refresh_territory().await.unwrap();
-        Self { state, _db: db }
+        Self {
+            state,
+            uploads,
+            _db: db,
+        }
     }
 
     /// A test app with a small catalogue around L'Aigle and Mortagne-au-Perche.
@@ -297,6 +304,11 @@ impl TestApp {
         let marker = "name=\"csrf\" value=\"";
         let start = body.find(marker).expect("csrf in the page") + marker.len();
         (cookie, body[start..start + 64].to_owned())
+    }
+
+    /// Any request, as built by the test.
+    pub async fn raw(&self, request: Request<Body>) -> Reply {
+        self.send(request).await
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
