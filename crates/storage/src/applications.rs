@@ -200,3 +200,50 @@ impl Store {
         .await)?)
     }
 }
+
+impl Store {
+    /// Erases an application and its steps; returns the CV's path, for the caller to delete.
+    pub async fn delete_application(&self, id: i64) -> Result<Option<String>> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let cv: Option<Option<String>> =
+                sqlx::query_scalar("SELECT cv_path FROM applications WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            sqlx::query("DELETE FROM application_events WHERE application_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM applications WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(cv.flatten())
+        })
+    }
+
+    /// Applications to an offer still waiting for its outcome.
+    pub async fn pending_applications(&self, offer_id: i64) -> Result<Vec<Application>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(&format!("{SELECT} WHERE offer_id = $1 AND status IN ('envoyee', 'vue', 'entretien') ORDER BY id"))
+                .bind(offer_id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Applications without an answer since before `before` (unix seconds): the counselors'
+    /// "relances" worklist.
+    pub async fn applications_without_answer(&self, before: i64) -> Result<Vec<Application>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(&format!(
+                "{SELECT} WHERE status IN ('envoyee', 'vue') AND created_unix < $1 ORDER BY id"
+            ))
+            .bind(before)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

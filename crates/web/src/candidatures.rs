@@ -34,9 +34,13 @@ pub fn router() -> Router<AppState> {
                 .post(apply)
                 .layer(DefaultBodyLimit::max(MAX_CV_BYTES + 256 * 1024)),
         )
-        .route("/candidature/{token}", get(follow))
+        .route("/candidature/{token}", get(follow).post(withdraw))
         .route("/gestion/candidatures", get(pipeline))
         .route("/gestion/candidatures/{id}/cv", get(download_cv))
+        .route(
+            "/gestion/candidatures/{id}",
+            axum::routing::post(set_status),
+        )
         .route("/reponse/{token}/{choice}", get(answer_page).post(answer))
 }
 
@@ -750,4 +754,117 @@ async fn download_cv(
         bytes,
     )
         .into_response())
+}
+
+// ---- Withdrawing, closing, following up ----
+
+#[derive(Template)]
+#[template(path = "withdrawn.html")]
+struct WithdrawnPage {
+    layout: Layout,
+}
+
+/// The young person withdraws their application from the follow-up link: it is erased, with
+/// its CV.
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let a = state
+        .store
+        .application_by_follow_link(&auth::token_hash(&token))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if let Some(path) = state.store.delete_application(a.id).await? {
+        if let Err(e) = tokio::fs::remove_file(&path).await {
+            tracing::warn!(candidature = a.id, cause = %e, "CV déjà absent");
+        }
+    }
+    Ok(Html(
+        WithdrawnPage {
+            layout: Layout::new(&state, "/candidature"),
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "mail/closed.txt")]
+struct ClosedMail<'a> {
+    first_name: &'a str,
+    title: &'a str,
+    why: &'a str,
+}
+
+/// An offer was filled, withdrawn or expired: every applicant still waiting is told.
+pub async fn notify_offer_closed(
+    state: &AppState,
+    offer: &Offer,
+    why: &str,
+) -> Result<usize, WebError> {
+    let now = state.clock.now();
+    let mut told = 0;
+    for a in state.store.pending_applications(offer.id).await? {
+        state
+            .store
+            .set_application_status(a.id, ApplicationStatus::NonRetenue, Some(why), now)
+            .await?;
+        if let Some(email) = &a.email {
+            let text = ClosedMail {
+                first_name: &a.first_name,
+                title: &offer.fields.title,
+                why,
+            }
+            .render()?;
+            state
+                .store
+                .enqueue_mail(
+                    email,
+                    "L'offre à laquelle vous avez postulé n'est plus disponible",
+                    &text,
+                    None,
+                    now,
+                )
+                .await?;
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
+#[derive(serde::Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    statut: String,
+}
+
+/// Counselors move an application along: interview, kept, not kept, contract signed.
+async fn set_status(
+    State(state): State<AppState>,
+    staff: crate::auth::Staff,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    staff.check_csrf(&f.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .application(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let status = match f.statut.as_str() {
+        "entretien" => ApplicationStatus::Entretien,
+        "retenue" => ApplicationStatus::Retenue,
+        "non_retenue" => ApplicationStatus::NonRetenue,
+        "contrat_signe" => ApplicationStatus::ContratSigne,
+        other => return Err(WebError::BadRequest(format!("Étape inconnue « {other} »."))),
+    };
+    state
+        .store
+        .set_application_status(id, status, None, state.clock.now())
+        .await?;
+    Ok(Redirect::to("/gestion/candidatures").into_response())
 }

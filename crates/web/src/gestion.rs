@@ -697,6 +697,17 @@ async fn offer_action(
         .store
         .apply_offer_action(offer.id, action, actor(&staff), Some(staff.user.id), now)
         .await?;
+    match action {
+        Action::Pourvoir => {
+            crate::candidatures::notify_offer_closed(&state, &offer, "le poste a été pourvu")
+                .await?;
+        }
+        Action::Retirer => {
+            crate::candidatures::notify_offer_closed(&state, &offer, "l'offre a été retirée")
+                .await?;
+        }
+        _ => {}
+    }
     if action == Action::Confirmer {
         // Confirmed by phone: the call goes to the company's log.
         let call = tremplin_domain::network::CallInput {

@@ -262,5 +262,6 @@ pub async fn withdraw(
         .get_offer(offer.id)
         .await?
         .ok_or(WebError::NotFound)?;
+    crate::candidatures::notify_offer_closed(&state, &offer, "l'offre a été retirée").await?;
     Ok(answer(&state, StatusCode::OK, &offer))
 }

@@ -397,6 +397,8 @@ struct WeekPage {
     nav: Nav,
     due: Vec<CompanyLine>,
     reverify: Vec<OfferLine>,
+    /// Applications without an answer for 7 days: call the employer.
+    relances: Vec<(String, String, i64, String)>,
     never: Vec<CompanyLine>,
     secteur: String,
     commune: String,
@@ -424,11 +426,39 @@ async fn week(
             ..Default::default()
         })
         .await?;
+    let waiting = state
+        .store
+        .applications_without_answer((now - Duration::days(7)).timestamp())
+        .await?;
+    let titles = state
+        .store
+        .get_offers(&waiting.iter().map(|a| a.offer_id).collect::<Vec<_>>())
+        .await?;
+    let relances = waiting
+        .iter()
+        .map(|a| {
+            let offer = titles.iter().find(|o| o.id == a.offer_id);
+            (
+                format!("{} {}", a.first_name, a.last_name),
+                offer.map_or_else(String::new, |o| o.fields.title.clone()),
+                a.offer_id,
+                offer.map_or_else(String::new, |o| {
+                    o.fields
+                        .contact
+                        .phone
+                        .as_ref()
+                        .map(|p| p.display())
+                        .unwrap_or_default()
+                }),
+            )
+        })
+        .collect();
     let page = WeekPage {
         layout: Layout::new(&state, "/gestion/semaine"),
         nav: Nav::new(&staff),
         due: due.iter().map(|c| company_line(&state, c)).collect(),
         reverify: reverify.iter().map(|o| line(&state, o)).collect(),
+        relances,
         never: never
             .iter()
             .take(50)

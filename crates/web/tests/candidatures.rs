@@ -377,3 +377,95 @@ async fn a_cv_is_checked_by_its_content_kept_out_of_sight_and_sent_to_the_employ
         .unwrap();
     assert_eq!(app.raw(request).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn withdraw_and_erase_from_the_follow_up_link() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (cookie, csrf) = form(&app, 1).await;
+    let r = app
+        .post_form("/offres/1/postuler", &cookie, &fields(&csrf))
+        .await;
+    let start = r
+        .body
+        .find("https://tremplin.example/candidature/")
+        .unwrap()
+        + "https://tremplin.example".len();
+    let follow = r.body[start..].split('"').next().unwrap().to_owned();
+    let r = app.post_form(&follow, "", &[]).await;
+    assert!(r.body.contains("Votre candidature est retirée"));
+    assert_eq!(
+        app.get(&follow).await.status,
+        StatusCode::NOT_FOUND,
+        "erased"
+    );
+    assert!(app.state.store.applications(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn when_the_offer_is_filled_waiting_applicants_are_told() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let (cookie, csrf) = form(&app, 1).await;
+        app.post_form("/offres/1/postuler", &cookie, &fields(&csrf))
+            .await;
+        outbox(&app, dir.path()).await;
+        let (counselor, ccsrf) = app.session(tremplin_storage::Role::Conseiller, None).await;
+        app.post_form(
+            "/gestion/offres/1/action",
+            &counselor,
+            &[("csrf", &ccsrf), ("action", "pourvue")],
+        )
+        .await;
+        let a = &app.state.store.applications(10).await.unwrap()[0];
+        assert_eq!(a.status, "non_retenue", "{backend}");
+        let mails = outbox(&app, dir.path()).await;
+        let told = mails
+            .iter()
+            .map(|m| text(m))
+            .find(|m| m.contains("n'est plus disponible : le poste a été pourvu"));
+        assert!(
+            told.is_some_and(|m| m.contains("To: lea.martin@exemple.fr")),
+            "{mails:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_week_without_an_answer_puts_the_application_on_the_counselors_list() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let get = |k: &str| {
+        fields("x")
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    let input = tremplin_domain::application::ApplicationInput::parse(
+        &get,
+        support::now().date_naive(),
+        &|_| true,
+    )
+    .unwrap();
+    let eight_days_ago = support::now() - chrono::Duration::days(8);
+    app.state
+        .store
+        .create_application(1, &input, None, "f", "e", eight_days_ago)
+        .await
+        .unwrap();
+    let (counselor, _) = app.session(tremplin_storage::Role::Conseiller, None).await;
+    let week = app.get_as("/gestion/semaine", &counselor).await.body;
+    assert!(
+        week.contains("Relances : candidatures sans réponse depuis 7 jours (1)")
+            && week.contains("Léa Martin"),
+        "{week}"
+    );
+    let follow_page = app
+        .state
+        .store
+        .application_by_follow_link("f")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(follow_page.status, "envoyee");
+}
