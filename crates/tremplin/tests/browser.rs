@@ -388,3 +388,180 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
     c.close().await.ok();
     outcome.expect("browser steps");
 }
+
+/// Quoted-printable decoding, enough to read links in the outbox's messages.
+fn unquote(eml: &str) -> String {
+    let b = eml.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
+            i += 3;
+        } else if b[i] == b'='
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
+            out.push(u8::from_str_radix(&eml[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it() {
+    let Some(h) = Harness::start(&[], |data| {
+        use std::io::Write;
+        let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+            .args([
+                "user",
+                "add",
+                "--email",
+                "conseil@ml.example",
+                "--role",
+                "conseiller",
+                "--data-dir",
+            ])
+            .arg(data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"un mot de passe solide\n")
+            .unwrap();
+        assert!(add.wait().unwrap().success());
+    }) else {
+        return;
+    };
+    let base = h.base.clone();
+    let cv = h.data.path().join("mon-cv.pdf");
+    std::fs::write(&cv, b"%PDF-1.4\n% CV de test\n").unwrap();
+    let outbox = h.data.path().join("data/outbox");
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!("{base}/offres/1")).await?;
+        c.find(Locator::LinkText("Postuler avec Tremplin"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Id("prenom")).await?;
+        for (id, value) in [
+            ("prenom", "Léa"),
+            ("nom", "Martin"),
+            ("email", "lea.martin@exemple.fr"),
+            ("commune", "61293"),
+            (
+                "message",
+                "Je recherche un apprentissage, disponible dès janvier.",
+            ),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(value).await?;
+        }
+        // A date field takes the digits in the browser's locale order; set it directly.
+        c.execute(
+            "document.getElementById('date_naissance').value = '2008-05-20';",
+            vec![],
+        )
+        .await?;
+        c.find(Locator::Css("input[name=mobilite][value=permis]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("cv"))
+            .await?
+            .send_keys(cv.to_str().unwrap())
+            .await?;
+        c.find(Locator::Css("input[name=consentement]"))
+            .await?
+            .click()
+            .await?;
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "apply form"
+        );
+        c.find(Locator::Css("form.apply-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(h1, "Votre candidature est partie");
+
+        // The employer's email, written by the outbox into the data folder.
+        let start = Instant::now();
+        let employer = loop {
+            let found = std::fs::read_dir(&outbox).ok().and_then(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .map(|m| unquote(&m))
+                    .find(|m| m.contains("/reponse/"))
+            });
+            if let Some(m) = found {
+                break m;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no mail to the employer"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert!(
+            employer.contains("Content-Type: application/pdf"),
+            "the CV travels with it"
+        );
+        let at = employer.find("/reponse/").unwrap();
+        let link = employer[at..].split_whitespace().next().unwrap().to_owned();
+        c.goto(&format!("{base}{link}")).await?;
+        c.find(Locator::Css("main form button"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css("main .notice")).await?;
+
+        c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+        c.goto(&format!("{base}/connexion?suite=/gestion/candidatures"))
+            .await?;
+        c.find(Locator::Id("email"))
+            .await?
+            .send_keys("conseil@ml.example")
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys("un mot de passe solide")
+            .await?;
+        c.find(Locator::Css("form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let table = c
+            .wait()
+            .for_element(Locator::Css("main table"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            table.contains("Léa Martin") && table.contains("L'employeur vous propose un entretien"),
+            "{table}"
+        );
+        assert!(
+            table.contains("Télécharger"),
+            "the CV is there for the counselor"
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}
