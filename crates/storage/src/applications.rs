@@ -247,3 +247,34 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// Applications whose last activity is older than `before`: (id, CV path).
+    pub async fn applications_to_forget(
+        &self,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<(i64, Option<String>)>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT id, cv_path FROM applications WHERE updated_at < $1")
+                .bind(before)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Everything about a person, found by their email or phone (as stored: lower-case email,
+    /// ten-digit phone).
+    pub async fn applications_of_person(
+        &self,
+        email: Option<&str>,
+        phone: Option<&str>,
+    ) -> Result<Vec<Application>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(&format!("{SELECT} WHERE ($1 IS NOT NULL AND lower(email) = $1) OR ($2 IS NOT NULL AND phone = $2) ORDER BY id"))
+                .bind(email.map(str::to_lowercase))
+                .bind(phone)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+}

@@ -23,6 +23,8 @@ pub struct Territory {
     pub reverify_weeks: i64,
     /// An offer expires this many days after its start date.
     pub start_tolerance_days: i64,
+    /// Applications and CVs are erased this many months after their last activity.
+    pub retention_months: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +93,7 @@ struct TerritoryRow {
     address: Option<String>,
     reverify_weeks: i64,
     start_tolerance_days: i64,
+    retention_months: i64,
 }
 
 impl Store {
@@ -157,7 +160,7 @@ impl Store {
         on_pool!(self, |p| {
             let row: Option<TerritoryRow> = sqlx::query_as(
                 "SELECT id, name, short_name, publication_weekday, publication_time, contact_email, address, \
-                 reverify_weeks, start_tolerance_days FROM territories ORDER BY id LIMIT 1",
+                 reverify_weeks, start_tolerance_days, retention_months FROM territories ORDER BY id LIMIT 1",
             )
             .fetch_optional(p)
             .await?;
@@ -179,6 +182,7 @@ impl Store {
                 epcis,
                 reverify_weeks: r.reverify_weeks,
                 start_tolerance_days: r.start_tolerance_days,
+                retention_months: r.retention_months,
             }))
         })
     }

@@ -239,6 +239,7 @@ async fn territory_companies_and_centres() {
             epcis: vec!["200068468".into(), "200036069".into()],
             reverify_weeks: 4,
             start_tolerance_days: 30,
+            retention_months: 12,
         };
         let id = db.store.save_territory(&t).await.unwrap();
         t.epcis = vec!["200036069".into()];

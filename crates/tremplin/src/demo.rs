@@ -49,6 +49,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             epcis: t.epcis,
             reverify_weeks: 4,
             start_tolerance_days: 30,
+            retention_months: 12,
         })
         .await?;
     store

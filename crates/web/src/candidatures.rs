@@ -41,6 +41,15 @@ pub fn router() -> Router<AppState> {
             "/gestion/candidatures/{id}",
             axum::routing::post(set_status),
         )
+        .route("/gestion/personnes", get(person))
+        .route(
+            "/gestion/personnes/export",
+            axum::routing::post(export_person),
+        )
+        .route(
+            "/gestion/personnes/effacer",
+            axum::routing::post(erase_person),
+        )
         .route("/reponse/{token}/{choice}", get(answer_page).post(answer))
 }
 
@@ -303,6 +312,19 @@ async fn apply(
             candidature = id,
             "ni contact ni e-mail de la Mission Locale : candidature à transmettre par téléphone"
         );
+    }
+    if cv.is_none() {
+        // Without a CV, the counselors complete the application with the young person.
+        if let Some(ml) = territory.as_ref().and_then(|t| t.contact_email.clone()) {
+            let text = format!(
+                "Candidature sans CV de {} {} pour l'offre « {} » (candidature n° {id}).\nÀ compléter avec le ou la jeune : {}/gestion/candidatures",
+                input.first_name, input.last_name, offer.fields.title, state.config.public_url
+            );
+            state
+                .store
+                .enqueue_mail(&ml, "Candidature sans CV à compléter", &text, None, now)
+                .await?;
+        }
     }
     if let Some(email) = &input.email {
         let text = ConfirmationMail {
@@ -867,4 +889,198 @@ async fn set_status(
         .set_application_status(id, status, None, state.clock.now())
         .await?;
     Ok(Redirect::to("/gestion/candidatures").into_response())
+}
+
+// ---- Personal data: retention, export, erasure ----
+
+/// Erases applications (and CVs) whose last activity is older than the territory's retention.
+pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
+    let Some(t) = state.territory() else {
+        return Ok(0);
+    };
+    let before = state.clock.now() - Duration::days(30 * t.retention_months.max(1));
+    let old = state.store.applications_to_forget(before).await?;
+    for (id, _) in &old {
+        if let Some(path) = state.store.delete_application(*id).await? {
+            let _ = tokio::fs::remove_file(&path).await;
+        }
+    }
+    if !old.is_empty() {
+        tracing::info!(
+            candidatures = old.len(),
+            "candidatures effacées au terme de leur conservation"
+        );
+    }
+    Ok(old.len())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PersonQuery {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    telephone: String,
+}
+
+impl PersonQuery {
+    /// The person's identifiers as stored.
+    fn keys(&self) -> Result<(Option<String>, Option<String>), WebError> {
+        let email = Some(self.email.trim())
+            .filter(|e| !e.is_empty())
+            .map(str::to_lowercase);
+        let phone = match self.telephone.trim() {
+            "" => None,
+            t => Some(
+                tremplin_domain::Telephone::parse(t)
+                    .map_err(|e| WebError::BadRequest(e.message))?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        if email.is_none() && phone.is_none() {
+            return Err(WebError::BadRequest(
+                "Indiquez l'e-mail ou le téléphone de la personne.".into(),
+            ));
+        }
+        Ok((email, phone))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gestion/person.html")]
+struct PersonPage {
+    layout: Layout,
+    nav: crate::gestion::Nav,
+    email: String,
+    telephone: String,
+    searched: bool,
+    applications: Vec<ApplicationLine>,
+}
+
+async fn person(
+    State(state): State<AppState>,
+    staff: crate::auth::Staff,
+    axum::extract::Query(q): axum::extract::Query<PersonQuery>,
+) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    let searched = !q.email.trim().is_empty() || !q.telephone.trim().is_empty();
+    let mut applications = Vec::new();
+    if searched {
+        let (email, phone) = q.keys()?;
+        for a in state
+            .store
+            .applications_of_person(email.as_deref(), phone.as_deref())
+            .await?
+        {
+            applications.push(ApplicationLine {
+                id: a.id,
+                sent: a.created_at.format("%d/%m/%Y").to_string(),
+                name: format!("{} {}", a.first_name, a.last_name),
+                offer_id: a.offer_id,
+                offer: String::new(),
+                status: a.status().label(),
+                has_cv: a.cv_path.is_some(),
+            });
+        }
+    }
+    let page = PersonPage {
+        layout: Layout::new(&state, "/gestion/personnes"),
+        nav: crate::gestion::Nav::new(&staff),
+        email: q.email,
+        telephone: q.telephone,
+        searched,
+        applications,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Everything Tremplin holds about a person, as JSON (the right of access).
+async fn export_person(
+    State(state): State<AppState>,
+    staff: crate::auth::Staff,
+    Form(q): Form<PersonQuery>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&q.csrf)?;
+    let (email, phone) = q.keys()?;
+    let mut out = Vec::new();
+    for a in state
+        .store
+        .applications_of_person(email.as_deref(), phone.as_deref())
+        .await?
+    {
+        let steps: Vec<serde_json::Value> = state
+            .store
+            .application_events(a.id)
+            .await?
+            .into_iter()
+            .map(|(at, s)| serde_json::json!({ "date": at.to_rfc3339(), "etape": s }))
+            .collect();
+        out.push(serde_json::json!({
+            "candidature": a.id, "offre": a.offer_id, "prenom": a.first_name, "nom": a.last_name,
+            "email": a.email, "telephone": a.phone, "commune": a.commune_code, "date_naissance": a.birth_date.to_string(),
+            "mobilite": a.mobility, "message": a.message, "etat": a.status, "raison": a.answer_reason,
+            "cv": a.cv_name, "envoyee_le": a.created_at.to_rfc3339(), "etapes": steps,
+        }));
+    }
+    let detail = format!("{} candidature(s)", out.len());
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "données exportées",
+            &detail,
+            Some(&staff.ip),
+        )
+        .await?;
+    let body = serde_json::to_string_pretty(&serde_json::json!({ "candidatures": out }))
+        .unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"donnees-tremplin.json\"".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Erases everything about a person (the right to erasure).
+async fn erase_person(
+    State(state): State<AppState>,
+    staff: crate::auth::Staff,
+    Form(q): Form<PersonQuery>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&q.csrf)?;
+    let (email, phone) = q.keys()?;
+    let found = state
+        .store
+        .applications_of_person(email.as_deref(), phone.as_deref())
+        .await?;
+    for a in &found {
+        if let Some(path) = state.store.delete_application(a.id).await? {
+            let _ = tokio::fs::remove_file(&path).await;
+        }
+    }
+    // The log says how many, not whose: no personal data in it.
+    let detail = format!("{} candidature(s)", found.len());
+    state
+        .store
+        .audit(
+            state.clock.now(),
+            Some(staff.user.id),
+            "données effacées",
+            &detail,
+            Some(&staff.ip),
+        )
+        .await?;
+    Ok(Redirect::to("/gestion/personnes").into_response())
 }

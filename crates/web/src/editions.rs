@@ -128,6 +128,7 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
         .store
         .apply_deadlines(verified_before, start_before, now)
         .await?;
+    crate::candidatures::forget_old(state).await?;
     Ok(published)
 }
 

@@ -107,8 +107,15 @@ async fn apply_without_a_cv_and_get_an_answer() {
         let mails = outbox(&app, dir.path()).await;
         assert_eq!(
             mails.len(),
-            2,
-            "{backend}: to the employer and to the young person"
+            3,
+            "{backend}: to the employer, to the young person, and to the Mission Locale (no CV)"
+        );
+        assert!(
+            mails
+                .iter()
+                .map(|m| text(m))
+                .any(|m| m.contains("To: contact@ml-test.example")
+                    && m.contains("Candidature sans CV de Léa Martin"))
         );
         let employer = text(
             mails
@@ -468,4 +475,109 @@ async fn a_week_without_an_answer_puts_the_application_on_the_counselors_list() 
         .unwrap()
         .unwrap();
     assert_eq!(follow_page.status, "envoyee");
+}
+
+#[tokio::test]
+async fn applications_are_forgotten_after_the_retention_and_on_request() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let get = |k: &str| {
+            fields("x")
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default()
+        };
+        let input = tremplin_domain::application::ApplicationInput::parse(
+            &get,
+            support::now().date_naive(),
+            &|_| true,
+        )
+        .unwrap();
+        let cv_path = app.uploads.path().join("old-cv.pdf");
+        std::fs::write(&cv_path, b"%PDF-1.4 old").unwrap();
+        let cv = tremplin_storage::Attachment {
+            path: cv_path.to_string_lossy().into_owned(),
+            name: "cv.pdf".into(),
+            content_type: "application/pdf".into(),
+        };
+        let thirteen_months_ago = support::now() - chrono::Duration::days(400);
+        app.state
+            .store
+            .create_application(1, &input, Some(&cv), "old-f", "old-e", thirteen_months_ago)
+            .await
+            .unwrap();
+        app.state
+            .store
+            .create_application(2, &input, None, "new-f", "new-e", support::now())
+            .await
+            .unwrap();
+        tremplin_web::editions::tick(&app.state).await.unwrap();
+        let left: Vec<i64> = app
+            .state
+            .store
+            .applications(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.offer_id)
+            .collect();
+        assert_eq!(left, [2], "{backend}: the old one is gone");
+        assert!(!cv_path.exists(), "with its CV");
+
+        // An admin answers a request for access, then for erasure.
+        let (admin, csrf) = app.session(tremplin_storage::Role::Admin, None).await;
+        let page = app
+            .get_as("/gestion/personnes?email=LEA.MARTIN@exemple.fr", &admin)
+            .await
+            .body;
+        assert!(page.contains("1 candidature(s)"), "{page}");
+        let r = app
+            .post_form(
+                "/gestion/personnes/export",
+                &admin,
+                &[("csrf", &csrf), ("email", "lea.martin@exemple.fr")],
+            )
+            .await;
+        assert_eq!(
+            r.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        let export: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(export["candidatures"][0]["prenom"], "Léa");
+        assert_eq!(export["candidatures"][0]["etapes"][0]["etape"], "envoyee");
+        let r = app
+            .post_form(
+                "/gestion/personnes/effacer",
+                &admin,
+                &[("csrf", &csrf), ("telephone", "06 12 34 56 78")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(app.state.store.applications(10).await.unwrap().is_empty());
+        let log = app.state.store.audit_log(5).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "données effacées" && e.detail == "1 candidature(s)")
+        );
+        assert!(
+            log.iter().all(|e| !e.detail.contains("Martin")),
+            "no personal data in the log"
+        );
+        let (counselor, ccsrf) = app.session(tremplin_storage::Role::Conseiller, None).await;
+        assert_eq!(
+            app.get_as("/gestion/personnes", &counselor).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.post_form(
+                "/gestion/personnes/effacer",
+                &counselor,
+                &[("csrf", &ccsrf), ("email", "x@y.fr")]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+    }
 }

@@ -218,6 +218,7 @@ async fn authorization_matrix() {
         ("/gestion/jetons".into(), [ANON, 403, 403, 200]),
         ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
         ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
+        ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
         ("/gestion/candidatures/1/cv".into(), [ANON, 403, 404, 404]),
         ("/gestion/offres/1/modifier".into(), [ANON, 404, 200, 200]),
         (
@@ -257,6 +258,9 @@ async fn authorization_matrix() {
         "/gestion/utilisateurs/1",
         "/gestion/territoire",
         "/gestion/offres/1/modifier",
+        "/gestion/candidatures/1",
+        "/gestion/personnes/export",
+        "/gestion/personnes/effacer",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,

@@ -99,6 +99,7 @@ impl TestApp {
                 epcis: vec!["200068468".into(), "200036069".into()],
                 reverify_weeks: 4,
                 start_tolerance_days: 30,
+                retention_months: 12,
             })
             .await
             .unwrap();
