@@ -278,3 +278,18 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// Closed offers (filled, withdrawn, expired) that still have applicants waiting, with their
+    /// status: however the offer was closed, its applicants are told.
+    pub async fn closed_offers_with_waiting_applicants(&self) -> Result<Vec<(i64, String)>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT DISTINCT o.id, o.status FROM applications a JOIN offers o ON o.id = a.offer_id \
+                 WHERE a.status IN ('envoyee', 'vue', 'entretien') AND o.status IN ('expiree', 'retiree', 'pourvue') ORDER BY o.id",
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

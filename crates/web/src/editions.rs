@@ -128,6 +128,16 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
         .store
         .apply_deadlines(verified_before, start_before, now)
         .await?;
+    for (offer_id, status) in state.store.closed_offers_with_waiting_applicants().await? {
+        if let Some(offer) = state.store.get_offer(offer_id).await? {
+            let why = match status.as_str() {
+                "pourvue" => "le poste a été pourvu",
+                "retiree" => "l'offre a été retirée",
+                _ => "l'offre a expiré",
+            };
+            crate::candidatures::notify_offer_closed(state, &offer, why).await?;
+        }
+    }
     crate::candidatures::forget_old(state).await?;
     Ok(published)
 }

@@ -581,3 +581,41 @@ async fn applications_are_forgotten_after_the_retention_and_on_request() {
         );
     }
 }
+
+#[tokio::test]
+async fn however_an_offer_closes_its_applicants_are_told() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let (cookie, csrf) = form(&app, 2).await;
+        app.post_form("/offres/2/postuler", &cookie, &fields(&csrf))
+            .await;
+        // Closed behind the back office's back (an import, an expiry): the scheduled work notices.
+        app.state
+            .store
+            .set_offer_status(2, tremplin_domain::OfferStatus::Expiree, support::now())
+            .await
+            .unwrap();
+        tremplin_web::editions::tick(&app.state).await.unwrap();
+        let a = &app.state.store.applications(10).await.unwrap()[0];
+        assert_eq!(
+            (a.status.as_str(), a.answer_reason.as_deref()),
+            ("non_retenue", Some("l'offre a expiré")),
+            "{backend}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mails = outbox(&app, dir.path()).await;
+        assert!(
+            mails
+                .iter()
+                .map(|m| text(m))
+                .any(|m| m.contains("n'est plus disponible : l'offre a expiré"))
+        );
+        tremplin_web::editions::tick(&app.state).await.unwrap();
+        assert!(
+            outbox(&app, tempfile::tempdir().unwrap().path())
+                .await
+                .is_empty(),
+            "told once"
+        );
+    }
+}
