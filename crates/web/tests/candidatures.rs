@@ -619,3 +619,60 @@ async fn however_an_offer_closes_its_applicants_are_told() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_counselor_applies_for_a_young_person_to_several_offers_at_once() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let (counselor, csrf) = app.session(tremplin_storage::Role::Conseiller, None).await;
+        let form = app
+            .get_as("/gestion/candidatures/nouvelle", &counselor)
+            .await
+            .body;
+        assert!(
+            form.contains("Boulanger/Boulangère") && form.contains("Aide-soignant·e"),
+            "{form}"
+        );
+        let mut f = fields(&csrf);
+        let r = app
+            .post_form("/gestion/candidatures/nouvelle", &counselor, &f)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("Cochez au moins une offre."));
+        f.push(("offres", "1"));
+        f.push(("offres", "2"));
+        let r = app
+            .post_form("/gestion/candidatures/nouvelle", &counselor, &f)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            r.body.matches("envoyée – suivi").count(),
+            2,
+            "{backend}: {}",
+            r.body
+        );
+        let offers: Vec<i64> = app
+            .state
+            .store
+            .applications(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.offer_id)
+            .collect();
+        assert_eq!(offers, [2, 1]);
+        let (partner, pcsrf) = app
+            .session(tremplin_storage::Role::Partenaire, Some("P"))
+            .await;
+        assert_eq!(
+            app.post_form(
+                "/gestion/candidatures/nouvelle",
+                &partner,
+                &[("csrf", &pcsrf)]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}

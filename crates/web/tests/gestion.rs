@@ -219,6 +219,10 @@ async fn authorization_matrix() {
         ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
         ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
         ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
+        (
+            "/gestion/candidatures/nouvelle".into(),
+            [ANON, 403, 200, 200],
+        ),
         ("/gestion/candidatures/1/cv".into(), [ANON, 403, 404, 404]),
         ("/gestion/offres/1/modifier".into(), [ANON, 404, 200, 200]),
         (
@@ -259,6 +263,7 @@ async fn authorization_matrix() {
         "/gestion/territoire",
         "/gestion/offres/1/modifier",
         "/gestion/candidatures/1",
+        "/gestion/candidatures/nouvelle",
         "/gestion/personnes/export",
         "/gestion/personnes/effacer",
     ] {
