@@ -22,6 +22,9 @@ use crate::auth::{self, ClientIp};
 use crate::pages::Layout;
 use crate::{AppState, WebError};
 
+/// How long the employer's answer links work.
+const EMPLOYER_LINK_DAYS: i64 = 60;
+
 /// Applications from one address in an hour, whoever sends them.
 const MAX_PER_IP_HOUR: i64 = 30;
 
@@ -155,12 +158,24 @@ struct EmployerMail<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "mail/employer.html")]
+struct EmployerMailHtml<'a> {
+    m: &'a EmployerMail<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "mail/confirmation.txt")]
 struct ConfirmationMail<'a> {
     first_name: &'a str,
     title: &'a str,
     company: &'a str,
     follow: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/confirmation.html")]
+struct ConfirmationMailHtml<'a> {
+    m: &'a ConfirmationMail<'a>,
 }
 
 async fn apply(
@@ -350,6 +365,11 @@ async fn answer_page(
         .application_by_employer_link(&auth::token_hash(&token))
         .await?
         .ok_or(WebError::NotFound)?;
+    if state.clock.now() - a.created_at > Duration::days(EMPLOYER_LINK_DAYS) {
+        return Err(WebError::BadRequest(
+            "Ce lien de réponse a expiré. Pour répondre à cette candidature, contactez la Mission Locale.".into(),
+        ));
+    }
     if a.status() == ApplicationStatus::Envoyee {
         state
             .store
@@ -385,6 +405,12 @@ struct AnswerMail<'a> {
     reason: Option<&'a str>,
 }
 
+#[derive(Template)]
+#[template(path = "mail/answer.html")]
+struct AnswerMailHtml<'a> {
+    m: &'a AnswerMail<'a>,
+}
+
 #[derive(serde::Deserialize)]
 struct AnswerForm {
     #[serde(default)]
@@ -402,6 +428,11 @@ async fn answer(
         .application_by_employer_link(&auth::token_hash(&token))
         .await?
         .ok_or(WebError::NotFound)?;
+    if state.clock.now() - a.created_at > Duration::days(EMPLOYER_LINK_DAYS) {
+        return Err(WebError::BadRequest(
+            "Ce lien de réponse a expiré. Pour répondre à cette candidature, contactez la Mission Locale.".into(),
+        ));
+    }
     if matches!(
         a.status(),
         ApplicationStatus::Entretien
@@ -425,20 +456,21 @@ async fn answer(
             .get_offer(a.offer_id)
             .await?
             .ok_or(WebError::NotFound)?;
-        let text = AnswerMail {
+        let mail = AnswerMail {
             first_name: &a.first_name,
             title: &offer.fields.title,
             status: status.label(),
             reason: reason.as_deref(),
-        }
-        .render()?;
+        };
+        let text = mail.render()?;
+        let html = AnswerMailHtml { m: &mail }.render()?;
         state
             .store
             .enqueue_mail(
                 email,
                 "L'employeur a répondu à votre candidature",
                 &text,
-                None,
+                Some(&html),
                 now,
             )
             .await?;
@@ -731,6 +763,12 @@ struct ClosedMail<'a> {
     why: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "mail/closed.html")]
+struct ClosedMailHtml<'a> {
+    m: &'a ClosedMail<'a>,
+}
+
 /// An offer was filled, withdrawn or expired: every applicant still waiting is told.
 pub async fn notify_offer_closed(
     state: &AppState,
@@ -745,19 +783,20 @@ pub async fn notify_offer_closed(
             .set_application_status(a.id, ApplicationStatus::NonRetenue, Some(why), now)
             .await?;
         if let Some(email) = &a.email {
-            let text = ClosedMail {
+            let mail = ClosedMail {
                 first_name: &a.first_name,
                 title: &offer.fields.title,
                 why,
-            }
-            .render()?;
+            };
+            let text = mail.render()?;
+            let html = ClosedMailHtml { m: &mail }.render()?;
             state
                 .store
                 .enqueue_mail(
                     email,
                     "L'offre à laquelle vous avez postulé n'est plus disponible",
                     &text,
-                    None,
+                    Some(&html),
                     now,
                 )
                 .await?;
@@ -1065,7 +1104,14 @@ async fn deliver(
         );
         state
             .store
-            .enqueue_mail_with(&to, &subject, &mail.render()?, None, cv, now)
+            .enqueue_mail_with(
+                &to,
+                &subject,
+                &mail.render()?,
+                Some(&EmployerMailHtml { m: &mail }.render()?),
+                cv,
+                now,
+            )
             .await?;
     } else {
         tracing::warn!(
@@ -1087,20 +1133,21 @@ async fn deliver(
         }
     }
     if let Some(email) = &input.email {
-        let text = ConfirmationMail {
+        let mail = ConfirmationMail {
             first_name: &input.first_name,
             title: &offer.fields.title,
             company: &offer.fields.company_name,
             follow: &follow,
-        }
-        .render()?;
+        };
+        let text = mail.render()?;
+        let html = ConfirmationMailHtml { m: &mail }.render()?;
         state
             .store
             .enqueue_mail(
                 email.as_str(),
                 "Votre candidature est partie",
                 &text,
-                None,
+                Some(&html),
                 now,
             )
             .await?;

@@ -137,6 +137,11 @@ async fn apply_without_a_cv_and_get_an_answer() {
                 .iter()
                 .any(|m| m.contains("To: lea.martin@exemple.fr"))
         );
+        assert!(
+            employer.contains("Content-Type: text/html")
+                && employer.contains("<strong>Léa Martin</strong>"),
+            "text and HTML"
+        );
 
         let page = app.get(&follow).await.body;
         assert!(
@@ -675,4 +680,50 @@ async fn a_counselor_applies_for_a_young_person_to_several_offers_at_once() {
             StatusCode::FORBIDDEN
         );
     }
+}
+
+#[tokio::test]
+async fn the_employers_links_expire() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let get = |k: &str| {
+        fields("x")
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    let input = tremplin_domain::application::ApplicationInput::parse(
+        &get,
+        support::now().date_naive(),
+        &|_| true,
+    )
+    .unwrap();
+    let token = "jeton-employeur-de-test";
+    let hash = tremplin_web::auth::token_hash(token);
+    app.state
+        .store
+        .create_application(
+            1,
+            &input,
+            None,
+            "f",
+            &hash,
+            support::now() - chrono::Duration::days(61),
+        )
+        .await
+        .unwrap();
+    let r = app.get(&format!("/reponse/{token}/entretien")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Ce lien de réponse a expiré"));
+    assert_eq!(
+        app.post_form(&format!("/reponse/{token}/entretien"), "", &[])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.state.store.applications(1).await.unwrap()[0].status,
+        "envoyee",
+        "nothing changed"
+    );
 }
