@@ -191,7 +191,25 @@ impl ApplicationInput {
                 "Dites comment vous vous déplacez.",
             ));
         }
-        let message = get("message").trim().to_owned();
+        // The sentence builder: short answers become the first sentences of the message.
+        let mut sentences = Vec::new();
+        for (key, start) in [
+            ("je_recherche", "Je recherche"),
+            ("je_prepare", "Je prépare"),
+            ("disponible", "Je suis disponible à partir"),
+        ] {
+            let part = get(key);
+            let part = part.trim().trim_end_matches('.');
+            if !part.is_empty() {
+                let part: String = part.chars().take(200).collect();
+                sentences.push(format!("{start} {part}."));
+            }
+        }
+        let free = get("message");
+        if !free.trim().is_empty() {
+            sentences.push(free.trim().to_owned());
+        }
+        let message = sentences.join(" ");
         if message.chars().count() > 2000 {
             errors.push(Invalid::new(
                 "message",
@@ -276,6 +294,18 @@ mod tests {
         assert_eq!(
             age(a.birth_date, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()),
             17
+        );
+    }
+
+    #[test]
+    fn the_sentence_builder_writes_the_start_of_the_message() {
+        let mut f = GOOD.to_vec();
+        f[6] = ("message", "Motivée !");
+        f.push(("je_recherche", "un apprentissage en boulangerie"));
+        f.push(("disponible", "du 5 janvier."));
+        assert_eq!(
+            parse(&f).unwrap().message,
+            "Je recherche un apprentissage en boulangerie. Je suis disponible à partir du 5 janvier. Motivée !"
         );
     }
 
