@@ -125,6 +125,9 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// One browser at a time: two cores cannot run three Chromiums and servers without timeouts.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The real binary on a temporary data directory and a chromedriver, both stopped on drop.
 struct Harness {
     base: String,
@@ -192,6 +195,7 @@ impl Harness {
 
 #[tokio::test]
 async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let Some(h) = Harness::start(&[], |_| {}) else {
         return;
     };
@@ -293,6 +297,7 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
 
 #[tokio::test]
 async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_edition() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let Some(h) = Harness::start(&["--no-demo"], |data| {
         use std::io::Write;
         let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
@@ -414,6 +419,7 @@ fn unquote(eml: &str) -> String {
 
 #[tokio::test]
 async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let Some(h) = Harness::start(&[], |data| {
         use std::io::Write;
         let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
