@@ -727,3 +727,47 @@ async fn the_employers_links_expire() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn twenty_a_day_per_person_and_thirty_an_hour_per_address() {
+    let app = TestApp::new("sqlite").await;
+    for i in 0..22 {
+        app.publish(
+            support::offer(&format!("o{i}"), &format!("Offre {i}"), "61214"),
+            1,
+        )
+        .await;
+    }
+    let (cookie, csrf) = form(&app, 1).await;
+    for id in 1..=20 {
+        let r = app
+            .post_form(&format!("/offres/{id}/postuler"), &cookie, &fields(&csrf))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "application {id}");
+    }
+    let r = app
+        .post_form("/offres/21/postuler", &cookie, &fields(&csrf))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.body.contains("20 candidatures en 24 heures"),
+        "{}",
+        r.body
+    );
+    // Another person from the same address: the per-address limit is 30 an hour.
+    let mut other = fields(&csrf);
+    other[3] = ("email", "autre@exemple.fr");
+    other[4] = ("telephone", "");
+    // 21 requests so far from this address; 9 more reach 30 (whatever their outcome).
+    for _ in 0..9 {
+        app.post_form("/offres/22/postuler", &cookie, &other).await;
+    }
+    let r = app.post_form("/offres/22/postuler", &cookie, &other).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body
+            .contains("Beaucoup de candidatures sont parties de cette connexion"),
+        "{}",
+        r.body
+    );
+}

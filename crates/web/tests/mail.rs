@@ -36,7 +36,15 @@ async fn smtp_sink(listener: TcpListener, received: Arc<Mutex<Vec<String>>>) {
                     continue;
                 }
                 let reply: &[u8] = match line.to_ascii_uppercase().split(' ').next().unwrap_or("") {
-                    "EHLO" | "HELO" => b"250-sink.test\r\n250 8BITMIME\r\n",
+                    "EHLO" | "HELO" => b"250-sink.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n",
+                    "AUTH" => {
+                        // AUTH PLAIN base64("\0user\0password"): keep what was sent, accept it.
+                        received
+                            .lock()
+                            .unwrap()
+                            .push(format!("AUTH {}", line.split(' ').nth(2).unwrap_or("")));
+                        b"235 2.7.0 Authentication successful\r\n"
+                    }
                     "DATA" => {
                         data = Some(String::new());
                         b"354 Go ahead\r\n"
@@ -140,5 +148,62 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
             got[0]
         );
         assert_eq!(app.state.store.mail_counts().await.unwrap(), (0, 1));
+    }
+}
+
+#[tokio::test]
+async fn smtp_authentication_sends_the_configured_credentials() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    tokio::spawn(smtp_sink(listener, received.clone()));
+    let config = MailConfig::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::None,
+        username: Some("tremplin".into()),
+        password: Some(tremplin_mail::Password("secret-smtp".into())),
+    };
+    // The test server advertises AUTH PLAIN and records what the client sends.
+    let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
+    let m = tremplin_mail::Outgoing {
+        to: "a@exemple.fr".into(),
+        subject: "Test".into(),
+        text: "Bonjour".into(),
+        html: None,
+        attachment: None,
+    };
+    mailer.send(&m).await.unwrap();
+    let got = received.lock().unwrap().clone();
+    let auth = got
+        .iter()
+        .find(|l| l.starts_with("AUTH "))
+        .expect("authenticated");
+    use base64_check::decode;
+    assert_eq!(
+        decode(auth.trim_start_matches("AUTH ")),
+        "\0tremplin\0secret-smtp"
+    );
+    assert_eq!(got.iter().filter(|l| !l.starts_with("AUTH ")).count(), 1);
+}
+
+/// A small base64 decoder, enough to read what the client authenticated with.
+mod base64_check {
+    pub fn decode(s: &str) -> String {
+        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut bits = 0u32;
+        let mut n = 0;
+        let mut out = Vec::new();
+        for c in s.bytes().filter(|c| *c != b'=') {
+            let v = table.iter().position(|t| *t == c).unwrap() as u32;
+            bits = (bits << 6) | v;
+            n += 6;
+            if n >= 8 {
+                n -= 8;
+                out.push((bits >> n) as u8);
+                bits &= (1 << n) - 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
     }
 }
