@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 /// A message to send, as stored in the outbox.
@@ -58,6 +59,8 @@ pub enum MailConfig {
         security: Security,
         username: Option<String>,
         password: Option<Password>,
+        /// An extra certificate authority to trust (a relay with a private CA), PEM.
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -95,18 +98,31 @@ impl Mailer {
                 security,
                 username,
                 password,
+                ca_file,
             } => {
-                let builder = match security {
-                    Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
-                    Security::StartTls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                let tls = || -> Result<TlsParameters, MailError> {
+                    let mut params = TlsParameters::builder(host.clone());
+                    if let Some(path) = ca_file {
+                        let pem = std::fs::read(path)
+                            .map_err(|e| MailError::Build(format!("{} : {e}", path.display())))?;
+                        params = params.add_root_certificate(
+                            Certificate::from_pem(&pem)
+                                .map_err(|e| MailError::Build(e.to_string()))?,
+                        );
                     }
-                    Security::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-                        host,
-                    )),
-                }
-                .map_err(|e| MailError::Build(e.to_string()))?;
-                let mut builder = builder.port(*port).timeout(Some(Duration::from_secs(20)));
+                    params
+                        .build_rustls()
+                        .map_err(|e| MailError::Build(e.to_string()))
+                };
+                let tls = match security {
+                    Security::Tls => Tls::Wrapper(tls()?),
+                    Security::StartTls => Tls::Required(tls()?),
+                    Security::None => Tls::None,
+                };
+                let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                    .port(*port)
+                    .tls(tls)
+                    .timeout(Some(Duration::from_secs(20)));
                 if let (Some(u), Some(p)) = (username, password) {
                     builder = builder.credentials(Credentials::new(u.clone(), p.0.clone()));
                 }

@@ -63,6 +63,9 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub smtp_password: Option<String>,
+    /// Autorité de certification supplémentaire pour le serveur SMTP (fichier PEM).
+    #[arg(long, global = true, env = "TREMPLIN_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Niveau de journalisation (ex. info, debug, tremplin=debug).
     #[arg(long, global = true, env = "TREMPLIN_LOG")]
     pub log: Option<String>,

@@ -26,6 +26,7 @@ struct FileConfig {
     smtp_security: Option<String>,
     smtp_username: Option<String>,
     smtp_password: Option<String>,
+    smtp_ca_file: Option<PathBuf>,
 }
 
 pub struct Config {
@@ -120,6 +121,7 @@ impl Config {
                     security,
                     username: g.smtp_username.clone().or(file.smtp_username),
                     password: g.smtp_password.clone().or(file.smtp_password).map(Password),
+                    ca_file: g.smtp_ca_file.clone().or(file.smtp_ca_file),
                 }
             }
         };

@@ -86,6 +86,7 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
             security: Security::None,
             username: None,
             password: None,
+            ca_file: None,
         };
         let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
         let clock = StepClock(Mutex::new(Utc::now()));
@@ -163,6 +164,7 @@ async fn smtp_authentication_sends_the_configured_credentials() {
         security: Security::None,
         username: Some("tremplin".into()),
         password: Some(tremplin_mail::Password("secret-smtp".into())),
+        ca_file: None,
     };
     // The test server advertises AUTH PLAIN and records what the client sends.
     let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
@@ -206,4 +208,169 @@ mod base64_check {
         }
         String::from_utf8(out).unwrap()
     }
+}
+
+/// A private CA and a certificate for "localhost" signed by it: (CA PEM, server chain, key).
+fn certificates() -> (
+    String,
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+    rustls::pki_types::PrivateKeyDer<'static>,
+) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "Tremplin test CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca_cert, &ca_key)
+        .unwrap();
+    let der = rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+    (ca_cert.pem(), vec![leaf.der().clone()], der)
+}
+
+/// An SMTP server over TLS: from the first byte (`starttls` false) or after STARTTLS.
+async fn tls_sink(
+    listener: TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    starttls: bool,
+    received: Arc<Mutex<Vec<String>>>,
+) {
+    let Ok((mut socket, _)) = listener.accept().await else {
+        return;
+    };
+    if starttls {
+        // The plain part of the conversation, up to STARTTLS.
+        let mut buf = [0u8; 512];
+        socket.write_all(b"220 sink.test ESMTP\r\n").await.unwrap();
+        loop {
+            let n = tokio::io::AsyncReadExt::read(&mut socket, &mut buf)
+                .await
+                .unwrap();
+            let line = String::from_utf8_lossy(&buf[..n]).to_ascii_uppercase();
+            if line.starts_with("EHLO") {
+                socket
+                    .write_all(b"250-sink.test\r\n250 STARTTLS\r\n")
+                    .await
+                    .unwrap();
+            } else if line.starts_with("STARTTLS") {
+                socket
+                    .write_all(b"220 Ready to start TLS\r\n")
+                    .await
+                    .unwrap();
+                break;
+            }
+        }
+    }
+    let tls = acceptor.accept(socket).await.unwrap();
+    let (read, mut write) = tokio::io::split(tls);
+    let mut lines = BufReader::new(read).lines();
+    if !starttls {
+        write.write_all(b"220 sink.test ESMTP\r\n").await.unwrap();
+    }
+    let mut data: Option<String> = None;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(body) = data.as_mut() {
+            if line == "." {
+                received.lock().unwrap().push(std::mem::take(body));
+                data = None;
+                write.write_all(b"250 OK\r\n").await.ok();
+            } else {
+                body.push_str(&line);
+                body.push('\n');
+            }
+            continue;
+        }
+        let reply: &[u8] = match line.to_ascii_uppercase().split(' ').next().unwrap_or("") {
+            "EHLO" | "HELO" => b"250-sink.test\r\n250 8BITMIME\r\n",
+            "DATA" => {
+                data = Some(String::new());
+                b"354 Go ahead\r\n"
+            }
+            "QUIT" => {
+                write.write_all(b"221 Bye\r\n").await.ok();
+                return;
+            }
+            _ => b"250 OK\r\n",
+        };
+        write.write_all(reply).await.ok();
+    }
+}
+
+#[tokio::test]
+async fn mail_goes_over_tls_and_starttls_to_a_server_with_a_private_authority() {
+    let (ca_pem, chain, key) = certificates();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca_pem).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+    for (security, starttls) in [(Security::Tls, false), (Security::StartTls, true)] {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        tokio::spawn(tls_sink(
+            listener,
+            acceptor.clone(),
+            starttls,
+            received.clone(),
+        ));
+        let config = MailConfig::Smtp {
+            host: "localhost".into(),
+            port,
+            security,
+            username: None,
+            password: None,
+            ca_file: Some(ca_file.clone()),
+        };
+        let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
+        let m = tremplin_mail::Outgoing {
+            to: "a@exemple.fr".into(),
+            subject: "Chiffré".into(),
+            text: "Bonjour".into(),
+            html: None,
+            attachment: None,
+        };
+        mailer
+            .send(&m)
+            .await
+            .unwrap_or_else(|e| panic!("{security:?}: {e}"));
+        assert_eq!(received.lock().unwrap().len(), 1, "{security:?}");
+    }
+    // Without the private authority, the server is not trusted: nothing is sent in clear.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    tokio::spawn(tls_sink(
+        listener,
+        acceptor.clone(),
+        false,
+        received.clone(),
+    ));
+    let config = MailConfig::Smtp {
+        host: "localhost".into(),
+        port,
+        security: Security::Tls,
+        username: None,
+        password: None,
+        ca_file: None,
+    };
+    let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
+    let m = tremplin_mail::Outgoing {
+        to: "a@exemple.fr".into(),
+        subject: "x".into(),
+        text: "x".into(),
+        html: None,
+        attachment: None,
+    };
+    assert!(mailer.send(&m).await.is_err());
+    assert!(received.lock().unwrap().is_empty());
 }
