@@ -169,3 +169,38 @@ impl Store {
         on_pool!(self, |p| p.close().await)
     }
 }
+
+impl Store {
+    /// A consistent copy of a SQLite database taken while it runs (`VACUUM INTO`). PostgreSQL
+    /// deployments back up with `pg_dump` (see the README).
+    pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1").bind(to.to_string_lossy().into_owned()).execute(p).await?;
+                Ok(())
+            }
+            Pool::Postgres(_) => Err(StoreError::Corrupt(
+                "la sauvegarde intégrée concerne SQLite ; avec PostgreSQL, utilisez pg_dump (voir le README)".into(),
+            )),
+        }
+    }
+
+    /// Whether this database passes SQLite's integrity check and carries Tremplin's migrations.
+    pub async fn looks_like_tremplin(&self) -> Result<bool> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_one(p)
+                    .await?;
+                let migrated: Option<i64> =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+                        .fetch_optional(p)
+                        .await
+                        .ok()
+                        .flatten();
+                Ok(check == "ok" && migrated.is_some_and(|n| n > 0))
+            }
+            Pool::Postgres(_) => Ok(true),
+        }
+    }
+}

@@ -95,6 +95,10 @@ pub enum Command {
     /// L'édition du catalogue.
     #[command(subcommand)]
     Edition(Edition),
+    /// Sauvegarde la base SQLite pendant qu'elle tourne (avec PostgreSQL : pg_dump).
+    Backup { file: PathBuf },
+    /// Remplace la base SQLite par une sauvegarde (serveur arrêté) ; l'index sera reconstruit.
+    Restore { file: PathBuf },
     /// Jetons d'accès à l'API des partenaires.
     #[command(subcommand)]
     Token(Token),

@@ -361,3 +361,62 @@ fn organisations_accounts_and_the_edition_from_the_command_line() {
         "Édition n° 1 publiée : 1 nouvelle(s), 0 modifiée(s), 0 retirée(s)."
     );
 }
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("o.csv");
+    std::fs::write(
+        &file,
+        format!("{HEADER}\n{}\n", line("a", "Vendeur(se)", "61214")),
+    )
+    .unwrap();
+    assert!(
+        tremplin(
+            &data,
+            &["import", "csv", file.to_str().unwrap(), "--publish-now"]
+        )
+        .status
+        .success()
+    );
+    let backup = dir.path().join("sauvegarde.db");
+    let o = tremplin(&data, &["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tremplin(&data, &["backup", backup.to_str().unwrap()]);
+    assert!(stderr(&o).contains("existe déjà"), "never overwritten");
+
+    // After the backup, another offer; the restore brings the earlier state back.
+    std::fs::write(
+        &file,
+        format!("{HEADER}\n{}\n", line("b", "Caissier·ère", "61293")),
+    )
+    .unwrap();
+    assert!(
+        tremplin(
+            &data,
+            &["import", "csv", file.to_str().unwrap(), "--publish-now"]
+        )
+        .status
+        .success()
+    );
+    let not_a_backup = dir.path().join("autre.db");
+    std::fs::write(&not_a_backup, b"pas une base").unwrap();
+    let o = tremplin(&data, &["restore", not_a_backup.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("rien n'a été remplacé") || stderr(&o).contains("n'est pas lisible"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = tremplin(&data, &["restore", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tremplin(&data, &["reindex"]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "Index reconstruit : 1 offre(s) publiée(s).",
+        "{}",
+        stderr(&o)
+    );
+}

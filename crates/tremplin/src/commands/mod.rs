@@ -1,6 +1,7 @@
 //! One module a command, each with its own `run`.
 
 mod accounts;
+mod backup;
 mod import;
 mod referentiels;
 mod serve;
@@ -35,6 +36,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             role,
             organisation,
         }) => accounts::add_user(config, &email, &role, organisation.as_deref()).await,
+        Command::Backup { file } => backup::backup(config, &file).await,
+        Command::Restore { file } => backup::restore(config, &file).await,
         Command::Token(Token::Create {
             organisation,
             label,
