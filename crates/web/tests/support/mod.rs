@@ -122,6 +122,26 @@ impl TestApp {
         }
     }
 
+    /// Another instance on the same database: its own connection pool and its own index, as
+    /// a second server behind a load balancer.
+    pub async fn second_instance(&self) -> AppState {
+        let store = tremplin_storage::Store::connect(&self._db.url)
+            .await
+            .unwrap();
+        let state = AppState::new(
+            store,
+            Arc::new(SearchIndex::in_ram().unwrap()),
+            REFS.clone(),
+            Arc::new(FixedClock(now())),
+            WebConfig {
+                public_url: "https://tremplin.example".into(),
+                uploads_dir: self.uploads.path().to_owned(),
+            },
+        );
+        state.refresh_territory().await.unwrap();
+        state
+    }
+
     /// A test app with a small catalogue around L'Aigle and Mortagne-au-Perche.
     pub async fn with_catalogue(backend: &str) -> Self {
         let app = Self::new(backend).await;
