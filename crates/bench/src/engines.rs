@@ -31,7 +31,14 @@ impl Measured {
         order
             .iter()
             .take(k)
-            .map(|&i| format!("{:.1} ms \"{}\" {:?}", self.latencies[i].as_secs_f64() * 1e3, queries[i].words.join(" "), queries[i].filter))
+            .map(|&i| {
+                format!(
+                    "{:.1} ms \"{}\" {:?}",
+                    self.latencies[i].as_secs_f64() * 1e3,
+                    queries[i].words.join(" "),
+                    queries[i].filter
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -47,8 +54,17 @@ impl Measured {
         if lat.is_empty() {
             return "none".into();
         }
-        let pct = |p: f64| lat[(((p / 100.0) * lat.len() as f64).ceil() as usize).clamp(1, lat.len()) - 1].as_secs_f64() * 1e3;
-        format!("{} queries p50 {:.2} / p99 {:.2} ms", lat.len(), pct(50.0), pct(99.0))
+        let pct = |p: f64| {
+            lat[(((p / 100.0) * lat.len() as f64).ceil() as usize).clamp(1, lat.len()) - 1]
+                .as_secs_f64()
+                * 1e3
+        };
+        format!(
+            "{} queries p50 {:.2} / p99 {:.2} ms",
+            lat.len(),
+            pct(50.0),
+            pct(99.0)
+        )
     }
 }
 

@@ -136,6 +136,21 @@ impl Staff {
         }
     }
 
+    /// Writes to the audit log what this person just did, from where.
+    pub async fn log(&self, state: &AppState, action: &str, detail: &str) -> Result<(), WebError> {
+        state
+            .store
+            .audit(
+                state.clock.now(),
+                Some(self.user.id),
+                action,
+                detail,
+                Some(&self.ip),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Checks the CSRF token of a submitted form.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         if same(submitted, &self.csrf) {

@@ -679,15 +679,8 @@ async fn download_cv(
     let bytes = tokio::fs::read(path)
         .await
         .map_err(|_| WebError::NotFound)?;
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "CV consulté",
-            &format!("candidature {id}"),
-            Some(&staff.ip),
-        )
+    staff
+        .log(&state, "CV consulté", &format!("candidature {id}"))
         .await?;
     let ascii: String = name
         .chars()
@@ -978,16 +971,7 @@ async fn export_person(
         }));
     }
     let detail = format!("{} candidature(s)", out.len());
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "données exportées",
-            &detail,
-            Some(&staff.ip),
-        )
-        .await?;
+    staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(&serde_json::json!({ "candidatures": out }))
         .unwrap_or_default();
     Ok((
@@ -1024,16 +1008,7 @@ async fn erase_person(
     }
     // The log says how many, not whose: no personal data in it.
     let detail = format!("{} candidature(s)", found.len());
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "données effacées",
-            &detail,
-            Some(&staff.ip),
-        )
-        .await?;
+    staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
 
@@ -1269,16 +1244,7 @@ async fn on_behalf(
             "{} candidature(s) envoyée(s) pour un·e jeune",
             sent.iter().filter(|s| s.1.is_ok()).count()
         );
-        state
-            .store
-            .audit(
-                now,
-                Some(staff.user.id),
-                "candidature prescrite",
-                &detail,
-                Some(&staff.ip),
-            )
-            .await?;
+        staff.log(&state, "candidature prescrite", &detail).await?;
     }
     let status = if errors.is_empty() {
         StatusCode::OK

@@ -110,16 +110,12 @@ pub async fn send_invitation(
             now,
         )
         .await?;
-    state
-        .store
-        .audit(
-            now,
-            Some(by.user.id),
-            "invitation envoyée",
-            &format!("{email} ({})", role.as_str()),
-            Some(&by.ip),
-        )
-        .await?;
+    by.log(
+        &state,
+        "invitation envoyée",
+        &format!("{email} ({})", role.as_str()),
+    )
+    .await?;
     Ok(())
 }
 

@@ -242,16 +242,7 @@ async fn logout(
             .delete_session(&auth::token_hash(&token))
             .await?;
     }
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "déconnexion",
-            "",
-            Some(&staff.ip),
-        )
-        .await?;
+    staff.log(&state, "déconnexion", "").await?;
     Ok((
         [(
             header::SET_COOKIE,
@@ -582,15 +573,8 @@ async fn create_offer(
     };
     match result {
         Ok(id) => {
-            state
-                .store
-                .audit(
-                    now,
-                    Some(staff.user.id),
-                    "offre créée",
-                    &format!("offre {id}"),
-                    Some(&staff.ip),
-                )
+            staff
+                .log(&state, "offre créée", &format!("offre {id}"))
                 .await?;
             Ok(Redirect::to(&format!("/gestion/offres/{id}")).into_response())
         }
@@ -724,15 +708,8 @@ async fn offer_action(
         action,
         Action::PublierMaintenant | Action::Retirer | Action::Pourvoir
     ) {
-        state
-            .store
-            .audit(
-                now,
-                Some(staff.user.id),
-                action.label(),
-                &format!("offre {}", offer.id),
-                Some(&staff.ip),
-            )
+        staff
+            .log(&state, action.label(), &format!("offre {}", offer.id))
             .await?;
     }
     Ok(Redirect::to(&format!("/gestion/offres/{}", offer.id)).into_response())
@@ -771,15 +748,8 @@ async fn publish_edition(
     staff.require_conseiller()?;
     staff.check_csrf(&form.csrf)?;
     let edition = editions::publish_manual(&state, Some(staff.user.id)).await?;
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "édition publiée",
-            &format!("n° {}", edition.number),
-            Some(&staff.ip),
-        )
+    staff
+        .log(&state, "édition publiée", &format!("n° {}", edition.number))
         .await?;
     Ok(Redirect::to(&format!("/editions/{}", edition.number)).into_response())
 }
@@ -956,15 +926,8 @@ async fn create_token(
         .store
         .create_api_token(org, &auth::token_hash(&token), label, now)
         .await?;
-    state
-        .store
-        .audit(
-            now,
-            Some(staff.user.id),
-            "jeton créé",
-            &format!("{name} ({label})"),
-            Some(&staff.ip),
-        )
+    staff
+        .log(&state, "jeton créé", &format!("{name} ({label})"))
         .await?;
     Ok(Html(tokens_page(&state, &staff, Some(token)).await?).into_response())
 }
@@ -980,15 +943,8 @@ async fn revoke_token(
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let now = state.clock.now();
     if state.store.revoke_api_token(id, now).await? {
-        state
-            .store
-            .audit(
-                now,
-                Some(staff.user.id),
-                "jeton révoqué",
-                &format!("jeton {id}"),
-                Some(&staff.ip),
-            )
+        staff
+            .log(&state, "jeton révoqué", &format!("jeton {id}"))
             .await?;
     }
     Ok(Redirect::to("/gestion/jetons").into_response())
@@ -1210,16 +1166,7 @@ async fn update_user(
             ""
         }
     );
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "rôle modifié",
-            &detail,
-            Some(&staff.ip),
-        )
-        .await?;
+    staff.log(&state, "rôle modifié", &detail).await?;
     Ok(Redirect::to("/gestion/utilisateurs").into_response())
 }
 
@@ -1324,15 +1271,6 @@ async fn save_territory(
     let detail = format!(
         "publication le jour {weekday} à {time}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début"
     );
-    state
-        .store
-        .audit(
-            state.clock.now(),
-            Some(staff.user.id),
-            "réglages du territoire",
-            &detail,
-            Some(&staff.ip),
-        )
-        .await?;
+    staff.log(&state, "réglages du territoire", &detail).await?;
     Ok(Redirect::to("/gestion/territoire").into_response())
 }
