@@ -125,6 +125,32 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// Creates the counselor account the tests sign in with, before the server starts.
+fn add_counselor(data: &Path) {
+    use std::io::Write;
+    let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "conseil@ml.example",
+            "--role",
+            "conseiller",
+            "--data-dir",
+        ])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"un mot de passe solide\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+}
+
 /// One browser at a time: two cores cannot run three Chromiums and servers without timeouts.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -298,30 +324,7 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
 #[tokio::test]
 async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_edition() {
     let _one = ONE_AT_A_TIME.lock().await;
-    let Some(h) = Harness::start(&["--no-demo"], |data| {
-        use std::io::Write;
-        let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
-            .args([
-                "user",
-                "add",
-                "--email",
-                "conseil@ml.example",
-                "--role",
-                "conseiller",
-                "--data-dir",
-            ])
-            .arg(data)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        add.stdin
-            .take()
-            .unwrap()
-            .write_all(b"un mot de passe solide\n")
-            .unwrap();
-        assert!(add.wait().unwrap().success());
-    }) else {
+    let Some(h) = Harness::start(&["--no-demo"], add_counselor) else {
         return;
     };
     let base = h.base.clone();
@@ -420,30 +423,7 @@ fn unquote(eml: &str) -> String {
 #[tokio::test]
 async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it() {
     let _one = ONE_AT_A_TIME.lock().await;
-    let Some(h) = Harness::start(&[], |data| {
-        use std::io::Write;
-        let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
-            .args([
-                "user",
-                "add",
-                "--email",
-                "conseil@ml.example",
-                "--role",
-                "conseiller",
-                "--data-dir",
-            ])
-            .arg(data)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        add.stdin
-            .take()
-            .unwrap()
-            .write_all(b"un mot de passe solide\n")
-            .unwrap();
-        assert!(add.wait().unwrap().success());
-    }) else {
+    let Some(h) = Harness::start(&[], add_counselor) else {
         return;
     };
     let base = h.base.clone();
