@@ -420,3 +420,63 @@ fn backup_and_restore_round_trip() {
         stderr(&o)
     );
 }
+
+#[test]
+fn an_import_killed_midway_leaves_no_half_written_offer() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("gros.csv");
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..3000 {
+        csv.push_str(&line(
+            &format!("k{i}"),
+            &format!("Vendeur(se) n° {i}"),
+            "61214",
+        ));
+        csv.push('\n');
+    }
+    std::fs::write(&file, csv).unwrap();
+    assert!(tremplin(&data, &["migrate"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args([
+            "import",
+            "csv",
+            file.to_str().unwrap(),
+            "--publish-now",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .env("TREMPLIN_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    // Importing again completes the file: what was stored is whole (unchanged), the rest is created.
+    let o = tremplin(
+        &data,
+        &["import", "csv", file.to_str().unwrap(), "--publish-now"],
+    );
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    eprintln!("after the kill: {out}");
+    let numbers: Vec<usize> = out
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    // "3000 ligne(s) lue(s) : C créée(s), 0 modifiée(s), U inchangée(s), 0 refusée(s)."
+    assert_eq!(numbers[0], 3000, "{out}");
+    assert_eq!(
+        (numbers[2], numbers[4]),
+        (0, 0),
+        "nothing half-written to repair, nothing refused: {out}"
+    );
+    assert_eq!(numbers[1] + numbers[3], 3000, "{out}");
+    let o = tremplin(&data, &["reindex"]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "Index reconstruit : 3000 offre(s) publiée(s)."
+    );
+}
