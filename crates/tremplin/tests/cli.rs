@@ -461,7 +461,6 @@ fn an_import_killed_midway_leaves_no_half_written_offer() {
     );
     let out = stdout(&o);
     assert!(o.status.success(), "{out}{}", stderr(&o));
-    eprintln!("after the kill: {out}");
     let numbers: Vec<usize> = out
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
@@ -479,4 +478,147 @@ fn an_import_killed_midway_leaves_no_half_written_offer() {
         stdout(&o).trim(),
         "Index reconstruit : 3000 offre(s) publiée(s)."
     );
+}
+
+/// One HTTP/1.1 exchange over a fresh connection: (status, raw response).
+fn http(port: u16, request: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    s.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    Some((status, answer))
+}
+
+#[test]
+fn a_server_killed_while_taking_applications_loses_none_it_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_tremplin"))
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(&data)
+            .env("TREMPLIN_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let wait_up = || {
+        let start = std::time::Instant::now();
+        while http(
+            port,
+            "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .map(|r| r.0)
+            != Some(200)
+        {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "server not ready"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    let mut server = serve();
+    wait_up();
+    let (_, form) = http(
+        port,
+        "GET /offres/1/postuler HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let cookie = form
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = cookie.split_once('=').unwrap().1.to_owned();
+
+    // Applications to many offers, one after the other, by many people; the server dies midway.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sender = {
+        let acknowledged = acknowledged.clone();
+        std::thread::spawn(move || {
+            for i in 0..200 {
+                let body = format!(
+                    "csrf={csrf}&prenom=Jeune&nom=N{i}&email=jeune{i}%40exemple.fr&commune=61214&date_naissance=2006-01-01&mobilite=aucune&consentement=oui"
+                );
+                let request = format!(
+                    "POST /offres/{}/postuler HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                    1 + i % 40,
+                    body.len()
+                );
+                match http(port, &request) {
+                    Some((200, _)) => acknowledged.lock().unwrap().push(format!("N{i}")),
+                    Some(_) => {}
+                    None => return, // the server is gone
+                }
+            }
+        })
+    };
+    // Killed while applications are arriving (under the 30-an-hour limit of one address).
+    let start = std::time::Instant::now();
+    while acknowledged.lock().unwrap().len() < 10 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "applications too slow"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    sender.join().unwrap();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        (10..30).contains(&acknowledged.len()),
+        "killed midway: {} acknowledged",
+        acknowledged.len()
+    );
+
+    // After a restart, every acknowledged application is there.
+    let mut server = serve();
+    wait_up();
+    let dbfile = data.join("tremplin.db");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let stored: Vec<String> = rt.block_on(async {
+        let store = tremplin_storage::Store::connect(&format!("sqlite://{}", dbfile.display()))
+            .await
+            .unwrap();
+        store
+            .applications(10_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.last_name)
+            .collect()
+    });
+    for name in &acknowledged {
+        assert!(
+            stored.contains(name),
+            "acknowledged application {name} lost ({} acknowledged, {} stored)",
+            acknowledged.len(),
+            stored.len()
+        );
+    }
 }
