@@ -48,6 +48,7 @@ pub async fn open(config: &Config) -> anyhow::Result<AppState> {
         WebConfig {
             public_url: config.public_url.clone(),
             uploads_dir: config.data_dir.join("uploads"),
+            trust_proxy: config.trust_proxy,
         },
     );
     state.refresh_territory().await?;

@@ -40,6 +40,9 @@ pub struct GlobalArgs {
     /// Adresse publique du site, pour les liens partagés (ex. https://offres.ml-exemple.fr).
     #[arg(long, global = true, env = "TREMPLIN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Derrière un proxy inverse : l'adresse du client est lue dans X-Forwarded-For.
+    #[arg(long, global = true, env = "TREMPLIN_TRUST_PROXY")]
+    pub trust_proxy: bool,
     /// Démarrer sans le territoire de démonstration.
     #[arg(long, global = true, env = "TREMPLIN_NO_DEMO")]
     pub no_demo: bool,

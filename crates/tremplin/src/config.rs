@@ -19,6 +19,7 @@ struct FileConfig {
     bind: Option<String>,
     public_url: Option<String>,
     no_demo: Option<bool>,
+    trust_proxy: Option<bool>,
     log: Option<String>,
     mail_from: Option<String>,
     smtp_host: Option<String>,
@@ -35,6 +36,7 @@ pub struct Config {
     pub bind: String,
     pub public_url: String,
     pub no_demo: bool,
+    pub trust_proxy: bool,
     pub log: String,
     pub mail: MailConfig,
     pub mail_from: String,
@@ -143,6 +145,7 @@ impl Config {
             bind,
             public_url: public_url.trim_end_matches('/').to_owned(),
             no_demo: g.no_demo || file.no_demo.unwrap_or(false),
+            trust_proxy: g.trust_proxy || file.trust_proxy.unwrap_or(false),
             log: g
                 .log
                 .clone()

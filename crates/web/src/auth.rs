@@ -98,8 +98,24 @@ pub fn check_public_csrf(headers: &HeaderMap, submitted: &str) -> Result<String,
     Ok(expected)
 }
 
-/// The caller's address, for throttling and the audit log.
-pub fn client_ip(parts: &Parts) -> String {
+/// The caller's address, for throttling and the audit log. Behind a reverse proxy that the
+/// configuration trusts, the last address of `X-Forwarded-For` (the one the proxy itself saw);
+/// otherwise the connection's peer.
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> String {
+    if trust_proxy {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            .last();
+        if let Some(ip) = forwarded {
+            return ip.to_owned();
+        }
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -188,7 +204,7 @@ impl FromRequestParts<AppState> for Staff {
             Ok(Some(session)) => Ok(Staff {
                 user: session.user,
                 csrf: session.csrf,
-                ip: client_ip(parts),
+                ip: client_ip(parts, state.config.trust_proxy),
             }),
             Ok(None) => Err(SignIn(back).into_response()),
             Err(e) => Err(WebError::from(e).into_response()),
@@ -199,10 +215,13 @@ impl FromRequestParts<AppState> for Staff {
 /// The caller's address as an extractor (works without `ConnectInfo`, as in tests).
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(client_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, state.config.trust_proxy)))
     }
 }

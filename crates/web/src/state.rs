@@ -21,6 +21,8 @@ pub struct WebConfig {
     pub public_url: String,
     /// Where uploaded files (CVs) are kept: outside any path the site serves.
     pub uploads_dir: std::path::PathBuf,
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 /// Everything a request needs, built once and cheap to clone.

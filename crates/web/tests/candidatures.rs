@@ -771,3 +771,49 @@ async fn twenty_a_day_per_person_and_thirty_an_hour_per_address() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (cookie, csrf) = form(&app, 1).await;
+    let send = |i: usize, ip: &'static str| {
+        let body = serde_urlencoded::to_string(
+            fields(&csrf)
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == "email" {
+                        (k, format!("p{i}@exemple.fr"))
+                    } else {
+                        (k, v.to_owned())
+                    }
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let request = axum::http::Request::post(format!("/offres/{}/postuler", 1 + i % 3))
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", format!("10.0.0.1, {ip}"))
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let app = &app;
+        async move { app.raw(request).await.status }
+    };
+    for i in 0..30 {
+        assert_eq!(
+            send(i, "203.0.113.7").await,
+            StatusCode::OK,
+            "application {i}"
+        );
+    }
+    assert_eq!(
+        send(30, "203.0.113.7").await,
+        StatusCode::BAD_REQUEST,
+        "this address reached 30 an hour"
+    );
+    assert_eq!(
+        send(31, "203.0.113.8").await,
+        StatusCode::OK,
+        "another young person behind the same proxy is not blocked"
+    );
+}

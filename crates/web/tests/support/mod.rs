@@ -112,6 +112,7 @@ impl TestApp {
             WebConfig {
                 public_url: "https://tremplin.example".into(),
                 uploads_dir: uploads.path().to_owned(),
+                trust_proxy: true,
             },
         );
         state.refresh_territory().await.unwrap();
@@ -136,6 +137,7 @@ impl TestApp {
             WebConfig {
                 public_url: "https://tremplin.example".into(),
                 uploads_dir: self.uploads.path().to_owned(),
+                trust_proxy: true,
             },
         );
         state.refresh_territory().await.unwrap();
