@@ -574,6 +574,21 @@ impl Store {
             .collect())
     }
 
+    /// How many offers have this status: all of them, or one organisation's.
+    pub async fn count_offers(
+        &self,
+        status: OfferStatus,
+        organisation_id: Option<i64>,
+    ) -> Result<i64> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE status = $1 AND ($2 IS NULL OR organisation_id = $2)")
+                .bind(status.as_str())
+                .bind(organisation_id)
+                .fetch_one(p)
+                .await
+        })?)
+    }
+
     /// Offers of the back office, newest first: all of them, or one organisation's.
     pub async fn offers_for_management(
         &self,
@@ -693,15 +708,6 @@ impl Store {
     pub async fn current_revision(&self) -> Result<i64> {
         Ok(on_pool!(self, |p| {
             sqlx::query_scalar("SELECT value FROM revision_counter WHERE id = 1")
-                .fetch_one(p)
-                .await
-        })?)
-    }
-
-    pub async fn count_offers_by_status(&self, status: OfferStatus) -> Result<i64> {
-        Ok(on_pool!(self, |p| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE status = $1")
-                .bind(status.as_str())
                 .fetch_one(p)
                 .await
         })?)

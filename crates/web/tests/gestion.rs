@@ -861,6 +861,11 @@ async fn the_dashboard_draws_the_weeks_in_svg_with_the_figures_as_text() {
             "{backend}: {page}"
         );
         assert!(page.contains("<strong>1</strong> appels en 7 jours"));
+        assert!(
+            page.contains("<strong>3</strong> publiées")
+                && page.contains("<strong>1</strong> à valider"),
+            "{page}"
+        );
         assert_eq!(page.matches("<svg role=\"img\"").count(), 2);
         assert!(page.contains("Offres publiées par semaine, selon leur origine (3 en six mois)"));
         assert!(page.contains("Appels par semaine, selon leur issue (1 en six mois)"));
