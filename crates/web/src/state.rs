@@ -36,6 +36,9 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     pub config: WebConfig,
     territory: RwLock<Option<Territory>>,
+    /// The territory's départements, derived once per refresh: suggestions read it on every
+    /// keystroke and must not scan every commune each time.
+    departements: RwLock<Vec<String>>,
     /// Searches are CPU work on blocking threads: bounded so that a burst waits in line.
     pub search_permits: Semaphore,
     index_ready: AtomicBool,
@@ -64,6 +67,7 @@ impl AppState {
             clock,
             config,
             territory: RwLock::new(None),
+            departements: RwLock::new(Vec::new()),
             search_permits: Semaphore::new(permits),
             index_ready: AtomicBool::new(false),
         }))
@@ -79,24 +83,29 @@ impl AppState {
     /// Reads the territory from the database again (after the demo is loaded, say).
     pub async fn refresh_territory(&self) -> Result<(), tremplin_storage::StoreError> {
         let t = self.store.territory().await?;
+        let mut deps: Vec<String> = t
+            .as_ref()
+            .map(|t| {
+                self.refs
+                    .communes
+                    .in_epcis(&t.epcis)
+                    .map(|c| c.departement.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        deps.sort();
+        deps.dedup();
+        *self.departements.write().unwrap_or_else(|e| e.into_inner()) = deps;
         *self.territory.write().unwrap_or_else(|e| e.into_inner()) = t;
         Ok(())
     }
 
     /// The départements of the territory, to put its communes first in suggestions.
     pub fn territory_departements(&self) -> Vec<String> {
-        let Some(t) = self.territory() else {
-            return Vec::new();
-        };
-        let mut deps: Vec<String> = self
-            .refs
-            .communes
-            .in_epcis(&t.epcis)
-            .map(|c| c.departement.clone())
-            .collect();
-        deps.sort();
-        deps.dedup();
-        deps
+        self.departements
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn set_index_ready(&self) {
