@@ -35,6 +35,20 @@ impl EditionPreview {
     }
 }
 
+/// Moves one offer to `$status` under the transaction's revision, with its history line.
+macro_rules! set_status {
+    ($tx:expr, $id:expr, $status:expr, $revision:expr, $now:expr, $by:expr, $summary:expr) => {
+        sqlx::query("UPDATE offers SET status = $1, revision = $2, updated_at = $3 WHERE id = $4")
+            .bind($status)
+            .bind($revision)
+            .bind($now)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        record_change!($tx, $id, $now, $by, $summary, "[]".to_owned());
+    };
+}
+
 /// The edition's content, computed inside the caller's transaction. `$rev` is the revision
 /// the edition takes (or the current one for a preview).
 macro_rules! edition_content {
@@ -129,19 +143,14 @@ impl Store {
                 );
             }
             for (id, _) in &unconfirmed {
-                sqlx::query("UPDATE offers SET status = 'expiree', revision = $1, updated_at = $2 WHERE id = $3")
-                    .bind(revision)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                record_change!(
+                set_status!(
                     tx,
                     *id,
+                    "expiree",
+                    revision,
                     now,
                     by,
-                    &format!("Non confirmée à temps : retirée de l'édition n° {number}"),
-                    "[]".to_owned()
+                    &format!("Non confirmée à temps : retirée de l'édition n° {number}")
                 );
             }
             let edition_id: i64 = sqlx::query_scalar(
@@ -268,36 +277,26 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
             for id in &past {
-                sqlx::query("UPDATE offers SET status = 'expiree', revision = $1, updated_at = $2 WHERE id = $3")
-                    .bind(revision)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                record_change!(
+                set_status!(
                     tx,
                     *id,
+                    "expiree",
+                    revision,
                     now,
                     None::<i64>,
-                    "Expirée : date de début dépassée",
-                    "[]".to_owned()
+                    "Expirée : date de début dépassée"
                 );
             }
             let mut reverify = 0;
             for id in stale.iter().filter(|id| !past.contains(id)) {
-                sqlx::query("UPDATE offers SET status = 'a_reverifier', revision = $1, updated_at = $2 WHERE id = $3")
-                    .bind(revision)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                record_change!(
+                set_status!(
                     tx,
                     *id,
+                    "a_reverifier",
+                    revision,
                     now,
                     None::<i64>,
-                    "À revérifier : pas de confirmation récente",
-                    "[]".to_owned()
+                    "À revérifier : pas de confirmation récente"
                 );
                 reverify += 1;
             }
