@@ -48,6 +48,23 @@ fn text(eml: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Léa Martin's application as the storage receives it, for tests that store it directly.
+fn input() -> tremplin_domain::application::ApplicationInput {
+    let f = fields("x");
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    tremplin_domain::application::ApplicationInput::parse(
+        &get,
+        support::now().date_naive(),
+        &|_| true,
+    )
+    .unwrap()
+}
+
 async fn form(app: &TestApp, offer: i64) -> (String, String) {
     let r = app.get(&format!("/offres/{offer}/postuler")).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -446,19 +463,7 @@ async fn when_the_offer_is_filled_waiting_applicants_are_told() {
 #[tokio::test]
 async fn a_week_without_an_answer_puts_the_application_on_the_counselors_list() {
     let app = TestApp::with_catalogue("sqlite").await;
-    let get = |k: &str| {
-        fields("x")
-            .iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default()
-    };
-    let input = tremplin_domain::application::ApplicationInput::parse(
-        &get,
-        support::now().date_naive(),
-        &|_| true,
-    )
-    .unwrap();
+    let input = input();
     let eight_days_ago = support::now() - chrono::Duration::days(8);
     app.state
         .store
@@ -486,19 +491,7 @@ async fn a_week_without_an_answer_puts_the_application_on_the_counselors_list() 
 async fn applications_are_forgotten_after_the_retention_and_on_request() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
-        let get = |k: &str| {
-            fields("x")
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_default()
-        };
-        let input = tremplin_domain::application::ApplicationInput::parse(
-            &get,
-            support::now().date_naive(),
-            &|_| true,
-        )
-        .unwrap();
+        let input = input();
         let cv_path = app.uploads.path().join("old-cv.pdf");
         std::fs::write(&cv_path, b"%PDF-1.4 old").unwrap();
         let cv = tremplin_storage::Attachment {
@@ -685,19 +678,7 @@ async fn a_counselor_applies_for_a_young_person_to_several_offers_at_once() {
 #[tokio::test]
 async fn the_employers_links_expire() {
     let app = TestApp::with_catalogue("sqlite").await;
-    let get = |k: &str| {
-        fields("x")
-            .iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default()
-    };
-    let input = tremplin_domain::application::ApplicationInput::parse(
-        &get,
-        support::now().date_naive(),
-        &|_| true,
-    )
-    .unwrap();
+    let input = input();
     let token = "jeton-employeur-de-test";
     let hash = tremplin_web::auth::token_hash(token);
     app.state
