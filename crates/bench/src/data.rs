@@ -653,9 +653,18 @@ fn now() -> DateTime<Utc> {
         .expect("date")
 }
 
+/// A commune offers and searches are placed in.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub code: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
 pub struct World {
-    /// Metropolitan communes with inhabitants: (name, lat, lon).
-    communes: Vec<(String, f64, f64)>,
+    /// Communes with inhabitants, drawn by population.
+    communes: Vec<Place>,
     by_population: Vec<f64>,
     metiers: Vec<(String, String, usize)>,
     general: Vec<f64>,
@@ -663,26 +672,39 @@ pub struct World {
 }
 
 impl World {
+    /// Every metropolitan commune.
     pub fn load() -> Self {
-        let all = Communes::embedded().expect("embedded communes");
-        let mut communes = Vec::new();
-        let mut populations = Vec::new();
-        // The communes are only reachable by code; walk every metropolitan département code.
         let mut deps: Vec<String> = (1..=95)
             .filter(|&d| d != 20)
             .map(|d| format!("{d:02}"))
             .collect();
         deps.extend(["2A".to_owned(), "2B".to_owned()]);
-        for dep in &deps {
+        Self::load_in(&deps)
+    }
+
+    /// The communes of these départements only (a region).
+    pub fn load_in(deps: &[String]) -> Self {
+        let all = Communes::embedded().expect("embedded communes");
+        let mut communes = Vec::new();
+        let mut populations = Vec::new();
+        // The communes are only reachable by code; walk every code of each département.
+        for dep in deps {
             for n in 1..=999 {
-                if let Some(c) = all.get(&format!("{dep}{n:03}"))
+                let code = format!("{dep}{n:03}");
+                if let Some(c) = all.get(&code)
                     && c.population > 0
                 {
-                    communes.push((c.name.clone(), c.lat, c.lon));
+                    communes.push(Place {
+                        code,
+                        name: c.name.clone(),
+                        lat: c.lat,
+                        lon: c.lon,
+                    });
                     populations.push(f64::from(c.population));
                 }
             }
         }
+        assert!(!communes.is_empty(), "no commune in {deps:?}");
         let rome = Rome::embedded();
         let mut metiers = Vec::new();
         for letter in 'A'..='N' {
@@ -711,13 +733,24 @@ impl World {
     }
 
     pub fn offers(&self, n: usize) -> impl Iterator<Item = OfferDoc> + '_ {
+        self.placed_offers(n).map(|(_, offer)| offer)
+    }
+
+    /// Offers with the INSEE code of their commune.
+    pub fn placed_offers(&self, n: usize) -> impl Iterator<Item = (&Place, OfferDoc)> + '_ {
         let mut rng = Rng::new(0x7e3d_1a2b_5c4f_9e01);
         (0..n).map(move |i| self.offer(&mut rng, i as i64 + 1))
     }
 
-    fn offer(&self, rng: &mut Rng, id: i64) -> OfferDoc {
+    /// A commune drawn by population, as people search near where they live.
+    pub fn place(&self, rng: &mut Rng) -> &Place {
+        &self.communes[weighted(rng, &self.by_population)]
+    }
+
+    fn offer(&self, rng: &mut Rng, id: i64) -> (&Place, OfferDoc) {
         let (code, label, domain) = rng.pick(&self.metiers).clone();
-        let (commune, lat, lon) = &self.communes[weighted(rng, &self.by_population)];
+        let place = self.place(rng);
+        let (commune, lat, lon) = (&place.name, place.lat, place.lon);
         let qualifier = rng.pick(QUALIFIERS);
         let title = if qualifier.is_empty() {
             label.clone()
@@ -752,7 +785,7 @@ impl World {
         };
         let start = (!rng.chance(0.2)).then(|| today() + Duration::days(rng.below(180) as i64));
         let published = now() - Duration::seconds(rng.below(60 * 86_400) as i64);
-        OfferDoc {
+        let doc = OfferDoc {
             id,
             title,
             description,
@@ -768,12 +801,12 @@ impl World {
             rqth: rng.chance(0.2),
             start,
             published_at: Some(published),
-        }
+        };
+        (place, doc)
     }
 
-    /// The fixed query mix.
-    pub fn queries(&self, n: usize) -> Vec<Query> {
-        let mut rng = Rng::new(0x51ed_2701_aa0b_cafe);
+    /// Words people type in the search box.
+    pub fn vocabulary() -> Vec<&'static str> {
         let mut vocabulary: Vec<&str> = GENERAL
             .iter()
             .chain(DOMAINS.iter().flat_map(|(_, w)| w.iter()))
@@ -781,6 +814,13 @@ impl World {
             .collect();
         vocabulary.sort_unstable();
         vocabulary.dedup();
+        vocabulary
+    }
+
+    /// The fixed query mix.
+    pub fn queries(&self, n: usize) -> Vec<Query> {
+        let mut rng = Rng::new(0x51ed_2701_aa0b_cafe);
+        let vocabulary = Self::vocabulary();
         (0..n)
             .map(|_| {
                 let mut words = vec![*rng.pick(&vocabulary)];
@@ -805,7 +845,7 @@ impl World {
                         }
                     })
                     .collect();
-                let (_, lat, lon) = self.communes[weighted(&mut rng, &self.by_population)];
+                let Place { lat, lon, .. } = *self.place(&mut rng);
                 let filter = match rng.below(3) {
                     0 => Filter::Levels(
                         rng.pick(&[&[3u8, 4][..], &[3], &[4], &[5], &[5, 6], &[6, 7]])

@@ -6,8 +6,9 @@
 //! Each size and engine runs in a child process (the binary calls itself with the hidden
 //! `--one N --engine E`) so that the peak memory read from /proc/self/status is its own.
 
-mod data;
 mod engines;
+
+use tremplin_bench::data;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

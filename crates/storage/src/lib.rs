@@ -51,15 +51,22 @@ impl StoreError {
     /// The database could not be reached (as opposed to a bad query or bad data): callers
     /// answer 503 and retry.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Self::Database(
                 sqlx::Error::Io(_)
-                    | sqlx::Error::PoolTimedOut
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::Tls(_)
-            )
-        )
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed,
+            ) => true,
+            // A server shutting down, restarting or out of connections says so with these
+            // SQLSTATE codes: class 08 (connection exception), 57P01–57P03 (shutdown, crash,
+            // cannot connect now), 53300 (too many connections).
+            Self::Database(sqlx::Error::Database(e)) => e.code().is_some_and(|code| {
+                code.starts_with("08") || code.starts_with("57P") || code == "53300"
+            }),
+            _ => false,
+        }
     }
 }
 
@@ -128,7 +135,9 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
+                // While the database is away (restart, failover) requests wait this long
+                // for a connection, then answer 503: short, for people on phones.
+                .acquire_timeout(Duration::from_secs(2))
                 .connect(url)
                 .await?;
             Ok(Self {
