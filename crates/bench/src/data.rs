@@ -657,6 +657,8 @@ fn now() -> DateTime<Utc> {
 #[derive(Debug, Clone)]
 pub struct Place {
     pub code: String,
+    /// What a person's search names it by: "L'Aigle (61300)".
+    pub key: String,
     pub name: String,
     pub lat: f64,
     pub lon: f64,
@@ -695,6 +697,7 @@ impl World {
                     && c.population > 0
                 {
                     communes.push(Place {
+                        key: c.link_key(),
                         code,
                         name: c.name.clone(),
                         lat: c.lat,

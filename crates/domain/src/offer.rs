@@ -302,9 +302,16 @@ pub struct Offer {
     pub published_at: Option<DateTime<Utc>>,
     pub verified_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Another source's copy of this offer: not shown on its own (see the connectors).
+    pub duplicate_of: Option<i64>,
 }
 
 impl Offer {
+    /// Shown in the catalogue: public status, and not another offer's duplicate.
+    pub fn is_listed(&self) -> bool {
+        self.status.is_public() && self.duplicate_of.is_none()
+    }
+
     /// Published in the last seven days.
     pub fn is_new(&self, now: DateTime<Utc>) -> bool {
         self.published_at

@@ -31,6 +31,17 @@ impl Commune {
             None => self.name.clone(),
         }
     }
+
+    /// How links name this commune so that `Communes::resolve` finds it alone: its label.
+    /// Its INSEE code would not do: five digits are read as a postcode first, and many INSEE
+    /// codes are also a postcode shared by several communes (Rouen's 76540).
+    pub fn link_key(&self) -> String {
+        if self.postcodes.is_empty() {
+            self.code.as_str().to_owned()
+        } else {
+            self.label()
+        }
+    }
 }
 
 /// An official centre replacing the embedded coordinates of a commune.
@@ -152,6 +163,26 @@ impl Communes {
     }
 
     /// Communes of the given EPCIs.
+    /// The communes a postcode serves.
+    pub fn with_postcode<'a>(
+        &'a self,
+        postcode: &'a str,
+    ) -> impl Iterator<Item = &'a Commune> + 'a {
+        self.all
+            .iter()
+            .filter(move |c| c.postcodes.iter().any(|p| p == postcode))
+    }
+
+    /// The commune with known coordinates whose centre is nearest to a point.
+    pub fn nearest(&self, lat: f64, lon: f64) -> Option<&Commune> {
+        // Equirectangular distance is enough to rank neighbours.
+        let k = lat.to_radians().cos();
+        self.all.iter().filter(|c| !c.approximate).min_by(|a, b| {
+            let d = |c: &Commune| (c.lat - lat).powi(2) + ((c.lon - lon) * k).powi(2);
+            d(a).total_cmp(&d(b))
+        })
+    }
+
     pub fn in_epcis<'a>(&'a self, epcis: &'a [String]) -> impl Iterator<Item = &'a Commune> + 'a {
         self.all
             .iter()
@@ -338,6 +369,23 @@ mod tests {
         assert_eq!(laigle.name, "L'Aigle");
         assert_eq!(laigle.postcodes, ["61300"]);
         assert!((48.6..48.9).contains(&laigle.lat) && (0.4..0.8).contains(&laigle.lon));
+    }
+
+    #[test]
+    fn every_link_key_resolves_to_its_commune() {
+        for dep in ["61", "76", "75", "13"] {
+            for n in 1..=999 {
+                let Some(c) = COMMUNES.get(&format!("{dep}{n:03}")) else {
+                    continue;
+                };
+                let key = c.link_key();
+                assert!(
+                    matches!(COMMUNES.resolve(&key, &[]), CommuneMatch::One(found) if found.code == c.code),
+                    "{key} does not lead back to {}",
+                    c.code
+                );
+            }
+        }
     }
 
     #[test]

@@ -288,7 +288,8 @@ impl Store {
                 );
             }
             let mut reverify = 0;
-            for id in stale.iter().filter(|id| !past.contains(id)) {
+            let expired: std::collections::HashSet<i64> = past.iter().copied().collect();
+            for id in stale.iter().filter(|id| !expired.contains(id)) {
                 set_status!(
                     tx,
                     *id,

@@ -10,6 +10,7 @@ mod accounts;
 pub mod applications;
 mod catalogue;
 mod editions;
+mod imports;
 mod mail;
 mod network;
 mod offers;
@@ -26,8 +27,9 @@ use sqlx::sqlite::{
 pub use accounts::{AuditEntry, Role, Session, User};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview};
+pub use imports::{ImportRun, ImportSchedule};
 pub use mail::{AccountToken, Attachment, QueuedMail};
-pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary};
+pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, PeriodCount};
 pub use offers::{ChangedOffer, OfferChange, OfferMeta, UpsertOutcome};
 
 #[derive(Debug, thiserror::Error)]

@@ -263,14 +263,20 @@ impl Store {
     }
 
     /// Offers to confirm by phone: those already `a_reverifier`, and published ones whose last
-    /// confirmation is older than `verified_before` (they turn at the deadline).
-    pub async fn offers_to_reverify(&self, verified_before: DateTime<Utc>) -> Result<Vec<Offer>> {
+    /// confirmation is older than `verified_before` (they turn at the deadline); the `limit`
+    /// longest unconfirmed.
+    pub async fn offers_to_reverify(
+        &self,
+        verified_before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Offer>> {
         let ids: Vec<i64> = on_pool!(self, |p| {
             sqlx::query_scalar(
                 "SELECT id FROM offers WHERE status = 'a_reverifier' \
-                 OR (status = 'publiee' AND (verified_at IS NULL OR verified_at < $1)) ORDER BY verified_at, id",
+                 OR (status = 'publiee' AND (verified_at IS NULL OR verified_at < $1)) ORDER BY verified_at, id LIMIT $2",
             )
             .bind(verified_before)
+            .bind(limit)
             .fetch_all(p)
             .await
         })?;
@@ -359,27 +365,64 @@ impl Store {
     }
 }
 
+/// How many rows of one category fell in one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodCount {
+    pub period: usize,
+    pub category: String,
+    pub count: u32,
+}
+
 impl Store {
-    /// (publication instant, source kind) of offers published since `since`.
-    pub async fn publications_since(
+    /// Offers published per period and source kind: period i runs from `bounds[i]` to
+    /// `bounds[i + 1]`.
+    pub async fn publications_per_period(
         &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<(DateTime<Utc>, String)>> {
-        Ok(on_pool!(self, |p| {
-            sqlx::query_as("SELECT published_at, source_kind FROM offers WHERE published_at IS NOT NULL AND published_at >= $1")
-                .bind(since)
-                .fetch_all(p)
-                .await
-        })?)
+        bounds: &[DateTime<Utc>],
+    ) -> Result<Vec<PeriodCount>> {
+        self.per_period("offers", "published_at", "source_kind", bounds)
+            .await
     }
 
-    /// (instant, outcome) of calls since `since`.
-    pub async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>> {
-        Ok(on_pool!(self, |p| {
-            sqlx::query_as("SELECT at, outcome FROM calls WHERE at >= $1")
-                .bind(since)
-                .fetch_all(p)
-                .await
-        })?)
+    /// Calls per period and outcome, as `publications_per_period`.
+    pub async fn calls_per_period(&self, bounds: &[DateTime<Utc>]) -> Result<Vec<PeriodCount>> {
+        self.per_period("calls", "at", "outcome", bounds).await
+    }
+
+    /// Rows of `table` counted by period of `at` (period i is bounds[i]..bounds[i+1]) and by
+    /// `category`, in the database: a catalogue of 100 000 offers is not loaded to draw a chart.
+    async fn per_period(
+        &self,
+        table: &str,
+        at: &str,
+        category: &str,
+        bounds: &[DateTime<Utc>],
+    ) -> Result<Vec<PeriodCount>> {
+        if bounds.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let cases: String = (0..bounds.len() - 1)
+            .map(|i| format!("WHEN {at} < ${} THEN {i} ", i + 2))
+            .collect();
+        let sql = format!(
+            "SELECT p, {category}, COUNT(*) FROM (SELECT CASE {cases}END AS p, {category} FROM {table} \
+             WHERE {at} >= $1 AND {at} < ${}) t GROUP BY p, {category}",
+            bounds.len()
+        );
+        let rows: Vec<(i32, String, i64)> = on_pool!(self, |p| {
+            let mut query = sqlx::query_as(&sql);
+            for b in bounds {
+                query = query.bind(*b);
+            }
+            query.fetch_all(p).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(period, category, count)| PeriodCount {
+                period: period as usize,
+                category,
+                count: count as u32,
+            })
+            .collect())
     }
 }

@@ -66,6 +66,7 @@ struct OfferRow {
     published_at: Option<DateTime<Utc>>,
     verified_at: Option<DateTime<Utc>>,
     expires_at: Option<DateTime<Utc>>,
+    duplicate_of: Option<i64>,
 }
 
 const CONTENT_COLUMNS: &str = "title, description, rome_codes, company_id, commune_code, address, contract_type, \
@@ -76,7 +77,7 @@ const SELECT_OFFER: &str = "SELECT o.id, o.revision, o.status, o.title, o.descri
      o.commune_code, o.address, o.contract_type, o.target_level, o.diploma_label, o.start_date, o.duration_months, \
      o.positions, o.rqth, o.driving_licence, o.cfa_id, o.contact_email, o.contact_phone, o.apply_url, \
      o.source_kind, o.source_name, o.external_id, o.source_url, o.created_at, o.updated_at, o.published_at, \
-     o.verified_at, o.expires_at, o.organisation_id, o.validated_at, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name \
+     o.verified_at, o.expires_at, o.organisation_id, o.validated_at, o.duplicate_of, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name \
      FROM offers o JOIN companies c ON c.id = o.company_id LEFT JOIN training_centres t ON t.id = o.cfa_id";
 
 impl ContentRow {
@@ -201,6 +202,7 @@ impl TryFrom<OfferRow> for Offer {
             published_at: r.published_at,
             verified_at: r.verified_at,
             expires_at: r.expires_at,
+            duplicate_of: r.duplicate_of,
         })
     }
 }

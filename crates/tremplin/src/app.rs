@@ -49,6 +49,7 @@ pub async fn open(config: &Config) -> anyhow::Result<AppState> {
             public_url: config.public_url.clone(),
             uploads_dir: config.data_dir.join("uploads"),
             trust_proxy: config.trust_proxy,
+            connectors: config.connectors.clone(),
         },
     );
     state.refresh_territory().await?;

@@ -156,6 +156,32 @@ pub enum Edition {
 pub enum Import {
     /// Importe un fichier CSV d'offres (UTF-8, virgule ou point-virgule).
     Csv(ImportCsv),
+    /// Importe les offres en alternance du territoire depuis France Travail (identifiants
+    /// dans FRANCE_TRAVAIL_CLIENT_ID et FRANCE_TRAVAIL_CLIENT_SECRET).
+    FranceTravail(ImportFranceTravail),
+    /// Importe les offres en alternance autour du territoire depuis La bonne alternance
+    /// (jeton dans LBA_API_TOKEN).
+    Labonnealternance(ImportLba),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportFranceTravail {
+    /// Départements à parcourir (par défaut ceux du territoire), ex. 61,28.
+    #[arg(long, value_delimiter = ',')]
+    pub departement: Vec<String>,
+    /// Adresse de l'API jusqu'à /v2.
+    #[arg(long)]
+    pub api_base: Option<String>,
+    /// Adresse complète du jeton OAuth2.
+    #[arg(long)]
+    pub token_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLba {
+    /// Adresse de l'API (jusqu'à /api).
+    #[arg(long)]
+    pub api_base: Option<String>,
 }
 
 #[derive(Debug, Args)]

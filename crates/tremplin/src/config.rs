@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use tremplin_connectors::{france_travail, labonnealternance};
 use tremplin_mail::{MailConfig, Password, Security};
+use tremplin_web::imports::ConnectorSettings;
 
 use crate::cli::Cli;
 
@@ -28,6 +30,14 @@ struct FileConfig {
     smtp_username: Option<String>,
     smtp_password: Option<String>,
     smtp_ca_file: Option<PathBuf>,
+    france_travail_client_id: Option<String>,
+    france_travail_client_secret: Option<String>,
+    france_travail_api_base: Option<String>,
+    france_travail_token_url: Option<String>,
+    /// Départements searched; the territory's when absent.
+    france_travail_departements: Option<Vec<String>>,
+    lba_api_token: Option<String>,
+    lba_api_base: Option<String>,
 }
 
 pub struct Config {
@@ -40,6 +50,7 @@ pub struct Config {
     pub log: String,
     pub mail: MailConfig,
     pub mail_from: String,
+    pub connectors: ConnectorSettings,
 }
 
 /// A value that never prints (a database URL may carry a password).
@@ -137,7 +148,41 @@ impl Config {
                 "expéditeur « {mail_from} » invalide : écrivez par exemple « Mission Locale <ne-pas-repondre@ml.fr> »"
             );
         }
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let france_travail = match (
+            env("FRANCE_TRAVAIL_CLIENT_ID").or(file.france_travail_client_id),
+            env("FRANCE_TRAVAIL_CLIENT_SECRET").or(file.france_travail_client_secret),
+        ) {
+            (Some(client_id), Some(client_secret)) => Some(france_travail::Settings {
+                api_base: file
+                    .france_travail_api_base
+                    .unwrap_or_else(|| france_travail::DEFAULT_API_BASE.into()),
+                token_url: file
+                    .france_travail_token_url
+                    .unwrap_or_else(|| france_travail::DEFAULT_TOKEN_URL.into()),
+                client_id,
+                client_secret,
+                departements: file.france_travail_departements.unwrap_or_default(),
+            }),
+            (None, None) => None,
+            _ => bail!(
+                "France Travail : donnez l'identifiant et le secret (FRANCE_TRAVAIL_CLIENT_ID et FRANCE_TRAVAIL_CLIENT_SECRET)"
+            ),
+        };
+        let labonnealternance =
+            env("LBA_API_TOKEN")
+                .or(file.lba_api_token)
+                .map(|token| labonnealternance::Settings {
+                    api_base: file
+                        .lba_api_base
+                        .unwrap_or_else(|| labonnealternance::DEFAULT_API_BASE.into()),
+                    token,
+                });
         Ok(Self {
+            connectors: ConnectorSettings {
+                france_travail,
+                labonnealternance,
+            },
             mail,
             mail_from,
             data_dir,

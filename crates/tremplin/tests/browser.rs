@@ -252,10 +252,7 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
             .await?
             .send_keys("Mortagne-au-Perche")
             .await?;
-        c.find(Locator::Css("form.search button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        navigate(&c, Locator::Css("form.search button[type=submit]")).await?;
         let heading = c
             .wait()
             .for_element(Locator::Css("h1.results-title"))
@@ -279,7 +276,7 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
         );
         screenshot(&c, "resultats-telephone").await;
 
-        first.click().await?;
+        click_and_load(&c, first).await?;
         let h1 = c
             .wait()
             .for_element(Locator::Css("article.offer h1"))
@@ -336,7 +333,7 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
         c.wait().for_element(Locator::Id("password")).await?;
         c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
         c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
-        c.find(Locator::Css("form button[type=submit]")).await?.click().await?;
+        navigate(&c, Locator::Css("form button[type=submit]")).await?;
         assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Cette semaine");
 
         // A company of the network, then the call that brings an offer.
@@ -351,12 +348,12 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
         ] {
             c.find(Locator::Id(id)).await?.send_keys(value).await?;
         }
-        c.find(Locator::Css("form.offer-form button[type=submit]")).await?.click().await?;
+        navigate(&c, Locator::Css("form.offer-form button[type=submit]")).await?;
         c.wait().for_element(Locator::Id("appel")).await?;
         c.find(Locator::Css("input[name=outcome][value=offre_recueillie]")).await?.click().await?;
         c.find(Locator::Id("notes")).await?.send_keys("Cherche un apprenti couvreur pour janvier").await?;
         assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "company page");
-        c.find(Locator::Css("form.call-form button[type=submit]")).await?.click().await?;
+        navigate(&c, Locator::Css("form.call-form button[type=submit]")).await?;
 
         // The offer form arrives with the company filled in.
         let company = c.wait().for_element(Locator::Id("company_name")).await?;
@@ -370,13 +367,13 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
             c.find(Locator::Id(id)).await?.send_keys(value).await?;
         }
         assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "offer form");
-        c.find(Locator::Css("form.offer-form button[type=submit]")).await?.click().await?;
+        navigate(&c, Locator::Css("form.offer-form button[type=submit]")).await?;
         let status = c.wait().for_element(Locator::Css("main .company")).await?.text().await?;
         assert!(status.contains("à valider (validée pour jeudi)"), "{status}");
 
         c.goto(&format!("{base}/gestion/edition")).await?;
         assert!(c.find(Locator::Css("main")).await?.text().await?.contains("Nouvelles offres (1)"));
-        c.find(Locator::Css("form[action='/gestion/edition/publier'] button")).await?.click().await?;
+        navigate(&c, Locator::Css("form[action='/gestion/edition/publier'] button")).await?;
         let h1 = c.wait().for_element(Locator::Css("main h1")).await?.text().await?;
         assert_eq!(h1, "Édition n° 1");
 
@@ -398,6 +395,29 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
 }
 
 /// Quoted-printable decoding, enough to read links in the outbox's messages.
+/// Clicks what leads to another page and waits until the browser has replaced the page, so
+/// that what is looked for next is on the new one (not a stale element of the old).
+async fn click_and_load(
+    c: &fantoccini::Client,
+    target: fantoccini::elements::Element,
+) -> Result<(), fantoccini::error::CmdError> {
+    let old = c.find(Locator::Css("html")).await?;
+    target.click().await?;
+    let start = Instant::now();
+    while old.tag_name().await.is_ok() && start.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    Ok(())
+}
+
+async fn navigate(
+    c: &fantoccini::Client,
+    locator: Locator<'_>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let target = c.find(locator).await?;
+    click_and_load(c, target).await
+}
+
 fn unquote(eml: &str) -> String {
     let b = eml.as_bytes();
     let mut out = Vec::new();
@@ -434,10 +454,7 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/offres/1")).await?;
-        c.find(Locator::LinkText("Postuler avec Tremplin"))
-            .await?
-            .click()
-            .await?;
+        navigate(&c, Locator::LinkText("Postuler avec Tremplin")).await?;
         c.wait().for_element(Locator::Id("prenom")).await?;
         for (id, value) in [
             ("prenom", "Léa"),
@@ -474,10 +491,7 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
             Vec::<String>::new(),
             "apply form"
         );
-        c.find(Locator::Css("form.apply-form button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
         let h1 = c
             .wait()
             .for_element(Locator::Css("main h1"))
@@ -510,10 +524,7 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
         let at = employer.find("/reponse/").unwrap();
         let link = employer[at..].split_whitespace().next().unwrap().to_owned();
         c.goto(&format!("{base}{link}")).await?;
-        c.find(Locator::Css("main form button"))
-            .await?
-            .click()
-            .await?;
+        navigate(&c, Locator::Css("main form button")).await?;
         c.wait().for_element(Locator::Css("main .notice")).await?;
 
         c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
@@ -527,10 +538,7 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
             .await?
             .send_keys("un mot de passe solide")
             .await?;
-        c.find(Locator::Css("form button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        navigate(&c, Locator::Css("form button[type=submit]")).await?;
         let table = c
             .wait()
             .for_element(Locator::Css("main table"))

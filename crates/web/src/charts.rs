@@ -1,8 +1,9 @@
 //! Server-rendered SVG charts for the dashboard: stacked bars per week, with the same figures
 //! as a table for those who cannot see the chart. No JavaScript.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
+use tremplin_storage::PeriodCount;
 
 /// Colours with at least 3:1 contrast against white, told apart by more than hue alone
 /// (the table gives the figures).
@@ -38,21 +39,16 @@ const GAP: u32 = 6;
 const LEFT: u32 = 30;
 
 impl Chart {
-    /// Counts `events` (instant, category) per week over the last `weeks` weeks, one series a
-    /// category in `categories` order.
+    /// One bar a week of `starts` (see `week_bounds`), stacked by category in `categories`
+    /// order, from counts per (week index, category).
     pub fn weekly(
         id: &'static str,
         title: &'static str,
-        now: DateTime<Utc>,
-        weeks: usize,
+        starts: &[NaiveDate],
         categories: &[(&str, &'static str)],
-        events: &[(DateTime<Utc>, String)],
+        counts: &[PeriodCount],
     ) -> Self {
-        let this_monday = monday(now);
-        let starts: Vec<NaiveDate> = (0..weeks)
-            .rev()
-            .map(|i| this_monday - Duration::weeks(i as i64))
-            .collect();
+        let weeks = starts.len();
         let mut series: Vec<Series> = categories
             .iter()
             .enumerate()
@@ -62,13 +58,11 @@ impl Chart {
                 values: vec![0; weeks],
             })
             .collect();
-        for (at, category) in events {
-            let week = monday(*at);
-            if let (Some(w), Some(s)) = (
-                starts.iter().position(|s| *s == week),
-                categories.iter().position(|(c, _)| c == category),
-            ) {
-                series[s].values[w] += 1;
+        for c in counts {
+            if let Some(s) = categories.iter().position(|(k, _)| *k == c.category)
+                && c.period < weeks
+            {
+                series[s].values[c.period] += c.count;
             }
         }
         Self {
@@ -140,28 +134,81 @@ fn monday(at: DateTime<Utc>) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
+/// The Mondays (Paris time) of the last `weeks` weeks, and the `weeks + 1` instants bounding
+/// them, the last one next Monday: what the storage counts per period.
+pub fn week_bounds(now: DateTime<Utc>, weeks: usize) -> (Vec<NaiveDate>, Vec<DateTime<Utc>>) {
+    let this_monday = monday(now);
+    let starts: Vec<NaiveDate> = (0..weeks)
+        .rev()
+        .map(|i| this_monday - Duration::weeks(i as i64))
+        .collect();
+    let bounds = starts
+        .iter()
+        .copied()
+        .chain(std::iter::once(this_monday + Duration::weeks(1)))
+        .map(|d| {
+            Paris
+                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+                .earliest()
+                .map_or_else(
+                    || d.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    |t| t.with_timezone(&Utc),
+                )
+        })
+        .collect();
+    (starts, bounds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn count(period: usize, category: &str) -> PeriodCount {
+        PeriodCount {
+            period,
+            category: category.to_owned(),
+            count: 1,
+        }
+    }
+
     #[test]
-    fn events_fall_in_their_week_and_stack() {
+    fn weeks_start_on_monday_midnight_in_paris() {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
-        let events = vec![
-            (now, "appel".to_owned()),
-            (now - Duration::days(1), "veille".to_owned()),
-            (now - Duration::days(7), "appel".to_owned()),
-            (now - Duration::weeks(40), "appel".to_owned()),
-            (now, "inconnu".to_owned()),
+        let (starts, bounds) = week_bounds(now, 26);
+        assert_eq!((starts.len(), bounds.len()), (26, 27));
+        assert_eq!(starts[25], NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        // Paris is UTC+1 in November: Monday 00:00 there is Sunday 23:00 UTC.
+        assert_eq!(
+            bounds[25],
+            Utc.with_ymd_and_hms(2026, 11, 22, 23, 0, 0).unwrap()
+        );
+        assert_eq!(
+            bounds[26],
+            Utc.with_ymd_and_hms(2026, 11, 29, 23, 0, 0).unwrap()
+        );
+        // Summer time: UTC+2.
+        let june = week_bounds(Utc.with_ymd_and_hms(2026, 6, 10, 12, 0, 0).unwrap(), 1).1;
+        assert_eq!(june[0], Utc.with_ymd_and_hms(2026, 6, 7, 22, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn counts_fall_in_their_week_and_stack() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
+        let (starts, _) = week_bounds(now, 26);
+        let counts = vec![
+            count(25, "appel"),
+            count(25, "veille"),
+            count(24, "appel"),
+            count(40, "appel"),
+            count(25, "inconnu"),
         ];
         let c = Chart::weekly(
             "c",
             "t",
-            now,
-            26,
+            &starts,
             &[("appel", "par téléphone"), ("veille", "réseaux sociaux")],
-            &events,
+            &counts,
         );
         assert_eq!(c.weeks.len(), 26);
         assert_eq!(c.weeks[25], "23/11");

@@ -153,6 +153,9 @@ pub async fn run_schedule(state: AppState, mut shutdown: tokio::sync::watch::Rec
         if let Err(e) = tick(&state).await {
             tracing::warn!(cause = %e, "travail planifié interrompu, nouvel essai dans 30 s");
         }
+        if let Err(e) = crate::imports::scheduled(&state).await {
+            tracing::warn!(cause = %e, "imports planifiés : nouvel essai dans 30 s");
+        }
     }
 }
 

@@ -285,12 +285,19 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         (EditionPreview::default(), Vec::new(), 0, 0);
     if staff.is_conseiller() {
         preview = state.store.edition_preview().await?;
-        let since = now - chrono::Duration::weeks(26);
-        let publications = state.store.publications_since(since).await?;
-        let calls = state.store.calls_since(since).await?;
-        let week_ago = now - chrono::Duration::days(7);
-        new_this_week = publications.iter().filter(|(at, _)| *at > week_ago).count();
-        calls_this_week = calls.iter().filter(|(at, _)| *at > week_ago).count();
+        let (starts, bounds) = crate::charts::week_bounds(now, 26);
+        let publications = state.store.publications_per_period(&bounds).await?;
+        let calls = state.store.calls_per_period(&bounds).await?;
+        // "This week": since Monday.
+        let this_week = |counts: &[tremplin_storage::PeriodCount]| {
+            counts
+                .iter()
+                .filter(|c| c.period == starts.len() - 1)
+                .map(|c| c.count as usize)
+                .sum()
+        };
+        new_this_week = this_week(&publications);
+        calls_this_week = this_week(&calls);
         let sources: Vec<(&str, &'static str)> = [
             SourceKind::Appel,
             SourceKind::Veille,
@@ -303,8 +310,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         charts.push(Chart::weekly(
             "publications",
             "Offres publiées par semaine, selon leur origine",
-            now,
-            26,
+            &starts,
             &sources,
             &publications,
         ));
@@ -315,8 +321,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         charts.push(Chart::weekly(
             "appels",
             "Appels par semaine, selon leur issue",
-            now,
-            26,
+            &starts,
             &outcomes,
             &calls,
         ));

@@ -14,6 +14,7 @@ mod comptes;
 pub mod editions;
 mod error;
 mod gestion;
+pub mod imports;
 pub mod outbox;
 mod pages;
 mod partner_api;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(candidatures::router())
         .merge(reseau::router())
         .merge(editions::router())
+        .merge(imports::router())
         .fallback(pages::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())

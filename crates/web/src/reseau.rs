@@ -415,7 +415,8 @@ async fn week(
     // Offers whose confirmation falls due before next Thursday's edition.
     let before = now - Duration::weeks(weeks) + Duration::days(7);
     let due = state.store.calls_due(now.date_naive()).await?;
-    let reverify = state.store.offers_to_reverify(before).await?;
+    // A week's work, oldest first: the page stays light whatever the catalogue's size.
+    let reverify = state.store.offers_to_reverify(before, 100).await?;
     let commune = commune_filter(&q.commune)?;
     let never = state
         .store
@@ -430,14 +431,17 @@ async fn week(
         .store
         .applications_without_answer((now - Duration::days(7)).timestamp())
         .await?;
-    let titles = state
+    let titles: std::collections::HashMap<i64, _> = state
         .store
         .get_offers(&waiting.iter().map(|a| a.offer_id).collect::<Vec<_>>())
-        .await?;
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
     let relances = waiting
         .iter()
         .map(|a| {
-            let offer = titles.iter().find(|o| o.id == a.offer_id);
+            let offer = titles.get(&a.offer_id);
             (
                 format!("{} {}", a.first_name, a.last_name),
                 offer.map_or_else(String::new, |o| o.fields.title.clone()),

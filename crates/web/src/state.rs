@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub uploads_dir: std::path::PathBuf,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The partners' APIs the connectors may call.
+    pub connectors: crate::imports::ConnectorSettings,
 }
 
 /// Everything a request needs, built once and cheap to clone.

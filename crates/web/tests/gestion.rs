@@ -857,10 +857,10 @@ async fn the_dashboard_draws_the_weeks_in_svg_with_the_figures_as_text() {
         .await;
         let page = app.get_as("/gestion", &cookie).await.body;
         assert!(
-            page.contains("<strong>1</strong> nouvelles offres en 7 jours"),
+            page.contains("<strong>1</strong> nouvelles offres depuis lundi"),
             "{backend}: {page}"
         );
-        assert!(page.contains("<strong>1</strong> appels en 7 jours"));
+        assert!(page.contains("<strong>1</strong> appels depuis lundi"));
         assert!(
             page.contains("<strong>3</strong> publiées")
                 && page.contains("<strong>1</strong> à valider"),

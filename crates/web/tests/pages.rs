@@ -136,9 +136,15 @@ async fn bad_or_ambiguous_searches_are_explained_in_french() {
         );
         assert!(
             r.body
-                .contains("commune=61293\">Mortagne-au-Perche (61400)"),
-            "{backend}"
+                .contains("commune=Mortagne-au-Perche%20%2861400%29\">Mortagne-au-Perche (61400)"),
+            "{backend}: {}",
+            r.body
         );
+        // A choice leads to results, even where the commune's INSEE code is also a postcode
+        // shared by several communes (Rouen, 76540).
+        let r = app.get("/offres?commune=Rouen%20%2876000%29").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Rouen (76000)"), "{}", r.body);
         for bad in [
             "rayon=abc",
             "rayon=900",

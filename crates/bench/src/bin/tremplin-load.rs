@@ -25,7 +25,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tremplin_bench::data::{Rng, World};
+use tremplin_bench::data::{self, Rng, World};
 
 #[derive(Parser)]
 #[command(name = "tremplin-load", about = "Générateur de charge pour Tremplin")]
@@ -107,6 +107,7 @@ fn write_csv(n: usize, departements: &[String]) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut rng = Rng::new(0x10ad);
+    let real_today = chrono::Utc::now().date_naive();
     let header = "external_id,title,description,rome_code,company_name,commune_code,contract_type,\
                   target_diploma_level,start_date,positions,contact_email\n";
     let mut ok = out.write_all(header.as_bytes()).is_ok();
@@ -118,13 +119,19 @@ fn write_csv(n: usize, departements: &[String]) -> ExitCode {
         let line = format!(
             "charge-{id},{title},{description},{rome},{company},{commune},{contract},{level},{start},{positions},recrutement{id}@exemple.fr\n",
             id = offer.id,
-            title = quote(&offer.title),
+            title = quote(&title(&offer.title)),
             description = quote(&offer.description),
             rome = offer.rome_codes[0],
             company = quote(&offer.company),
             commune = place.code,
             level = offer.level.unwrap_or(3),
-            start = offer.start.map(|d| d.to_string()).unwrap_or_default(),
+            // Start dates from a month ahead: the server expires offers whose start has passed.
+            start = offer
+                .start
+                .map(
+                    |d| (real_today + (d - data::today()) + chrono::Duration::days(30)).to_string()
+                )
+                .unwrap_or_default(),
             positions = 1 + rng.below(3),
         );
         ok &= out.write_all(line.as_bytes()).is_ok();
@@ -133,6 +140,17 @@ fn write_csv(n: usize, departements: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Titles are 3 to 150 characters: a few ROME labels are shorter ("DJ") or, with a
+/// qualifier, longer.
+fn title(t: &str) -> String {
+    let t: String = t.chars().take(150).collect();
+    if t.chars().count() < 3 {
+        format!("{t} en apprentissage")
+    } else {
+        t
     }
 }
 
@@ -197,7 +215,8 @@ struct Shared {
     places: Vec<String>,
     vocabulary: Vec<&'static str>,
     applicants: AtomicU64,
-    first_error: std::sync::Mutex<Option<String>>,
+    /// Each distinct error (kind, status, the page's message) and how often it came.
+    errors: std::sync::Mutex<std::collections::BTreeMap<String, usize>>,
 }
 
 async fn run(
@@ -216,10 +235,22 @@ async fn run(
         sessions.push(login(&client, url, email, password).await?);
     }
     let offers = count_offers(&client, &settings.urls[0]).await?;
+    // Every instance keeps its own index, fed from the database: wait until each has it all.
+    for url in &settings.urls[1..] {
+        let waiting = Instant::now();
+        while count_offers(&client, url).await.unwrap_or(0) < offers {
+            if waiting.elapsed() > Duration::from_secs(600) {
+                return Err(format!(
+                    "{url} n'a pas indexé les {offers} offres en 10 minutes"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
     let world = World::load_in(departements);
     let mut rng = Rng::new(0x5eed);
     let places = (0..2_000)
-        .map(|_| world.place(&mut rng).code.clone())
+        .map(|_| world.place(&mut rng).key.clone())
         .collect();
     let shared = Arc::new(Shared {
         client,
@@ -229,7 +260,7 @@ async fn run(
         places,
         vocabulary: World::vocabulary(),
         applicants: AtomicU64::new(0),
-        first_error: std::sync::Mutex::new(None),
+        errors: Default::default(),
     });
     println!(
         "{} instance(s), {} utilisateurs simultanés, {} s par phase, {} offres publiées",
@@ -241,8 +272,8 @@ async fn run(
     let (health, health_elapsed) = phase(&shared, &settings, true).await;
     let (mix, mix_elapsed) = phase(&shared, &settings, false).await;
     report(&health, health_elapsed, &mix, mix_elapsed);
-    if let Some(e) = shared.first_error.lock().expect("lock").take() {
-        println!("première erreur : {e}");
+    for (error, n) in shared.errors.lock().expect("lock").iter() {
+        println!("  {n} × {error}");
     }
     Ok(())
 }
@@ -268,8 +299,8 @@ async fn phase(shared: &Arc<Shared>, settings: &Settings, health: bool) -> (Vec<
                 let ok = match one(&shared, instance, kind, &mut rng).await {
                     Ok(()) => true,
                     Err(e) => {
-                        let mut first = shared.first_error.lock().expect("lock");
-                        first.get_or_insert_with(|| format!("{}: {e}", kind.label()));
+                        let mut errors = shared.errors.lock().expect("lock");
+                        *errors.entry(format!("{} : {e}", kind.label())).or_default() += 1;
                         false
                     }
                 };
@@ -333,6 +364,10 @@ async fn one(shared: &Shared, instance: usize, kind: Kind, rng: &mut Rng) -> Res
         .await
         .map_err(|e| e.to_string())?;
     let status = response.status();
+    let gzipped = response
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v == "gzip");
     // The body is read in full, as a browser would.
     let body = response
         .into_body()
@@ -343,10 +378,24 @@ async fn one(shared: &Shared, instance: usize, kind: Kind, rng: &mut Rng) -> Res
     if status.is_success() {
         Ok(())
     } else {
-        let text = String::from_utf8_lossy(&body);
+        let mut text = String::new();
+        if gzipped {
+            use std::io::Read;
+            let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut text);
+        } else {
+            text = String::from_utf8_lossy(&body).into_owned();
+        }
+        // The page's message, not its head.
+        let text = text.find("<h1").map_or(&text[..], |i| &text[i..]);
+        let text = text
+            .find("<p>")
+            .map_or(text, |i| &text[i + 3..])
+            .split("</p>")
+            .next()
+            .unwrap_or_default();
         Err(format!(
             "HTTP {status} {}",
-            text.chars().take(200).collect::<String>()
+            text.chars().take(160).collect::<String>()
         ))
     }
 }
@@ -436,7 +485,11 @@ async fn login(
 /// How many offers the catalogue publishes: offer ids are drawn in 1..=n.
 async fn count_offers(client: &HttpClient, base: &str) -> Result<u64, String> {
     let response = client
-        .request(get(&format!("{base}/api/v1/offers?per_page=1"), None))
+        .request(
+            http::Request::get(format!("{base}/api/v1/offers?per_page=1"))
+                .body(Full::default())
+                .expect("request"),
+        )
         .await
         .map_err(|e| e.to_string())?;
     let body = response

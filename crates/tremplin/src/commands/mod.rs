@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backup;
+mod connectors;
 mod import;
 mod referentiels;
 mod serve;
@@ -20,6 +21,10 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(Import::Csv(args)) => import::run(config, args).await,
+        Command::Import(Import::FranceTravail(args)) => {
+            connectors::france_travail(config, args).await
+        }
+        Command::Import(Import::Labonnealternance(args)) => connectors::lba(config, args).await,
         Command::Reindex => {
             let state = crate::app::open(&config).await?;
             let n =

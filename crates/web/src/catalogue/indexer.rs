@@ -15,7 +15,7 @@ const BATCH: i64 = 2_000;
 
 /// The index's view of an offer; `None` when it must not be in the catalogue.
 pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
-    if !offer.status.is_public() {
+    if !offer.is_listed() {
         return None;
     }
     let f = &offer.fields;

@@ -18,6 +18,8 @@ const MAX_PAGE: u32 = 500;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Near {
     pub code: String,
+    /// How links name the commune (see `Commune::link_key`).
+    pub key: String,
     pub name: String,
     pub label: String,
     pub lat: f64,
@@ -29,6 +31,7 @@ impl From<&Commune> for Near {
     fn from(c: &Commune) -> Self {
         Self {
             code: c.code.as_str().to_owned(),
+            key: c.link_key(),
             name: c.name.clone(),
             label: c.label(),
             lat: c.lat,
@@ -309,7 +312,7 @@ impl CatalogueQuery {
             pairs.push(("q", self.text.clone()));
         }
         if let Some(n) = &self.near {
-            pairs.push(("commune", n.code.clone()));
+            pairs.push(("commune", n.key.clone()));
             pairs.push(("rayon", self.radius_km.to_string()));
         }
         for r in &self.rome {

@@ -83,7 +83,7 @@ async fn load(
     // An offer withdrawn since the index last caught up is left out rather than shown stale.
     let offers = offers
         .into_iter()
-        .filter(|o| o.status.is_public())
+        .filter(|o| o.is_listed())
         .map(|o| {
             let d = results
                 .hits

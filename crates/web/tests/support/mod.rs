@@ -113,6 +113,7 @@ impl TestApp {
                 public_url: "https://tremplin.example".into(),
                 uploads_dir: uploads.path().to_owned(),
                 trust_proxy: true,
+                connectors: Default::default(),
             },
         );
         state.refresh_territory().await.unwrap();
@@ -138,6 +139,7 @@ impl TestApp {
                 public_url: "https://tremplin.example".into(),
                 uploads_dir: self.uploads.path().to_owned(),
                 trust_proxy: true,
+                connectors: Default::default(),
             },
         );
         state.refresh_territory().await.unwrap();
