@@ -251,6 +251,8 @@ struct OfferPage {
     cfa: Option<CfaView>,
     jsonld: String,
     meta_description: String,
+    /// The same offer at other sources: (where, link to it there).
+    also: Vec<(&'static str, Option<String>)>,
 }
 
 pub struct CfaView {
@@ -268,7 +270,7 @@ async fn offer(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let offer = state
         .store
@@ -276,6 +278,35 @@ async fn offer(
         .await?
         .filter(|o| o.status.is_public())
         .ok_or(WebError::NotFound)?;
+    // Another source's copy: the offer is shown once, on the page that lists every source.
+    if let Some(primary) = offer.duplicate_of
+        && state
+            .store
+            .get_offer(primary)
+            .await?
+            .is_some_and(|p| p.is_listed())
+    {
+        let query = raw.map(|q| format!("?{q}")).unwrap_or_default();
+        return Ok(
+            axum::response::Redirect::to(&format!("/offres/{primary}{query}")).into_response(),
+        );
+    }
+    let also: Vec<(&'static str, Option<String>)> = state
+        .store
+        .duplicates_of(offer.id)
+        .await?
+        .into_iter()
+        .map(|(_, name, kind, url)| {
+            let source = tremplin_domain::OfferSource {
+                kind: tremplin_domain::SourceKind::from_db(&kind)
+                    .unwrap_or(tremplin_domain::SourceKind::Import),
+                name,
+                external_id: None,
+                url: None,
+            };
+            (catalogue::view::source_label(&source), url)
+        })
+        .collect();
     let params: OfferParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .unwrap_or(OfferParams { depuis: None });
     let here = state.refs.communes.get(offer.fields.commune.as_str());
@@ -325,8 +356,9 @@ async fn offer(
         cfa,
         jsonld,
         meta_description,
+        also,
     };
-    Ok(Html(page.render()?))
+    Ok(Html(page.render()?).into_response())
 }
 
 /// schema.org `JobPosting`, safe to put inside a `<script>` element.

@@ -20,7 +20,7 @@ CREATE TABLE import_schedules (
     source TEXT PRIMARY KEY,
     enabled BOOLEAN NOT NULL,
     -- Hour of the day, Paris time, at which the nightly run starts.
-    hour INTEGER NOT NULL
+    hour BIGINT NOT NULL
 );
 
 -- The offer this one duplicates (same company, métier and commune, close title, another

@@ -5,7 +5,7 @@ pub mod import;
 pub mod indexer;
 mod query;
 mod search;
-mod view;
+pub mod view;
 
 pub use query::{CatalogueQuery, Near, ParamStyle, QueryProblem};
 pub use search::{Found, run, run_widening};

@@ -110,7 +110,7 @@ pub fn view(
             .published_at
             .is_some_and(|p| p <= now && now - p < Duration::days(7)),
         source_kind: f.source.kind.as_str(),
-        source_label: f.source.kind.label(),
+        source_label: source_label(&f.source),
         source_name: f.source.name.clone(),
         external_id: f.source.external_id.clone(),
         source_url: f.source.url.as_ref().map(ToString::to_string),
@@ -125,5 +125,14 @@ pub fn view(
         cfa_id: offer.cfa_id,
         cfa_name: f.cfa.clone(),
         path: format!("/offres/{}", offer.id),
+    }
+}
+
+/// Where an offer comes from, naming the national source a connector brought it from.
+pub fn source_label(source: &tremplin_domain::OfferSource) -> &'static str {
+    match tremplin_connectors::Source::from_name(&source.name) {
+        Some(tremplin_connectors::Source::FranceTravail) => "Importée de France Travail",
+        Some(tremplin_connectors::Source::LaBonneAlternance) => "Importée de La bonne alternance",
+        None => source.kind.label(),
     }
 }

@@ -86,6 +86,14 @@ pub fn offer(ext: &str, title: &str, commune: &str) -> OfferInput {
 
 impl TestApp {
     pub async fn new(backend: &str) -> Self {
+        Self::with_connectors(backend, Default::default()).await
+    }
+
+    /// An app whose connectors call the given (fake) partner servers.
+    pub async fn with_connectors(
+        backend: &str,
+        connectors: tremplin_web::imports::ConnectorSettings,
+    ) -> Self {
         let db = TestDb::new(backend).await;
         db.store
             .save_territory(&Territory {
@@ -113,7 +121,7 @@ impl TestApp {
                 public_url: "https://tremplin.example".into(),
                 uploads_dir: uploads.path().to_owned(),
                 trust_proxy: true,
-                connectors: Default::default(),
+                connectors,
             },
         );
         state.refresh_territory().await.unwrap();
