@@ -183,6 +183,36 @@ impl Store {
     }
 
     /// What publishing now would do.
+    /// How many offers the next edition would bring (new, modified, withdrawn), counted in
+    /// the database: the dashboard shows only these, whatever the size of the edition.
+    pub async fn edition_preview_counts(&self) -> Result<(i64, i64, i64)> {
+        on_pool!(self, |p| {
+            let previous: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
+                "SELECT revision, published_at FROM editions ORDER BY number DESC LIMIT 1",
+            )
+            .fetch_optional(p)
+            .await?;
+            let (rev, at) = previous.map_or((0, None), |(r, a)| (r, Some(a)));
+            // The same rules as `edition_content!`, as counts.
+            let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
+                "SELECT \
+                 (SELECT COUNT(*) FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL), \
+                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND published_at IS NOT NULL AND status = 'publiee' \
+                    AND ($2 IS NULL OR published_at > $2)), \
+                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND published_at IS NOT NULL AND status = 'publiee' \
+                    AND $2 IS NOT NULL AND published_at <= $2), \
+                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND published_at IS NOT NULL \
+                    AND status IN ('retiree', 'expiree', 'pourvue')), \
+                 (SELECT COUNT(*) FROM offers WHERE status = 'a_reverifier')",
+            )
+            .bind(rev)
+            .bind(at)
+            .fetch_one(p)
+            .await?;
+            Ok((counts.0 + counts.1, counts.2, counts.3 + counts.4))
+        })
+    }
+
     pub async fn edition_preview(&self) -> Result<EditionPreview> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;

@@ -508,6 +508,14 @@ mod back_office {
                 "{backend}"
             );
 
+            // The dashboard's counts agree with the preview's lists.
+            let p = s.edition_preview().await.unwrap();
+            let kinds = |k| p.of_kind(k).len() as i64;
+            assert_eq!(
+                s.edition_preview_counts().await.unwrap(),
+                (kinds("nouvelle"), kinds("modifiee"), kinds("retiree")),
+                "{backend}"
+            );
             let e1 = s
                 .publish_edition("2026-11-26T09:00:00+01:00", now(), None)
                 .await
@@ -556,6 +564,14 @@ mod back_office {
                 "{backend}: the live offer was last verified 30+ days ago"
             );
 
+            // The dashboard's counts agree with the preview's lists.
+            let p = s.edition_preview().await.unwrap();
+            let kinds = |k| p.of_kind(k).len() as i64;
+            assert_eq!(
+                s.edition_preview_counts().await.unwrap(),
+                (kinds("nouvelle"), kinds("modifiee"), kinds("retiree")),
+                "{backend}"
+            );
             let e2 = s
                 .publish_edition("2026-12-03T09:00:00+01:00", now() + Duration::days(7), None)
                 .await

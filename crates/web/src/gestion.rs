@@ -264,7 +264,8 @@ struct Dashboard {
     new_this_week: usize,
     calls_this_week: usize,
     next_edition: String,
-    preview: EditionPreview,
+    /// New, modified, withdrawn at the next edition.
+    preview: (i64, i64, i64),
     charts: Vec<Chart>,
 }
 
@@ -282,9 +283,9 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
     }
     let now = state.clock.now();
     let (mut preview, mut charts, mut new_this_week, mut calls_this_week) =
-        (EditionPreview::default(), Vec::new(), 0, 0);
+        ((0, 0, 0), Vec::new(), 0, 0);
     if staff.is_conseiller() {
-        preview = state.store.edition_preview().await?;
+        preview = state.store.edition_preview_counts().await?;
         let (starts, bounds) = crate::charts::week_bounds(now, 26);
         let publications = state.store.publications_per_period(&bounds).await?;
         let calls = state.store.calls_per_period(&bounds).await?;
