@@ -13,7 +13,7 @@ use tremplin_domain::{Email, Telephone};
 use tremplin_referentiels::{Communes, fold};
 
 use crate::http::{Http, json};
-use crate::mapping::{array, boolean, commune, number, plain, text, title};
+use crate::mapping::{array, boolean, commune, number, own_point, plain, text, title};
 use crate::{Columns, ConnectorError, Mapped, Progress};
 
 pub const SOURCE: &str = "france-travail";
@@ -370,7 +370,13 @@ pub fn map(o: &Value, communes: &Communes) -> Mapped {
         &place,
         point,
     ) {
-        Some(code) => c.set("commune_code", code),
+        Some(code) => {
+            if let Some((lat, lon)) = own_point(communes, &code, point) {
+                c.set("latitude", lat.to_string());
+                c.set("longitude", lon.to_string());
+            }
+            c.set("commune_code", code);
+        }
         None => return reject(format!("Commune introuvable : « {place} ».")),
     }
     c.set("contract_type", contract);

@@ -10,7 +10,7 @@ use tremplin_domain::Telephone;
 use tremplin_referentiels::{Commune, Communes, fold};
 
 use crate::http::{Http, json};
-use crate::mapping::{array, commune, number, plain, postcode_and_name, text, title};
+use crate::mapping::{array, commune, number, own_point, plain, postcode_and_name, text, title};
 use crate::{Columns, ConnectorError, Mapped, Progress};
 
 pub const SOURCE: &str = "labonnealternance";
@@ -226,7 +226,13 @@ pub fn map(o: &Value, communes: &Communes, today: NaiveDate) -> Mapped {
         _ => None,
     };
     match commune(communes, "", &postcode, &name, point) {
-        Some(code) => c.set("commune_code", code),
+        Some(code) => {
+            if let Some((lat, lon)) = own_point(communes, &code, point) {
+                c.set("latitude", lat.to_string());
+                c.set("longitude", lon.to_string());
+            }
+            c.set("commune_code", code);
+        }
         None => return reject(format!("Commune introuvable : « {address} ».")),
     }
     c.set("contract_type", contract);

@@ -75,6 +75,18 @@ pub fn commune(
         .map(|c| c.code.as_str().to_owned())
 }
 
+/// The source's point, kept only where our commune centre is an estimate (and the point is
+/// within 30 km of it): the map and the distances are then the workplace's.
+pub fn own_point(communes: &Communes, code: &str, point: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    let (lat, lon) = point?;
+    let c = communes.get(code)?;
+    (c.approximate
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon)
+        && haversine_km(lat, lon, c.lat, c.lon) <= 30.0)
+        .then_some((lat, lon))
+}
+
 /// "61 - L'AIGLE" → "L'AIGLE"; "L'Aigle (61)" → "L'Aigle".
 fn clean_place_name(name: &str) -> &str {
     let name = name.split_once(" - ").map_or(name, |(_, n)| n);

@@ -172,3 +172,37 @@ fn the_unchanged_shapes_map_to_offers() {
         Mapped::Offer(_)
     ));
 }
+
+#[test]
+fn a_source_point_is_kept_only_where_our_commune_centre_is_an_estimate() {
+    let columns = |o: &Value| match france_travail::map(o, communes()) {
+        Mapped::Offer(c) => c,
+        other => panic!("{other:?}"),
+    };
+    // Appenai-sous-Bellême (61005) has no coordinates of its own in our data.
+    let mut estimated = ft_offer("FT-1", "Boulanger", "61005", "Boulangerie");
+    estimated["lieuTravail"]["latitude"] = json!(48.3123);
+    estimated["lieuTravail"]["longitude"] = json!(0.5634);
+    let c = columns(&estimated);
+    assert_eq!(
+        (c.get("latitude"), c.get("longitude")),
+        ("48.3123", "0.5634")
+    );
+    let input = parse_record(&|k| c.get(k), "france-travail", &|code| {
+        communes().exists(code)
+    })
+    .unwrap();
+    assert_eq!(
+        input.location.map(|p| (p.lat, p.lon)),
+        Some((48.3123, 0.5634))
+    );
+    // Alençon has its own: ours stays.
+    let mut alencon = ft_offer("FT-2", "Boulanger", "61001", "Boulangerie");
+    alencon["lieuTravail"]["latitude"] = json!(48.43);
+    alencon["lieuTravail"]["longitude"] = json!(0.09);
+    let c = columns(&alencon);
+    assert_eq!(c.get("latitude"), "");
+    // A point far from the commune is not believed.
+    estimated["lieuTravail"]["latitude"] = json!(43.3);
+    assert_eq!(columns(&estimated).get("latitude"), "");
+}

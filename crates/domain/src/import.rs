@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use crate::{
-    CodeInsee, CodeRome, Contact, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, OfferInput,
-    OfferSource, Siret, SourceKind, StartDate, Telephone,
+    CodeInsee, CodeRome, Contact, ContractType, Email, GeoPoint, HttpUrl, Invalid, NiveauDiplome,
+    OfferInput, OfferSource, Siret, SourceKind, StartDate, Telephone,
 };
 
 /// Columns every file must have.
@@ -24,7 +24,7 @@ pub const REQUIRED: [&str; 7] = [
 ];
 
 /// Columns a file may have.
-pub const OPTIONAL: [&str; 14] = [
+pub const OPTIONAL: [&str; 16] = [
     "siret",
     "target_diploma_level",
     "start_date",
@@ -39,6 +39,8 @@ pub const OPTIONAL: [&str; 14] = [
     "driving_licence",
     "cfa",
     "address",
+    "latitude",
+    "longitude",
 ];
 
 /// A line of the file that cannot be stored, and why.
@@ -251,6 +253,22 @@ pub fn parse_record<'r>(
         apply_url: optional(get("apply_url")).and_then(|s| errs.keep(HttpUrl::parse(&s))),
     };
     let source_url = optional(get("source_url")).and_then(|s| errs.keep(HttpUrl::parse(&s)));
+    let location = match (optional(get("latitude")), optional(get("longitude"))) {
+        (None, None) => None,
+        (Some(lat), Some(lon)) => {
+            let number = |v: &str| {
+                v.trim()
+                    .replace(',', ".")
+                    .parse::<f64>()
+                    .unwrap_or(f64::NAN)
+            };
+            errs.keep(GeoPoint::new(number(&lat), number(&lon)))
+        }
+        _ => errs.keep(Err(Invalid::new(
+            "latitude",
+            "Donnez la latitude et la longitude ensemble, ou aucune des deux.",
+        ))),
+    };
 
     let (
         Some(commune),
@@ -290,6 +308,7 @@ pub fn parse_record<'r>(
             external_id: Some(get("external_id").to_owned()),
             url: source_url,
         },
+        location,
     };
     let rule_errors = offer.check();
     if rule_errors.is_empty() {

@@ -13,7 +13,9 @@ mod offer;
 mod values;
 
 pub use error::Invalid;
-pub use offer::{Contact, Offer, OfferInput, OfferSource, OfferStatus, SourceKind, StartDate};
+pub use offer::{
+    Contact, GeoPoint, Offer, OfferInput, OfferSource, OfferStatus, SourceKind, StartDate,
+};
 pub use values::{
     CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone,
 };

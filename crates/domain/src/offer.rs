@@ -205,6 +205,35 @@ pub struct OfferInput {
     pub cfa: Option<String>,
     pub contact: Contact,
     pub source: OfferSource,
+    /// The workplace's own coordinates, when the source gives them and the commune's are only
+    /// an estimate; otherwise the commune's centre is used.
+    pub location: Option<GeoPoint>,
+}
+
+/// A point on Earth, checked on construction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl GeoPoint {
+    pub fn new(lat: f64, lon: f64) -> Result<Self, Invalid> {
+        if lat.is_finite()
+            && lon.is_finite()
+            && (-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lon)
+        {
+            Ok(Self { lat, lon })
+        } else {
+            Err(Invalid::new(
+                "latitude",
+                format!(
+                    "« {lat}, {lon} » ne sont pas des coordonnées (latitude de -90 à 90, longitude de -180 à 180)."
+                ),
+            ))
+        }
+    }
 }
 
 impl OfferInput {
@@ -352,6 +381,7 @@ pub(crate) mod tests {
                 external_id: None,
                 url: None,
             },
+            location: None,
         }
     }
 

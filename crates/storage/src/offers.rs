@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tremplin_domain::{
-    CodeInsee, CodeRome, Contact, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Offer,
-    OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
+    CodeInsee, CodeRome, Contact, ContractType, Email, GeoPoint, HttpUrl, Invalid, NiveauDiplome,
+    Offer, OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 
 use tremplin_domain::lifecycle::{Action, Actor, transition};
@@ -47,6 +47,8 @@ struct ContentRow {
     source_name: String,
     external_id: Option<String>,
     source_url: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -71,12 +73,12 @@ struct OfferRow {
 
 const CONTENT_COLUMNS: &str = "title, description, rome_codes, company_id, commune_code, address, contract_type, \
      target_level, diploma_label, start_date, duration_months, positions, rqth, driving_licence, cfa_id, \
-     contact_email, contact_phone, apply_url, source_kind, source_name, external_id, source_url";
+     contact_email, contact_phone, apply_url, source_kind, source_name, external_id, source_url, lat, lon";
 
 const SELECT_OFFER: &str = "SELECT o.id, o.revision, o.status, o.title, o.description, o.rome_codes, o.company_id, \
      o.commune_code, o.address, o.contract_type, o.target_level, o.diploma_label, o.start_date, o.duration_months, \
      o.positions, o.rqth, o.driving_licence, o.cfa_id, o.contact_email, o.contact_phone, o.apply_url, \
-     o.source_kind, o.source_name, o.external_id, o.source_url, o.created_at, o.updated_at, o.published_at, \
+     o.source_kind, o.source_name, o.external_id, o.source_url, o.lat, o.lon, o.created_at, o.updated_at, o.published_at, \
      o.verified_at, o.expires_at, o.organisation_id, o.validated_at, o.duplicate_of, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name \
      FROM offers o JOIN companies c ON c.id = o.company_id LEFT JOIN training_centres t ON t.id = o.cfa_id";
 
@@ -114,6 +116,8 @@ impl ContentRow {
             source_name: input.source.name.clone(),
             external_id: input.source.external_id.clone(),
             source_url: input.source.url.as_ref().map(|e| e.as_str().to_owned()),
+            lat: input.location.map(|p| p.lat),
+            lon: input.location.map(|p| p.lon),
         }
     }
 }
@@ -186,6 +190,12 @@ impl TryFrom<OfferRow> for Offer {
                     .map(HttpUrl::parse)
                     .transpose()
                     .map_err(|_| corrupt("url source"))?,
+            },
+            location: match (c.lat, c.lon) {
+                (Some(lat), Some(lon)) => {
+                    Some(GeoPoint::new(lat, lon).map_err(|_| corrupt("coordonnées"))?)
+                }
+                _ => None,
             },
         };
         Ok(Offer {
@@ -319,8 +329,8 @@ macro_rules! update_content {
                      commune_code = $5, address = $6, contract_type = $7, target_level = $8, diploma_label = $9, \
                      start_date = $10, duration_months = $11, positions = $12, rqth = $13, driving_licence = $14, \
                      cfa_id = $15, contact_email = $16, contact_phone = $17, apply_url = $18, source_kind = $19, \
-                     source_name = $20, external_id = $21, source_url = $22, revision = $23, updated_at = $24 \
-                     WHERE id = $25",
+                     source_name = $20, external_id = $21, source_url = $22, lat = $23, lon = $24, \
+                     revision = $25, updated_at = $26 WHERE id = $27",
                 ),
                 content,
             )
@@ -385,6 +395,8 @@ fn field_label(column: &str) -> &str {
         "source_name" => "source",
         "external_id" => "identifiant externe",
         "source_url" => "annonce d'origine",
+        "lat" => "latitude",
+        "lon" => "longitude",
         other => other,
     }
 }
@@ -452,7 +464,7 @@ impl Store {
                             "INSERT INTO offers ({CONTENT_COLUMNS}, revision, status, created_at, updated_at, \
                              published_at, verified_at, organisation_id, validated_at) VALUES ($1, $2, $3, $4, $5, $6, \
                              $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
-                             $25, $25, $26, $26, $27, $28) RETURNING id"
+                             $25, $26, $27, $27, $28, $28, $29, $30) RETURNING id"
                         )),
                         &content,
                     )
@@ -740,6 +752,8 @@ fn bind_content<'q, Q: BindContent<'q>>(q: Q, c: &ContentRow) -> Q {
         .b(c.source_name.clone())
         .b(c.external_id.clone())
         .b(c.source_url.clone())
+        .b(c.lat)
+        .b(c.lon)
 }
 
 /// `bind` for every query type and backend this module uses, so that [`bind_content`] is

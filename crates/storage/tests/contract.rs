@@ -45,6 +45,7 @@ fn offer(ext: &str) -> OfferInput {
             external_id: Some(ext.into()),
             url: None,
         },
+        location: None,
     }
 }
 
@@ -64,6 +65,7 @@ async fn an_offer_round_trips_field_for_field() {
             .unwrap();
         let mut input = offer("x1");
         input.cfa = Some("cfa du test".into());
+        input.location = Some(tremplin_domain::GeoPoint::new(48.30391, 0.65307).unwrap());
         let (id, outcome) = db
             .store
             .upsert_offer(&input, OfferStatus::Publiee, now())

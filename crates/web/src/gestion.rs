@@ -1069,6 +1069,10 @@ async fn save_offer(
         input.source.kind = offer.fields.source.kind;
         input.cfa = offer.fields.cfa.clone();
         input.address = offer.fields.address.clone();
+        // The source's point stays with its commune; another commune means its centre.
+        if input.commune == offer.fields.commune {
+            input.location = offer.fields.location;
+        }
         input
     });
     let now = state.clock.now();

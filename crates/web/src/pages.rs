@@ -315,8 +315,13 @@ async fn offer(
         .as_deref()
         .and_then(|c| state.refs.communes.get(c))
         .map(Near::from);
-    let distance = match (&from, here) {
-        (Some(f), Some(h)) => Some(haversine_km(f.lat, f.lon, h.lat, h.lon)),
+    let point = offer
+        .fields
+        .location
+        .map(|p| (p.lat, p.lon))
+        .or(here.map(|h| (h.lat, h.lon)));
+    let distance = match (&from, point) {
+        (Some(f), Some((lat, lon))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
         _ => None,
     };
     let o = catalogue::view(

@@ -33,8 +33,9 @@ pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
             .collect(),
         company: f.company_name.clone(),
         commune: commune.name.clone(),
-        lat: commune.lat,
-        lon: commune.lon,
+        // The workplace's own point when the source gave one, else the commune's centre.
+        lat: f.location.map_or(commune.lat, |p| p.lat),
+        lon: f.location.map_or(commune.lon, |p| p.lon),
         level: f.level.map(|l| l.get()),
         contract: f.contract_type,
         rqth: f.rqth,

@@ -62,7 +62,7 @@ pub fn view(
     let f = &offer.fields;
     let now = state.clock.now();
     let commune = state.refs.communes.get(f.commune.as_str());
-    let approximate = commune.is_some_and(|c| c.approximate);
+    let approximate = f.location.is_none() && commune.is_some_and(|c| c.approximate);
     OfferView {
         id: offer.id,
         title: f.title.clone(),
@@ -84,8 +84,8 @@ pub fn view(
         postcode: commune
             .and_then(|c| c.postcodes.first().cloned())
             .unwrap_or_default(),
-        lat: commune.map_or(0.0, |c| c.lat),
-        lon: commune.map_or(0.0, |c| c.lon),
+        lat: f.location.map_or(commune.map_or(0.0, |c| c.lat), |p| p.lat),
+        lon: f.location.map_or(commune.map_or(0.0, |c| c.lon), |p| p.lon),
         approximate,
         address: f.address.clone(),
         distance_km: distance_km.map(|d| (d * 10.0).round() / 10.0),

@@ -81,6 +81,7 @@ pub fn offer(ext: &str, title: &str, commune: &str) -> OfferInput {
             external_id: Some(ext.into()),
             url: None,
         },
+        location: None,
     }
 }
 

@@ -1,0 +1,4 @@
+-- The workplace's own coordinates, when a source gives them and the commune's are only an
+-- estimate (see the connectors); NULL: the commune's centre.
+ALTER TABLE offers ADD COLUMN lat REAL;
+ALTER TABLE offers ADD COLUMN lon REAL;
