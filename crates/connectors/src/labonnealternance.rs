@@ -171,6 +171,17 @@ pub fn map(o: &Value, communes: &Communes, today: NaiveDate) -> Mapped {
             why: "plus active chez La bonne alternance",
         };
     }
+    // Offers expire after two months there; one past its date is not shown here either.
+    let expires = text(o, "offer.publication.expiration");
+    if let Some(date) = expires
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        && date < today
+    {
+        return Mapped::Excluded {
+            why: "expirée chez La bonne alternance",
+        };
+    }
     let kinds: Vec<String> = array(o, "contract.type")
         .iter()
         .filter_map(Value::as_str)

@@ -114,6 +114,10 @@ async fn offers_are_mapped_and_one_offer_in_two_sources_is_shown_once() {
             laigle.1,
         );
         filled["offer"]["status"] = "Filled".into();
+        let mut expired = filled.clone();
+        expired["identifier"]["id"] = "LBA-5".into();
+        expired["offer"]["status"] = "Active".into();
+        expired["offer"]["publication"]["expiration"] = "2026-01-10T00:00:00.000Z".into();
         let fake = Arc::new(Mutex::new(Fake {
             // The same bakery's offer at France Travail…
             offers: vec![(
@@ -148,6 +152,7 @@ async fn offers_are_mapped_and_one_offer_in_two_sources_is_shown_once() {
                 ),
                 no_contract,
                 filled,
+                expired,
                 // Far away: outside every search circle.
                 job(
                     "LBA-9",
@@ -179,7 +184,7 @@ async fn offers_are_mapped_and_one_offer_in_two_sources_is_shown_once() {
         assert_eq!(r.error, None, "{}", r.summary());
         assert_eq!(
             (r.fetched, r.created, r.duplicates),
-            (4, 2, 1),
+            (5, 2, 1),
             "{backend}: {}",
             r.summary()
         );
@@ -187,6 +192,7 @@ async fn offers_are_mapped_and_one_offer_in_two_sources_is_shown_once() {
             r.excluded.get("plus active chez La bonne alternance"),
             Some(&1)
         );
+        assert_eq!(r.excluded.get("expirée chez La bonne alternance"), Some(&1));
         assert_eq!(r.rejected.len(), 1);
         assert!(r.rejected[0].reason.contains("type de contrat"));
 
