@@ -622,3 +622,94 @@ fn a_server_killed_while_taking_applications_loses_none_it_acknowledged() {
         );
     }
 }
+
+/// `tremplin import france-travail` against a local fake: configuration from the environment,
+/// addresses from flags, the report printed, the secret never.
+#[test]
+fn import_france_travail_from_the_command_line() {
+    use axum::routing::{get, post};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let base = rt.block_on(async {
+        let app = axum::Router::new()
+            .route(
+                "/token",
+                post(|| async {
+                    axum::Json(serde_json::json!({"access_token": "t", "expires_in": 1499}))
+                }),
+            )
+            .route(
+                "/v2/offres/search",
+                get(|| async {
+                    axum::Json(serde_json::json!({"resultats": [{
+                        "id": "204XKLM",
+                        "intitule": "Boulanger / Boulangère (H/F)",
+                        "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
+                        "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
+                        "romeCode": "D1102",
+                        "entreprise": {"nom": "Boulangerie Fictive"},
+                        "natureContrat": "Contrat apprentissage",
+                        "contact": {"telephone": "02 33 24 00 00"}
+                    }]}))
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{addr}")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |with_secret: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tremplin"));
+        c.args([
+            "import",
+            "france-travail",
+            "--departement",
+            "61",
+            "--no-demo",
+        ])
+        .arg("--api-base")
+        .arg(format!("{base}/v2"))
+        .arg("--token-url")
+        .arg(format!("{base}/token"))
+        .arg("--data-dir")
+        .arg(&data)
+        .env("TREMPLIN_LOG", "warn")
+        .env_remove("TREMPLIN_DATABASE_URL")
+        .env_remove("TREMPLIN_CONFIG")
+        .env_remove("FRANCE_TRAVAIL_CLIENT_ID")
+        .env_remove("FRANCE_TRAVAIL_CLIENT_SECRET");
+        if with_secret {
+            c.env("FRANCE_TRAVAIL_CLIENT_ID", "id-ml")
+                .env("FRANCE_TRAVAIL_CLIENT_SECRET", "tres-secret-42");
+        }
+        c.output().unwrap()
+    };
+    let missing = run(false);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("FRANCE_TRAVAIL_CLIENT_ID"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let done = run(true);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    let out = stdout(&done);
+    assert!(
+        out.contains("Import France Travail (ligne de commande)")
+            && out.contains("1 offre(s) reçue(s), 1 créée(s)"),
+        "{out}"
+    );
+    assert!(!out.contains("tres-secret-42") && !stderr(&done).contains("tres-secret-42"));
+    let again = run(true);
+    assert!(
+        stdout(&again).contains("0 créée(s), 0 modifiée(s), 1 inchangée(s)"),
+        "{}",
+        stdout(&again)
+    );
+}
