@@ -100,6 +100,8 @@ if [[ "$WHICH" == all || "$WHICH" == postgres || "$WHICH" == prepare ]]; then
   prepare "$KEEP/pg-a" "$URL"
 fi
 if [[ "$WHICH" == all || "$WHICH" == postgres ]]; then
+  # Fresh statistics, and no autovacuum catching up on the import during the measurement.
+  psql "$URL" -qc "VACUUM ANALYZE"
   # Each instance keeps its own index, fed from the database's change feed.
   serve "$KEEP/pg-a" "$URL" 127.0.0.1:18082
   serve "$KEEP/pg-b" "$URL" 127.0.0.1:18083

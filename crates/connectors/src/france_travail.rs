@@ -184,7 +184,17 @@ impl Client {
                             });
                         }
                     };
-                    let total = total.unwrap_or(start + offers.len());
+                    let total = match total {
+                        Some(t) => t,
+                        // Everything in one answer.
+                        None if status == 200 => start + offers.len(),
+                        None => {
+                            return Err(ConnectorError::Malformed {
+                                what: what.to_owned(),
+                                cause: "réponse partielle sans Content-Range".into(),
+                            });
+                        }
+                    };
                     return Ok((offers, total));
                 }
                 _ => {
@@ -199,6 +209,11 @@ impl Client {
         }
     }
 
+    /// The départements searched: offers elsewhere are not this run's to close.
+    pub fn departements(&self) -> &[String] {
+        &self.settings.departements
+    }
+
     /// Every apprenticeship offer of the territory's départements, each once.
     pub async fn fetch(&self, progress: &Progress) -> Result<Vec<Value>, ConnectorError> {
         let mut found: HashMap<String, Value> = HashMap::new();
@@ -211,7 +226,8 @@ impl Client {
                 ("partenaires", "LABONNEALTERNANCE".to_owned()),
                 ("modeSelectionPartenaires", "EXCLU".to_owned()),
             ];
-            self.window(&params, None, now, &mut found, progress)
+            let first = self.page(&params, 0).await?;
+            self.window(&params, None, first, now, &mut found, progress)
                 .await?;
         }
         let mut offers: Vec<Value> = found.into_values().collect();
@@ -219,28 +235,20 @@ impl Client {
         Ok(offers)
     }
 
-    /// All offers of one search, split in two halves of creation dates while it holds more
-    /// than the API can page through (3 150): none is silently missed.
+    /// All offers of one search whose first page is `first`, split in two halves of creation
+    /// dates while it holds more than the API can page through (3 150): none is silently
+    /// missed.
     async fn window(
         &self,
         params: &[(&str, String)],
         dates: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        first: (Vec<Value>, usize),
         now: DateTime<Utc>,
         found: &mut HashMap<String, Value>,
         progress: &Progress,
     ) -> Result<(), ConnectorError> {
-        let mut params = params.to_vec();
-        if let Some((from, to)) = dates {
-            params.push((
-                "minCreationDate",
-                from.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            ));
-            params.push((
-                "maxCreationDate",
-                to.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            ));
-        }
-        let (first, total) = self.page(&params, 0).await?;
+        let (first, total) = first;
+        let params = with_dates(params, dates);
         if total > MAX_START + PAGE {
             let (from, to) = dates.unwrap_or((epoch(), now));
             if to - from < chrono::Duration::minutes(2) {
@@ -249,35 +257,41 @@ impl Client {
                 )));
             }
             let middle = from + (to - from) / 2;
-            Box::pin(self.window(
-                &params_without_dates(&params),
-                Some((from, middle)),
-                now,
-                found,
-                progress,
-            ))
-            .await?;
-            Box::pin(self.window(
-                &params_without_dates(&params),
-                Some((middle, to)),
-                now,
-                found,
-                progress,
-            ))
-            .await?;
+            let halves = [(from, middle), (middle, to)];
+            let mut firsts = Vec::new();
+            for half in halves {
+                firsts.push(self.page(&with_dates(&params, Some(half)), 0).await?);
+            }
+            // Halves that each hold (nearly) everything: the dates are not being filtered,
+            // and splitting again would never end.
+            if firsts[0].1 + firsts[1].1 > total + PAGE {
+                return Err(ConnectorError::Split(format!(
+                    "France Travail ne filtre pas les dates de création ({} + {} offres pour {total}) : recherche impossible à découper",
+                    firsts[0].1, firsts[1].1
+                )));
+            }
+            for (half, first) in halves.into_iter().zip(firsts) {
+                Box::pin(self.window(&params, Some(half), first, now, found, progress)).await?;
+            }
             return Ok(());
         }
         progress.expect(total);
         progress.advance(first.len());
+        let mut got = first.len();
         for offer in first {
             found.insert(text(&offer, "id"), offer);
         }
         let mut start = PAGE;
-        while start < total && start <= MAX_START {
+        while start < total {
             let (offers, _) = self.page(&params, start).await?;
             if offers.is_empty() {
-                break;
+                // Fewer offers than announced: a partial list must not close the others.
+                return Err(ConnectorError::Malformed {
+                    what: "France Travail (recherche)".into(),
+                    cause: format!("{total} offres annoncées, {got} reçues"),
+                });
             }
+            got += offers.len();
             progress.advance(offers.len());
             for offer in offers {
                 found.insert(text(&offer, "id"), offer);
@@ -286,6 +300,25 @@ impl Client {
         }
         Ok(())
     }
+}
+
+/// The search's parameters for these creation dates (none: all dates).
+fn with_dates<'a>(
+    params: &[(&'a str, String)],
+    dates: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<(&'a str, String)> {
+    let mut out = params_without_dates(params);
+    if let Some((from, to)) = dates {
+        out.push((
+            "minCreationDate",
+            from.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        ));
+        out.push((
+            "maxCreationDate",
+            to.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        ));
+    }
+    out
 }
 
 fn params_without_dates<'a>(params: &[(&'a str, String)]) -> Vec<(&'a str, String)> {

@@ -165,6 +165,12 @@ pub fn map(o: &Value, communes: &Communes, today: NaiveDate) -> Mapped {
     if id.is_empty() {
         return reject("L'offre n'a pas d'identifiant.".into());
     }
+    // La bonne alternance also relays France Travail's offers: that connector brings them.
+    if fold(&text(o, "identifier.partner_label")).contains("france travail") {
+        return Mapped::Excluded {
+            why: "déjà apportée par France Travail",
+        };
+    }
     let status = text(o, "offer.status");
     if !status.is_empty() && status != "Active" {
         return Mapped::Excluded {

@@ -29,7 +29,7 @@ pub enum ConnectorError {
         status: u16,
         body: String,
     },
-    #[error("{what} : identifiants refusés (HTTP {status}) : vérifiez l'identifiant et le secret")]
+    #[error("{what} : identifiants refusés (HTTP {status}) : vérifiez ceux de la configuration")]
     Auth { what: String, status: u16 },
     #[error("{what} : réponse illisible ({cause})")]
     Malformed { what: String, cause: String },

@@ -72,6 +72,27 @@ impl Fetcher {
         }
     }
 
+    /// Whether this run searched where the offer is: only those may be closed for not being
+    /// found (a run over one département leaves the others' offers alone).
+    fn covers(&self, offer: &Offer, communes: &Communes) -> bool {
+        let Some(c) = communes.get(offer.fields.commune.as_str()) else {
+            return false;
+        };
+        match self {
+            Self::FranceTravail(client) => client.departements().contains(&c.departement),
+            Self::LaBonneAlternance { points, .. } => {
+                let (lat, lon) = offer
+                    .fields
+                    .location
+                    .map_or((c.lat, c.lon), |p| (p.lat, p.lon));
+                points.iter().any(|p| {
+                    tremplin_domain::geo::haversine_km(p.0, p.1, lat, lon)
+                        <= labonnealternance::RADIUS_KM
+                })
+            }
+        }
+    }
+
     fn map(&self, offer: &Value, communes: &Communes) -> Mapped {
         match self {
             Self::FranceTravail(_) => france_travail::map(offer, communes),
@@ -203,9 +224,15 @@ impl RunReport {
             out.push_str(&format!("Attention : {w}\n"));
         }
         if let Some(e) = &self.error {
-            out.push_str(&format!(
-                "Échec : {e}\nAucune offre n'a été fermée : l'import reprendra au prochain passage.\n"
-            ));
+            out.push_str(&format!("Échec : {e}\n"));
+            out.push_str(&if self.closed == 0 {
+                "Aucune offre n'a été fermée : l'import reprendra au prochain passage.\n".to_owned()
+            } else {
+                format!(
+                    "{} offre(s) fermée(s) avant l'arrêt ; l'import reprendra au prochain passage.\n",
+                    self.closed
+                )
+            });
         }
         out
     }
@@ -234,7 +261,8 @@ pub async fn run(
     else {
         return Err(ConnectorError::Busy);
     };
-    let renewal = {
+    // Aborted when dropped, however the run ends: a lease is never renewed for a dead run.
+    let _renewal = AbortOnDrop({
         let store = store.clone();
         tokio::spawn(async move {
             loop {
@@ -242,14 +270,14 @@ pub async fn run(
                 let _ = store.renew_import(run_id, Utc::now() + LEASE).await;
             }
         })
-    };
+    });
     let mut report = RunReport {
         source: source.name().to_owned(),
         trigger: trigger.label().to_owned(),
         ..RunReport::default()
     };
     let result = work(store, communes, fetcher, progress, &mut report).await;
-    renewal.abort();
+    drop(_renewal);
     if let Err(e) = result {
         report.error = Some(e.to_string());
     }
@@ -346,15 +374,24 @@ async fn work(
     store.mark_verified(&confirmed, now).await?;
 
     let open = store.open_offers_of_source(source.name()).await?;
-    let gone: Vec<i64> = open
-        .iter()
-        .filter(|(_, ext)| !seen.contains(ext))
-        .map(|(id, _)| *id)
-        .collect();
+    let mut gone = Vec::new();
+    for (id, _) in open.iter().filter(|(_, ext)| !seen.contains(ext)) {
+        if let Some(offer) = store.get_offer(*id).await?
+            && fetcher.covers(&offer, communes)
+        {
+            gone.push(*id);
+        }
+    }
     if offers.is_empty() && !gone.is_empty() {
         report.warning = Some(format!(
             "la source n'a renvoyé aucune offre : par prudence, ses {} offre(s) ouverte(s) restent en ligne",
             gone.len()
+        ));
+    } else if gone.len() > 20 && gone.len() * 2 > open.len() {
+        report.warning = Some(format!(
+            "{} offre(s) sur {} auraient disparu d'un coup : par prudence, rien n'est fermé ; vérifiez la source",
+            gone.len(),
+            open.len()
         ));
     } else {
         for id in gone {
@@ -407,7 +444,14 @@ pub fn same_offer(input: &OfferInput, other: &Offer) -> bool {
         (Some(a), Some(b)) => a == b,
         _ => {
             let (a, b) = (fold(&input.company_name), fold(&o.company_name));
-            !a.is_empty() && (a == b || a.contains(&b) || b.contains(&a))
+            // One name inside the other ("Boulangerie Martin" / "Boulangerie Martin SARL"),
+            // if the shorter is long enough to mean something.
+            let (short, long) = if a.len() <= b.len() {
+                (&a, &b)
+            } else {
+                (&b, &a)
+            };
+            short.chars().count() >= 6 && long.contains(short.as_str())
         }
     };
     let same_metier = input.rome_codes.iter().any(|r| o.rome_codes.contains(r));
@@ -444,4 +488,13 @@ async fn promote_duplicates(
         }
     }
     Ok(())
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

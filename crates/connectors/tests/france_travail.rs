@@ -214,10 +214,25 @@ async fn mapping_rejections_reruns_and_closing() {
             ["FT-PRO"]
         );
 
+        // A run over another département leaves this one's offers alone.
+        let elsewhere = import(store, &base, &["28"]).await;
+        assert_eq!(
+            (elsewhere.fetched, elsewhere.closed, elsewhere.warning),
+            (0, 0, None)
+        );
+        assert_eq!(
+            store
+                .open_offers_of_source("france-travail")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
         let runs = store.import_runs(10).await.unwrap();
-        assert_eq!(runs.len(), 3);
+        assert_eq!(runs.len(), 4);
         assert!(runs.iter().all(|r| r.outcome.as_deref() == Some("réussi")));
-        let stored: RunReport = serde_json::from_str(&runs[0].report).unwrap();
+        let stored: RunReport = serde_json::from_str(&runs[1].report).unwrap();
         assert_eq!(stored, after, "the stored report is the printed one");
     }
 }
@@ -284,6 +299,33 @@ async fn transient_failures_are_retried_and_lasting_ones_close_nothing() {
             store.import_runs(1).await.unwrap()[0].outcome.as_deref(),
             Some("échoué")
         );
+
+        // Fewer offers served than announced: a failure, not a partial list closing the rest.
+        fake.lock().unwrap().offers.push((
+            "61".into(),
+            "2026-11-20T10:00:00Z".into(),
+            ft_offer(
+                "FT-9",
+                "Boulanger / Boulangère",
+                "61214",
+                "Boulangerie Fictive",
+            ),
+        ));
+        fake.lock()
+            .unwrap()
+            .script
+            .push_back(Scripted::Inflated(400));
+        let r = import(store, &base, &["61"]).await;
+        assert!(
+            r.error
+                .clone()
+                .unwrap()
+                .contains("400 offres annoncées, 1 reçues"),
+            "{}",
+            r.summary()
+        );
+        assert_eq!(r.closed, 0);
+        fake.lock().unwrap().offers.clear();
 
         // Malformed JSON: a clear failure.
         fake.lock().unwrap().script.push_back(Scripted::Malformed);

@@ -63,7 +63,7 @@ macro_rules! edition_content {
             None => (0, None),
         };
         let validated: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, title FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL ORDER BY id",
+            "SELECT id, title FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL AND duplicate_of IS NULL ORDER BY id",
         )
         .fetch_all(&mut *$tx)
         .await?;
@@ -71,7 +71,7 @@ macro_rules! edition_content {
             sqlx::query_as("SELECT id, title FROM offers WHERE status = 'a_reverifier' ORDER BY id").fetch_all(&mut *$tx).await?;
         let touched: Vec<(i64, String, String, Option<DateTime<Utc>>)> = sqlx::query_as(
             "SELECT id, title, status, published_at FROM offers WHERE revision > $1 AND revision < $2 \
-             AND published_at IS NOT NULL AND status IN ('publiee', 'retiree', 'expiree', 'pourvue') ORDER BY id",
+             AND duplicate_of IS NULL AND published_at IS NOT NULL AND status IN ('publiee', 'retiree', 'expiree', 'pourvue') ORDER BY id",
         )
         .bind(prev_rev)
         .bind($rev)
@@ -196,12 +196,12 @@ impl Store {
             // The same rules as `edition_content!`, as counts.
             let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
                 "SELECT \
-                 (SELECT COUNT(*) FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL), \
-                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND published_at IS NOT NULL AND status = 'publiee' \
+                 (SELECT COUNT(*) FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL AND duplicate_of IS NULL), \
+                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND duplicate_of IS NULL AND published_at IS NOT NULL AND status = 'publiee' \
                     AND ($2 IS NULL OR published_at > $2)), \
-                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND published_at IS NOT NULL AND status = 'publiee' \
+                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND duplicate_of IS NULL AND published_at IS NOT NULL AND status = 'publiee' \
                     AND $2 IS NOT NULL AND published_at <= $2), \
-                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND published_at IS NOT NULL \
+                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND duplicate_of IS NULL AND published_at IS NOT NULL \
                     AND status IN ('retiree', 'expiree', 'pourvue')), \
                  (SELECT COUNT(*) FROM offers WHERE status = 'a_reverifier')",
             )

@@ -103,7 +103,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, |p| {
             sqlx::query(
-                "UPDATE import_runs SET finished_at = $1, outcome = $2, report = $3 WHERE id = $4",
+                "UPDATE import_runs SET finished_at = $1, outcome = $2, report = $3 WHERE id = $4 AND finished_at IS NULL",
             )
             .bind(now)
             .bind(outcome)
@@ -216,8 +216,11 @@ impl Store {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let revision = crate::offers::next_revision!(tx);
+            // Never onto an offer that is itself a duplicate: two runs at once cannot hide two
+            // offers behind each other (writes are serialised by the revision counter).
             sqlx::query(
-                "UPDATE offers SET duplicate_of = $1, revision = $2, updated_at = $3 WHERE id = $4",
+                "UPDATE offers SET duplicate_of = $1, revision = $2, updated_at = $3 WHERE id = $4 \
+                 AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM offers p WHERE p.id = $1 AND p.duplicate_of IS NOT NULL))",
             )
             .bind(primary)
             .bind(revision)

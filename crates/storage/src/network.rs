@@ -273,7 +273,7 @@ impl Store {
         let ids: Vec<i64> = on_pool!(self, |p| {
             sqlx::query_scalar(
                 "SELECT id FROM offers WHERE status = 'a_reverifier' \
-                 OR (status = 'publiee' AND (verified_at IS NULL OR verified_at < $1)) ORDER BY verified_at, id LIMIT $2",
+                 OR (status = 'publiee' AND (verified_at IS NULL OR verified_at < $1)) ORDER BY verified_at IS NOT NULL, verified_at, id LIMIT $2",
             )
             .bind(verified_before)
             .bind(limit)

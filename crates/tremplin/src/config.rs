@@ -13,7 +13,8 @@ use tremplin_web::imports::ConnectorSettings;
 
 use crate::cli::Cli;
 
-#[derive(Debug, Default, Deserialize)]
+/// Holds secrets as read (SMTP password, partners' credentials): deliberately not `Debug`.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     data_dir: Option<PathBuf>,

@@ -99,9 +99,15 @@ async fn start(state: &AppState, source: Source, trigger: Trigger) -> Result<(),
 fn due_at(now: DateTime<Utc>, hour: u8) -> Option<DateTime<Utc>> {
     let today = now.with_timezone(&Paris).date_naive();
     let at = today.and_hms_opt(u32::from(hour.min(23)), 0, 0)?;
+    // The night clocks go forward, 2:00 does not exist in Paris: run at 3:00.
     Paris
         .from_local_datetime(&at)
         .earliest()
+        .or_else(|| {
+            Paris
+                .from_local_datetime(&(at + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
 }
 
@@ -193,6 +199,12 @@ fn run_line(run: &ImportRun) -> RunLine {
     }
 }
 
+/// A run of `source` under way: unfinished, its lease alive (a dead instance's run is not).
+fn running(runs: &[ImportRun], source: Source, now: DateTime<Utc>) -> bool {
+    runs.iter()
+        .any(|r| r.source == source.name() && r.finished_at.is_none() && r.lease_until > now)
+}
+
 async fn page(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
     let runs = state.store.import_runs(30).await?;
@@ -203,9 +215,7 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Html<String
             label: source.label(),
             ready: fetcher(&state, source).map(|_| ()),
             schedule: state.store.import_schedule(source.name()).await?,
-            running: runs
-                .iter()
-                .any(|r| r.source == source.name() && r.finished_at.is_none()),
+            running: running(&runs, source, state.clock.now()),
         });
     }
     let page = ImportsPage {
@@ -237,6 +247,13 @@ async fn launch(
     staff.require_conseiller()?;
     staff.check_csrf(&form.csrf)?;
     let source = source_of(&name)?;
+    let runs = state.store.import_runs(30).await?;
+    if running(&runs, source, state.clock.now()) {
+        return Err(WebError::BadRequest(format!(
+            "Un import {} est déjà en cours : son rapport apparaîtra sur cette page.",
+            source.label()
+        )));
+    }
     start(&state, source, Trigger::BackOffice)
         .await
         .map_err(WebError::BadRequest)?;
@@ -338,6 +355,12 @@ mod tests {
         assert_eq!(
             due_at(now, 3),
             Some(Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap())
+        );
+        // 29 March 2026: 2:00 does not exist in Paris.
+        let spring = Utc.with_ymd_and_hms(2026, 3, 29, 12, 0, 0).unwrap();
+        assert_eq!(
+            due_at(spring, 2),
+            Some(Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap())
         );
         let summer = Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
         assert_eq!(

@@ -29,6 +29,8 @@ pub enum Scripted {
     Malformed,
     /// 401 on a token that was valid: it expired early.
     Expired,
+    /// Announces this many offers in `Content-Range`, more than it will serve.
+    Inflated(usize),
 }
 
 #[derive(Default)]
@@ -95,7 +97,9 @@ async fn search(
     if !f.valid_tokens.contains(&token) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
+    let mut inflated = None;
     match f.script.pop_front() {
+        Some(Scripted::Inflated(n)) => inflated = Some(n),
         Some(Scripted::Status(s)) => {
             return (StatusCode::from_u16(s).unwrap(), "erreur simulée").into_response();
         }
@@ -136,7 +140,7 @@ async fn search(
         })
         .map(|(_, _, o)| o)
         .collect();
-    let total = matching.len();
+    let total = inflated.unwrap_or(matching.len());
     if total == 0 {
         return StatusCode::NO_CONTENT.into_response();
     }
