@@ -399,7 +399,10 @@ async fn work(
                 .apply_offer_action(id, Action::Expirer, Actor::Systeme, None, now)
                 .await
             {
-                Ok(_) => report.closed += 1,
+                Ok(_) => {
+                    report.closed += 1;
+                    store.release_external_id(id).await?;
+                }
                 Err(StoreError::Invalid(_)) => {}
                 Err(e) => return Err(e.into()),
             }

@@ -214,6 +214,26 @@ async fn mapping_rejections_reruns_and_closing() {
             ["FT-PRO"]
         );
 
+        // Back at France Travail: a new offer (the closed one stays closed, with its history).
+        fake.lock().unwrap().offers.push((
+            "61".into(),
+            "2026-11-20T10:00:00Z".into(),
+            ft_offer(
+                "FT-1",
+                "Boulanger / Boulangère",
+                "61214",
+                "Boulangerie Fictive",
+            ),
+        ));
+        let back = import(store, &base, &["61", "28"]).await;
+        assert_eq!((back.created, back.closed), (1, 0), "{}", back.summary());
+        fake.lock()
+            .unwrap()
+            .offers
+            .retain(|(_, _, o)| o["id"] != "FT-1");
+        let gone = import(store, &base, &["61", "28"]).await;
+        assert_eq!(gone.closed, 1);
+
         // A run over another département leaves this one's offers alone.
         let elsewhere = import(store, &base, &["28"]).await;
         assert_eq!(
@@ -230,10 +250,10 @@ async fn mapping_rejections_reruns_and_closing() {
         );
 
         let runs = store.import_runs(10).await.unwrap();
-        assert_eq!(runs.len(), 4);
+        assert_eq!(runs.len(), 6);
         assert!(runs.iter().all(|r| r.outcome.as_deref() == Some("réussi")));
         let stored: RunReport = serde_json::from_str(&runs[1].report).unwrap();
-        assert_eq!(stored, after, "the stored report is the printed one");
+        assert_eq!(stored, gone, "the stored report is the printed one");
     }
 }
 

@@ -190,6 +190,22 @@ impl Store {
         })?)
     }
 
+    /// Frees a closed offer's external id: if its source lists it again, it comes back as a
+    /// new offer (a closed offer stays closed), with its history kept on the old one.
+    pub async fn release_external_id(&self, id: i64) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE offers SET external_id = external_id || $2 WHERE id = $1 AND external_id IS NOT NULL",
+            )
+            .bind(id)
+            .bind(format!("#fermée-{id}"))
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     /// Open offers in `commune` from other sources than `source`: where a duplicate would be.
     pub async fn open_offers_in_commune(&self, commune: &str, source: &str) -> Result<Vec<Offer>> {
         let ids: Vec<i64> = on_pool!(self, |p| {
