@@ -62,8 +62,10 @@ macro_rules! edition_content {
             Some((r, at)) => (r, Some(at)),
             None => (0, None),
         };
+        // Duplicates of another source's offer stay out (`COALESCE(duplicate_of, 0) = 0`, not
+        // `IS NULL`, so that SQLite does not pick the duplicate_of index).
         let validated: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, title FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL AND duplicate_of IS NULL ORDER BY id",
+            "SELECT id, title FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL AND COALESCE(duplicate_of, 0) = 0 ORDER BY id",
         )
         .fetch_all(&mut *$tx)
         .await?;
@@ -71,7 +73,7 @@ macro_rules! edition_content {
             sqlx::query_as("SELECT id, title FROM offers WHERE status = 'a_reverifier' ORDER BY id").fetch_all(&mut *$tx).await?;
         let touched: Vec<(i64, String, String, Option<DateTime<Utc>>)> = sqlx::query_as(
             "SELECT id, title, status, published_at FROM offers WHERE revision > $1 AND revision < $2 \
-             AND duplicate_of IS NULL AND published_at IS NOT NULL AND status IN ('publiee', 'retiree', 'expiree', 'pourvue') ORDER BY id",
+             AND COALESCE(duplicate_of, 0) = 0 AND published_at IS NOT NULL AND status IN ('publiee', 'retiree', 'expiree', 'pourvue') ORDER BY id",
         )
         .bind(prev_rev)
         .bind($rev)
@@ -193,17 +195,17 @@ impl Store {
             .fetch_optional(p)
             .await?;
             let (rev, at) = previous.map_or((0, None), |(r, a)| (r, Some(a)));
-            // The same rules as `edition_content!`, as counts.
+            // The same rules as `edition_content!`, as counts. What changed since the last
+            // edition is read once, through the revision index (no status in its WHERE, or
+            // SQLite would scan every published offer).
             let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
                 "SELECT \
-                 (SELECT COUNT(*) FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL AND duplicate_of IS NULL), \
-                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND duplicate_of IS NULL AND published_at IS NOT NULL AND status = 'publiee' \
-                    AND ($2 IS NULL OR published_at > $2)), \
-                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND duplicate_of IS NULL AND published_at IS NOT NULL AND status = 'publiee' \
-                    AND $2 IS NOT NULL AND published_at <= $2), \
-                 (SELECT COUNT(*) FROM offers WHERE revision > $1 AND duplicate_of IS NULL AND published_at IS NOT NULL \
-                    AND status IN ('retiree', 'expiree', 'pourvue')), \
-                 (SELECT COUNT(*) FROM offers WHERE status = 'a_reverifier')",
+                 (SELECT COUNT(*) FROM offers WHERE status = 'a_valider' AND validated_at IS NOT NULL AND COALESCE(duplicate_of, 0) = 0), \
+                 COALESCE(SUM(CASE WHEN status = 'publiee' AND ($2 IS NULL OR published_at > $2) THEN 1 ELSE 0 END), 0), \
+                 COALESCE(SUM(CASE WHEN status = 'publiee' AND $2 IS NOT NULL AND published_at <= $2 THEN 1 ELSE 0 END), 0), \
+                 COALESCE(SUM(CASE WHEN status IN ('retiree', 'expiree', 'pourvue') THEN 1 ELSE 0 END), 0), \
+                 (SELECT COUNT(*) FROM offers WHERE status = 'a_reverifier') \
+                 FROM offers WHERE revision > $1 AND COALESCE(duplicate_of, 0) = 0 AND published_at IS NOT NULL",
             )
             .bind(rev)
             .bind(at)

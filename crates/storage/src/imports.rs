@@ -207,10 +207,12 @@ impl Store {
     }
 
     /// Open offers in `commune` from other sources than `source`: where a duplicate would be.
+    /// (`COALESCE(duplicate_of, 0) = 0` rather than `IS NULL`: SQLite would otherwise read the
+    /// `duplicate_of` index, where every offer that is not a duplicate sits.)
     pub async fn open_offers_in_commune(&self, commune: &str, source: &str) -> Result<Vec<Offer>> {
         let ids: Vec<i64> = on_pool!(self, |p| {
             sqlx::query_scalar(
-                "SELECT id FROM offers WHERE commune_code = $1 AND source_name <> $2 AND duplicate_of IS NULL \
+                "SELECT id FROM offers WHERE commune_code = $1 AND source_name <> $2 AND COALESCE(duplicate_of, 0) = 0 \
                  AND status IN ('a_valider', 'publiee', 'a_reverifier') ORDER BY id",
             )
             .bind(commune)
