@@ -3,8 +3,8 @@
 //! instance (`Store::begin_import`).
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -90,6 +90,14 @@ impl Fetcher {
                         <= labonnealternance::RADIUS_KM
                 })
             }
+        }
+    }
+
+    /// The source's id of an offer, as its mapper reads it.
+    fn external_id(&self, offer: &Value) -> String {
+        match self {
+            Self::FranceTravail(_) => crate::mapping::text(offer, "id"),
+            Self::LaBonneAlternance { .. } => crate::mapping::text(offer, "identifier.id"),
         }
     }
 
@@ -262,12 +270,16 @@ pub async fn run(
         return Err(ConnectorError::Busy);
     };
     // Aborted when dropped, however the run ends: a lease is never renewed for a dead run.
+    let lost = Arc::new(AtomicBool::new(false));
     let _renewal = AbortOnDrop({
-        let store = store.clone();
+        let (store, lost) = (store.clone(), lost.clone());
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(RENEW_EVERY).await;
-                let _ = store.renew_import(run_id, Utc::now() + LEASE).await;
+                if let Ok(false) = store.renew_import(run_id, Utc::now() + LEASE).await {
+                    lost.store(true, Ordering::Relaxed);
+                    return;
+                }
             }
         })
     });
@@ -276,7 +288,7 @@ pub async fn run(
         trigger: trigger.label().to_owned(),
         ..RunReport::default()
     };
-    let result = work(store, communes, fetcher, progress, &mut report).await;
+    let result = work(store, communes, fetcher, progress, &lost, &mut report).await;
     drop(_renewal);
     if let Err(e) = result {
         report.error = Some(e.to_string());
@@ -294,6 +306,7 @@ async fn work(
     communes: &Communes,
     fetcher: &Fetcher,
     progress: &Progress,
+    lost: &AtomicBool,
     report: &mut RunReport,
 ) -> Result<(), ConnectorError> {
     let source = fetcher.source();
@@ -307,6 +320,9 @@ async fn work(
         ..OfferMeta::default()
     };
     let mut seen: HashSet<String> = HashSet::new();
+    // Listed by the source but left out on purpose: closed if we had them, whatever the
+    // prudence rules below (the source did answer about them).
+    let mut excluded: HashSet<String> = HashSet::new();
     let mut confirmed = Vec::new();
     for offer in &offers {
         progress.advance(1);
@@ -314,6 +330,7 @@ async fn work(
             Mapped::Offer(c) => c,
             Mapped::Excluded { why } => {
                 *report.excluded.entry(why.to_owned()).or_default() += 1;
+                excluded.insert(fetcher.external_id(offer));
                 continue;
             }
             Mapped::Rejected {
@@ -350,8 +367,9 @@ async fn work(
             Ok((id, UpsertOutcome::Created)) => {
                 report.created += 1;
                 confirmed.push(id);
-                if let Some(primary) = duplicate_of(store, &input, source).await? {
-                    store.set_duplicate_of(id, Some(primary), now).await?;
+                if let Some(primary) = duplicate_of(store, &input, source).await?
+                    && store.set_duplicate_of(id, Some(primary), now).await?
+                {
                     report.duplicates += 1;
                 }
             }
@@ -373,41 +391,55 @@ async fn work(
     // Seen tonight: the source vouches for them, no phone call needed.
     store.mark_verified(&confirmed, now).await?;
 
+    if lost.load(Ordering::Relaxed) {
+        // Another instance may have taken the source over: closing is its run's business.
+        return Err(ConnectorError::Split(
+            "le bail de cet import a expiré et un autre passage a pu commencer : rien n'est fermé"
+                .into(),
+        ));
+    }
     let open = store.open_offers_of_source(source.name()).await?;
-    let mut gone = Vec::new();
-    for (id, _) in open.iter().filter(|(_, ext)| !seen.contains(ext)) {
-        if let Some(offer) = store.get_offer(*id).await?
+    let (mut gone, mut dropped) = (Vec::new(), Vec::new());
+    for (id, ext) in open.iter().filter(|(_, ext)| !seen.contains(ext)) {
+        if excluded.contains(ext) {
+            dropped.push(*id);
+        } else if let Some(offer) = store.get_offer(*id).await?
             && fetcher.covers(&offer, communes)
         {
             gone.push(*id);
         }
     }
+    // Open offers in the area searched: those the source listed, and those gone from it.
+    let covered = open.iter().filter(|(_, ext)| seen.contains(ext)).count() + gone.len();
+    let mut to_close = dropped;
     if offers.is_empty() && !gone.is_empty() {
         report.warning = Some(format!(
             "la source n'a renvoyé aucune offre : par prudence, ses {} offre(s) ouverte(s) restent en ligne",
             gone.len()
         ));
-    } else if gone.len() > 20 && gone.len() * 2 > open.len() {
+    } else if gone.len() > 20 && gone.len() * 2 > covered {
+        // Half of what this run searched, vanished at once: more likely a short answer.
         report.warning = Some(format!(
-            "{} offre(s) sur {} auraient disparu d'un coup : par prudence, rien n'est fermé ; vérifiez la source",
+            "{} offre(s) sur {} auraient disparu d'un coup : par prudence, elles restent en ligne ; vérifiez la source",
             gone.len(),
-            open.len()
+            covered
         ));
     } else {
-        for id in gone {
-            match store
-                .apply_offer_action(id, Action::Expirer, Actor::Systeme, None, now)
-                .await
-            {
-                Ok(_) => {
-                    report.closed += 1;
-                    store.release_external_id(id).await?;
-                }
-                Err(StoreError::Invalid(_)) => {}
-                Err(e) => return Err(e.into()),
+        to_close.extend(gone);
+    }
+    for id in to_close {
+        match store
+            .apply_offer_action(id, Action::Expirer, Actor::Systeme, None, now)
+            .await
+        {
+            Ok(_) => {
+                report.closed += 1;
+                store.release_external_id(id).await?;
             }
-            promote_duplicates(store, id, now).await?;
+            Err(StoreError::Invalid(_)) => {}
+            Err(e) => return Err(e.into()),
         }
+        promote_duplicates(store, id, now).await?;
     }
     // Offers of this source hidden behind another that has closed since: shown again.
     for id in store.orphaned_duplicates(source.name()).await? {

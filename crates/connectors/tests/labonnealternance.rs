@@ -251,6 +251,18 @@ async fn offers_are_mapped_and_one_offer_in_two_sources_is_shown_once() {
         assert_eq!(dup.duplicate_of, None);
         assert!(dup.is_listed() || dup.status == tremplin_domain::OfferStatus::AValider);
 
+        // La bonne alternance now says the garage's offer is a France Travail relay: left out,
+        // and the copy we had is closed.
+        fake.lock().unwrap().jobs[1]["identifier"]["partner_label"] = "France Travail".into();
+        let r = lba(store, &base, &[laigle, (48.52, 0.547)]).await;
+        assert_eq!(
+            r.excluded.get("déjà apportée par France Travail"),
+            Some(&1),
+            "{}",
+            r.summary()
+        );
+        assert_eq!(r.closed, 1, "{}", r.summary());
+
         // A refused token is said plainly.
         fake.lock().unwrap().script.push_back(Scripted::Status(401));
         let r = lba(store, &base, &[laigle]).await;

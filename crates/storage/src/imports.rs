@@ -79,9 +79,10 @@ impl Store {
         })
     }
 
-    /// Keeps a run's lease alive while it works.
-    pub async fn renew_import(&self, id: i64, lease_until: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, |p| {
+    /// Keeps a run's lease alive while it works. False: the run was declared interrupted
+    /// (its lease ran out) and must stop.
+    pub async fn renew_import(&self, id: i64, lease_until: DateTime<Utc>) -> Result<bool> {
+        let done = on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE import_runs SET lease_until = $1 WHERE id = $2 AND finished_at IS NULL",
             )
@@ -89,9 +90,9 @@ impl Store {
             .bind(id)
             .execute(p)
             .await
-            .map(|_| ())
+            .map(|r| r.rows_affected())
         })?;
-        Ok(())
+        Ok(done == 1)
     }
 
     pub async fn finish_import(
@@ -224,19 +225,20 @@ impl Store {
     }
 
     /// Marks `id` as the same offer as `primary` (or as itself again with None). The change
-    /// bumps its revision: every instance's index drops or shows it.
+    /// bumps its revision: every instance's index drops or shows it. False when refused
+    /// (`primary` is itself a duplicate).
     pub async fn set_duplicate_of(
         &self,
         id: i64,
         primary: Option<i64>,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let revision = crate::offers::next_revision!(tx);
             // Never onto an offer that is itself a duplicate: two runs at once cannot hide two
             // offers behind each other (writes are serialised by the revision counter).
-            sqlx::query(
+            let done = sqlx::query(
                 "UPDATE offers SET duplicate_of = $1, revision = $2, updated_at = $3 WHERE id = $4 \
                  AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM offers p WHERE p.id = $1 AND p.duplicate_of IS NOT NULL))",
             )
@@ -246,8 +248,12 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
             tx.commit().await?;
-            Ok(())
+            Ok(true)
         })
     }
 
