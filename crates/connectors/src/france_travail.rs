@@ -277,28 +277,47 @@ impl Client {
         }
         progress.expect(total);
         progress.advance(first.len());
-        let mut got = first.len();
-        for offer in first {
-            found.insert(text(&offer, "id"), offer);
-        }
-        let mut start = PAGE;
-        while start < total {
-            let (offers, _) = self.page(&params, start).await?;
-            if offers.is_empty() {
-                // Fewer offers than announced: a partial list must not close the others.
-                return Err(ConnectorError::Malformed {
-                    what: "France Travail (recherche)".into(),
-                    cause: format!("{total} offres annoncées, {got} reçues"),
-                });
-            }
-            got += offers.len();
-            progress.advance(offers.len());
-            for offer in offers {
+        let (mut first, mut total) = (first, total);
+        // Offers published or withdrawn while the pages are read shift them: the search is
+        // read again from the start once, then the run fails rather than miss one.
+        let mut restarted = false;
+        'read: loop {
+            let mut got = first.len();
+            for offer in std::mem::take(&mut first) {
                 found.insert(text(&offer, "id"), offer);
             }
-            start += PAGE;
+            let mut start = PAGE;
+            while start < total {
+                let (offers, now_total) = self.page(&params, start).await?;
+                if now_total != total {
+                    if restarted {
+                        return Err(ConnectorError::Malformed {
+                            what: "France Travail (recherche)".into(),
+                            cause: format!(
+                                "la liste change pendant la lecture ({total} puis {now_total} offres)"
+                            ),
+                        });
+                    }
+                    restarted = true;
+                    (first, total) = self.page(&params, 0).await?;
+                    continue 'read;
+                }
+                if offers.is_empty() {
+                    // Fewer offers than announced: a partial list must not close the others.
+                    return Err(ConnectorError::Malformed {
+                        what: "France Travail (recherche)".into(),
+                        cause: format!("{total} offres annoncées, {got} reçues"),
+                    });
+                }
+                got += offers.len();
+                progress.advance(offers.len());
+                for offer in offers {
+                    found.insert(text(&offer, "id"), offer);
+                }
+                start += PAGE;
+            }
+            return Ok(());
         }
-        Ok(())
     }
 }
 

@@ -320,6 +320,31 @@ async fn transient_failures_are_retried_and_lasting_ones_close_nothing() {
             Some("échoué")
         );
 
+        // The list changed while it was read (an offer withdrawn between two pages): read
+        // again from the start, and all is well.
+        fake.lock().unwrap().offers.push((
+            "61".into(),
+            "2026-11-20T10:00:00Z".into(),
+            ft_offer(
+                "FT-1",
+                "Boulanger / Boulangère",
+                "61214",
+                "Boulangerie Fictive",
+            ),
+        ));
+        fake.lock()
+            .unwrap()
+            .script
+            .push_back(Scripted::Inflated(151));
+        let r = import(store, &base, &["61"]).await;
+        assert_eq!(
+            (r.error.as_deref(), r.unchanged),
+            (None, 1),
+            "{}",
+            r.summary()
+        );
+        fake.lock().unwrap().offers.clear();
+
         // Fewer offers served than announced: a failure, not a partial list closing the rest.
         fake.lock().unwrap().offers.push((
             "61".into(),
@@ -334,7 +359,7 @@ async fn transient_failures_are_retried_and_lasting_ones_close_nothing() {
         fake.lock()
             .unwrap()
             .script
-            .push_back(Scripted::Inflated(400));
+            .extend([Scripted::Inflated(400); 2]);
         let r = import(store, &base, &["61"]).await;
         assert!(
             r.error
