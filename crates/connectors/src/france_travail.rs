@@ -13,7 +13,7 @@ use tremplin_domain::{Email, Telephone};
 use tremplin_referentiels::{Communes, fold};
 
 use crate::http::{Http, json};
-use crate::mapping::{array, boolean, commune, number, own_point, plain, text, title};
+use crate::mapping::{array, boolean, number, plain, set_place, text, title};
 use crate::{Columns, ConnectorError, Mapped, Progress};
 
 pub const SOURCE: &str = "france-travail";
@@ -415,21 +415,15 @@ pub fn map(o: &Value, communes: &Communes) -> Mapped {
     c.set("siret", text(o, "entreprise.siret"));
     let point = number(o, "lieuTravail.latitude").zip(number(o, "lieuTravail.longitude"));
     let place = text(o, "lieuTravail.libelle");
-    match commune(
+    if !set_place(
+        &mut c,
         communes,
         &text(o, "lieuTravail.commune"),
         &text(o, "lieuTravail.codePostal"),
         &place,
         point,
     ) {
-        Some(code) => {
-            if let Some((lat, lon)) = own_point(communes, &code, point) {
-                c.set("latitude", lat.to_string());
-                c.set("longitude", lon.to_string());
-            }
-            c.set("commune_code", code);
-        }
-        None => return reject(format!("Commune introuvable : « {place} ».")),
+        return reject(format!("Commune introuvable : « {place} »."));
     }
     c.set("contract_type", contract);
     if let Some(level) = array(o, "formations")

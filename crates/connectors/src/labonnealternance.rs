@@ -10,7 +10,7 @@ use tremplin_domain::Telephone;
 use tremplin_referentiels::{Commune, Communes, fold};
 
 use crate::http::{Http, json};
-use crate::mapping::{array, commune, number, own_point, plain, postcode_and_name, text, title};
+use crate::mapping::{array, number, plain, postcode_and_name, set_place, text, title};
 use crate::{Columns, ConnectorError, Mapped, Progress};
 
 pub const SOURCE: &str = "labonnealternance";
@@ -242,15 +242,8 @@ pub fn map(o: &Value, communes: &Communes, today: NaiveDate) -> Mapped {
         [lon, lat] => lat.as_f64().zip(lon.as_f64()),
         _ => None,
     };
-    match commune(communes, "", &postcode, &name, point) {
-        Some(code) => {
-            if let Some((lat, lon)) = own_point(communes, &code, point) {
-                c.set("latitude", lat.to_string());
-                c.set("longitude", lon.to_string());
-            }
-            c.set("commune_code", code);
-        }
-        None => return reject(format!("Commune introuvable : « {address} ».")),
+    if !set_place(&mut c, communes, "", &postcode, &name, point) {
+        return reject(format!("Commune introuvable : « {address} »."));
     }
     c.set("contract_type", contract);
     if let Some(level) =

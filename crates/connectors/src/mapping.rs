@@ -4,6 +4,8 @@ use serde_json::Value;
 use tremplin_domain::geo::haversine_km;
 use tremplin_referentiels::{Communes, fold};
 
+use crate::Columns;
+
 /// The text at `path` ("lieuTravail.commune"), numbers written out; "" when absent or of
 /// another shape.
 pub fn text(v: &Value, path: &str) -> String {
@@ -75,9 +77,30 @@ pub fn commune(
         .map(|c| c.code.as_str().to_owned())
 }
 
+/// Sets where the offer is: its commune (see `commune`) and, where our commune centre is only
+/// an estimate, the source's point. False when the commune cannot be found.
+pub fn set_place(
+    columns: &mut Columns,
+    communes: &Communes,
+    insee: &str,
+    postcode: &str,
+    name: &str,
+    point: Option<(f64, f64)>,
+) -> bool {
+    let Some(code) = commune(communes, insee, postcode, name, point) else {
+        return false;
+    };
+    if let Some((lat, lon)) = own_point(communes, &code, point) {
+        columns.set("latitude", lat.to_string());
+        columns.set("longitude", lon.to_string());
+    }
+    columns.set("commune_code", code);
+    true
+}
+
 /// The source's point, kept only where our commune centre is an estimate (and the point is
 /// within 30 km of it): the map and the distances are then the workplace's.
-pub fn own_point(communes: &Communes, code: &str, point: Option<(f64, f64)>) -> Option<(f64, f64)> {
+fn own_point(communes: &Communes, code: &str, point: Option<(f64, f64)>) -> Option<(f64, f64)> {
     let (lat, lon) = point?;
     let c = communes.get(code)?;
     (c.approximate

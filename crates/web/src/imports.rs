@@ -35,8 +35,15 @@ pub fn router() -> Router<AppState> {
         .route("/gestion/imports/rapport/{id}", get(report))
 }
 
-/// The connector of `source`, ready to run, or why it cannot.
-pub fn fetcher(state: &AppState, source: Source) -> Result<Fetcher, String> {
+/// What a run of `source` needs from the configuration and the territory.
+enum Ready {
+    FranceTravail(france_travail::Settings),
+    LaBonneAlternance(labonnealternance::Settings, Vec<(f64, f64)>),
+}
+
+/// Whether `source` can run, and with what, or why not; no client is built (the imports page
+/// asks this on every view).
+fn ready(state: &AppState, source: Source) -> Result<Ready, String> {
     let settings = &state.config.connectors;
     let missing = |what: &str| format!("{} : {what} absent de la configuration.", source.label());
     match source {
@@ -50,9 +57,7 @@ pub fn fetcher(state: &AppState, source: Source) -> Result<Fetcher, String> {
             if s.departements.is_empty() {
                 return Err("Aucun département : définissez le territoire.".into());
             }
-            france_travail::Client::with_defaults(s)
-                .map(Fetcher::FranceTravail)
-                .map_err(|e| e.to_string())
+            Ok(Ready::FranceTravail(s))
         }
         Source::LaBonneAlternance => {
             let s = settings
@@ -64,10 +69,20 @@ pub fn fetcher(state: &AppState, source: Source) -> Result<Fetcher, String> {
             if points.is_empty() {
                 return Err("Aucune commune : définissez le territoire.".into());
             }
-            labonnealternance::Client::with_defaults(s)
-                .map(|client| Fetcher::LaBonneAlternance { client, points })
-                .map_err(|e| e.to_string())
+            Ok(Ready::LaBonneAlternance(s, points))
         }
+    }
+}
+
+/// The connector of `source`, ready to run, or why it cannot.
+pub fn fetcher(state: &AppState, source: Source) -> Result<Fetcher, String> {
+    match ready(state, source)? {
+        Ready::FranceTravail(s) => france_travail::Client::with_defaults(s)
+            .map(Fetcher::FranceTravail)
+            .map_err(|e| e.to_string()),
+        Ready::LaBonneAlternance(s, points) => labonnealternance::Client::with_defaults(s)
+            .map(|client| Fetcher::LaBonneAlternance { client, points })
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -213,7 +228,7 @@ async fn page(State(state): State<AppState>, staff: Staff) -> Result<Html<String
         sources.push(SourceLine {
             name: source.name(),
             label: source.label(),
-            ready: fetcher(&state, source).map(|_| ()),
+            ready: ready(&state, source).map(|_| ()),
             schedule: state.store.import_schedule(source.name()).await?,
             running: running(&runs, source, state.clock.now()),
         });

@@ -297,14 +297,9 @@ async fn offer(
         .await?
         .into_iter()
         .map(|(_, name, kind, url)| {
-            let source = tremplin_domain::OfferSource {
-                kind: tremplin_domain::SourceKind::from_db(&kind)
-                    .unwrap_or(tremplin_domain::SourceKind::Import),
-                name,
-                external_id: None,
-                url: None,
-            };
-            (catalogue::view::source_label(&source), url)
+            let kind = tremplin_domain::SourceKind::from_db(&kind)
+                .unwrap_or(tremplin_domain::SourceKind::Import);
+            (catalogue::view::source_label(kind, &name), url)
         })
         .collect();
     let params: OfferParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))

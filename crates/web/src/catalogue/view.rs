@@ -110,7 +110,7 @@ pub fn view(
             .published_at
             .is_some_and(|p| p <= now && now - p < Duration::days(7)),
         source_kind: f.source.kind.as_str(),
-        source_label: source_label(&f.source),
+        source_label: source_label(f.source.kind, &f.source.name),
         source_name: f.source.name.clone(),
         external_id: f.source.external_id.clone(),
         source_url: f.source.url.as_ref().map(ToString::to_string),
@@ -129,10 +129,10 @@ pub fn view(
 }
 
 /// Where an offer comes from, naming the national source a connector brought it from.
-pub fn source_label(source: &tremplin_domain::OfferSource) -> &'static str {
-    match tremplin_connectors::Source::from_name(&source.name) {
+pub fn source_label(kind: tremplin_domain::SourceKind, name: &str) -> &'static str {
+    match tremplin_connectors::Source::from_name(name) {
         Some(tremplin_connectors::Source::FranceTravail) => "Importée de France Travail",
         Some(tremplin_connectors::Source::LaBonneAlternance) => "Importée de La bonne alternance",
-        None => source.kind.label(),
+        None => kind.label(),
     }
 }
