@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use tremplin_connectors::{france_travail, labonnealternance};
 use tremplin_mail::{MailConfig, Password, Security};
-use tremplin_web::imports::ConnectorSettings;
+use tremplin_web::services::imports::ConnectorSettings;
 
 use crate::cli::Cli;
 

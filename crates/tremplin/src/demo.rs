@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tremplin_domain::{CodeInsee, OfferStatus, Siret, SourceKind};
 use tremplin_storage::{CompanyContact, CompanyRecord, OrganisationKind, Territory};
 use tremplin_web::AppState;
-use tremplin_web::catalogue::import::import_csv;
+use tremplin_web::services::csv_import::import_csv;
 
 const TERRITORY: &str = include_str!("../demo/territoire.toml");
 const CFAS: &str = include_str!("../demo/cfa.csv");

@@ -85,7 +85,7 @@ impl WebError {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "shell/templates/error.html")]
 struct ErrorPage {
     title: &'static str,
     message: String,

@@ -1,25 +1,38 @@
-//! Tremplin's web layer: the public catalogue pages, the JSON API, and the services they share
-//! (search over the index, the indexer that follows the database).
+//! Tremplin's web layer: one module a feature (`features/`), what their pages share (`shell`),
+//! the application services with no HTTP in them (`services`), and the one scheduler (`jobs`).
 //!
-//! Each feature module owns its routes; [`router`] merges them in one place.
+//! Each feature owns its routes; [`router`] merges them in one place.
 
-pub mod api;
-mod assets;
-pub mod auth;
-mod candidatures;
-pub mod catalogue;
-mod charts;
 mod clock;
-mod comptes;
-pub mod editions;
 mod error;
-mod gestion;
-pub mod imports;
-pub mod outbox;
-mod pages;
-mod partner_api;
-mod reseau;
+pub mod jobs;
+pub mod services;
+pub mod shell;
 mod state;
+
+/// One folder a feature: its router, handlers, forms and templates. A feature imports the
+/// shell, the services, the state and the error types, never another feature; only this file
+/// names them.
+mod features {
+    pub mod api;
+    pub mod candidatures;
+    pub mod comptes;
+    pub mod connexion;
+    pub mod editions;
+    pub mod gestion_candidatures;
+    pub mod imports;
+    pub mod jetons;
+    pub mod journal;
+    pub mod offres;
+    pub mod offres_gestion;
+    pub mod personnes;
+    pub mod reponses;
+    pub mod reseau;
+    pub mod sante;
+    pub mod tableau_de_bord;
+    pub mod territoire;
+    pub mod utilisateurs;
+}
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -45,16 +58,26 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
-        .merge(pages::router())
-        .merge(api::router())
-        .merge(assets::router())
-        .merge(gestion::router())
-        .merge(comptes::router())
-        .merge(candidatures::router())
-        .merge(reseau::router())
-        .merge(editions::router())
-        .merge(imports::router())
-        .fallback(pages::not_found)
+        .merge(features::offres::router())
+        .merge(features::sante::router())
+        .merge(features::api::router())
+        .merge(shell::assets::router())
+        .merge(features::connexion::router())
+        .merge(features::tableau_de_bord::router())
+        .merge(features::offres_gestion::router())
+        .merge(features::editions::router())
+        .merge(features::utilisateurs::router())
+        .merge(features::territoire::router())
+        .merge(features::journal::router())
+        .merge(features::jetons::router())
+        .merge(features::comptes::router())
+        .merge(features::candidatures::router())
+        .merge(features::reponses::router())
+        .merge(features::gestion_candidatures::router())
+        .merge(features::personnes::router())
+        .merge(features::reseau::router())
+        .merge(features::imports::router())
+        .fallback(shell::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))

@@ -24,7 +24,7 @@ pub struct WebConfig {
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     pub trust_proxy: bool,
     /// The partners' APIs the connectors may call.
-    pub connectors: crate::imports::ConnectorSettings,
+    pub connectors: crate::services::imports::ConnectorSettings,
 }
 
 /// Everything a request needs, built once and cheap to clone.

@@ -12,7 +12,7 @@ async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
         "Tremplin <ne-pas-repondre@ml-test.example>",
     )
     .unwrap();
-    tremplin_web::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
+    tremplin_web::services::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
         .await
         .unwrap();
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -510,7 +510,9 @@ async fn applications_are_forgotten_after_the_retention_and_on_request() {
             .create_application(2, &input, None, "new-f", "new-e", support::now())
             .await
             .unwrap();
-        tremplin_web::editions::tick(&app.state).await.unwrap();
+        tremplin_web::services::editions::tick(&app.state)
+            .await
+            .unwrap();
         let left: Vec<i64> = app
             .state
             .store
@@ -593,7 +595,9 @@ async fn however_an_offer_closes_its_applicants_are_told() {
             .set_offer_status(2, tremplin_domain::OfferStatus::Expiree, support::now())
             .await
             .unwrap();
-        tremplin_web::editions::tick(&app.state).await.unwrap();
+        tremplin_web::services::editions::tick(&app.state)
+            .await
+            .unwrap();
         let a = &app.state.store.applications(10).await.unwrap()[0];
         assert_eq!(
             (a.status.as_str(), a.answer_reason.as_deref()),
@@ -608,7 +612,9 @@ async fn however_an_offer_closes_its_applicants_are_told() {
                 .map(|m| text(m))
                 .any(|m| m.contains("n'est plus disponible : l'offre a expiré"))
         );
-        tremplin_web::editions::tick(&app.state).await.unwrap();
+        tremplin_web::services::editions::tick(&app.state)
+            .await
+            .unwrap();
         assert!(
             outbox(&app, tempfile::tempdir().unwrap().path())
                 .await
@@ -680,7 +686,7 @@ async fn the_employers_links_expire() {
     let app = TestApp::with_catalogue("sqlite").await;
     let input = input();
     let token = "jeton-employeur-de-test";
-    let hash = tremplin_web::auth::token_hash(token);
+    let hash = tremplin_web::shell::auth::token_hash(token);
     app.state
         .store
         .create_application(

@@ -14,7 +14,7 @@ async fn delivered(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
         "Tremplin <ne-pas-repondre@ml-test.example>",
     )
     .unwrap();
-    tremplin_web::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
+    tremplin_web::services::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
         .await
         .unwrap();
     let mut files: Vec<_> = std::fs::read_dir(dir)

@@ -575,7 +575,7 @@ async fn the_server_publishes_the_due_edition_itself_once_even_after_downtime() 
         let app = TestApp::new(backend).await;
         app.store(offer("v", "Offre validée", "61214"), OfferStatus::AValider)
             .await;
-        let first = tremplin_web::editions::tick(&app.state)
+        let first = tremplin_web::services::editions::tick(&app.state)
             .await
             .unwrap()
             .expect("due edition published");
@@ -584,7 +584,7 @@ async fn the_server_publishes_the_due_edition_itself_once_even_after_downtime() 
         assert_eq!(first.entries.len(), 1);
         // Another round, or another instance: nothing more.
         assert!(
-            tremplin_web::editions::tick(&app.state)
+            tremplin_web::services::editions::tick(&app.state)
                 .await
                 .unwrap()
                 .is_none(),

@@ -31,7 +31,7 @@ async fn two_instances_stay_in_step() {
         let a = TestApp::with_catalogue(backend).await;
         let b = a.second_instance().await;
         let (stop, rx) = tokio::sync::watch::channel(false);
-        let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(b.clone(), rx));
+        let follower = tokio::spawn(tremplin_web::services::indexer::follow(b.clone(), rx));
 
         // Written through A, searchable on B within two seconds.
         a.store(
@@ -60,8 +60,8 @@ async fn two_instances_stay_in_step() {
 
         // Both run the scheduled work: one edition for the slot.
         let (ea, eb) = tokio::join!(
-            tremplin_web::editions::tick(&a.state),
-            tremplin_web::editions::tick(&b)
+            tremplin_web::services::editions::tick(&a.state),
+            tremplin_web::services::editions::tick(&b)
         );
         let published = [ea.unwrap(), eb.unwrap()].into_iter().flatten().count();
         assert_eq!(published, 1, "{backend}: exactly one instance publishes");

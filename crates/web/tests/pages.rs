@@ -369,7 +369,7 @@ async fn a_change_reaches_search_within_two_seconds_without_restart() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
         let (stop, rx) = tokio::sync::watch::channel(false);
-        let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(
+        let follower = tokio::spawn(tremplin_web::services::indexer::follow(
             app.state.clone(),
             rx,
         ));

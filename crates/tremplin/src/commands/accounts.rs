@@ -60,8 +60,8 @@ pub async fn add_user(
         }
         None => None,
     };
-    let hash =
-        tremplin_web::auth::hash_password(password).map_err(|e| anyhow::anyhow!(e.message()))?;
+    let hash = tremplin_web::shell::auth::hash_password(password)
+        .map_err(|e| anyhow::anyhow!(e.message()))?;
     let now = chrono::Utc::now();
     match store
         .add_user(email.as_str(), &hash, role, organisation_id, now)
@@ -94,10 +94,15 @@ pub async fn create_token(
         .organisation_id(organisation)
         .await?
         .with_context(|| format!("aucune organisation ne s'appelle « {organisation} »"))?;
-    let token = tremplin_web::auth::random_token();
+    let token = tremplin_web::shell::auth::random_token();
     let now = chrono::Utc::now();
     store
-        .create_api_token(org, &tremplin_web::auth::token_hash(&token), label, now)
+        .create_api_token(
+            org,
+            &tremplin_web::shell::auth::token_hash(&token),
+            label,
+            now,
+        )
         .await?;
     store
         .audit(

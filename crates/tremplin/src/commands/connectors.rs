@@ -46,7 +46,7 @@ pub async fn lba(mut config: Config, args: ImportLba) -> anyhow::Result<ExitCode
 
 async fn run(config: Config, source: Source) -> anyhow::Result<ExitCode> {
     let state = crate::app::open(&config).await?;
-    let fetcher = match tremplin_web::imports::fetcher(&state, source) {
+    let fetcher = match tremplin_web::services::imports::fetcher(&state, source) {
         Ok(f) => f,
         Err(why) => {
             eprintln!("{why}");
@@ -81,7 +81,7 @@ async fn run(config: Config, source: Source) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     print!("{}", report.summary());
-    tremplin_web::catalogue::indexer::catch_up(&state.store, &state.index, &state.refs).await?;
+    tremplin_web::services::indexer::catch_up(&state.store, &state.index, &state.refs).await?;
     Ok(if report.error.is_some() {
         ExitCode::FAILURE
     } else {

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use tremplin_domain::{OfferStatus, SourceKind};
-use tremplin_web::catalogue::import::{ImportError, import_csv};
+use tremplin_web::services::csv_import::{ImportError, import_csv};
 
 use crate::cli::ImportCsv;
 use crate::config::Config;
@@ -38,7 +38,7 @@ pub async fn run(config: Config, args: ImportCsv) -> anyhow::Result<ExitCode> {
                 );
             }
             if !args.dry_run {
-                tremplin_web::catalogue::indexer::catch_up(&state.store, &state.index, &state.refs)
+                tremplin_web::services::indexer::catch_up(&state.store, &state.index, &state.refs)
                     .await?;
             }
             Ok(if report.rejected.is_empty() {

@@ -28,7 +28,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Reindex => {
             let state = crate::app::open(&config).await?;
             let n =
-                tremplin_web::catalogue::indexer::rebuild(&state.store, &state.index, &state.refs)
+                tremplin_web::services::indexer::rebuild(&state.store, &state.index, &state.refs)
                     .await?;
             println!("Index reconstruit : {n} offre(s) publiée(s).");
             Ok(ExitCode::SUCCESS)
@@ -49,7 +49,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }) => accounts::create_token(config, &organisation, &label).await,
         Command::Edition(Edition::Publish) => {
             let state = crate::app::open(&config).await?;
-            let edition = tremplin_web::editions::publish_manual(&state, None)
+            let edition = tremplin_web::services::editions::publish_manual(&state, None)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message()))?;
             let count = |k: &str| edition.entries.iter().filter(|e| e.kind == k).count();

@@ -17,17 +17,17 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("écoute sur {}", config.bind))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let follower = tokio::spawn(tremplin_web::catalogue::indexer::follow(
+    let follower = tokio::spawn(tremplin_web::services::indexer::follow(
         state.clone(),
         stop_rx.clone(),
     ));
     let mailer = std::sync::Arc::new(tremplin_mail::Mailer::new(&config.mail, &config.mail_from)?);
-    let outbox = tokio::spawn(tremplin_web::outbox::run(
+    let outbox = tokio::spawn(tremplin_web::services::outbox::run(
         state.store.clone(),
         mailer,
         stop_rx.clone(),
     ));
-    let schedule = tokio::spawn(tremplin_web::editions::run_schedule(state.clone(), stop_rx));
+    let schedule = tokio::spawn(tremplin_web::jobs::run_schedule(state.clone(), stop_rx));
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
     tremplin_web::serve(listener, state, async {
         shutdown_signal().await;

@@ -93,7 +93,7 @@ impl TestApp {
     /// An app whose connectors call the given (fake) partner servers.
     pub async fn with_connectors(
         backend: &str,
-        connectors: tremplin_web::imports::ConnectorSettings,
+        connectors: tremplin_web::services::imports::ConnectorSettings,
     ) -> Self {
         let db = TestDb::new(backend).await;
         db.store
@@ -198,7 +198,7 @@ impl TestApp {
 
     /// Brings the index up to date, as the follower does.
     pub async fn sync(&self) {
-        tremplin_web::catalogue::indexer::catch_up(
+        tremplin_web::services::indexer::catch_up(
             &self.state.store,
             &self.state.index,
             &self.state.refs,
@@ -261,10 +261,15 @@ impl TestApp {
             .add_organisation(name, OrganisationKind::Partenaire, now())
             .await
             .unwrap();
-        let token = tremplin_web::auth::random_token();
+        let token = tremplin_web::shell::auth::random_token();
         self.state
             .store
-            .create_api_token(org, &tremplin_web::auth::token_hash(&token), "tests", now())
+            .create_api_token(
+                org,
+                &tremplin_web::shell::auth::token_hash(&token),
+                "tests",
+                now(),
+            )
             .await
             .unwrap();
         token
@@ -289,7 +294,7 @@ impl TestApp {
         let n = self.state.store.users().await.unwrap().len();
         let email = format!("{}{n}@ml-test.example", role.as_str());
         let password = "un mot de passe solide".to_owned();
-        let hash = tremplin_web::auth::hash_password(&password).unwrap();
+        let hash = tremplin_web::shell::auth::hash_password(&password).unwrap();
         self.state
             .store
             .add_user(&email, &hash, role, org, now())

@@ -1,0 +1,254 @@
+//! The application form and what happens when it is sent.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use tremplin_domain::application::{ApplicationInput, Mobility};
+use tremplin_domain::{Invalid, Offer};
+
+use crate::services::applications::deliver;
+use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
+use crate::shell::Layout;
+use crate::shell::auth::{self, ClientIp};
+use crate::{AppState, WebError};
+
+/// Applications from one address in an hour, whoever sends them.
+pub(super) const MAX_PER_IP_HOUR: i64 = 30;
+
+#[derive(Template)]
+#[template(path = "features/candidatures/templates/apply.html")]
+pub(super) struct ApplyPage {
+    layout: Layout,
+    offer_id: i64,
+    title: String,
+    company: String,
+    commune: String,
+    csrf: String,
+    values: HashMap<String, String>,
+    errors: Vec<Invalid>,
+    mobilities: Vec<(&'static str, &'static str)>,
+}
+
+impl ApplyPage {
+    fn v(&self, k: &str) -> &str {
+        self.values.get(k).map_or("", String::as_str)
+    }
+}
+
+pub(super) async fn public_offer(state: &AppState, id: &str) -> Result<Offer, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .get_offer(id)
+        .await?
+        .filter(|o| o.status.is_public())
+        .ok_or(WebError::NotFound)
+}
+
+pub(super) fn page(
+    state: &AppState,
+    o: &Offer,
+    csrf: String,
+    values: HashMap<String, String>,
+    errors: Vec<Invalid>,
+) -> ApplyPage {
+    ApplyPage {
+        layout: Layout::new(state, &format!("/offres/{}/postuler", o.id)),
+        offer_id: o.id,
+        title: o.fields.title.clone(),
+        company: o.fields.company_name.clone(),
+        commune: state
+            .refs
+            .communes
+            .get(o.fields.commune.as_str())
+            .map_or_else(String::new, |c| c.name.clone()),
+        csrf,
+        values,
+        errors,
+        mobilities: Mobility::ALL
+            .iter()
+            .map(|m| (m.as_str(), m.label()))
+            .collect(),
+    }
+}
+
+pub(super) async fn form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let offer = public_offer(&state, &id).await?;
+    let csrf = auth::random_token();
+    let body = page(&state, &offer, csrf.clone(), HashMap::new(), Vec::new()).render()?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
+        )],
+        Html(body),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "features/candidatures/templates/apply_done.html")]
+pub(super) struct DonePage {
+    layout: Layout,
+    title: String,
+    follow: String,
+    by_mail: bool,
+}
+
+pub(super) async fn apply(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    request: Request,
+) -> Result<Response, WebError> {
+    let offer = public_offer(&state, &id).await?;
+    let (values, upload) = read_form(&state, &headers, request).await?;
+    let csrf = auth::check_public_csrf(&headers, values.get("csrf").map_or("", String::as_str))?;
+    let now = state.clock.now();
+    let ip_key = format!("candidature-ip:{ip}");
+    if state
+        .store
+        .login_failures(&ip_key, now.timestamp() - 3600)
+        .await?
+        >= MAX_PER_IP_HOUR
+    {
+        return Err(WebError::BadRequest(
+            "Beaucoup de candidatures sont parties de cette connexion en une heure. Réessayez plus tard, ou passez à la Mission Locale.".into(),
+        ));
+    }
+    state
+        .store
+        .record_login_failure(&[ip_key], now.timestamp())
+        .await?;
+    let follow_token = auth::random_token();
+    let follow = format!("{}/candidature/{follow_token}", state.config.public_url);
+    // A robot filled the hidden field: it gets the usual answer, and nothing is stored.
+    if values.get("site_web").is_some_and(|v| !v.trim().is_empty()) {
+        let done = DonePage {
+            layout: Layout::new(&state, "/offres"),
+            title: offer.fields.title.clone(),
+            follow,
+            by_mail: false,
+        };
+        return Ok(Html(done.render()?).into_response());
+    }
+    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let input =
+        match ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c)) {
+            Ok(input) => input,
+            Err(errors) => {
+                let keep = values
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "csrf")
+                    .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
+                    .collect();
+                return Ok((
+                    StatusCode::BAD_REQUEST,
+                    Html(page(&state, &offer, csrf, keep, errors).render()?),
+                )
+                    .into_response());
+            }
+        };
+    let cv = match upload {
+        None => None,
+        Some(bytes) => match cv_kind(&bytes) {
+            Some((ext, mime)) => Some(save_cv(&state, &bytes, ext, mime, &input).await?),
+            None => {
+                let keep = values
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "csrf")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                let e = Invalid::new(
+                    "cv",
+                    "Le CV doit être un fichier PDF, Word (.docx) ou OpenDocument (.odt). Vous pouvez aussi postuler sans CV.",
+                );
+                return Ok((
+                    StatusCode::BAD_REQUEST,
+                    Html(page(&state, &offer, csrf, keep, vec![e]).render()?),
+                )
+                    .into_response());
+            }
+        },
+    };
+    let follow = match deliver(&state, &offer, &input, cv.as_ref(), now).await? {
+        Ok(follow) => follow,
+        Err(e) => {
+            if let Some(cv) = &cv {
+                let _ = tokio::fs::remove_file(&cv.path).await;
+            }
+            let keep = values
+                .iter()
+                .filter(|(k, _)| k.as_str() != "csrf")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            return Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                Html(page(&state, &offer, csrf, keep, vec![e]).render()?),
+            )
+                .into_response());
+        }
+    };
+    let done = DonePage {
+        layout: Layout::new(&state, "/offres"),
+        title: offer.fields.title.clone(),
+        follow,
+        by_mail: input.email.is_some(),
+    };
+    Ok(Html(done.render()?).into_response())
+}
+
+/// The form's fields and the CV's bytes, from a multipart body (with a file) or a plain one.
+pub(super) async fn read_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<(HashMap<String, String>, Option<Bytes>), WebError> {
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(values) = Form::<HashMap<String, String>>::from_request(request, state)
+            .await
+            .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
+        return Ok((values, None));
+    }
+    let too_big = || {
+        WebError::BadRequest(
+            "Le CV dépasse 5 Mo : envoyez un fichier plus léger, ou postulez sans CV.".into(),
+        )
+    };
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
+    let mut values = HashMap::new();
+    let mut cv = None;
+    while let Some(field) = form.next_field().await.map_err(|_| too_big())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "cv" {
+            let bytes = field.bytes().await.map_err(|_| too_big())?;
+            if bytes.len() > MAX_CV_BYTES {
+                return Err(too_big());
+            }
+            if !bytes.is_empty() {
+                cv = Some(bytes);
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
+            values.insert(name, text);
+        }
+    }
+    Ok((values, cv))
+}

@@ -1,0 +1,27 @@
+//! Applying online without an account: the form (with or without a CV), the confirmation,
+//! the young person's private follow-up page and withdrawing.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+use crate::AppState;
+use crate::services::uploads::MAX_CV_BYTES;
+
+mod apply;
+mod follow;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        // A CV of 5 MB and the form around it; beyond, a French message rather than a bare 413.
+        .route(
+            "/offres/{id}/postuler",
+            get(apply::form)
+                .post(apply::apply)
+                .layer(DefaultBodyLimit::max(MAX_CV_BYTES + 256 * 1024)),
+        )
+        .route(
+            "/candidature/{token}",
+            get(follow::follow).post(follow::withdraw),
+        )
+}

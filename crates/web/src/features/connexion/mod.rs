@@ -1,0 +1,197 @@
+//! Signing in and out of the back office.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::shell::CsrfForm;
+use crate::shell::Layout;
+use crate::shell::auth::{self, Staff};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/connexion", get(login_page).post(login))
+        .route("/deconnexion", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "features/connexion/templates/login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    suite: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    suite: Option<String>,
+    /// Shown after setting a password.
+    ok: Option<String>,
+}
+
+/// Only a back-office path is a valid place to return to after signing in.
+fn safe_return(suite: Option<&str>) -> String {
+    suite
+        .filter(|s| s.starts_with("/gestion") && !s.contains("//") && !s.contains('\\'))
+        .unwrap_or("/gestion")
+        .to_owned()
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    let csrf = auth::random_token();
+    let page = LoginPage {
+        layout: Layout::new(&state, "/connexion"),
+        csrf: csrf.clone(),
+        email: String::new(),
+        suite: safe_return(q.suite.as_deref()),
+        error: None,
+        notice: q
+            .ok
+            .as_deref()
+            .map(|_| "Mot de passe enregistré : vous pouvez vous connecter.".to_owned()),
+    };
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
+        )],
+        Html(page.render()?),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    suite: String,
+}
+
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_IP: i64 = 20;
+const THROTTLE_WINDOW: i64 = 15 * 60;
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth::ClientIp(ip): auth::ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = auth::check_public_csrf(&headers, &form.csrf)?;
+    let now = state.clock.now();
+    let email = form.email.trim().to_lowercase();
+    let (email_key, ip_key) = (format!("email:{email}"), format!("ip:{ip}"));
+    let since = now.timestamp() - THROTTLE_WINDOW;
+    if state.store.login_failures(&email_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
+        || state.store.login_failures(&ip_key, since).await? >= MAX_FAILURES_PER_IP
+    {
+        state
+            .store
+            .audit(
+                now,
+                None,
+                "connexion bloquée",
+                "trop de tentatives",
+                Some(&ip),
+            )
+            .await?;
+        return Err(WebError::TooManyAttempts);
+    }
+    let found = state.store.user_for_login(&email).await?;
+    let hash = found
+        .as_ref()
+        .map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
+    let password = form.password.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some((user, _)) = found.filter(|_| ok) else {
+        state
+            .store
+            .record_login_failure(&[email_key, ip_key], now.timestamp())
+            .await?;
+        state
+            .store
+            .audit(now, None, "connexion refusée", &email, Some(&ip))
+            .await?;
+        let page = LoginPage {
+            layout: Layout::new(&state, "/connexion"),
+            csrf: expected,
+            email: form.email.chars().take(200).collect(),
+            suite: safe_return(Some(&form.suite)),
+            error: Some("E-mail ou mot de passe incorrect.".into()),
+            notice: None,
+        };
+        return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+    };
+    state.store.clear_login_failures(&email_key).await?;
+    let token = auth::random_token();
+    let expires = now.timestamp() + auth::SESSION_SECONDS;
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&token),
+            user.id,
+            &auth::random_token(),
+            now.timestamp(),
+            expires,
+        )
+        .await?;
+    state
+        .store
+        .audit(now, Some(user.id), "connexion", "réussie", Some(&ip))
+        .await?;
+    Ok((
+        // Two cookies: `[(SET_COOKIE, …); 2]` would keep only the last one.
+        axum::response::AppendHeaders([
+            (
+                header::SET_COOKIE,
+                auth::set_cookie(&state, auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS),
+            ),
+            (
+                header::SET_COOKIE,
+                auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", 0),
+            ),
+        ]),
+        Redirect::to(&safe_return(Some(&form.suite))),
+    )
+        .into_response())
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        state
+            .store
+            .delete_session(&auth::token_hash(&token))
+            .await?;
+    }
+    staff.log(&state, "déconnexion", "").await?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::SESSION_COOKIE, "", 0),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response())
+}

@@ -1,0 +1,73 @@
+//! The public archive of editions.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use tremplin_storage::EditionEntry;
+
+use crate::shell::Layout;
+use crate::shell::dates::french_date;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "features/editions/templates/editions.html")]
+pub(super) struct ListPage {
+    layout: Layout,
+    editions: Vec<(i64, String)>,
+}
+
+pub(super) async fn list(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let editions = state
+        .store
+        .editions(100)
+        .await?
+        .into_iter()
+        .map(|e| (e.number, french_date(e.published_at)))
+        .collect();
+    Ok(Html(
+        ListPage {
+            layout: Layout::new(&state, "/editions"),
+            editions,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "features/editions/templates/edition.html")]
+pub(super) struct EditionPage {
+    layout: Layout,
+    number: i64,
+    date: String,
+    new: Vec<EditionEntry>,
+    updated: Vec<EditionEntry>,
+    removed: Vec<EditionEntry>,
+}
+
+pub(super) async fn one(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let number: i64 = number.parse().map_err(|_| WebError::NotFound)?;
+    let e = state
+        .store
+        .edition(number)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let of = |kind: &str| {
+        e.entries
+            .iter()
+            .filter(|x| x.kind == kind)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let page = EditionPage {
+        layout: Layout::new(&state, &format!("/editions/{number}")),
+        number,
+        date: french_date(e.published_at),
+        new: of("nouvelle"),
+        updated: of("modifiee"),
+        removed: of("retiree"),
+    };
+    Ok(Html(page.render()?))
+}

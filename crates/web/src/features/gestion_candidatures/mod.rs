@@ -1,0 +1,162 @@
+//! Applications in the back office: the counselors' pipeline, statuses, CV downloads, and
+//! applying on behalf of a young person (prescription).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tremplin_domain::application::ApplicationStatus;
+
+use crate::shell::ApplicationLine;
+use crate::shell::Layout;
+use crate::{AppState, WebError};
+
+mod on_behalf;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/gestion/candidatures", get(pipeline))
+        .route("/gestion/candidatures/{id}/cv", get(download_cv))
+        .route(
+            "/gestion/candidatures/{id}",
+            axum::routing::post(set_status),
+        )
+        .route(
+            "/gestion/candidatures/nouvelle",
+            get(on_behalf::on_behalf_form).post(on_behalf::on_behalf),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "features/gestion_candidatures/templates/applications.html")]
+struct PipelinePage {
+    layout: Layout,
+    nav: crate::shell::Nav,
+    applications: Vec<ApplicationLine>,
+}
+
+async fn pipeline(
+    State(state): State<AppState>,
+    staff: crate::shell::auth::Staff,
+) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    let list = state.store.applications(200).await?;
+    let ids: Vec<i64> = list.iter().map(|a| a.offer_id).collect();
+    let offers = state.store.get_offers(&ids).await?;
+    let applications = list
+        .iter()
+        .map(|a| ApplicationLine {
+            id: a.id,
+            sent: a.created_at.format("%d/%m/%Y").to_string(),
+            name: format!("{} {}", a.first_name, a.last_name),
+            offer_id: a.offer_id,
+            offer: offers
+                .iter()
+                .find(|o| o.id == a.offer_id)
+                .map_or_else(String::new, |o| o.fields.title.clone()),
+            status: a.status().label(),
+            has_cv: a.cv_path.is_some(),
+        })
+        .collect();
+    let page = PipelinePage {
+        layout: Layout::new(&state, "/gestion/candidatures"),
+        nav: crate::shell::Nav::new(&staff),
+        applications,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The CV, to counselors only, always as a download (never displayed by the browser).
+async fn download_cv(
+    State(state): State<AppState>,
+    staff: crate::shell::auth::Staff,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let a = state
+        .store
+        .application(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (Some(path), Some(name), Some(kind)) = (&a.cv_path, &a.cv_name, &a.cv_type) else {
+        return Err(WebError::NotFound);
+    };
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|_| WebError::NotFound)?;
+    staff
+        .log(&state, "CV consulté", &format!("candidature {id}"))
+        .await?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    statut: String,
+}
+
+/// Counselors move an application along: interview, kept, not kept, contract signed.
+async fn set_status(
+    State(state): State<AppState>,
+    staff: crate::shell::auth::Staff,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    staff.check_csrf(&f.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .application(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let status = match f.statut.as_str() {
+        "entretien" => ApplicationStatus::Entretien,
+        "retenue" => ApplicationStatus::Retenue,
+        "non_retenue" => ApplicationStatus::NonRetenue,
+        "contrat_signe" => ApplicationStatus::ContratSigne,
+        other => return Err(WebError::BadRequest(format!("Étape inconnue « {other} »."))),
+    };
+    state
+        .store
+        .set_application_status(id, status, None, state.clock.now())
+        .await?;
+    Ok(Redirect::to("/gestion/candidatures").into_response())
+}

@@ -1,0 +1,391 @@
+//! The public catalogue: home, results, offer, offers by trade, and the legal pages. Server
+//! rendered, usable without JavaScript.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tremplin_domain::geo::{format_distance, haversine_km};
+use tremplin_search::Sort;
+
+use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
+use crate::shell::Layout;
+use crate::{AppState, WebError};
+
+mod form;
+
+use form::{Form, LEVELS, RADII};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/offres", get(results))
+        .route("/offres/{id}", get(offer))
+        .route("/metiers/{code}", get(metier))
+        .route("/accessibilite", get(|s| info(s, Info::Accessibilite)))
+        .route("/mentions-legales", get(|s| info(s, Info::Mentions)))
+        .route("/confidentialite", get(|s| info(s, Info::Confidentialite)))
+        .route("/donnees", get(|s| info(s, Info::Donnees)))
+}
+
+#[derive(Template)]
+#[template(path = "features/offres/templates/home.html")]
+struct HomePage {
+    layout: Layout,
+    form: Form,
+    total: u64,
+    new_count: usize,
+    new_offers: Vec<OfferView>,
+    radii: [u32; 6],
+    levels: [(u8, &'static str); 5],
+}
+
+async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let q = CatalogueQuery {
+        new_only: true,
+        sort: Sort::Date,
+        per_page: 6,
+        ..Default::default()
+    };
+    let found = catalogue::run(&state, &q).await?;
+    let page = HomePage {
+        layout: Layout::new(&state, "/"),
+        form: Form::from_query(&CatalogueQuery::default()),
+        total: state.index.num_docs(),
+        new_count: found.total,
+        new_offers: found
+            .offers
+            .iter()
+            .map(|(o, d)| catalogue::view(&state, o, *d, false))
+            .collect(),
+        radii: RADII,
+        levels: LEVELS,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "features/offres/templates/results.html")]
+struct ResultsPage {
+    layout: Layout,
+    form: Form,
+    heading: String,
+    problem: Option<QueryProblem>,
+    offers: Vec<OfferView>,
+    widened: Option<String>,
+    more_link: Option<String>,
+    depuis: String,
+    radii: [u32; 6],
+    levels: [(u8, &'static str); 5],
+}
+
+async fn results(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let raw = raw.unwrap_or_default();
+    let q = match CatalogueQuery::parse(&raw, ParamStyle::Page, &state) {
+        Ok(q) => q,
+        Err(problem) => {
+            let page = ResultsPage {
+                layout: Layout::new(&state, "/offres"),
+                form: Form::from_raw(&raw),
+                heading: "Rechercher une offre".into(),
+                problem: Some(problem),
+                offers: Vec::new(),
+                widened: None,
+                more_link: None,
+                depuis: String::new(),
+                radii: RADII,
+                levels: LEVELS,
+            };
+            return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+        }
+    };
+    // "Voir plus" shows the next page below the first ones: one request, no infinite scroll.
+    let shown = CatalogueQuery {
+        per_page: q.per_page * q.page,
+        page: 1,
+        ..q.clone()
+    };
+    let found = catalogue::run_widening(&state, &shown).await?;
+    let near_approx = q.near.as_ref().is_some_and(|n| n.approximate);
+    let offers: Vec<OfferView> = found
+        .offers
+        .iter()
+        .map(|(o, d)| catalogue::view(&state, o, *d, near_approx))
+        .collect();
+    let heading = results_heading(found.total, &q);
+    let widened = found.widened_to.map(|r| {
+        format!(
+            "Aucune offre à moins de {} km de {} : voici celles à moins de {r} km.",
+            q.radius_km,
+            q.near.as_ref().map_or("", |n| n.name.as_str())
+        )
+    });
+    let more_link = (offers.len() < found.total && q.page < 500)
+        .then(|| format!("/offres?{}", q.page_query(q.page + 1)));
+    let page = ResultsPage {
+        layout: Layout::new(&state, "/offres"),
+        form: Form::from_query(&q),
+        heading,
+        problem: None,
+        offers,
+        widened,
+        more_link,
+        depuis: q
+            .near
+            .as_ref()
+            .map(|n| format!("?depuis={}", n.code))
+            .unwrap_or_default(),
+        radii: RADII,
+        levels: LEVELS,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+fn results_heading(total: usize, q: &CatalogueQuery) -> String {
+    let what = match total {
+        0 => "Aucune offre".to_owned(),
+        1 => "1 offre".to_owned(),
+        n => format!("{n} offres"),
+    };
+    match &q.near {
+        Some(n) => format!("{what} autour de {}", n.name),
+        None => what,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "features/offres/templates/offer.html")]
+struct OfferPage {
+    layout: Layout,
+    o: OfferView,
+    from: Option<(String, String)>,
+    cfa: Option<CfaView>,
+    jsonld: String,
+    meta_description: String,
+    /// The same offer at other sources: (where, link to it there).
+    also: Vec<(&'static str, Option<String>)>,
+}
+
+pub struct CfaView {
+    pub name: String,
+    pub commune: String,
+    pub distance: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct OfferParams {
+    depuis: Option<String>,
+}
+
+async fn offer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let offer = state
+        .store
+        .get_offer(id)
+        .await?
+        .filter(|o| o.status.is_public())
+        .ok_or(WebError::NotFound)?;
+    // Another source's copy: the offer is shown once, on the page that lists every source.
+    if let Some(primary) = offer.duplicate_of
+        && state
+            .store
+            .get_offer(primary)
+            .await?
+            .is_some_and(|p| p.is_listed())
+    {
+        let query = raw.map(|q| format!("?{q}")).unwrap_or_default();
+        return Ok(
+            axum::response::Redirect::to(&format!("/offres/{primary}{query}")).into_response(),
+        );
+    }
+    let also: Vec<(&'static str, Option<String>)> = state
+        .store
+        .duplicates_of(offer.id)
+        .await?
+        .into_iter()
+        .map(|(_, name, kind, url)| {
+            let kind = tremplin_domain::SourceKind::from_db(&kind)
+                .unwrap_or(tremplin_domain::SourceKind::Import);
+            (catalogue::view::source_label(kind, &name), url)
+        })
+        .collect();
+    let params: OfferParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .unwrap_or(OfferParams { depuis: None });
+    let here = state.refs.communes.get(offer.fields.commune.as_str());
+    let from = params
+        .depuis
+        .as_deref()
+        .and_then(|c| state.refs.communes.get(c))
+        .map(Near::from);
+    let point = offer
+        .fields
+        .location
+        .map(|p| (p.lat, p.lon))
+        .or(here.map(|h| (h.lat, h.lon)));
+    let distance = match (&from, point) {
+        (Some(f), Some((lat, lon))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
+        _ => None,
+    };
+    let o = catalogue::view(
+        &state,
+        &offer,
+        distance,
+        from.as_ref().is_some_and(|f| f.approximate),
+    );
+    let from = from.zip(o.distance_label.clone()).map(|(f, d)| (f.name, d));
+    let cfa = match offer.cfa_id {
+        Some(cfa_id) => state.store.training_centre(cfa_id).await?.map(|c| {
+            let cfa_commune = state.refs.communes.get(&c.commune_code);
+            CfaView {
+                name: c.name.clone(),
+                commune: cfa_commune.map_or_else(|| c.commune_code.clone(), |k| k.name.clone()),
+                distance: cfa_commune.zip(here).map(|(k, h)| {
+                    format_distance(
+                        haversine_km(k.lat, k.lon, h.lat, h.lon),
+                        k.approximate || h.approximate,
+                    )
+                }),
+            }
+        }),
+        None => None,
+    };
+    let meta_description: String = o.description.chars().take(157).collect::<String>()
+        + if o.description.chars().count() > 157 {
+            "…"
+        } else {
+            ""
+        };
+    let jsonld = job_posting(&state, &o);
+    let page = OfferPage {
+        layout: Layout::new(&state, &o.path),
+        o,
+        from,
+        cfa,
+        jsonld,
+        meta_description,
+        also,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// schema.org `JobPosting`, safe to put inside a `<script>` element.
+fn job_posting(state: &AppState, o: &OfferView) -> String {
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": o.title,
+        "description": o.description,
+        "identifier": { "@type": "PropertyValue", "name": "Tremplin", "value": o.id.to_string() },
+        "datePosted": o.published_at.map(|p| p.date_naive().to_string()),
+        "employmentType": ["OTHER"],
+        "hiringOrganization": { "@type": "Organization", "name": o.company_name },
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": o.commune_name,
+                "postalCode": o.postcode,
+                "addressCountry": "FR",
+            },
+            "geo": { "@type": "GeoCoordinates", "latitude": o.lat, "longitude": o.lon },
+        },
+        "occupationalCategory": o.rome.first().map(|(c, _)| c),
+        "totalJobOpenings": o.positions,
+        "directApply": o.apply_url.is_none(),
+        "url": format!("{}{}", state.config.public_url, o.path),
+    });
+    if let Some(d) = &o.diploma_label {
+        ld["educationRequirements"] =
+            json!({ "@type": "EducationalOccupationalCredential", "credentialCategory": d });
+    }
+    if let Some(s) = &o.start_date {
+        ld["jobStartDate"] = json!(s);
+    }
+    // "</script>" inside a string would end the element: escape every "<".
+    ld.to_string().replace('<', "\\u003c")
+}
+
+#[derive(Template)]
+#[template(path = "features/offres/templates/metier.html")]
+struct MetierPage {
+    layout: Layout,
+    code: String,
+    label: String,
+    total: usize,
+    offers: Vec<OfferView>,
+}
+
+async fn metier(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let rome = tremplin_domain::CodeRome::parse(&code).map_err(|_| WebError::NotFound)?;
+    let label = state
+        .refs
+        .rome
+        .label(rome.as_str())
+        .ok_or(WebError::NotFound)?
+        .to_owned();
+    let q = CatalogueQuery {
+        rome: vec![rome.clone()],
+        sort: Sort::Date,
+        per_page: 100,
+        ..Default::default()
+    };
+    let found = catalogue::run(&state, &q).await?;
+    let page = MetierPage {
+        layout: Layout::new(&state, &format!("/metiers/{rome}")),
+        code: rome.to_string(),
+        label,
+        total: found.total,
+        offers: found
+            .offers
+            .iter()
+            .map(|(o, d)| catalogue::view(&state, o, *d, false))
+            .collect(),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Info {
+    Accessibilite,
+    Mentions,
+    Confidentialite,
+    Donnees,
+}
+
+#[derive(Template)]
+#[template(path = "features/offres/templates/info.html")]
+struct InfoPage {
+    layout: Layout,
+    which: Info,
+    title: &'static str,
+}
+
+async fn info(State(state): State<AppState>, which: Info) -> Result<Html<String>, WebError> {
+    let (title, path) = match which {
+        Info::Accessibilite => ("Déclaration d'accessibilité", "/accessibilite"),
+        Info::Mentions => ("Mentions légales", "/mentions-legales"),
+        Info::Confidentialite => ("Données personnelles", "/confidentialite"),
+        Info::Donnees => ("Sources des données", "/donnees"),
+    };
+    Ok(Html(
+        InfoPage {
+            layout: Layout::new(&state, path),
+            which,
+            title,
+        }
+        .render()?,
+    ))
+}

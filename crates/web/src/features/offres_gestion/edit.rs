@@ -1,0 +1,167 @@
+//! Editing an offer: the form prefilled with its fields, checked by the same parser as imports.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use tremplin_domain::import::parse_record;
+use tremplin_domain::{Offer, OfferStatus};
+
+use super::{FORM_FIELDS, OfferFormPage, offer_form_field, visible_offer};
+use crate::shell::Layout;
+use crate::shell::Nav;
+use crate::shell::auth::Staff;
+use crate::{AppState, WebError};
+
+/// The offer's fields as the form shows them (the CSV column names).
+pub(super) fn form_values(o: &Offer) -> HashMap<String, String> {
+    let f = &o.fields;
+    let yes_no = |b: bool| if b { "oui" } else { "" }.to_owned();
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    HashMap::from([
+        ("title".to_owned(), f.title.clone()),
+        ("description".to_owned(), f.description.clone()),
+        (
+            "rome_code".to_owned(),
+            f.rome_codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join("|"),
+        ),
+        ("company_name".to_owned(), f.company_name.clone()),
+        (
+            "siret".to_owned(),
+            opt(f.siret.as_ref().map(ToString::to_string)),
+        ),
+        ("commune_code".to_owned(), f.commune.to_string()),
+        (
+            "contract_type".to_owned(),
+            f.contract_type.as_str().to_owned(),
+        ),
+        (
+            "target_diploma_level".to_owned(),
+            opt(f.level.map(|l| l.get().to_string())),
+        ),
+        ("diploma_label".to_owned(), opt(f.diploma_label.clone())),
+        (
+            "start_date".to_owned(),
+            opt(f.start.date().map(|d| d.to_string())),
+        ),
+        (
+            "duration_months".to_owned(),
+            opt(f.duration_months.map(|d| d.to_string())),
+        ),
+        ("positions".to_owned(), f.positions.to_string()),
+        ("rqth".to_owned(), yes_no(f.rqth)),
+        ("driving_licence".to_owned(), yes_no(f.driving_licence)),
+        (
+            "contact_email".to_owned(),
+            opt(f.contact.email.as_ref().map(ToString::to_string)),
+        ),
+        (
+            "contact_phone".to_owned(),
+            opt(f.contact.phone.as_ref().map(|p| p.display())),
+        ),
+        (
+            "apply_url".to_owned(),
+            opt(f.contact.apply_url.as_ref().map(ToString::to_string)),
+        ),
+        (
+            "source_url".to_owned(),
+            opt(f.source.url.as_ref().map(ToString::to_string)),
+        ),
+    ])
+}
+
+pub(super) fn editable(o: &Offer) -> Result<(), WebError> {
+    if matches!(
+        o.status,
+        OfferStatus::Pourvue | OfferStatus::Expiree | OfferStatus::Retiree
+    ) {
+        Err(WebError::BadRequest(
+            "Cette offre est close : créez-en une nouvelle.".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+pub(super) async fn edit_offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let offer = visible_offer(&state, &staff, &id).await?;
+    editable(&offer)?;
+    let page = OfferFormPage {
+        action: format!("/gestion/offres/{}/modifier", offer.id),
+        heading: format!("Modifier « {} »", offer.fields.title),
+        layout: Layout::new(&state, &format!("/gestion/offres/{}/modifier", offer.id)),
+        nav: Nav::new(&staff),
+        values: form_values(&offer),
+        errors: Vec::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+pub(super) async fn save_offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let offer = visible_offer(&state, &staff, &id).await?;
+    editable(&offer)?;
+    let external_id = offer
+        .fields
+        .source
+        .external_id
+        .clone()
+        .unwrap_or_else(|| offer.id.to_string());
+    let get = |name: &str| offer_form_field(&form, &external_id, name);
+    let parsed = parse_record(&get, &offer.fields.source.name, &|c| {
+        state.refs.communes.exists(c)
+    })
+    .map(|mut input| {
+        input.source.kind = offer.fields.source.kind;
+        input.cfa = offer.fields.cfa.clone();
+        input.address = offer.fields.address.clone();
+        // The source's point stays with its commune; another commune means its centre.
+        if input.commune == offer.fields.commune {
+            input.location = offer.fields.location;
+        }
+        input
+    });
+    let now = state.clock.now();
+    let errors = match parsed {
+        Ok(input) => match state
+            .store
+            .update_offer(offer.id, &input, Some(staff.user.id), now)
+            .await
+        {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/gestion/offres/{}", offer.id)).into_response());
+            }
+            Err(tremplin_storage::StoreError::Invalid(e)) => vec![e],
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let values = FORM_FIELDS
+        .iter()
+        .map(|f| (f.to_string(), form.get(*f).cloned().unwrap_or_default()))
+        .collect();
+    let page = OfferFormPage {
+        action: format!("/gestion/offres/{}/modifier", offer.id),
+        heading: format!("Modifier « {} »", offer.fields.title),
+        layout: Layout::new(&state, &format!("/gestion/offres/{}/modifier", offer.id)),
+        nav: Nav::new(&staff),
+        values,
+        errors,
+    };
+    Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+}

@@ -1,0 +1,383 @@
+//! Offers in the back office: the list, creating one (from a call or from scratch), its page,
+//! its life cycle, editing it. Partners see and edit their organisation's offers only.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use tremplin_domain::import::parse_record;
+use tremplin_domain::lifecycle::{Action, Actor, available};
+use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
+use tremplin_storage::{OfferChange, OfferMeta};
+
+use crate::shell::Layout;
+use crate::shell::auth::{self, Staff};
+use crate::shell::{Nav, OfferLine, line};
+use crate::{AppState, WebError};
+
+mod edit;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/gestion/offres", get(offers).post(create_offer))
+        .route("/gestion/offres/nouvelle", get(new_offer))
+        .route("/gestion/offres/{id}", get(offer))
+        .route("/gestion/offres/{id}/action", post(offer_action))
+        .route(
+            "/gestion/offres/{id}/modifier",
+            get(edit::edit_offer).post(edit::save_offer),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "features/offres_gestion/templates/offers.html")]
+struct OffersPage {
+    layout: Layout,
+    nav: Nav,
+    status: String,
+    offers: Vec<OfferLine>,
+}
+
+#[derive(Deserialize)]
+struct OffersQuery {
+    statut: Option<String>,
+}
+
+async fn offers(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<OffersQuery>,
+) -> Result<Html<String>, WebError> {
+    let status = match q.statut.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            OfferStatus::from_db(s)
+                .ok_or_else(|| WebError::BadRequest(format!("Statut inconnu « {s} ».")))?,
+        ),
+    };
+    let org = (!staff.is_conseiller()).then_some(staff.user.organisation_id.unwrap_or(-1));
+    let list = state.store.offers_for_management(status, org, 500).await?;
+    let page = OffersPage {
+        layout: Layout::new(&state, "/gestion/offres"),
+        nav: Nav::new(&staff),
+        status: status.map_or("", |s| s.as_str()).to_owned(),
+        offers: list.iter().map(|o| line(&state, o)).collect(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A field of the offer form as the shared parser reads it: the external id is ours, and
+/// checkboxes (absent or "on") become "non"/"oui".
+fn offer_form_field<'a>(
+    form: &'a HashMap<String, String>,
+    external_id: &'a str,
+    name: &str,
+) -> &'a str {
+    match name {
+        "external_id" => external_id,
+        "rqth" | "driving_licence" => {
+            if form.get(name).is_some_and(|v| !v.is_empty()) {
+                "oui"
+            } else {
+                "non"
+            }
+        }
+        _ => form.get(name).map_or("", |v| v.trim()),
+    }
+}
+
+/// The fields of the offer form: the CSV import's column names.
+pub const FORM_FIELDS: [&str; 18] = [
+    "title",
+    "description",
+    "rome_code",
+    "company_name",
+    "siret",
+    "commune_code",
+    "contract_type",
+    "target_diploma_level",
+    "diploma_label",
+    "start_date",
+    "duration_months",
+    "positions",
+    "rqth",
+    "driving_licence",
+    "contact_email",
+    "contact_phone",
+    "apply_url",
+    "source_url",
+];
+
+#[derive(Template)]
+#[template(path = "features/offres_gestion/templates/offer_form.html")]
+struct OfferFormPage {
+    layout: Layout,
+    nav: Nav,
+    values: HashMap<String, String>,
+    errors: Vec<Invalid>,
+    /// Where the form posts: creation, or the offer's edit address.
+    action: String,
+    heading: String,
+}
+
+impl OfferFormPage {
+    fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        matches!(self.value(name), "oui" | "on" | "1")
+    }
+}
+
+#[derive(Deserialize)]
+struct NewOfferQuery {
+    entreprise: Option<String>,
+}
+
+async fn new_offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<NewOfferQuery>,
+) -> Result<Html<String>, WebError> {
+    let mut values = HashMap::new();
+    values.insert("contract_type".to_owned(), "apprentissage".to_owned());
+    values.insert("positions".to_owned(), "1".to_owned());
+    // From a call: the company filled in.
+    if let Some(id) = q
+        .entreprise
+        .as_deref()
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|_| staff.is_conseiller())
+    {
+        if let Some(c) = state.store.company(id).await? {
+            values.insert("company_name".to_owned(), c.summary.name.clone());
+            values.insert(
+                "siret".to_owned(),
+                c.summary.siret.clone().unwrap_or_default(),
+            );
+            values.insert(
+                "commune_code".to_owned(),
+                c.summary.commune_code.clone().unwrap_or_default(),
+            );
+            if let Some(k) = c.contacts.first() {
+                values.insert(
+                    "contact_phone".to_owned(),
+                    k.phone.clone().unwrap_or_default(),
+                );
+                values.insert(
+                    "contact_email".to_owned(),
+                    k.email.clone().unwrap_or_default(),
+                );
+            }
+        }
+    }
+    let page = OfferFormPage {
+        action: "/gestion/offres".into(),
+        heading: "Nouvelle offre".into(),
+        layout: Layout::new(&state, "/gestion/offres/nouvelle"),
+        nav: Nav::new(&staff),
+        values,
+        errors: Vec::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn create_offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let now = state.clock.now();
+    let external_id = format!("g{}", &auth::random_token()[..16]);
+    let get = |name: &str| offer_form_field(&form, &external_id, name);
+    let mut parsed = parse_record(&get, "gestion", &|c| state.refs.communes.exists(c));
+    if let Ok(input) = &mut parsed {
+        input.source.kind = if input.source.url.is_some() {
+            SourceKind::Veille
+        } else if staff.is_conseiller() {
+            SourceKind::Appel
+        } else {
+            SourceKind::Partenaire
+        };
+    }
+    let publish_now =
+        staff.is_conseiller() && form.get("publier").is_some_and(|v| v == "maintenant");
+    let result = match parsed {
+        Ok(input) => {
+            let meta = OfferMeta {
+                organisation_id: if staff.is_conseiller() {
+                    None
+                } else {
+                    staff.user.organisation_id
+                },
+                user_id: Some(staff.user.id),
+                // An offer seen on a social network waits for a call that verifies it.
+                validated: staff.is_conseiller() && input.source.url.is_none(),
+            };
+            let status = if publish_now {
+                OfferStatus::Publiee
+            } else {
+                OfferStatus::AValider
+            };
+            match state
+                .store
+                .upsert_offer_as(&input, status, &meta, now)
+                .await
+            {
+                Ok((id, _)) => Ok(id),
+                Err(tremplin_storage::StoreError::Invalid(e)) => Err(vec![e]),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(errors) => Err(errors),
+    };
+    match result {
+        Ok(id) => {
+            staff
+                .log(&state, "offre créée", &format!("offre {id}"))
+                .await?;
+            Ok(Redirect::to(&format!("/gestion/offres/{id}")).into_response())
+        }
+        Err(errors) => {
+            let values = FORM_FIELDS
+                .iter()
+                .map(|f| (f.to_string(), form.get(*f).cloned().unwrap_or_default()))
+                .collect();
+            let page = OfferFormPage {
+                action: "/gestion/offres".into(),
+                heading: "Nouvelle offre".into(),
+                layout: Layout::new(&state, "/gestion/offres/nouvelle"),
+                nav: Nav::new(&staff),
+                values,
+                errors,
+            };
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "features/offres_gestion/templates/offer.html")]
+struct OfferPage {
+    layout: Layout,
+    nav: Nav,
+    o: OfferLine,
+    public: bool,
+    actions: Vec<(&'static str, &'static str)>,
+    history: Vec<OfferChange>,
+}
+
+/// The offer, if this member of staff may see it: counselors see all, partners their own.
+async fn visible_offer(state: &AppState, staff: &Staff, id: &str) -> Result<Offer, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let offer = state.store.get_offer(id).await?.ok_or(WebError::NotFound)?;
+    if !staff.is_conseiller()
+        && (offer.organisation_id.is_none() || offer.organisation_id != staff.user.organisation_id)
+    {
+        return Err(WebError::NotFound);
+    }
+    Ok(offer)
+}
+
+fn actor(staff: &Staff) -> Actor {
+    if staff.is_conseiller() {
+        Actor::Conseiller
+    } else {
+        Actor::Partenaire
+    }
+}
+
+fn action_code(a: Action) -> &'static str {
+    match a {
+        Action::Soumettre => "soumettre",
+        Action::Valider => "valider",
+        Action::PublierMaintenant => "publier",
+        Action::Confirmer => "confirmer",
+        Action::Pourvoir => "pourvue",
+        _ => "retirer",
+    }
+}
+
+async fn offer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let offer = visible_offer(&state, &staff, &id).await?;
+    let actions = available(offer.status, offer.validated_at.is_some(), actor(&staff))
+        .into_iter()
+        .map(|a| (action_code(a), a.label()))
+        .collect();
+    let page = OfferPage {
+        layout: Layout::new(&state, &format!("/gestion/offres/{}", offer.id)),
+        nav: Nav::new(&staff),
+        o: line(&state, &offer),
+        public: offer.status.is_public(),
+        actions,
+        history: state.store.offer_history(offer.id).await?,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    action: String,
+}
+
+async fn offer_action(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    let offer = visible_offer(&state, &staff, &id).await?;
+    let action = Action::parse(&form.action)
+        .ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {} ».", form.action)))?;
+    let now = state.clock.now();
+    state
+        .store
+        .apply_offer_action(offer.id, action, actor(&staff), Some(staff.user.id), now)
+        .await?;
+    match action {
+        Action::Pourvoir => {
+            crate::services::notices::notify_offer_closed(&state, &offer, "le poste a été pourvu")
+                .await?;
+        }
+        Action::Retirer => {
+            crate::services::notices::notify_offer_closed(&state, &offer, "l'offre a été retirée")
+                .await?;
+        }
+        _ => {}
+    }
+    if action == Action::Confirmer {
+        // Confirmed by phone: the call goes to the company's log.
+        let call = tremplin_domain::network::CallInput {
+            outcome: tremplin_domain::network::CallOutcome::OffreConfirmee,
+            notes: format!("Offre « {} » confirmée", offer.fields.title),
+            next_call_on: None,
+        };
+        state
+            .store
+            .record_call(offer.company_id, &call, Some(staff.user.id), now)
+            .await?;
+    }
+    if matches!(
+        action,
+        Action::PublierMaintenant | Action::Retirer | Action::Pourvoir
+    ) {
+        staff
+            .log(&state, action.label(), &format!("offre {}", offer.id))
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/gestion/offres/{}", offer.id)).into_response())
+}

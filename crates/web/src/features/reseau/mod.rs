@@ -1,0 +1,475 @@
+//! The company network ("recensement"): companies, their call log, and the week's worklist.
+//! Counselors and administrators only.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Duration;
+use serde::Deserialize;
+use tremplin_domain::network::{CallInput, CallOutcome};
+use tremplin_domain::{CodeInsee, Invalid, Siret};
+use tremplin_storage::{
+    CompanyContact, CompanyDetail, CompanyFilter, CompanyRecord, CompanySummary,
+};
+
+use crate::shell::Layout;
+use crate::shell::auth::Staff;
+use crate::shell::{Nav, OfferLine, line};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/gestion/entreprises", get(list).post(create))
+        .route("/gestion/entreprises/nouvelle", get(new))
+        .route("/gestion/entreprises/{id}", get(detail))
+        .route("/gestion/entreprises/{id}/appels", post(record_call))
+        .route("/gestion/semaine", get(week))
+}
+
+pub struct CompanyLine {
+    pub id: i64,
+    pub name: String,
+    pub naf: String,
+    pub commune: String,
+    pub last_call: String,
+    pub next_call: String,
+    pub open_offers: i64,
+}
+
+fn company_line(state: &AppState, c: &CompanySummary) -> CompanyLine {
+    CompanyLine {
+        id: c.id,
+        name: c.name.clone(),
+        naf: c.naf.clone().unwrap_or_default(),
+        commune: c
+            .commune_code
+            .as_deref()
+            .and_then(|k| state.refs.communes.get(k))
+            .map_or_else(String::new, |k| k.name.clone()),
+        last_call: match c.last_call_at {
+            Some(at) => format!("{} ({})", at.format("%d/%m/%Y"), c.last_outcome_label()),
+            None => "jamais appelée".into(),
+        },
+        next_call: c
+            .next_call_on
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        open_offers: c.open_offers,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    nom: Option<String>,
+    secteur: Option<String>,
+    commune: Option<String>,
+    jamais: Option<String>,
+    offres: Option<String>,
+    /// Not called since this date (AAAA-MM-JJ).
+    depuis: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "features/reseau/templates/companies.html")]
+struct ListPage {
+    layout: Layout,
+    nav: Nav,
+    nom: String,
+    secteur: String,
+    commune: String,
+    depuis: String,
+    jamais: bool,
+    offres: bool,
+    companies: Vec<CompanyLine>,
+}
+
+/// The commune filter of the lists: an INSEE code, or nothing.
+fn commune_filter(v: &Option<String>) -> Result<Option<String>, WebError> {
+    non_empty(v)
+        .map(|c| {
+            CodeInsee::parse(&c)
+                .map(|c| c.to_string())
+                .map_err(|e| WebError::BadRequest(e.message))
+        })
+        .transpose()
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    let commune = commune_filter(&q.commune)?;
+    let filter = CompanyFilter {
+        name: non_empty(&q.nom),
+        naf: non_empty(&q.secteur),
+        commune,
+        never_called: q.jamais.is_some(),
+        with_open_offers: q.offres.is_some(),
+        not_called_since: match non_empty(&q.depuis) {
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| {
+                        WebError::BadRequest(format!("« {d} » n'est pas une date (AAAA-MM-JJ)."))
+                    })?
+                    .and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    .and_utc(),
+            ),
+            None => None,
+        },
+    };
+    let companies = state.store.companies(&filter).await?;
+    let page = ListPage {
+        layout: Layout::new(&state, "/gestion/entreprises"),
+        nav: Nav::new(&staff),
+        nom: q.nom.unwrap_or_default(),
+        secteur: q.secteur.unwrap_or_default(),
+        commune: q.commune.unwrap_or_default(),
+        depuis: q.depuis.unwrap_or_default(),
+        jamais: filter.never_called,
+        offres: filter.with_open_offers,
+        companies: companies.iter().map(|c| company_line(&state, c)).collect(),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct CompanyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    siret: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    naf: String,
+    #[serde(default)]
+    commune_code: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_role: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    contact_email: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "features/reseau/templates/company_form.html")]
+struct FormPage {
+    layout: Layout,
+    nav: Nav,
+    f: CompanyForm,
+    errors: Vec<Invalid>,
+}
+
+async fn new(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    let page = FormPage {
+        layout: Layout::new(&state, "/gestion/entreprises/nouvelle"),
+        nav: Nav::new(&staff),
+        f: CompanyForm::default(),
+        errors: vec![],
+    };
+    Ok(Html(page.render()?))
+}
+
+fn parse_company(state: &AppState, f: &CompanyForm) -> Result<CompanyRecord, Vec<Invalid>> {
+    let mut errors = Vec::new();
+    let siret = Siret::parse(&f.siret).map_err(|e| errors.push(e)).ok();
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(Invalid::new(
+            "name",
+            "Indiquez le nom de l'entreprise (200 caractères au plus).",
+        ));
+    }
+    let naf = f.naf.trim().to_uppercase();
+    let naf_ok = naf.is_empty()
+        || (naf.len() == 6
+            && naf.as_bytes()[2] == b'.'
+            && naf[..2].bytes().all(|b| b.is_ascii_digit())
+            && naf[3..5].bytes().all(|b| b.is_ascii_digit())
+            && naf.as_bytes()[5].is_ascii_uppercase());
+    if !naf_ok {
+        errors.push(Invalid::new(
+            "naf",
+            format!("« {naf} » n'est pas un code NAF (par exemple 10.71C)."),
+        ));
+    }
+    let commune = CodeInsee::parse(&f.commune_code)
+        .and_then(|c| {
+            if state.refs.communes.exists(&c) {
+                Ok(c)
+            } else {
+                Err(Invalid::new(
+                    "commune",
+                    format!("Aucune commune n'a le code INSEE {c}."),
+                ))
+            }
+        })
+        .map_err(|e| errors.push(e))
+        .ok();
+    let opt = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let phone = opt(&f.contact_phone).and_then(|p| {
+        tremplin_domain::Telephone::parse(&p)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
+    let email = opt(&f.contact_email).and_then(|p| {
+        tremplin_domain::Email::parse(&p)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
+    match (siret, commune) {
+        (Some(siret), Some(commune)) if errors.is_empty() => Ok(CompanyRecord {
+            siret,
+            name: name.to_owned(),
+            naf: opt(&naf),
+            commune,
+            address: opt(&f.address),
+            contacts: opt(&f.contact_name)
+                .map(|name| CompanyContact {
+                    name,
+                    role: opt(&f.contact_role),
+                    phone: phone.map(|p| p.display()),
+                    email: email.map(|e| e.to_string()),
+                })
+                .into_iter()
+                .collect(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<CompanyForm>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    staff.check_csrf(&f.csrf)?;
+    let now = state.clock.now();
+    let result = match parse_company(&state, &f) {
+        Ok(record) => match state
+            .store
+            .add_company(&record, f.tags.trim(), f.notes.trim(), now)
+            .await
+        {
+            Ok(id) => Ok(id),
+            Err(tremplin_storage::StoreError::Invalid(e)) => Err(vec![e]),
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => Err(errors),
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/gestion/entreprises/{id}")).into_response()),
+        Err(errors) => {
+            let page = FormPage {
+                layout: Layout::new(&state, "/gestion/entreprises/nouvelle"),
+                nav: Nav::new(&staff),
+                f,
+                errors,
+            };
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "features/reseau/templates/company.html")]
+struct DetailPage {
+    layout: Layout,
+    nav: Nav,
+    c: CompanyDetail,
+    commune: String,
+    outcomes: Vec<(&'static str, &'static str)>,
+    errors: Vec<Invalid>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    render_detail(&state, &staff, &id, Vec::new())
+        .await
+        .map(Html)
+}
+
+async fn render_detail(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    errors: Vec<Invalid>,
+) -> Result<String, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let c = state.store.company(id).await?.ok_or(WebError::NotFound)?;
+    let commune = c
+        .summary
+        .commune_code
+        .as_deref()
+        .and_then(|k| state.refs.communes.get(k))
+        .map_or_else(String::new, |k| k.label());
+    let outcomes = CallOutcome::ALL
+        .iter()
+        .filter(|o| **o != CallOutcome::OffreConfirmee)
+        .map(|o| (o.as_str(), o.label()))
+        .collect();
+    let page = DetailPage {
+        layout: Layout::new(state, &format!("/gestion/entreprises/{id}")),
+        nav: Nav::new(staff),
+        c,
+        commune,
+        outcomes,
+        errors,
+    };
+    Ok(page.render()?)
+}
+
+#[derive(Deserialize)]
+struct CallForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    next_call_on: String,
+}
+
+async fn record_call(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<CallForm>,
+) -> Result<Response, WebError> {
+    staff.require_conseiller()?;
+    staff.check_csrf(&f.csrf)?;
+    let company_id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let now = state.clock.now();
+    match CallInput::parse(&f.outcome, &f.notes, &f.next_call_on, now.date_naive()) {
+        Ok(call) => {
+            state
+                .store
+                .record_call(company_id, &call, Some(staff.user.id), now)
+                .await?;
+            // An offer was collected: straight to the offer form, the company filled in.
+            let next = if call.outcome == CallOutcome::OffreRecueillie {
+                format!("/gestion/offres/nouvelle?entreprise={company_id}")
+            } else {
+                format!("/gestion/entreprises/{company_id}")
+            };
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(errors) => Ok((
+            StatusCode::BAD_REQUEST,
+            Html(render_detail(&state, &staff, &id, errors).await?),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "features/reseau/templates/week.html")]
+struct WeekPage {
+    layout: Layout,
+    nav: Nav,
+    due: Vec<CompanyLine>,
+    reverify: Vec<OfferLine>,
+    /// Applications without an answer for 7 days: call the employer.
+    relances: Vec<(String, String, i64, String)>,
+    never: Vec<CompanyLine>,
+    secteur: String,
+    commune: String,
+}
+
+async fn week(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, WebError> {
+    staff.require_conseiller()?;
+    let now = state.clock.now();
+    let weeks = state.territory().map_or(4, |t| t.reverify_weeks.max(1));
+    // Offers whose confirmation falls due before next Thursday's edition.
+    let before = now - Duration::weeks(weeks) + Duration::days(7);
+    let due = state.store.calls_due(now.date_naive()).await?;
+    // A week's work, oldest first: the page stays light whatever the catalogue's size.
+    let reverify = state.store.offers_to_reverify(before, 100).await?;
+    let commune = commune_filter(&q.commune)?;
+    let never = state
+        .store
+        .companies(&CompanyFilter {
+            naf: non_empty(&q.secteur),
+            commune,
+            never_called: true,
+            ..Default::default()
+        })
+        .await?;
+    let waiting = state
+        .store
+        .applications_without_answer((now - Duration::days(7)).timestamp())
+        .await?;
+    let titles: std::collections::HashMap<i64, _> = state
+        .store
+        .get_offers(&waiting.iter().map(|a| a.offer_id).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let relances = waiting
+        .iter()
+        .map(|a| {
+            let offer = titles.get(&a.offer_id);
+            (
+                format!("{} {}", a.first_name, a.last_name),
+                offer.map_or_else(String::new, |o| o.fields.title.clone()),
+                a.offer_id,
+                offer.map_or_else(String::new, |o| {
+                    o.fields
+                        .contact
+                        .phone
+                        .as_ref()
+                        .map(|p| p.display())
+                        .unwrap_or_default()
+                }),
+            )
+        })
+        .collect();
+    let page = WeekPage {
+        layout: Layout::new(&state, "/gestion/semaine"),
+        nav: Nav::new(&staff),
+        due: due.iter().map(|c| company_line(&state, c)).collect(),
+        reverify: reverify.iter().map(|o| line(&state, o)).collect(),
+        relances,
+        never: never
+            .iter()
+            .take(50)
+            .map(|c| company_line(&state, c))
+            .collect(),
+        secteur: q.secteur.unwrap_or_default(),
+        commune: q.commune.unwrap_or_default(),
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,105 @@
+//! The week at a glance: what the back office opens on.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use tremplin_domain::network::CallOutcome;
+use tremplin_domain::{OfferStatus, SourceKind};
+
+use crate::services::editions;
+use crate::shell::Layout;
+use crate::shell::Nav;
+use crate::shell::auth::Staff;
+use crate::shell::charts::Chart;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/gestion", get(dashboard))
+}
+
+#[derive(Template)]
+#[template(path = "features/tableau_de_bord/templates/dashboard.html")]
+struct Dashboard {
+    layout: Layout,
+    nav: Nav,
+    counts: Vec<(&'static str, &'static str, i64)>,
+    new_this_week: usize,
+    calls_this_week: usize,
+    next_edition: String,
+    /// New, modified, withdrawn at the next edition.
+    preview: (i64, i64, i64),
+    charts: Vec<Chart>,
+}
+
+async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    let org = (!staff.is_conseiller()).then_some(staff.user.organisation_id.unwrap_or(-1));
+    let mut counts = Vec::new();
+    for (status, label) in [
+        (OfferStatus::AValider, "à valider"),
+        (OfferStatus::Publiee, "publiées"),
+        (OfferStatus::AReverifier, "à revérifier"),
+        (OfferStatus::Brouillon, "brouillons"),
+    ] {
+        let n = state.store.count_offers(status, org).await?;
+        counts.push((status.as_str(), label, n));
+    }
+    let now = state.clock.now();
+    let (mut preview, mut charts, mut new_this_week, mut calls_this_week) =
+        ((0, 0, 0), Vec::new(), 0, 0);
+    if staff.is_conseiller() {
+        preview = state.store.edition_preview_counts().await?;
+        let (starts, bounds) = crate::shell::charts::week_bounds(now, 26);
+        let publications = state.store.publications_per_period(&bounds).await?;
+        let calls = state.store.calls_per_period(&bounds).await?;
+        // "This week": since Monday.
+        let this_week = |counts: &[tremplin_storage::PeriodCount]| {
+            counts
+                .iter()
+                .filter(|c| c.period == starts.len() - 1)
+                .map(|c| c.count as usize)
+                .sum()
+        };
+        new_this_week = this_week(&publications);
+        calls_this_week = this_week(&calls);
+        let sources: Vec<(&str, &'static str)> = [
+            SourceKind::Appel,
+            SourceKind::Veille,
+            SourceKind::Partenaire,
+            SourceKind::Import,
+        ]
+        .iter()
+        .map(|k| (k.as_str(), k.short_label()))
+        .collect();
+        charts.push(Chart::weekly(
+            "publications",
+            "Offres publiées par semaine, selon leur origine",
+            &starts,
+            &sources,
+            &publications,
+        ));
+        let outcomes: Vec<(&str, &'static str)> = CallOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), o.label()))
+            .collect();
+        charts.push(Chart::weekly(
+            "appels",
+            "Appels par semaine, selon leur issue",
+            &starts,
+            &outcomes,
+            &calls,
+        ));
+    }
+    let page = Dashboard {
+        layout: Layout::new(&state, "/gestion"),
+        nav: Nav::new(&staff),
+        counts,
+        new_this_week,
+        calls_this_week,
+        next_edition: editions::next_slot_label(&state),
+        preview,
+        charts,
+    };
+    Ok(Html(page.render()?))
+}

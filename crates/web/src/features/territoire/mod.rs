@@ -1,0 +1,123 @@
+//! The territory's settings: name, EPCIs, publication day and time, deadlines, retention.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::shell::Layout;
+use crate::shell::Nav;
+use crate::shell::auth::Staff;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/gestion/territoire", get(territory).post(save_territory))
+}
+
+#[derive(Template)]
+#[template(path = "features/territoire/templates/territory.html")]
+struct TerritoryPage {
+    layout: Layout,
+    nav: Nav,
+    t: tremplin_storage::Territory,
+    days: [(i64, &'static str); 7],
+    error: Option<String>,
+}
+
+const DAYS: [(i64, &str); 7] = [
+    (1, "lundi"),
+    (2, "mardi"),
+    (3, "mercredi"),
+    (4, "jeudi"),
+    (5, "vendredi"),
+    (6, "samedi"),
+    (7, "dimanche"),
+];
+
+async fn territory(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    let t = state
+        .territory()
+        .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
+    Ok(Html(
+        TerritoryPage {
+            layout: Layout::new(&state, "/gestion/territoire"),
+            nav: Nav::new(&staff),
+            t,
+            days: DAYS,
+            error: None,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct TerritoryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    weekday: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    reverify_weeks: String,
+    #[serde(default)]
+    start_tolerance_days: String,
+}
+
+async fn save_territory(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<TerritoryForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&f.csrf)?;
+    let t = state
+        .territory()
+        .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
+    let weekday = f
+        .weekday
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=7).contains(d));
+    let time = chrono::NaiveTime::parse_from_str(f.time.trim(), "%H:%M").ok();
+    let weeks = f
+        .reverify_weeks
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|w| (1..=52).contains(w));
+    let tolerance = f
+        .start_tolerance_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (0..=365).contains(d));
+    let (Some(weekday), Some(time), Some(weeks), Some(tolerance)) =
+        (weekday, time, weeks, tolerance)
+    else {
+        let error = Some("Vérifiez les réglages : un jour de la semaine, une heure HH:MM, de 1 à 52 semaines et de 0 à 365 jours.".to_owned());
+        let page = TerritoryPage {
+            layout: Layout::new(&state, "/gestion/territoire"),
+            nav: Nav::new(&staff),
+            t,
+            days: DAYS,
+            error,
+        };
+        return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+    };
+    let time = time.format("%H:%M").to_string();
+    state
+        .store
+        .update_territory_settings(t.id, weekday, &time, weeks, tolerance)
+        .await?;
+    state.refresh_territory().await?;
+    let detail = format!(
+        "publication le jour {weekday} à {time}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début"
+    );
+    staff.log(&state, "réglages du territoire", &detail).await?;
+    Ok(Redirect::to("/gestion/territoire").into_response())
+}

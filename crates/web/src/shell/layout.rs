@@ -1,0 +1,27 @@
+//! What every page's frame shows, and the page for a path that leads nowhere.
+
+use crate::{AppState, WebError};
+
+/// What every page's frame shows.
+pub struct Layout {
+    pub territory: String,
+    pub contact_email: Option<String>,
+    pub canonical: String,
+}
+
+impl Layout {
+    pub fn new(state: &AppState, path: &str) -> Self {
+        let t = state.territory();
+        Self {
+            territory: t
+                .as_ref()
+                .map_or_else(|| "Mission Locale".to_owned(), |t| t.name.clone()),
+            contact_email: t.and_then(|t| t.contact_email),
+            canonical: format!("{}{}", state.config.public_url, path),
+        }
+    }
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
