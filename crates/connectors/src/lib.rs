@@ -6,14 +6,17 @@
 //! Each source has a client (HTTP, paging, rate limits) and a mapper (JSON → the columns of
 //! `tremplin import csv`, validated by the same `parse_record`); `run` does the rest for both.
 
+pub mod csv_file;
 pub mod france_travail;
 pub mod http;
 pub mod labonnealternance;
+pub mod launch;
 mod mapping;
 pub mod run;
 
 use std::collections::BTreeMap;
 
+pub use launch::{Area, ConnectorSettings};
 pub use run::{Progress, RunReport, Trigger, run};
 
 /// Everything a connector run can fail on, in French for the report and the command line.

@@ -13,6 +13,12 @@ pub use communes::{Centre, Commune, CommuneMatch, Communes, parse_official_centr
 pub use fold::fold;
 pub use rome::{Metier, Rome};
 
+/// Communes and métiers, loaded once.
+pub struct Referentiels {
+    pub communes: Communes,
+    pub rome: Rome,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("fichier de référence illisible : {0}")]

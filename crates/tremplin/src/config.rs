@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use tremplin_connectors::ConnectorSettings;
 use tremplin_connectors::{france_travail, labonnealternance};
 use tremplin_mail::{MailConfig, Password, Security};
-use tremplin_web::services::imports::ConnectorSettings;
 
 use crate::cli::Cli;
 

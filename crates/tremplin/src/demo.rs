@@ -5,10 +5,10 @@
 use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
+use tremplin_connectors::csv_file::import_csv;
 use tremplin_domain::{CodeInsee, OfferStatus, Siret, SourceKind};
 use tremplin_storage::{CompanyContact, CompanyRecord, OrganisationKind, Territory};
 use tremplin_web::AppState;
-use tremplin_web::services::csv_import::import_csv;
 
 const TERRITORY: &str = include_str!("../demo/territoire.toml");
 const CFAS: &str = include_str!("../demo/cfa.csv");

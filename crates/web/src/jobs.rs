@@ -3,7 +3,7 @@
 //! workers of their own, started beside it.)
 
 use crate::AppState;
-use crate::services::{editions, imports};
+use crate::services::editions;
 
 pub async fn run_schedule(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
@@ -15,7 +15,10 @@ pub async fn run_schedule(state: AppState, mut shutdown: tokio::sync::watch::Rec
         if let Err(e) = editions::tick(&state).await {
             tracing::warn!(cause = %e, "travail planifié interrompu, nouvel essai dans 30 s");
         }
-        if let Err(e) = imports::scheduled(&state).await {
+        let now = state.clock.now();
+        if let Err(e) =
+            tremplin_connectors::launch::scheduled(&state.store, &state.connector_area(), now).await
+        {
             tracing::warn!(cause = %e, "imports planifiés : nouvel essai dans 30 s");
         }
     }

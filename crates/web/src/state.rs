@@ -2,17 +2,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::Semaphore;
-use tremplin_referentiels::{Communes, Rome};
+pub use tremplin_referentiels::Referentiels;
 use tremplin_search::SearchIndex;
 use tremplin_storage::{Store, Territory};
 
 use crate::Clock;
-
-/// Communes and métiers, loaded once.
-pub struct Referentiels {
-    pub communes: Communes,
-    pub rome: Rome,
-}
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -24,7 +18,7 @@ pub struct WebConfig {
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     pub trust_proxy: bool,
     /// The partners' APIs the connectors may call.
-    pub connectors: crate::services::imports::ConnectorSettings,
+    pub connectors: tremplin_connectors::ConnectorSettings,
 }
 
 /// Everything a request needs, built once and cheap to clone.
@@ -116,5 +110,15 @@ impl AppState {
 
     pub fn index_ready(&self) -> bool {
         self.index_ready.load(Ordering::Acquire)
+    }
+
+    /// What the connectors need to know to run: their settings and the territory's area.
+    pub fn connector_area(&self) -> tremplin_connectors::Area {
+        tremplin_connectors::Area {
+            settings: self.config.connectors.clone(),
+            refs: self.refs.clone(),
+            departements: self.territory_departements(),
+            epcis: self.territory().map(|t| t.epcis).unwrap_or_default(),
+        }
     }
 }

@@ -12,10 +12,10 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde_json::json;
 use support::{TestApp, backends, offer};
+use tremplin_connectors::ConnectorSettings;
 use tremplin_connectors::france_travail;
 use tremplin_domain::OfferStatus;
 use tremplin_storage::Role;
-use tremplin_web::services::imports::ConnectorSettings;
 
 /// A France Travail with one apprenticeship offer in L'Aigle; counts searches.
 async fn fake_france_travail() -> (String, Arc<Mutex<usize>>) {
@@ -204,16 +204,28 @@ async fn the_nightly_run_starts_once_across_instances() {
     let (base, searches) = fake_france_travail().await;
     let app = TestApp::with_connectors("sqlite", settings(&base)).await;
     // 10:00 in Paris is after the default 3 h: due. Two instances' schedule loops check.
-    tremplin_web::services::imports::scheduled(&app.state)
-        .await
-        .unwrap();
-    tremplin_web::services::imports::scheduled(&app.state)
-        .await
-        .unwrap();
+    tremplin_connectors::launch::scheduled(
+        &app.state.store,
+        &app.state.connector_area(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    tremplin_connectors::launch::scheduled(
+        &app.state.store,
+        &app.state.connector_area(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let runs = wait_finished(&app, 1).await;
-    tremplin_web::services::imports::scheduled(&app.state)
-        .await
-        .unwrap();
+    tremplin_connectors::launch::scheduled(
+        &app.state.store,
+        &app.state.connector_area(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let runs_after = app.state.store.import_runs(10).await.unwrap();
     assert_eq!(runs_after.len(), 1, "{runs_after:?}");
@@ -232,9 +244,13 @@ async fn the_nightly_run_starts_once_across_instances() {
         )
         .await
         .unwrap();
-    tremplin_web::services::imports::scheduled(&app.state)
-        .await
-        .unwrap();
+    tremplin_connectors::launch::scheduled(
+        &app.state.store,
+        &app.state.connector_area(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(app.state.store.import_runs(10).await.unwrap().len(), 1);
 }
 

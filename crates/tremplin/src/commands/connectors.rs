@@ -46,7 +46,7 @@ pub async fn lba(mut config: Config, args: ImportLba) -> anyhow::Result<ExitCode
 
 async fn run(config: Config, source: Source) -> anyhow::Result<ExitCode> {
     let state = crate::app::open(&config).await?;
-    let fetcher = match tremplin_web::services::imports::fetcher(&state, source) {
+    let fetcher = match tremplin_connectors::launch::fetcher(&state.connector_area(), source) {
         Ok(f) => f,
         Err(why) => {
             eprintln!("{why}");

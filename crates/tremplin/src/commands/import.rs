@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
+use tremplin_connectors::csv_file::{ImportError, import_csv};
 use tremplin_domain::{OfferStatus, SourceKind};
-use tremplin_web::services::csv_import::{ImportError, import_csv};
 
 use crate::cli::ImportCsv;
 use crate::config::Config;

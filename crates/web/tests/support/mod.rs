@@ -93,7 +93,7 @@ impl TestApp {
     /// An app whose connectors call the given (fake) partner servers.
     pub async fn with_connectors(
         backend: &str,
-        connectors: tremplin_web::services::imports::ConnectorSettings,
+        connectors: tremplin_connectors::ConnectorSettings,
     ) -> Self {
         let db = TestDb::new(backend).await;
         db.store

@@ -11,12 +11,12 @@ use tremplin_connectors::run::RunReport;
 use tremplin_connectors::{Source, Trigger};
 use tremplin_storage::{ImportRun, ImportSchedule};
 
-use crate::services::imports::{ready, start};
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
 use crate::shell::dates::paris;
 use crate::{AppState, WebError};
+use tremplin_connectors::launch::{ready, start};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -89,12 +89,13 @@ fn running(runs: &[ImportRun], source: Source, now: DateTime<Utc>) -> bool {
 async fn page(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
     let runs = state.store.import_runs(30).await?;
+    let area = state.connector_area();
     let mut sources = Vec::new();
     for source in Source::ALL {
         sources.push(SourceLine {
             name: source.name(),
             label: source.label(),
-            ready: ready(&state, source).map(|_| ()),
+            ready: ready(&area, source).map(|_| ()),
             schedule: state.store.import_schedule(source.name()).await?,
             running: running(&runs, source, state.clock.now()),
         });
@@ -135,9 +136,13 @@ async fn launch(
             source.label()
         )));
     }
-    start(&state, source, Trigger::BackOffice)
-        .await
-        .map_err(WebError::BadRequest)?;
+    start(
+        &state.store,
+        &state.connector_area(),
+        source,
+        Trigger::BackOffice,
+    )
+    .map_err(WebError::BadRequest)?;
     staff.log(&state, "import lancé", source.label()).await?;
     Ok(Redirect::to("/gestion/imports").into_response())
 }

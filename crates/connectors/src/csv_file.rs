@@ -8,7 +8,7 @@ use tremplin_domain::import::{FileError, LineError, parse_csv};
 use tremplin_domain::{Invalid, OfferStatus, SourceKind};
 use tremplin_storage::{Store, StoreError, UpsertOutcome};
 
-use crate::Referentiels;
+use tremplin_referentiels::Referentiels;
 
 #[derive(Debug, Default)]
 pub struct ImportReport {

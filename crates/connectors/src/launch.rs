@@ -1,14 +1,27 @@
-//! Launching the connectors' runs: whether a source can run, starting a run in the
-//! background, and the nightly schedule.
+//! Launching runs: whether a source can run with the configuration and the territory, starting a
+//! run in the background, and the nightly schedule. Takes the store, the referentials and the
+//! territory's area as plain arguments, so the server, the back office and the command line
+//! launch runs the same way.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
-use tremplin_connectors::run::Fetcher;
-use tremplin_connectors::{
-    ConnectorError, Progress, Source, Trigger, france_travail, labonnealternance,
-};
+use tremplin_referentiels::Referentiels;
+use tremplin_storage::{Store, StoreError};
 
-use crate::{AppState, WebError};
+use crate::run::{Fetcher, Progress, Trigger};
+use crate::{ConnectorError, Source, france_travail, labonnealternance};
+
+/// What a run needs to know besides the store: the configured sources and the territory.
+pub struct Area {
+    pub settings: ConnectorSettings,
+    pub refs: Arc<Referentiels>,
+    /// The territory's départements (France Travail's default) and EPCIs (La bonne
+    /// alternance's search points); empty without a territory.
+    pub departements: Vec<String>,
+    pub epcis: Vec<String>,
+}
 
 /// Credentials and addresses of the partners' APIs; a source without them is not run.
 #[derive(Debug, Clone, Default)]
@@ -26,8 +39,8 @@ pub enum Ready {
 
 /// Whether `source` can run, and with what, or why not; no client is built (the imports page
 /// asks this on every view).
-pub fn ready(state: &AppState, source: Source) -> Result<Ready, String> {
-    let settings = &state.config.connectors;
+pub fn ready(area: &Area, source: Source) -> Result<Ready, String> {
+    let settings = &area.settings;
     let missing = |what: &str| format!("{} : {what} absent de la configuration.", source.label());
     match source {
         Source::FranceTravail => {
@@ -35,7 +48,7 @@ pub fn ready(state: &AppState, source: Source) -> Result<Ready, String> {
                 missing("FRANCE_TRAVAIL_CLIENT_ID / FRANCE_TRAVAIL_CLIENT_SECRET")
             })?;
             if s.departements.is_empty() {
-                s.departements = state.territory_departements();
+                s.departements = area.departements.clone();
             }
             if s.departements.is_empty() {
                 return Err("Aucun département : définissez le territoire.".into());
@@ -47,8 +60,7 @@ pub fn ready(state: &AppState, source: Source) -> Result<Ready, String> {
                 .labonnealternance
                 .clone()
                 .ok_or_else(|| missing("LBA_API_TOKEN"))?;
-            let epcis = state.territory().map(|t| t.epcis).unwrap_or_default();
-            let points = labonnealternance::search_points(state.refs.communes.in_epcis(&epcis));
+            let points = labonnealternance::search_points(area.refs.communes.in_epcis(&area.epcis));
             if points.is_empty() {
                 return Err("Aucune commune : définissez le territoire.".into());
             }
@@ -58,8 +70,8 @@ pub fn ready(state: &AppState, source: Source) -> Result<Ready, String> {
 }
 
 /// The connector of `source`, ready to run, or why it cannot.
-pub fn fetcher(state: &AppState, source: Source) -> Result<Fetcher, String> {
-    match ready(state, source)? {
+pub fn fetcher(area: &Area, source: Source) -> Result<Fetcher, String> {
+    match ready(area, source)? {
         Ready::FranceTravail(s) => france_travail::Client::with_defaults(s)
             .map(Fetcher::FranceTravail)
             .map_err(|e| e.to_string()),
@@ -69,14 +81,14 @@ pub fn fetcher(state: &AppState, source: Source) -> Result<Fetcher, String> {
     }
 }
 
-/// Runs `source` now, in the background. Refused when not configured or already running.
-pub async fn start(state: &AppState, source: Source, trigger: Trigger) -> Result<(), String> {
-    let fetcher = fetcher(state, source)?;
-    let state = state.clone();
+/// Runs `source` now, in the background (on the caller's tokio runtime). Refused when not configured or already running.
+pub fn start(store: &Store, area: &Area, source: Source, trigger: Trigger) -> Result<(), String> {
+    let fetcher = fetcher(area, source)?;
+    let (store, refs) = (store.clone(), area.refs.clone());
     tokio::spawn(async move {
-        match tremplin_connectors::run(
-            &state.store,
-            &state.refs.communes,
+        match crate::run(
+            &store,
+            &refs.communes,
             &fetcher,
             trigger,
             &Progress::silent(),
@@ -110,29 +122,28 @@ fn due_at(now: DateTime<Utc>, hour: u8) -> Option<DateTime<Utc>> {
 }
 
 /// Starts the configured sources whose nightly run is due and not yet started (by any
-/// instance) since its hour. Called by the server's schedule loop.
-pub async fn scheduled(state: &AppState) -> Result<(), WebError> {
-    let now = state.clock.now();
+/// instance) since its hour. Called by the server's scheduler.
+pub async fn scheduled(store: &Store, area: &Area, now: DateTime<Utc>) -> Result<(), StoreError> {
     for source in Source::ALL {
         let configured = match source {
-            Source::FranceTravail => state.config.connectors.france_travail.is_some(),
-            Source::LaBonneAlternance => state.config.connectors.labonnealternance.is_some(),
+            Source::FranceTravail => area.settings.france_travail.is_some(),
+            Source::LaBonneAlternance => area.settings.labonnealternance.is_some(),
         };
         if !configured {
             continue;
         }
-        let schedule = state.store.import_schedule(source.name()).await?;
+        let schedule = store.import_schedule(source.name()).await?;
         let Some(due) = due_at(now, schedule.hour) else {
             continue;
         };
         if !schedule.enabled || now < due {
             continue;
         }
-        let last = state.store.last_import_start(source.name()).await?;
+        let last = store.last_import_start(source.name()).await?;
         if last.is_some_and(|l| l >= due) {
             continue;
         }
-        if let Err(why) = start(state, source, Trigger::Schedule(due)).await {
+        if let Err(why) = start(store, area, source, Trigger::Schedule(due)) {
             tracing::warn!(source = source.name(), "import planifié impossible : {why}");
         }
     }
