@@ -627,40 +627,31 @@ fn a_server_killed_while_taking_applications_loses_none_it_acknowledged() {
 /// addresses from flags, the report printed, the secret never.
 #[test]
 fn import_france_travail_from_the_command_line() {
-    use axum::routing::{get, post};
+    use tremplin_testing::partners::{Fake, start};
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let base = rt.block_on(async {
-        let app = axum::Router::new()
-            .route(
-                "/token",
-                post(|| async {
-                    axum::Json(serde_json::json!({"access_token": "t", "expires_in": 1499}))
-                }),
-            )
-            .route(
-                "/v2/offres/search",
-                get(|| async {
-                    axum::Json(serde_json::json!({"resultats": [{
-                        "id": "204XKLM",
-                        "intitule": "Boulanger / Boulangère (H/F)",
-                        "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
-                        "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
-                        "romeCode": "D1102",
-                        "entreprise": {"nom": "Boulangerie Fictive"},
-                        "natureContrat": "Contrat apprentissage",
-                        "contact": {"telephone": "02 33 24 00 00"}
-                    }]}))
-                }),
-            );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        format!("http://{addr}")
-    });
+    let fake = std::sync::Arc::new(std::sync::Mutex::new(Fake {
+        credentials: Some(("id-ml".into(), "tres-secret-42".into())),
+        ..Fake::default()
+    }));
+    fake.lock().unwrap().offers.push((
+        "61".into(),
+        "2026-11-20T10:00:00.000Z".into(),
+        serde_json::json!({
+            "id": "204XKLM",
+            "intitule": "Boulanger / Boulangère (H/F)",
+            "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
+            "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
+            "romeCode": "D1102",
+            "entreprise": {"nom": "Boulangerie Fictive"},
+            "natureContrat": "Contrat apprentissage",
+            "contact": {"telephone": "02 33 24 00 00"}
+        }),
+    ));
+    let base = rt.block_on(start(fake));
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let run = |with_secret: bool| {

@@ -6,56 +6,35 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use axum::Json;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use serde_json::json;
 use support::{TestApp, backends, offer};
 use tremplin_connectors::ConnectorSettings;
 use tremplin_connectors::france_travail;
 use tremplin_domain::OfferStatus;
 use tremplin_storage::Role;
+use tremplin_testing::partners::{Fake, Shared, start};
 
-/// A France Travail with one apprenticeship offer in L'Aigle; counts searches.
-async fn fake_france_travail() -> (String, Arc<Mutex<usize>>) {
-    let searches = Arc::new(Mutex::new(0));
-    let counter = searches.clone();
-    let app = axum::Router::new()
-        .route(
-            "/token",
-            post(|| async { Json(json!({"access_token": "t", "expires_in": 1499})) }),
-        )
-        .route(
-            "/v2/offres/search",
-            get(move || {
-                let counter = counter.clone();
-                async move {
-                    *counter.lock().unwrap() += 1;
-                    (
-                        StatusCode::OK,
-                        [(header::CONTENT_RANGE, "offres 0-0/1")],
-                        Json(json!({"resultats": [{
-                            "id": "204XKLM",
-                            "intitule": "Boulanger / Boulangère (H/F)",
-                            "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
-                            "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
-                            "romeCode": "D1102",
-                            "entreprise": {"nom": "Boulangerie Fictive"},
-                            "natureContrat": "Contrat apprentissage",
-                            "alternance": true,
-                            "contact": {"telephone": "02 33 24 00 00"},
-                            "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/204XKLM"}
-                        }]})),
-                    )
-                        .into_response()
-                }
-            }),
-        );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), searches)
+/// A France Travail with one apprenticeship offer in L'Aigle.
+async fn fake_france_travail() -> (String, Shared) {
+    let fake = Arc::new(Mutex::new(Fake::default()));
+    fake.lock().unwrap().offers.push((
+        "61".into(),
+        "2026-11-20T10:00:00.000Z".into(),
+        json!({
+            "id": "204XKLM",
+            "intitule": "Boulanger / Boulangère (H/F)",
+            "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
+            "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
+            "romeCode": "D1102",
+            "entreprise": {"nom": "Boulangerie Fictive"},
+            "natureContrat": "Contrat apprentissage",
+            "alternance": true,
+            "contact": {"telephone": "02 33 24 00 00"},
+            "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/204XKLM"}
+        }),
+    ));
+    (start(fake.clone()).await, fake)
 }
 
 fn settings(base: &str) -> ConnectorSettings {
@@ -63,8 +42,8 @@ fn settings(base: &str) -> ConnectorSettings {
         france_travail: Some(france_travail::Settings {
             api_base: format!("{base}/v2"),
             token_url: format!("{base}/token"),
-            client_id: "id".into(),
-            client_secret: "secret".into(),
+            client_id: "id-ml".into(),
+            client_secret: "secret-ml".into(),
             departements: Vec::new(),
         }),
         labonnealternance: None,
@@ -230,7 +209,7 @@ async fn the_nightly_run_starts_once_across_instances() {
     let runs_after = app.state.store.import_runs(10).await.unwrap();
     assert_eq!(runs_after.len(), 1, "{runs_after:?}");
     assert_eq!(runs[0].trigger, "planifié");
-    assert_eq!(*searches.lock().unwrap(), 1);
+    assert_eq!(searches.lock().unwrap().searches.len(), 1);
 
     // Switched off: nothing more, even on another day.
     app.state
