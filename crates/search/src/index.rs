@@ -2,7 +2,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, DirectoryLock, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing,
     TextOptions,
@@ -10,7 +11,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tremplin_domain::ContractType;
 
-use crate::{Result, analysis, geo};
+use crate::{Result, SearchError, analysis, geo};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: &str = "tremplin-index-4";
@@ -107,15 +108,49 @@ pub(crate) fn contract_code(c: ContractType) -> u64 {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` for an index that is never written (see [`SearchIndex::detached`]).
+    writer: Option<Mutex<IndexWriter>>,
+    /// What the documents were computed from besides the offers (see [`SearchIndex::with_basis`]).
+    basis: String,
     pub(crate) fields: Fields,
 }
 
+/// The writer lock of an index folder, held without the index being open (see
+/// [`SearchIndex::lock`]). Released when dropped.
+pub struct IndexLock {
+    dir: std::path::PathBuf,
+    _lock: DirectoryLock,
+}
+
+impl IndexLock {
+    /// Empties the folder, all but the lock itself: the next [`SearchIndex::open`] starts a new
+    /// index, to be replayed from revision 0.
+    pub fn clear(&self) -> Result<()> {
+        let lock_file = std::ffi::OsStr::new(&INDEX_WRITER_LOCK.filepath);
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            if entry.file_name() == lock_file {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path)?
+            } else {
+                std::fs::remove_file(&path)?
+            }
+        }
+        Ok(())
+    }
+}
+
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it, or rebuilding it empty when it was written by
-    /// another version (the caller then replays the feed from revision 0).
+    /// Opens the index in `dir` for writing, creating it, or rebuilding it empty when it was
+    /// written by another version (the caller then replays the feed from revision 0).
+    ///
+    /// Only one process at a time writes an index: [`SearchError::Busy`] when another holds
+    /// it, and then nothing in `dir` has been read or changed.
     pub fn open(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        let lock = Self::lock(dir)?;
         let (schema, _) = schema();
         let opened = Index::open_or_create(MmapDirectory::open(dir)?, schema.clone())
             .ok()
@@ -130,18 +165,31 @@ impl SearchIndex {
             Some(index) => index,
             None => {
                 tracing::info!("index de recherche d'une autre version : reconstruction");
-                for entry in std::fs::read_dir(dir)? {
-                    let path = entry?.path();
-                    if path.is_dir() {
-                        std::fs::remove_dir_all(&path)?
-                    } else {
-                        std::fs::remove_file(&path)?
-                    }
-                }
+                lock.clear()?;
                 Index::create_in_dir(dir, schema)?
             }
         };
-        Self::with_index(index)
+        // The writer takes the same lock for itself.
+        drop(lock);
+        Self::with_index(index, true)
+    }
+
+    /// Takes the writer lock of the index in `dir` (created if missing) without opening the
+    /// index: for a command that must run while no process writes it, and keep any from
+    /// starting meanwhile. [`SearchError::Busy`] when a process holds it.
+    pub fn lock(dir: &Path) -> Result<IndexLock> {
+        std::fs::create_dir_all(dir)?;
+        match MmapDirectory::open(dir)?.acquire_lock(&INDEX_WRITER_LOCK) {
+            Ok(lock) => Ok(IndexLock {
+                dir: dir.to_owned(),
+                _lock: lock,
+            }),
+            Err(LockError::LockBusy) => Err(SearchError::Busy),
+            Err(LockError::IoError(e)) => Err(SearchError::Io(std::io::Error::new(
+                e.kind(),
+                e.to_string(),
+            ))),
+        }
     }
 
     fn is_fresh(index: &Index) -> bool {
@@ -152,17 +200,43 @@ impl SearchIndex {
 
     /// An index in memory, for tests and benchmarks.
     pub fn in_ram() -> Result<Self> {
-        Self::with_index(Index::create_in_ram(schema().0))
+        Self::with_index(Index::create_in_ram(schema().0), true)
     }
 
-    fn with_index(index: Index) -> Result<Self> {
+    /// An empty index in memory that is never written and takes no lock: for the commands
+    /// that change only the database, beside running instances that keep their own index in
+    /// step with it. [`SearchIndex::apply`] and [`SearchIndex::rebuild`] refuse.
+    pub fn detached() -> Result<Self> {
+        Self::with_index(Index::create_in_ram(schema().0), false)
+    }
+
+    /// Names what the documents are computed from besides the offers (for Tremplin, the
+    /// official commune centres in use). An index written under another basis is out of date
+    /// as a whole: its [`SearchIndex::indexed_revision`] is 0, so that the feed is replayed
+    /// from the start; the next commit records the new basis. Empty by default.
+    pub fn with_basis(mut self, basis: impl Into<String>) -> Self {
+        self.basis = basis.into();
+        self
+    }
+
+    fn with_index(index: Index, writable: bool) -> Result<Self> {
         index
             .tokenizers()
             .register(analysis::STEMMED, analysis::stemmed());
         index
             .tokenizers()
             .register(analysis::FOLDED, analysis::folded());
-        let writer = index.writer_with_num_threads(1, 64_000_000)?;
+        let writer = if writable {
+            match index.writer_with_num_threads(1, 64_000_000) {
+                Ok(w) => Some(Mutex::new(w)),
+                Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                    return Err(SearchError::Busy);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -171,23 +245,30 @@ impl SearchIndex {
         Ok(Self {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer,
+            basis: String::new(),
             fields,
         })
     }
 
-    /// The last database revision this index reflects (0 for a new index).
+    /// The last database revision this index reflects (0 for a new index, or one written
+    /// under another basis).
     pub fn indexed_revision(&self) -> i64 {
-        self.index
-            .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .and_then(|p| {
-                p.strip_prefix(SCHEMA_VERSION)
-                    .and_then(|r| r.strip_prefix(':'))
-                    .and_then(|r| r.parse().ok())
-            })
-            .unwrap_or(0)
+        let Some(payload) = self.index.load_metas().ok().and_then(|m| m.payload) else {
+            return 0;
+        };
+        let Some(rest) = payload
+            .strip_prefix(SCHEMA_VERSION)
+            .and_then(|r| r.strip_prefix(':'))
+        else {
+            return 0;
+        };
+        // "revision" from before bases were recorded, or "revision:basis".
+        let (revision, basis) = rest.split_once(':').unwrap_or((rest, ""));
+        if basis != self.basis {
+            return 0;
+        }
+        revision.parse().unwrap_or(0)
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -197,7 +278,7 @@ impl SearchIndex {
     /// Writes a batch of the change feed: `upserts` are (re)indexed, `removals` leave the
     /// index; then commits with `revision` and makes it visible to searches.
     pub fn apply(&self, upserts: &[OfferDoc], removals: &[i64], revision: i64) -> Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut writer = self.writer()?;
         for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
         }
@@ -209,7 +290,7 @@ impl SearchIndex {
 
     /// Replaces the whole index with `docs`.
     pub fn rebuild(&self, docs: impl IntoIterator<Item = OfferDoc>, revision: i64) -> Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut writer = self.writer()?;
         writer.delete_all_documents()?;
         for doc in docs {
             writer.add_document(self.document(&doc))?;
@@ -217,9 +298,19 @@ impl SearchIndex {
         self.commit(&mut writer, revision)
     }
 
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
+        let writer = self.writer.as_ref().ok_or(SearchError::Detached)?;
+        Ok(writer.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     fn commit(&self, writer: &mut IndexWriter, revision: i64) -> Result<()> {
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&format!("{SCHEMA_VERSION}:{revision}"));
+        let payload = if self.basis.is_empty() {
+            format!("{SCHEMA_VERSION}:{revision}")
+        } else {
+            format!("{SCHEMA_VERSION}:{revision}:{}", self.basis)
+        };
+        prepared.set_payload(&payload);
         prepared.commit()?;
         self.reader.reload()?;
         Ok(())

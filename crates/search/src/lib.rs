@@ -10,7 +10,7 @@ mod geo;
 mod index;
 mod query;
 
-pub use index::{OfferDoc, SearchIndex};
+pub use index::{IndexLock, OfferDoc, SearchIndex};
 pub use query::{Hit, SearchQuery, SearchResults, Sort};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +21,12 @@ pub enum SearchError {
     Io(#[from] std::io::Error),
     #[error("index de recherche : {0}")]
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// Another process writes this index (only one may at a time).
+    #[error("index de recherche déjà ouvert en écriture par un autre processus")]
+    Busy,
+    /// A [`SearchIndex::detached`] index was asked to write.
+    #[error("index de recherche ouvert en lecture seule : écriture refusée")]
+    Detached,
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;

@@ -84,7 +84,7 @@ pub enum Command {
     /// Importe des offres.
     #[command(subcommand)]
     Import(Import),
-    /// Reconstruit l'index de recherche depuis la base.
+    /// Reconstruit l'index de recherche depuis la base (serveur arrêté).
     Reindex,
     /// Charge un référentiel officiel.
     #[command(subcommand)]

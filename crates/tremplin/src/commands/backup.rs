@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use tremplin_search::{SearchError, SearchIndex};
 use tremplin_storage::Store;
 
 use crate::config::Config;
@@ -30,6 +31,15 @@ pub async fn restore(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
         bail!(
             "la restauration intégrée concerne SQLite ; avec PostgreSQL, utilisez pg_restore (voir le README)"
         );
+    };
+    // A server running on this data directory holds its index: the database is not replaced
+    // under it. Held until the end, the lock keeps one from starting meanwhile.
+    let index = match SearchIndex::lock(&config.data_dir.join("index")) {
+        Ok(lock) => lock,
+        Err(SearchError::Busy) => bail!(
+            "Un serveur Tremplin est en marche sur ce dossier de données : arrêtez-le avant `tremplin restore` (la base ne peut pas être remplacée sous un serveur qui s'en sert). Rien n'a été remplacé."
+        ),
+        Err(e) => return Err(e.into()),
     };
     // A copy is checked before anything is replaced: a bad file changes nothing, and the
     // backup itself is never opened for writing.
@@ -60,11 +70,9 @@ pub async fn restore(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
     std::fs::rename(&staging, target)
         .with_context(|| format!("remplacement de {}", target.display()))?;
     // The index follows another history now: rebuilt from the restored database at next start.
-    let index = config.data_dir.join("index");
-    if index.exists() {
-        std::fs::remove_dir_all(&index)
-            .with_context(|| format!("effacement de {}", index.display()))?;
-    }
+    index
+        .clear()
+        .with_context(|| format!("effacement de l'index de {}", config.data_dir.display()))?;
     println!(
         "Base restaurée depuis {} ; l'index sera reconstruit au prochain démarrage.",
         file.display()

@@ -44,6 +44,7 @@ pub async fn lba(mut config: Config, args: ImportLba) -> anyhow::Result<ExitCode
     run(config, Source::LaBonneAlternance).await
 }
 
+/// Writes the database only, as `import csv` does: servers index the offers from the feed.
 async fn run(config: Config, source: Source) -> anyhow::Result<ExitCode> {
     let state = crate::app::open(&config).await?;
     let fetcher = match tremplin_connectors::launch::fetcher(&state.connector_area(), source) {
@@ -81,7 +82,6 @@ async fn run(config: Config, source: Source) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     print!("{}", report.summary());
-    tremplin_web::services::indexer::catch_up(&state.store, &state.index, &state.refs).await?;
     Ok(if report.error.is_some() {
         ExitCode::FAILURE
     } else {

@@ -7,6 +7,8 @@ use tremplin_domain::{OfferStatus, SourceKind};
 use crate::cli::ImportCsv;
 use crate::config::Config;
 
+/// Writes the database only: running servers' indexers follow the change feed, and a stopped
+/// one catches up when it starts.
 pub async fn run(config: Config, args: ImportCsv) -> anyhow::Result<ExitCode> {
     let state = crate::app::open(&config).await?;
     let file = std::fs::File::open(&args.file)
@@ -36,10 +38,6 @@ pub async fn run(config: Config, args: ImportCsv) -> anyhow::Result<ExitCode> {
                 println!(
                     "Les nouvelles offres attendent leur validation pour la prochaine édition du jeudi."
                 );
-            }
-            if !args.dry_run {
-                tremplin_web::services::indexer::catch_up(&state.store, &state.index, &state.refs)
-                    .await?;
             }
             Ok(if report.rejected.is_empty() {
                 ExitCode::SUCCESS

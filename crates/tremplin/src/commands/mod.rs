@@ -26,7 +26,13 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Import(Import::Labonnealternance(args)) => connectors::lba(config, args).await,
         Command::Reindex => {
-            let state = crate::app::open(&config).await?;
+            let state = crate::app::open_with_index(&config, |dir| {
+                format!(
+                    "L'index est utilisé par un serveur Tremplin en marche : arrêtez-le avant `tremplin reindex` (dossier de données {}). Un serveur en marche tient lui-même son index à jour ; rien n'a été modifié.",
+                    dir.display()
+                )
+            })
+            .await?;
             let n =
                 tremplin_web::services::indexer::rebuild(&state.store, &state.index, &state.refs)
                     .await?;

@@ -6,8 +6,9 @@ use tremplin_referentiels::parse_official_centres;
 
 use crate::config::Config;
 
-/// Loads data.gouv.fr's commune centres; running servers re-index within seconds and use the
-/// new coordinates after their next start.
+/// Loads data.gouv.fr's commune centres into the database. Running servers keep the centres
+/// they started with until they are restarted; at that start their index, built with other
+/// centres, is replayed from the feed (see `app::open_with_index`).
 pub async fn communes(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
     let reader =
         std::fs::File::open(file).with_context(|| format!("ouverture de {}", file.display()))?;
@@ -29,5 +30,8 @@ pub async fn communes(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
         .save_commune_centres(&known, chrono::Utc::now())
         .await?;
     println!("{n} commune(s) mises à jour avec leur centre officiel.");
+    println!(
+        "Les serveurs Tremplin déjà en marche gardent les anciens centres : redémarrez-les pour qu'ils utilisent les nouveaux, dans les distances comme dans la recherche."
+    );
     Ok(ExitCode::SUCCESS)
 }

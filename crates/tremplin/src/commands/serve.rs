@@ -6,7 +6,13 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
-    let state = crate::app::open(&config).await?;
+    let state = crate::app::open_with_index(&config, |dir| {
+        format!(
+            "Un autre processus Tremplin (un serveur en marche, ou `tremplin reindex`) utilise déjà l'index du dossier de données {} : arrêtez-le, ou donnez à ce serveur son propre dossier de données (--data-dir).",
+            dir.display()
+        )
+    })
+    .await?;
     if !config.no_demo && state.territory().is_none() {
         crate::demo::load(&state)
             .await
