@@ -179,14 +179,14 @@ fn a_source_point_is_kept_only_where_our_commune_centre_is_an_estimate() {
         Mapped::Offer(c) => c,
         other => panic!("{other:?}"),
     };
-    // Appenai-sous-Bellême (61005) has no coordinates of its own in our data.
-    let mut estimated = ft_offer("FT-1", "Boulanger", "61005", "Boulangerie");
-    estimated["lieuTravail"]["latitude"] = json!(48.3123);
-    estimated["lieuTravail"]["longitude"] = json!(0.5634);
+    // Cauzac (47062) has no coordinates of its own in our data.
+    let mut estimated = ft_offer("FT-1", "Boulanger", "47062", "Boulangerie");
+    estimated["lieuTravail"]["latitude"] = json!(44.2123);
+    estimated["lieuTravail"]["longitude"] = json!(0.6634);
     let c = columns(&estimated);
     assert_eq!(
         (c.get("latitude"), c.get("longitude")),
-        ("48.3123", "0.5634")
+        ("44.2123", "0.6634")
     );
     let input = parse_record(&|k| c.get(k), "france-travail", &|code| {
         communes().exists(code)
@@ -194,7 +194,7 @@ fn a_source_point_is_kept_only_where_our_commune_centre_is_an_estimate() {
     .unwrap();
     assert_eq!(
         input.location.map(|p| (p.lat, p.lon)),
-        Some((48.3123, 0.5634))
+        Some((44.2123, 0.6634))
     );
     // Alençon has its own: ours stays.
     let mut alencon = ft_offer("FT-2", "Boulanger", "61001", "Boulangerie");

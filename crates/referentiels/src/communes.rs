@@ -372,6 +372,39 @@ mod tests {
     }
 
     #[test]
+    fn normandy_has_no_estimated_commune_and_france_under_one_percent() {
+        let normandy: Vec<&Commune> = COMMUNES
+            .all
+            .iter()
+            .filter(|c| ["14", "27", "50", "61", "76"].contains(&c.departement.as_str()))
+            .collect();
+        assert!(normandy.len() > 2_600, "{}", normandy.len());
+        let estimated: Vec<&str> = normandy
+            .iter()
+            .filter(|c| c.approximate)
+            .map(|c| c.code.as_str())
+            .collect();
+        assert!(
+            estimated.is_empty(),
+            "{} estimated in Normandy, among them {:?}",
+            estimated.len(),
+            &estimated[..estimated.len().min(10)]
+        );
+        let approximate = COMMUNES.all.iter().filter(|c| c.approximate).count();
+        assert!(
+            approximate * 100 < COMMUNES.len(),
+            "{approximate} of {} communes estimated",
+            COMMUNES.len()
+        );
+        // The agency's seat and Mortagne, against their town centres.
+        for (code, lat, lon) in [("61214", 48.765, 0.628), ("61293", 48.52, 0.55)] {
+            let c = COMMUNES.get(code).unwrap();
+            let km = tremplin_domain::geo::haversine_km(c.lat, c.lon, lat, lon);
+            assert!(km < 1.0, "{} is {km:.1} km from its centre", c.name);
+        }
+    }
+
+    #[test]
     fn every_link_key_resolves_to_its_commune() {
         for dep in ["61", "76", "75", "13"] {
             for n in 1..=999 {

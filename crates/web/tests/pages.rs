@@ -208,8 +208,8 @@ async fn offer_page_has_every_field_json_ld_and_open_graph() {
         for needle in [
             "<h1>Boulanger/Boulangère</h1>",
             "Entreprise Fictive",
-            "à ≈ 28 km de Mortagne-au-Perche",
-            "3IFA Alençon, Alençon – à ≈ 52 km de l'entreprise",
+            "à 28 km de Mortagne-au-Perche",
+            "3IFA Alençon, Alençon – à 54 km de l'entreprise",
             "href=\"tel:+33261910000\"",
             "mailto:contact@entreprise.example",
             "Ouverte aux personnes en situation de handicap (RQTH)",
