@@ -5,6 +5,7 @@ mod support;
 use axum::http::StatusCode;
 use support::{TestApp, backends, offer};
 use tremplin_domain::OfferStatus;
+use tremplin_storage::Role;
 
 #[tokio::test]
 async fn health_and_readiness() {
@@ -242,11 +243,27 @@ async fn unknown_or_unpublished_offers_are_not_found() {
             "/nulle-part",
             "/metiers/Z9999",
             "/metiers/xx",
+            "/offres/+1",
+            "/offres/1e3",
+            "/offres/99999999999999999999",
+            "/offres/%C3%A9",
+            "/editions/un",
+            "/offres/abc/postuler",
         ] {
             let r = app.get(uri).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend} {uri}");
             assert!(r.body.contains("Page introuvable"), "{uri}");
         }
+        // The back office and the API say it their own way.
+        let (cookie, _) = app.session(Role::Conseiller, None).await;
+        for uri in ["/gestion/offres/abc", "/gestion/entreprises/1x"] {
+            let r = app.get_as(uri, &cookie).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend} {uri}");
+            assert!(r.body.contains("Page introuvable"), "{uri}");
+        }
+        let r = app.json("GET", "/api/v1/offers/abc", None, "").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.json()["error"].as_str().unwrap().contains("n'existe pas"));
     }
 }
 

@@ -6,11 +6,13 @@ pub mod auth;
 pub mod charts;
 mod csrf;
 pub mod dates;
+mod ids;
 mod layout;
 mod lines;
 mod nav;
 
 pub use csrf::CsrfForm;
+pub use ids::{ApiId, Id};
 pub use layout::{Layout, not_found};
 pub use lines::{ApplicationLine, OfferLine, line};
 pub use nav::Nav;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +17,7 @@ use tremplin_domain::{Offer, OfferStatus, SourceKind};
 use tremplin_storage::{OfferMeta, StoreError, UpsertOutcome};
 
 use crate::error::ApiError;
+use crate::shell::ApiId;
 use crate::shell::auth;
 use crate::{AppState, WebError};
 
@@ -173,8 +174,7 @@ pub async fn create(
 }
 
 /// The partner's own offer: 404 if unknown, 403 if another organisation's.
-pub(super) async fn own(state: &AppState, partner: &Partner, id: &str) -> Result<Offer, ApiError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+pub(super) async fn own(state: &AppState, partner: &Partner, id: i64) -> Result<Offer, ApiError> {
     let offer = state.store.get_offer(id).await?.ok_or(WebError::NotFound)?;
     if offer.organisation_id != Some(partner.organisation_id) {
         return Err(ApiError(WebError::Forbidden));
@@ -186,10 +186,10 @@ pub(super) async fn own(state: &AppState, partner: &Partner, id: &str) -> Result
 pub async fn update(
     State(state): State<AppState>,
     partner: Partner,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let offer = own(&state, &partner, &id).await?;
+    let offer = own(&state, &partner, id).await?;
     if !matches!(
         offer.status,
         OfferStatus::Brouillon
@@ -238,9 +238,9 @@ pub async fn update(
 pub async fn withdraw(
     State(state): State<AppState>,
     partner: Partner,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Result<Response, ApiError> {
-    let offer = own(&state, &partner, &id).await?;
+    let offer = own(&state, &partner, id).await?;
     if offer.status != OfferStatus::Retiree {
         match state
             .store

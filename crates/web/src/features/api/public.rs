@@ -1,6 +1,6 @@
 //! JSON API v1: the catalogue for partner sites, school ENTs and apps.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::partenaires as partner_api;
 use crate::error::ApiError;
 use crate::services::catalogue::{self, CatalogueQuery, OfferView, ParamStyle};
+use crate::shell::ApiId;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -73,9 +74,8 @@ pub(super) async fn offers(
 
 pub(super) async fn offer(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let offer = state
         .store
         .get_offer(id)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Form, FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tremplin_domain::application::{ApplicationInput, Mobility};
@@ -12,6 +12,7 @@ use tremplin_domain::{Invalid, Offer};
 
 use crate::services::applications::deliver;
 use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::auth::{self, ClientIp};
 use crate::{AppState, WebError};
@@ -39,8 +40,7 @@ impl ApplyPage {
     }
 }
 
-pub(super) async fn public_offer(state: &AppState, id: &str) -> Result<Offer, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+pub(super) async fn public_offer(state: &AppState, id: i64) -> Result<Offer, WebError> {
     state
         .store
         .get_offer(id)
@@ -76,11 +76,8 @@ pub(super) fn page(
     }
 }
 
-pub(super) async fn form(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let offer = public_offer(&state, &id).await?;
+pub(super) async fn form(State(state): State<AppState>, Id(id): Id) -> Result<Response, WebError> {
+    let offer = public_offer(&state, id).await?;
     let csrf = auth::random_token();
     let body = page(&state, &offer, csrf.clone(), HashMap::new(), Vec::new()).render()?;
     Ok((
@@ -104,12 +101,12 @@ pub(super) struct DonePage {
 
 pub(super) async fn apply(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
     request: Request,
 ) -> Result<Response, WebError> {
-    let offer = public_offer(&state, &id).await?;
+    let offer = public_offer(&state, id).await?;
     let (values, upload) = read_form(&state, &headers, request).await?;
     let csrf = auth::check_public_csrf(&headers, values.get("csrf").map_or("", String::as_str))?;
     let now = state.clock.now();

@@ -1,10 +1,11 @@
 //! The public archive of editions.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 use tremplin_storage::EditionEntry;
 
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::dates::french_date;
 use crate::{AppState, WebError};
@@ -46,9 +47,8 @@ pub(super) struct EditionPage {
 
 pub(super) async fn one(
     State(state): State<AppState>,
-    Path(number): Path<String>,
+    Id(number): Id,
 ) -> Result<Html<String>, WebError> {
-    let number: i64 = number.parse().map_err(|_| WebError::NotFound)?;
     let e = state
         .store
         .edition(number)

@@ -3,13 +3,14 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tremplin_domain::application::ApplicationStatus;
 
 use crate::shell::ApplicationLine;
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::{AppState, WebError};
 
@@ -72,10 +73,9 @@ async fn pipeline(
 async fn download_cv(
     State(state): State<AppState>,
     staff: crate::shell::auth::Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, WebError> {
     staff.require_conseiller()?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let a = state
         .store
         .application(id)
@@ -136,12 +136,11 @@ struct StatusForm {
 async fn set_status(
     State(state): State<AppState>,
     staff: crate::shell::auth::Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, WebError> {
     staff.require_conseiller()?;
     staff.check_csrf(&f.csrf)?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     state
         .store
         .application(id)

@@ -11,6 +11,7 @@ use tremplin_connectors::run::RunReport;
 use tremplin_connectors::{Source, Trigger};
 use tremplin_storage::{ImportRun, ImportSchedule};
 
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
@@ -212,10 +213,9 @@ struct ReportPage {
 async fn report(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let run = state
         .store
         .import_run(id)

@@ -2,12 +2,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use tremplin_storage::ApiToken;
 
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::auth::{self, Staff};
 use crate::shell::{CsrfForm, Nav};
@@ -98,12 +99,11 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     staff.require_admin()?;
     staff.check_csrf(&form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let now = state.clock.now();
     if state.store.revoke_api_token(id, now).await? {
         staff

@@ -12,6 +12,7 @@ use tremplin_domain::geo::{format_distance, haversine_km};
 use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::{AppState, WebError};
 
@@ -185,10 +186,9 @@ struct OfferParams {
 
 async fn offer(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let offer = state
         .store
         .get_offer(id)

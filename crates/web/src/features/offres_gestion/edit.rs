@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use tremplin_domain::import::parse_record;
 use tremplin_domain::{Offer, OfferStatus};
 
 use super::{FORM_FIELDS, OfferFormPage, offer_form_field, visible_offer};
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
@@ -92,9 +93,9 @@ pub(super) fn editable(o: &Offer) -> Result<(), WebError> {
 pub(super) async fn edit_offer(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, WebError> {
-    let offer = visible_offer(&state, &staff, &id).await?;
+    let offer = visible_offer(&state, &staff, id).await?;
     editable(&offer)?;
     let page = OfferFormPage {
         action: format!("/gestion/offres/{}/modifier", offer.id),
@@ -110,11 +111,11 @@ pub(super) async fn edit_offer(
 pub(super) async fn save_offer(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
-    let offer = visible_offer(&state, &staff, &id).await?;
+    let offer = visible_offer(&state, &staff, id).await?;
     editable(&offer)?;
     let external_id = offer
         .fields

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use tremplin_domain::lifecycle::{Action, Actor, available};
 use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
 use tremplin_storage::{OfferChange, OfferMeta};
 
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::auth::{self, Staff};
 use crate::shell::{Nav, OfferLine, line};
@@ -275,8 +276,7 @@ struct OfferPage {
 }
 
 /// The offer, if this member of staff may see it: counselors see all, partners their own.
-async fn visible_offer(state: &AppState, staff: &Staff, id: &str) -> Result<Offer, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+async fn visible_offer(state: &AppState, staff: &Staff, id: i64) -> Result<Offer, WebError> {
     let offer = state.store.get_offer(id).await?.ok_or(WebError::NotFound)?;
     if !staff.is_conseiller()
         && (offer.organisation_id.is_none() || offer.organisation_id != staff.user.organisation_id)
@@ -308,9 +308,9 @@ fn action_code(a: Action) -> &'static str {
 async fn offer(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, WebError> {
-    let offer = visible_offer(&state, &staff, &id).await?;
+    let offer = visible_offer(&state, &staff, id).await?;
     let actions = available(offer.status, offer.validated_at.is_some(), actor(&staff))
         .into_iter()
         .map(|a| (action_code(a), a.label()))
@@ -336,11 +336,11 @@ struct ActionForm {
 async fn offer_action(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
-    let offer = visible_offer(&state, &staff, &id).await?;
+    let offer = visible_offer(&state, &staff, id).await?;
     let action = Action::parse(&form.action)
         .ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {} ».", form.action)))?;
     let now = state.clock.now();

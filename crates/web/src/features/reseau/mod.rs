@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use tremplin_storage::{
     CompanyContact, CompanyDetail, CompanyFilter, CompanyRecord, CompanySummary,
 };
 
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::auth::Staff;
 use crate::shell::{Nav, OfferLine, line};
@@ -308,10 +309,10 @@ struct DetailPage {
 async fn detail(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    render_detail(&state, &staff, &id, Vec::new())
+    render_detail(&state, &staff, id, Vec::new())
         .await
         .map(Html)
 }
@@ -319,10 +320,9 @@ async fn detail(
 async fn render_detail(
     state: &AppState,
     staff: &Staff,
-    id: &str,
+    id: i64,
     errors: Vec<Invalid>,
 ) -> Result<String, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let c = state.store.company(id).await?.ok_or(WebError::NotFound)?;
     let commune = c
         .summary
@@ -361,12 +361,11 @@ struct CallForm {
 async fn record_call(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(company_id): Id,
     Form(f): Form<CallForm>,
 ) -> Result<Response, WebError> {
     staff.require_conseiller()?;
     staff.check_csrf(&f.csrf)?;
-    let company_id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let now = state.clock.now();
     match CallInput::parse(&f.outcome, &f.notes, &f.next_call_on, now.date_naive()) {
         Ok(call) => {
@@ -384,7 +383,7 @@ async fn record_call(
         }
         Err(errors) => Ok((
             StatusCode::BAD_REQUEST,
-            Html(render_detail(&state, &staff, &id, errors).await?),
+            Html(render_detail(&state, &staff, company_id, errors).await?),
         )
             .into_response()),
     }

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tremplin_storage::{Role, User};
 
 use crate::services::invitations::send_invitation;
+use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
@@ -130,12 +131,11 @@ struct UserForm {
 async fn update_user(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
     staff.require_admin()?;
     staff.check_csrf(&form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let before = state
         .store
         .users()
