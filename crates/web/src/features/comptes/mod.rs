@@ -205,8 +205,11 @@ struct ForgotPage {
     notice: Option<String>,
 }
 
-async fn forgot_page(State(state): State<AppState>) -> Result<Response, WebError> {
-    let csrf = auth::random_token();
+async fn forgot_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
     let page = ForgotPage {
         layout: Layout::new(&state, "/mot-de-passe-oublie"),
         csrf: csrf.clone(),
@@ -215,7 +218,7 @@ async fn forgot_page(State(state): State<AppState>) -> Result<Response, WebError
     Ok((
         [(
             header::SET_COOKIE,
-            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
+            csrf_cookie,
         )],
         Html(page.render()?),
     )

@@ -47,9 +47,10 @@ fn safe_return(suite: Option<&str>) -> String {
 
 async fn login_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
-    let csrf = auth::random_token();
+    let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
     let page = LoginPage {
         layout: Layout::new(&state, "/connexion"),
         csrf: csrf.clone(),
@@ -64,7 +65,7 @@ async fn login_page(
     Ok((
         [(
             header::SET_COOKIE,
-            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
+            csrf_cookie,
         )],
         Html(page.render()?),
     )
@@ -155,18 +156,12 @@ async fn login(
         .store
         .audit(now, Some(user.id), "connexion", "réussie", Some(&ip))
         .await?;
+    // The public forms' cookie stays: an application form open in another tab still goes.
     Ok((
-        // Two cookies: `[(SET_COOKIE, …); 2]` would keep only the last one.
-        axum::response::AppendHeaders([
-            (
-                header::SET_COOKIE,
-                auth::set_cookie(&state, auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS),
-            ),
-            (
-                header::SET_COOKIE,
-                auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", 0),
-            ),
-        ]),
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS),
+        )],
         Redirect::to(&safe_return(Some(&form.suite))),
     )
         .into_response())
