@@ -114,3 +114,160 @@ async fn signing_in_keeps_other_public_forms_valid() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+/// The same application with another clock or configuration.
+async fn rebuild(
+    app: &mut TestApp,
+    clock: std::sync::Arc<dyn tremplin_web::Clock>,
+    change: impl FnOnce(&mut tremplin_web::WebConfig),
+) {
+    let mut config = app.state.config.clone();
+    change(&mut config);
+    app.state = tremplin_web::AppState::new(
+        app.state.store.clone(),
+        app.state.index.clone(),
+        app.state.refs.clone(),
+        clock,
+        config,
+    );
+    app.state.refresh_territory().await.unwrap();
+    app.state.set_index_ready();
+}
+
+fn fixed() -> std::sync::Arc<dyn tremplin_web::Clock> {
+    std::sync::Arc::new(tremplin_web::FixedClock(support::now()))
+}
+
+#[tokio::test]
+async fn private_pages_are_not_stored_and_https_is_remembered() {
+    let mut app = TestApp::with_catalogue("sqlite").await;
+    let (session, _) = app.session(tremplin_storage::Role::Conseiller, None).await;
+    let no_store = |r: &Reply| {
+        r.headers
+            .get(header::CACHE_CONTROL)
+            .is_some_and(|v| v == "no-store")
+    };
+    for path in [
+        "/gestion",
+        "/gestion/offres",
+        "/gestion/candidatures",
+        "/connexion",
+        "/mot-de-passe-oublie",
+        "/invitation/inconnue",
+        "/reinitialisation/inconnue",
+        "/candidature/inconnue",
+        "/reponse/inconnue/entretien",
+        "/offres/1/postuler",
+    ] {
+        let r = app.get_as(path, &session).await;
+        assert!(no_store(&r), "{path}: {} {:?}", r.status, r.headers);
+    }
+    // Anonymous, redirected to sign in: not stored either.
+    assert!(no_store(&app.get("/gestion/offres").await));
+    for path in ["/", "/offres", "/offres/1", "/editions"] {
+        let r = app.get(path).await;
+        assert!(!no_store(&r), "{path}");
+        assert_eq!(
+            r.headers.get(header::STRICT_TRANSPORT_SECURITY).unwrap(),
+            "max-age=31536000"
+        );
+    }
+    rebuild(&mut app, fixed(), |c| {
+        c.public_url = "http://127.0.0.1:8080".into()
+    })
+    .await;
+    for path in ["/", "/connexion"] {
+        let r = app.get(path).await;
+        assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{path}");
+    }
+}
+
+/// Serves `app` on a port; the address and what stops the server.
+async fn served(app: &TestApp) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = app.state.clone();
+    tokio::spawn(async move {
+        tremplin_web::serve(listener, state, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    (addr, stop)
+}
+
+/// Sends `head` then the pieces of a body, `pause` apart; returns all the server said until
+/// it closed the connection, and how long that took.
+async fn send_slowly(
+    addr: std::net::SocketAddr,
+    head: &str,
+    pieces: &[&[u8]],
+    pause: std::time::Duration,
+) -> (String, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = std::time::Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for piece in pieces {
+        tokio::time::sleep(pause).await;
+        stream.write_all(piece).await.unwrap();
+    }
+    let mut out = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut out),
+    )
+    .await
+    .expect("the server closes the connection")
+    .unwrap();
+    (String::from_utf8_lossy(&out).into_owned(), started.elapsed())
+}
+
+#[tokio::test]
+async fn a_body_that_stops_halfway_is_answered_408() {
+    let mut app = TestApp::with_catalogue("sqlite").await;
+    let timeout = std::time::Duration::from_millis(400);
+    rebuild(&mut app, fixed(), |c| c.body_timeout = timeout).await;
+    let (addr, _stop) = served(&app).await;
+
+    // A login form and a multipart application that stop halfway.
+    let boundary = "XyZ";
+    let multipart = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"prenom\"\r\n\r\nLéa\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 "
+    );
+    for (path, kind, sent) in [
+        (
+            "/connexion",
+            "application/x-www-form-urlencoded".to_owned(),
+            "email=a%40b.fr&pass".to_owned(),
+        ),
+        (
+            "/offres/1/postuler",
+            format!("multipart/form-data; boundary={boundary}"),
+            multipart.clone(),
+        ),
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {kind}\r\nContent-Length: 100000\r\n\r\n"
+        );
+        let (answer, took) = send_slowly(addr, &head, &[sent.as_bytes()], timeout / 4).await;
+        assert!(answer.starts_with("HTTP/1.1 408"), "{path}: {answer}");
+        assert!(answer.contains("L&#39;envoi du formulaire s&#39;est interrompu") || answer.contains("L'envoi du formulaire s'est interrompu"), "{answer}");
+        assert!(took < timeout * 5, "{path}: {took:?}");
+    }
+
+    // A slow body that keeps arriving is read to the end, however long it takes in all.
+    let r = app.get("/offres/1/postuler").await;
+    let jar = keep_cookie("", &r);
+    let body = serde_urlencoded::to_string(application(&csrf_in(&r.body))).unwrap();
+    let pieces: Vec<&[u8]> = body.as_bytes().chunks(body.len() / 6 + 1).collect();
+    let head = format!(
+        "POST /offres/1/postuler HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {jar}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let (answer, took) = send_slowly(addr, &head, &pieces, timeout / 2).await;
+    assert!(took > timeout * 2, "{took:?}");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

@@ -9,6 +9,7 @@ pub mod dates;
 mod layout;
 mod lines;
 mod nav;
+pub mod protect;
 
 pub use csrf::CsrfForm;
 pub use layout::{Layout, not_found};
