@@ -271,3 +271,97 @@ async fn a_body_that_stops_halfway_is_answered_408() {
     assert!(took > timeout * 2, "{took:?}");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+/// A clock the test moves forward.
+struct StepClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl tremplin_web::Clock for StepClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+impl StepClock {
+    fn advance(&self, seconds: i64) {
+        *self.0.lock().unwrap() += chrono::Duration::seconds(seconds);
+    }
+}
+
+/// Tries a password from `ip` (behind the trusted proxy).
+async fn try_password(app: &TestApp, ip: &str, email: &str, password: &str) -> Reply {
+    let (cookie, token) = app.login_form().await;
+    let body = serde_urlencoded::to_string([
+        ("email", email),
+        ("password", password),
+        ("csrf", &token),
+    ])
+    .unwrap();
+    app.raw(
+        axum::http::Request::post("/connexion")
+            .header(header::COOKIE, cookie)
+            .header("x-forwarded-for", ip)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+fn retry_after(r: &Reply) -> Option<i64> {
+    r.headers
+        .get(header::RETRY_AFTER)
+        .map(|v| v.to_str().unwrap().parse().unwrap())
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_shut_the_owner_out() {
+    for backend in backends() {
+        let mut app = TestApp::new(backend).await;
+        let clock = std::sync::Arc::new(StepClock(std::sync::Mutex::new(support::now())));
+        rebuild(&mut app, clock.clone(), |_| {}).await;
+        let (email, password) = app.user(tremplin_storage::Role::Conseiller, None).await;
+        let stranger = "203.0.113.7";
+
+        // A stranger tries as fast as allowed: three failures are free, then each makes the
+        // next try wait twice as long.
+        let mut waits = Vec::new();
+        for _ in 0..9 {
+            let r = try_password(&app, stranger, &email, "devinette").await;
+            if let Some(wait) = retry_after(&r) {
+                assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+                assert!(r.body.contains("Trop de tentatives : patientez"), "{}", r.body);
+                waits.push(wait);
+                clock.advance(wait);
+                let r = try_password(&app, stranger, &email, "devinette").await;
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: after waiting");
+            } else {
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
+            }
+        }
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32], "{backend}");
+        // Waiting, even the right password from there is not tried.
+        let r = try_password(&app, stranger, &email, &password).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry_after(&r), Some(64));
+        assert!(r.body.contains("patientez 2 minutes"), "{}", r.body);
+
+        // Meanwhile the owner signs in from the office.
+        let r = try_password(&app, "198.51.100.20", &email, &password).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+
+        // The address itself: 20 failures in 15 minutes, whatever the accounts, then a wait
+        // until the oldest leaves the window.
+        let other = "192.0.2.50";
+        for n in 0..20 {
+            let r = try_password(&app, other, &format!("inconnu{n}@exemple.fr"), "x").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: {n}");
+            clock.advance(10);
+        }
+        let r = try_password(&app, other, "encore@exemple.fr", "x").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+        assert_eq!(retry_after(&r), Some(15 * 60 - 200));
+        clock.advance(15 * 60 - 200);
+        let r = try_password(&app, other, "encore@exemple.fr", "x").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
+    }
+}

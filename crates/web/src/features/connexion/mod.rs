@@ -13,6 +13,8 @@ use crate::shell::Layout;
 use crate::shell::auth::{self, Staff};
 use crate::{AppState, WebError};
 
+mod throttle;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/connexion", get(login_page).post(login))
@@ -82,10 +84,6 @@ struct LoginForm {
     suite: String,
 }
 
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_IP: i64 = 20;
-const THROTTLE_WINDOW: i64 = 15 * 60;
-
 async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -95,22 +93,36 @@ async fn login(
     let expected = auth::check_public_csrf(&headers, &form.csrf)?;
     let now = state.clock.now();
     let email = form.email.trim().to_lowercase();
-    let (email_key, ip_key) = (format!("email:{email}"), format!("ip:{ip}"));
-    let since = now.timestamp() - THROTTLE_WINDOW;
-    if state.store.login_failures(&email_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
-        || state.store.login_failures(&ip_key, since).await? >= MAX_FAILURES_PER_IP
-    {
+    let keys = throttle::Keys::new(&email, &ip);
+    let page = |error: String| LoginPage {
+        layout: Layout::new(&state, "/connexion"),
+        csrf: expected.clone(),
+        email: form.email.chars().take(200).collect(),
+        suite: safe_return(Some(&form.suite)),
+        error: Some(error),
+        notice: None,
+    };
+    if let Some(seconds) = throttle::wait(&state.store, &keys, now.timestamp()).await? {
         state
             .store
             .audit(
                 now,
                 None,
-                "connexion bloquée",
-                "trop de tentatives",
+                "connexion retardée",
+                &format!("{email} : {seconds} s à attendre"),
                 Some(&ip),
             )
             .await?;
-        return Err(WebError::TooManyAttempts);
+        let error = format!(
+            "Trop de tentatives : patientez {} avant de réessayer.",
+            throttle::in_words(seconds)
+        );
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, seconds.to_string())],
+            Html(page(error).render()?),
+        )
+            .into_response());
     }
     let found = state.store.user_for_login(&email).await?;
     let hash = found
@@ -123,23 +135,16 @@ async fn login(
     let Some((user, _)) = found.filter(|_| ok) else {
         state
             .store
-            .record_login_failure(&[email_key, ip_key], now.timestamp())
+            .record_login_failure(&keys.all(), now.timestamp())
             .await?;
         state
             .store
             .audit(now, None, "connexion refusée", &email, Some(&ip))
             .await?;
-        let page = LoginPage {
-            layout: Layout::new(&state, "/connexion"),
-            csrf: expected,
-            email: form.email.chars().take(200).collect(),
-            suite: safe_return(Some(&form.suite)),
-            error: Some("E-mail ou mot de passe incorrect.".into()),
-            notice: None,
-        };
+        let page = page("E-mail ou mot de passe incorrect.".into());
         return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
-    state.store.clear_login_failures(&email_key).await?;
+    state.store.clear_login_failures(&keys.pair).await?;
     let token = auth::random_token();
     let expires = now.timestamp() + auth::SESSION_SECONDS;
     state
