@@ -33,7 +33,10 @@ fn application(csrf: &str) -> Vec<(&str, &str)> {
         ("commune", "61293"),
         ("date_naissance", "2009-03-15"),
         ("mobilite", "deux_roues"),
-        ("message", "Je recherche un apprentissage, disponible dès janvier."),
+        (
+            "message",
+            "Je recherche un apprentissage, disponible dès janvier.",
+        ),
         ("consentement", "oui"),
     ]
 }
@@ -52,7 +55,10 @@ async fn several_public_forms_live_at_once() {
         for page in ["/connexion", "/mot-de-passe-oublie"] {
             let r = app.get_as(page, &jar).await;
             assert_eq!(r.status, StatusCode::OK);
-            assert!(r.headers.get(header::SET_COOKIE).is_some(), "lifetime renewed");
+            assert!(
+                r.headers.get(header::SET_COOKIE).is_some(),
+                "lifetime renewed"
+            );
         }
         let r = app
             .post_form("/offres/1/postuler", &jar, &application(&first))
@@ -178,7 +184,10 @@ async fn private_pages_are_not_stored_and_https_is_remembered() {
     .await;
     for path in ["/", "/connexion"] {
         let r = app.get(path).await;
-        assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{path}");
+        assert!(
+            r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+            "{path}"
+        );
     }
 }
 
@@ -222,7 +231,10 @@ async fn send_slowly(
     .await
     .expect("the server closes the connection")
     .unwrap();
-    (String::from_utf8_lossy(&out).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        started.elapsed(),
+    )
 }
 
 #[tokio::test]
@@ -254,7 +266,11 @@ async fn a_body_that_stops_halfway_is_answered_408() {
         );
         let (answer, took) = send_slowly(addr, &head, &[sent.as_bytes()], timeout / 4).await;
         assert!(answer.starts_with("HTTP/1.1 408"), "{path}: {answer}");
-        assert!(answer.contains("L&#39;envoi du formulaire s&#39;est interrompu") || answer.contains("L'envoi du formulaire s'est interrompu"), "{answer}");
+        assert!(
+            answer.contains("L&#39;envoi du formulaire s&#39;est interrompu")
+                || answer.contains("L'envoi du formulaire s'est interrompu"),
+            "{answer}"
+        );
         assert!(took < timeout * 5, "{path}: {took:?}");
     }
 
@@ -290,12 +306,9 @@ impl StepClock {
 /// Tries a password from `ip` (behind the trusted proxy).
 async fn try_password(app: &TestApp, ip: &str, email: &str, password: &str) -> Reply {
     let (cookie, token) = app.login_form().await;
-    let body = serde_urlencoded::to_string([
-        ("email", email),
-        ("password", password),
-        ("csrf", &token),
-    ])
-    .unwrap();
+    let body =
+        serde_urlencoded::to_string([("email", email), ("password", password), ("csrf", &token)])
+            .unwrap();
     app.raw(
         axum::http::Request::post("/connexion")
             .header(header::COOKIE, cookie)
@@ -329,11 +342,19 @@ async fn a_stranger_cannot_shut_the_owner_out() {
             let r = try_password(&app, stranger, &email, "devinette").await;
             if let Some(wait) = retry_after(&r) {
                 assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-                assert!(r.body.contains("Trop de tentatives : patientez"), "{}", r.body);
+                assert!(
+                    r.body.contains("Trop de tentatives : patientez"),
+                    "{}",
+                    r.body
+                );
                 waits.push(wait);
                 clock.advance(wait);
                 let r = try_password(&app, stranger, &email, "devinette").await;
-                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: after waiting");
+                assert_eq!(
+                    r.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{backend}: after waiting"
+                );
             } else {
                 assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
             }

@@ -125,7 +125,14 @@ mod tests {
         ] {
             assert!(is_private(p), "{p}");
         }
-        for p in ["/", "/offres", "/offres/12", "/gestionnaire", "/editions/3", "/api/v1/offers"] {
+        for p in [
+            "/",
+            "/offres",
+            "/offres/12",
+            "/gestionnaire",
+            "/editions/3",
+            "/api/v1/offers",
+        ] {
             assert!(!is_private(p), "{p}");
         }
     }

@@ -84,14 +84,7 @@ pub(super) async fn form(
     let offer = public_offer(&state, &id).await?;
     let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
     let body = page(&state, &offer, csrf.clone(), HashMap::new(), Vec::new()).render()?;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            csrf_cookie,
-        )],
-        Html(body),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, csrf_cookie)], Html(body)).into_response())
 }
 
 #[derive(Template)]

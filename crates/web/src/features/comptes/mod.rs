@@ -215,14 +215,7 @@ async fn forgot_page(
         csrf: csrf.clone(),
         notice: None,
     };
-    Ok((
-        [(
-            header::SET_COOKIE,
-            csrf_cookie,
-        )],
-        Html(page.render()?),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, csrf_cookie)], Html(page.render()?)).into_response())
 }
 
 #[derive(Deserialize)]

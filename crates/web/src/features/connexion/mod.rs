@@ -64,14 +64,7 @@ async fn login_page(
             .as_deref()
             .map(|_| "Mot de passe enregistré : vous pouvez vous connecter.".to_owned()),
     };
-    Ok((
-        [(
-            header::SET_COOKIE,
-            csrf_cookie,
-        )],
-        Html(page.render()?),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, csrf_cookie)], Html(page.render()?)).into_response())
 }
 
 #[derive(Deserialize)]

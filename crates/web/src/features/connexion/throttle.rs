@@ -49,7 +49,9 @@ fn delay(failures: i64) -> i64 {
 
 /// `Some(seconds)` to wait before this try is considered, `None` to go ahead.
 pub(super) async fn wait(store: &Store, keys: &Keys, now: i64) -> Result<Option<i64>, StoreError> {
-    let pair = store.login_failure_span(&keys.pair, now - PAIR_MEMORY).await?;
+    let pair = store
+        .login_failure_span(&keys.pair, now - PAIR_MEMORY)
+        .await?;
     let pair_wait = pair.last + delay(pair.count) - now;
     let ip = store.login_failure_span(&keys.ip, now - IP_WINDOW).await?;
     // When the oldest failure leaves the window, the address is under the limit again.
