@@ -84,6 +84,15 @@ pub struct Session {
     pub expires_unix: i64,
 }
 
+/// Failures of one key in a period: how many, the first and the last (unix seconds; the
+/// period's start when there were none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureSpan {
+    pub count: i64,
+    pub first: i64,
+    pub last: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
@@ -275,6 +284,24 @@ impl Store {
             .fetch_one(p)
             .await
         })?)
+    }
+
+    /// How many failures `key` has had since `since`, and when the first and the last were.
+    pub async fn login_failure_span(&self, key: &str, since: i64) -> Result<FailureSpan> {
+        let (count, first, last): (i64, Option<i64>, Option<i64>) = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT COUNT(*), MIN(at_unix), MAX(at_unix) FROM login_failures WHERE key = $1 AND at_unix > $2",
+            )
+            .bind(key)
+            .bind(since)
+            .fetch_one(p)
+            .await
+        })?;
+        Ok(FailureSpan {
+            count,
+            first: first.unwrap_or(since),
+            last: last.unwrap_or(since),
+        })
     }
 
     pub async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<()> {

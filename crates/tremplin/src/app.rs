@@ -110,6 +110,7 @@ async fn state(
             uploads_dir: config.data_dir.join("uploads"),
             trust_proxy: config.trust_proxy,
             connectors: config.connectors.clone(),
+            body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
         },
     );
     state.refresh_territory().await?;

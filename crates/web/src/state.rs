@@ -19,6 +19,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// The partners' APIs the connectors may call.
     pub connectors: tremplin_connectors::ConnectorSettings,
+    /// How long a request body may stall before a 408 ([`crate::shell::protect::BODY_TIMEOUT`]).
+    pub body_timeout: std::time::Duration,
 }
 
 /// Everything a request needs, built once and cheap to clone.

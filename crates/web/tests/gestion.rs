@@ -134,12 +134,12 @@ async fn login_needs_its_csrf_token() {
 }
 
 #[tokio::test]
-async fn repeated_failures_lock_the_account_for_a_while() {
+async fn repeated_failures_slow_down_that_account_from_that_address() {
     for backend in backends() {
         let app = TestApp::new(backend).await;
         let (email, password) = app.user(Role::Conseiller, None).await;
         let (cookie, token) = app.login_form().await;
-        for _ in 0..5 {
+        for _ in 0..3 {
             let r = app
                 .post_form(
                     "/connexion",
@@ -149,7 +149,7 @@ async fn repeated_failures_lock_the_account_for_a_while() {
                 .await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         }
-        // Even the right password is refused now, without saying whether it was right.
+        // Even the right password waits now, without saying whether it was right.
         let r = app
             .post_form(
                 "/connexion",
@@ -158,7 +158,8 @@ async fn repeated_failures_lock_the_account_for_a_while() {
             )
             .await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{backend}");
-        assert!(r.body.contains("Réessayez dans 15 minutes"));
+        assert_eq!(r.headers.get(header::RETRY_AFTER).unwrap(), "1");
+        assert!(r.body.contains("patientez 1 seconde avant de réessayer"));
         // Another account from the same address is still fine (under the per-address limit).
         let (other, other_pw) = app.user(Role::Admin, None).await;
         app.login(&other, &other_pw).await;

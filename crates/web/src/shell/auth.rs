@@ -18,6 +18,9 @@ use crate::{AppState, WebError};
 
 pub const SESSION_COOKIE: &str = "tremplin_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tremplin_connexion";
+/// How long the public forms' cookie lives after the last page that showed one: a day, so
+/// that a form left open over lunch still goes.
+pub const PUBLIC_CSRF_SECONDS: i64 = 24 * 3600;
 /// A working day.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
@@ -86,6 +89,21 @@ pub fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// The token of a form shown before signing in (application, login, forgotten password) and
+/// the `Set-Cookie` that goes with it (double submit). The cookie's value is kept from one
+/// page to the next, only its lifetime renewed: a token written in each page and a cookie
+/// replaced each time meant that opening a second form, in another tab, made the first one
+/// fail. A forged cross-site POST still comes without the cookie (SameSite=Lax) and cannot
+/// read it to copy it into the form.
+pub fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, String) {
+    let token = cookie(headers, LOGIN_CSRF_COOKIE)
+        // Only a value this server could have made: it goes back into a header and a page.
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(random_token);
+    let set = set_cookie(state, LOGIN_CSRF_COOKIE, &token, PUBLIC_CSRF_SECONDS);
+    (token, set)
 }
 
 /// Checks a form sent before signing in (login, forgotten password) against its cookie

@@ -10,6 +10,7 @@ mod ids;
 mod layout;
 mod lines;
 mod nav;
+pub mod protect;
 
 pub use csrf::CsrfForm;
 pub use ids::{ApiId, Id};

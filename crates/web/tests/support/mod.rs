@@ -123,6 +123,7 @@ impl TestApp {
                 uploads_dir: uploads.path().to_owned(),
                 trust_proxy: true,
                 connectors,
+                body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
             },
         );
         state.refresh_territory().await.unwrap();
@@ -149,6 +150,7 @@ impl TestApp {
                 uploads_dir: self.uploads.path().to_owned(),
                 trust_proxy: true,
                 connectors: Default::default(),
+                body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
             },
         );
         state.refresh_territory().await.unwrap();

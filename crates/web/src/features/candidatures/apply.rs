@@ -76,18 +76,15 @@ pub(super) fn page(
     }
 }
 
-pub(super) async fn form(State(state): State<AppState>, Id(id): Id) -> Result<Response, WebError> {
+pub(super) async fn form(
+    State(state): State<AppState>,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let offer = public_offer(&state, id).await?;
-    let csrf = auth::random_token();
+    let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
     let body = page(&state, &offer, csrf.clone(), HashMap::new(), Vec::new()).render()?;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
-        )],
-        Html(body),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, csrf_cookie)], Html(body)).into_response())
 }
 
 #[derive(Template)]

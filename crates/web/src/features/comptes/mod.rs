@@ -205,21 +205,17 @@ struct ForgotPage {
     notice: Option<String>,
 }
 
-async fn forgot_page(State(state): State<AppState>) -> Result<Response, WebError> {
-    let csrf = auth::random_token();
+async fn forgot_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
     let page = ForgotPage {
         layout: Layout::new(&state, "/mot-de-passe-oublie"),
         csrf: csrf.clone(),
         notice: None,
     };
-    Ok((
-        [(
-            header::SET_COOKIE,
-            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
-        )],
-        Html(page.render()?),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, csrf_cookie)], Html(page.render()?)).into_response())
 }
 
 #[derive(Deserialize)]

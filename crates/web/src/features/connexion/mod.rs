@@ -13,6 +13,8 @@ use crate::shell::Layout;
 use crate::shell::auth::{self, Staff};
 use crate::{AppState, WebError};
 
+mod throttle;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/connexion", get(login_page).post(login))
@@ -47,9 +49,10 @@ fn safe_return(suite: Option<&str>) -> String {
 
 async fn login_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
-    let csrf = auth::random_token();
+    let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
     let page = LoginPage {
         layout: Layout::new(&state, "/connexion"),
         csrf: csrf.clone(),
@@ -61,14 +64,7 @@ async fn login_page(
             .as_deref()
             .map(|_| "Mot de passe enregistré : vous pouvez vous connecter.".to_owned()),
     };
-    Ok((
-        [(
-            header::SET_COOKIE,
-            auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, &csrf, 3600),
-        )],
-        Html(page.render()?),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, csrf_cookie)], Html(page.render()?)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -81,10 +77,6 @@ struct LoginForm {
     suite: String,
 }
 
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_IP: i64 = 20;
-const THROTTLE_WINDOW: i64 = 15 * 60;
-
 async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -94,22 +86,36 @@ async fn login(
     let expected = auth::check_public_csrf(&headers, &form.csrf)?;
     let now = state.clock.now();
     let email = form.email.trim().to_lowercase();
-    let (email_key, ip_key) = (format!("email:{email}"), format!("ip:{ip}"));
-    let since = now.timestamp() - THROTTLE_WINDOW;
-    if state.store.login_failures(&email_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
-        || state.store.login_failures(&ip_key, since).await? >= MAX_FAILURES_PER_IP
-    {
+    let keys = throttle::Keys::new(&email, &ip);
+    let page = |error: String| LoginPage {
+        layout: Layout::new(&state, "/connexion"),
+        csrf: expected.clone(),
+        email: form.email.chars().take(200).collect(),
+        suite: safe_return(Some(&form.suite)),
+        error: Some(error),
+        notice: None,
+    };
+    if let Some(seconds) = throttle::wait(&state.store, &keys, now.timestamp()).await? {
         state
             .store
             .audit(
                 now,
                 None,
-                "connexion bloquée",
-                "trop de tentatives",
+                "connexion retardée",
+                &format!("{email} : {seconds} s à attendre"),
                 Some(&ip),
             )
             .await?;
-        return Err(WebError::TooManyAttempts);
+        let error = format!(
+            "Trop de tentatives : patientez {} avant de réessayer.",
+            throttle::in_words(seconds)
+        );
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, seconds.to_string())],
+            Html(page(error).render()?),
+        )
+            .into_response());
     }
     let found = state.store.user_for_login(&email).await?;
     let hash = found
@@ -122,23 +128,16 @@ async fn login(
     let Some((user, _)) = found.filter(|_| ok) else {
         state
             .store
-            .record_login_failure(&[email_key, ip_key], now.timestamp())
+            .record_login_failure(&keys.all(), now.timestamp())
             .await?;
         state
             .store
             .audit(now, None, "connexion refusée", &email, Some(&ip))
             .await?;
-        let page = LoginPage {
-            layout: Layout::new(&state, "/connexion"),
-            csrf: expected,
-            email: form.email.chars().take(200).collect(),
-            suite: safe_return(Some(&form.suite)),
-            error: Some("E-mail ou mot de passe incorrect.".into()),
-            notice: None,
-        };
+        let page = page("E-mail ou mot de passe incorrect.".into());
         return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
-    state.store.clear_login_failures(&email_key).await?;
+    state.store.clear_login_failures(&keys.pair).await?;
     let token = auth::random_token();
     let expires = now.timestamp() + auth::SESSION_SECONDS;
     state
@@ -155,18 +154,12 @@ async fn login(
         .store
         .audit(now, Some(user.id), "connexion", "réussie", Some(&ip))
         .await?;
+    // The public forms' cookie stays: an application form open in another tab still goes.
     Ok((
-        // Two cookies: `[(SET_COOKIE, …); 2]` would keep only the last one.
-        axum::response::AppendHeaders([
-            (
-                header::SET_COOKIE,
-                auth::set_cookie(&state, auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS),
-            ),
-            (
-                header::SET_COOKIE,
-                auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", 0),
-            ),
-        ]),
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state, auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS),
+        )],
         Redirect::to(&safe_return(Some(&form.suite))),
     )
         .into_response())

@@ -1,0 +1,91 @@
+//! How often a password may be tried. A lock on the account, whoever the failures came from,
+//! let any stranger shut a member of staff out; instead, the failures of one account from one
+//! address make that address wait before its next try for that account (the first few free,
+//! then 1 s, 2 s, 4 s… up to 15 minutes), and one address may fail so many times in
+//! 15 minutes, whatever the accounts. The owner, from another address, still signs in.
+
+use tremplin_storage::{Store, StoreError};
+
+/// Failures of one account from one address that cost nothing: a mistyped password or two.
+const FREE_FAILURES: i64 = 3;
+/// The longest wait between two tries of one account from one address.
+const MAX_DELAY: i64 = 15 * 60;
+/// How long the failures of one account from one address are remembered, unless a right
+/// password clears them (the table keeps a day).
+const PAIR_MEMORY: i64 = 24 * 3600;
+/// Failures from one address, whatever the accounts, in `IP_WINDOW` seconds.
+const MAX_FAILURES_PER_IP: i64 = 20;
+const IP_WINDOW: i64 = 15 * 60;
+
+/// The keys one try counts against.
+pub(super) struct Keys {
+    /// This account from this address.
+    pub pair: String,
+    /// This address, whatever the account.
+    pub ip: String,
+}
+
+impl Keys {
+    pub fn new(email: &str, ip: &str) -> Self {
+        Self {
+            pair: format!("compte-adresse:{email}|{ip}"),
+            ip: format!("ip:{ip}"),
+        }
+    }
+
+    pub fn all(&self) -> [String; 2] {
+        [self.pair.clone(), self.ip.clone()]
+    }
+}
+
+/// Seconds to wait after `failures` failures in a row of one account from one address.
+fn delay(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        0
+    } else {
+        (1i64 << (failures - FREE_FAILURES).min(20)).min(MAX_DELAY)
+    }
+}
+
+/// `Some(seconds)` to wait before this try is considered, `None` to go ahead.
+pub(super) async fn wait(store: &Store, keys: &Keys, now: i64) -> Result<Option<i64>, StoreError> {
+    let pair = store
+        .login_failure_span(&keys.pair, now - PAIR_MEMORY)
+        .await?;
+    let pair_wait = pair.last + delay(pair.count) - now;
+    let ip = store.login_failure_span(&keys.ip, now - IP_WINDOW).await?;
+    // When the oldest failure leaves the window, the address is under the limit again.
+    let ip_wait = if ip.count >= MAX_FAILURES_PER_IP {
+        (ip.first + IP_WINDOW - now).max(1)
+    } else {
+        0
+    };
+    let wait = pair_wait.max(ip_wait);
+    Ok((wait > 0).then_some(wait))
+}
+
+/// "12 secondes", "3 minutes": what the page says.
+pub(super) fn in_words(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "1 seconde".into(),
+        2..=59 => format!("{seconds} secondes"),
+        60 => "1 minute".into(),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_then_stop_growing() {
+        let d: Vec<i64> = (0..8).map(delay).collect();
+        assert_eq!(d, [0, 0, 0, 1, 2, 4, 8, 16]);
+        assert_eq!(delay(40), MAX_DELAY);
+        assert_eq!(in_words(1), "1 seconde");
+        assert_eq!(in_words(16), "16 secondes");
+        assert_eq!(in_words(61), "2 minutes");
+        assert_eq!(in_words(900), "15 minutes");
+    }
+}

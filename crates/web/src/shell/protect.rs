@@ -1,0 +1,139 @@
+//! What every request and response goes through besides the page itself: private pages kept
+//! out of every cache, HTTPS remembered by the browser, and a body that stops arriving cut
+//! off rather than holding a connection.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use http_body_util::BodyExt;
+use tower_http::timeout::{TimeoutBody, TimeoutError};
+
+use crate::AppState;
+
+/// How long a request body may go without a byte before the request is answered 408.
+///
+/// The wait is between two pieces of the body, not for the whole of it: a 5 MB CV sent at
+/// 20 kB/s from a weak mobile signal takes four minutes and keeps arriving, so it is never
+/// cut; a body that stopped halfway is, after 20 s instead of holding the connection for as
+/// long as the client likes. 20 s leaves room for a phone that loses the network for a
+/// moment (a handover, a tunnel) and for TCP's retransmission delays.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Pages that show what only one person should see: the back office, signing in and the
+/// account links, a young person's follow-up link, an employer's answer link, and the
+/// application form (its answer carries the follow-up link).
+pub fn is_private(path: &str) -> bool {
+    let under = |prefix: &str| {
+        path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    [
+        "/gestion",
+        "/connexion",
+        "/deconnexion",
+        "/mot-de-passe-oublie",
+        "/invitation",
+        "/reinitialisation",
+        "/candidature",
+        "/reponse",
+    ]
+    .into_iter()
+    .any(under)
+        || (path.starts_with("/offres/") && path.ends_with("/postuler"))
+}
+
+#[derive(Template)]
+#[template(path = "shell/templates/error.html")]
+struct StalledPage {
+    title: &'static str,
+    message: &'static str,
+}
+
+/// The answer to a body that stopped arriving: a French page, and the connection closed
+/// since the rest of the body will not be read.
+fn stalled() -> Response {
+    let page = StalledPage {
+        title: "Envoi interrompu",
+        message: "L'envoi du formulaire s'est interrompu : la connexion est peut-être trop faible. Vérifiez votre réseau et envoyez-le de nouveau.",
+    };
+    let body = page.render().unwrap_or_else(|_| page.message.to_owned());
+    (
+        StatusCode::REQUEST_TIMEOUT,
+        [(header::CONNECTION, "close")],
+        Html(body),
+    )
+        .into_response()
+}
+
+/// The middleware around the whole application.
+pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let private = is_private(request.uri().path());
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let flag = timed_out.clone();
+    let timeout = state.config.body_timeout;
+    let request = request.map(|body| {
+        // Whatever the handler makes of a failed read (a form "mal formé", a CV "trop
+        // gros"), the flag says what really happened.
+        Body::new(TimeoutBody::new(timeout, body).map_err(move |e| {
+            if e.is::<TimeoutError>() {
+                flag.store(true, Ordering::Relaxed);
+            }
+            e
+        }))
+    });
+    let mut response = next.run(request).await;
+    if timed_out.load(Ordering::Relaxed) {
+        response = stalled();
+    }
+    let headers = response.headers_mut();
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.public_url.starts_with("https://") {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_private;
+
+    #[test]
+    fn private_paths() {
+        for p in [
+            "/gestion",
+            "/gestion/offres/3",
+            "/connexion",
+            "/invitation/abc",
+            "/reinitialisation/abc",
+            "/candidature/abc",
+            "/reponse/abc/entretien",
+            "/offres/12/postuler",
+        ] {
+            assert!(is_private(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/offres",
+            "/offres/12",
+            "/gestionnaire",
+            "/editions/3",
+            "/api/v1/offers",
+        ] {
+            assert!(!is_private(p), "{p}");
+        }
+    }
+}
