@@ -22,6 +22,31 @@ pub enum UpsertOutcome {
 /// An offer as the change feed reports it.
 pub type ChangedOffer = Offer;
 
+/// A place in the change feed, which runs in (revision, id) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FeedPosition {
+    pub revision: i64,
+    pub id: i64,
+}
+
+impl FeedPosition {
+    /// Past every offer of `revision` and before: where a reader that has all of it starts.
+    pub fn after_revision(revision: i64) -> Self {
+        Self {
+            revision,
+            id: i64::MAX,
+        }
+    }
+
+    /// Just past `offer`, the last one read.
+    pub fn after(offer: &ChangedOffer) -> Self {
+        Self {
+            revision: offer.revision,
+            id: offer.id,
+        }
+    }
+}
+
 /// The stored columns of an offer's content, compared as a whole to detect real changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
 struct ContentRow {
@@ -702,17 +727,20 @@ impl Store {
         Ok(offers)
     }
 
-    /// Offers changed after `revision`, in revision order: the feed the index follows.
-    pub async fn offers_changed_since(
+    /// The change feed the index follows: offers changed after `after`, in (revision, id)
+    /// order. A page can end inside a revision (one transaction gives every offer it writes
+    /// the same one); the next page starts after the last offer read, so none is skipped.
+    pub async fn offers_changed_after(
         &self,
-        revision: i64,
+        after: FeedPosition,
         limit: i64,
     ) -> Result<Vec<ChangedOffer>> {
         let rows: Vec<OfferRow> = on_pool!(self, |p| {
             sqlx::query_as(&format!(
-                "{SELECT_OFFER} WHERE o.revision > $1 ORDER BY o.revision LIMIT $2"
+                "{SELECT_OFFER} WHERE (o.revision, o.id) > ($1, $2) ORDER BY o.revision, o.id LIMIT $3"
             ))
-            .bind(revision)
+            .bind(after.revision)
+            .bind(after.id)
             .bind(limit)
             .fetch_all(p)
             .await

@@ -6,8 +6,8 @@ use tremplin_domain::{
     CodeInsee, CodeRome, Contact, ContractType, NiveauDiplome, OfferInput, OfferSource,
     OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
-use tremplin_storage::testing::{TestDb, backends};
-use tremplin_storage::{CompanyRecord, StoreError, Territory, UpsertOutcome};
+use tremplin_storage::testing::{TestDb, backends, copy_offer};
+use tremplin_storage::{CompanyRecord, FeedPosition, StoreError, Territory, UpsertOutcome};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
@@ -169,7 +169,11 @@ async fn every_change_increases_the_revision_and_feeds_the_index() {
                 .unwrap()
         );
 
-        let feed = db.store.offers_changed_since(start, 100).await.unwrap();
+        let feed = db
+            .store
+            .offers_changed_after(FeedPosition::after_revision(start), 100)
+            .await
+            .unwrap();
         let order: Vec<(i64, OfferStatus)> = feed.iter().map(|o| (o.id, o.status)).collect();
         assert_eq!(
             order,
@@ -180,15 +184,45 @@ async fn every_change_increases_the_revision_and_feeds_the_index() {
         let last = feed[1].revision;
         assert!(
             db.store
-                .offers_changed_since(last, 100)
+                .offers_changed_after(FeedPosition::after_revision(last), 100)
                 .await
                 .unwrap()
                 .is_empty()
         );
         assert_eq!(
-            db.store.offers_changed_since(start, 1).await.unwrap().len(),
+            db.store
+                .offers_changed_after(FeedPosition::after_revision(start), 1)
+                .await
+                .unwrap()
+                .len(),
             1
         );
+    }
+}
+
+#[tokio::test]
+async fn the_feed_pages_through_a_revision_larger_than_a_page() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let start = db.store.current_revision().await.unwrap();
+        let (template, _) = db
+            .store
+            .upsert_offer(&offer("p0"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        // Six offers under one revision, as one transaction writes them, read four at a time.
+        let revision = copy_offer(&db.store, template, 6, "p").await.unwrap();
+        let mut read = Vec::new();
+        let mut after = FeedPosition::after_revision(start);
+        loop {
+            let page = db.store.offers_changed_after(after, 4).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = FeedPosition::after(last);
+            read.extend(page.iter().map(|o| (o.revision, o.id)));
+        }
+        let mut expected = vec![(revision - 1, template)];
+        expected.extend((1..=6).map(|i| (revision, template + i)));
+        assert_eq!(read, expected, "{backend}");
     }
 }
 
@@ -213,7 +247,11 @@ async fn invalid_offers_and_unknown_training_centres_store_nothing() {
             .unwrap_err();
         assert!(err.to_string().contains("CFA Imaginaire"), "{err}");
         assert_eq!(
-            db.store.offers_changed_since(0, 10).await.unwrap().len(),
+            db.store
+                .offers_changed_after(FeedPosition::after_revision(0), 10)
+                .await
+                .unwrap()
+                .len(),
             0,
             "{backend}"
         );
@@ -307,7 +345,7 @@ async fn official_commune_centres_are_kept_and_reindex_offers() {
         assert_eq!(got, centres, "{backend}");
         assert_eq!(
             db.store
-                .offers_changed_since(before, 10)
+                .offers_changed_after(FeedPosition::after_revision(before), 10)
                 .await
                 .unwrap()
                 .len(),
