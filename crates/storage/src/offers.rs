@@ -7,7 +7,7 @@ use tremplin_domain::{
     Offer, OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 
-use tremplin_domain::lifecycle::{Action, Actor, transition};
+use tremplin_domain::lifecycle::{Action, Actor};
 
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -337,6 +337,58 @@ macro_rules! record_change {
 }
 pub(crate) use record_change;
 
+/// Applies a life-cycle action, checked by the domain's rules, under a new revision, with its
+/// history line; run first in the caller's transaction. Evaluates to the new status.
+macro_rules! apply_action {
+    ($tx:expr, $id:expr, $action:expr, $actor:expr, $user:expr, $now:expr) => {{
+        use tremplin_domain::lifecycle::Action as A;
+        let (id, action, now): (i64, A, chrono::DateTime<chrono::Utc>) = ($id, $action, $now);
+        let revision = crate::offers::next_revision!($tx);
+        let row: Option<(String, Option<chrono::DateTime<chrono::Utc>>)> =
+            sqlx::query_as("SELECT status, validated_at FROM offers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let Some((status, validated_at)) = row else {
+            return Err(tremplin_domain::Invalid::new("offre", "Cette offre n'existe pas.").into());
+        };
+        let from = tremplin_domain::OfferStatus::from_db(&status)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("statut {status}")))?;
+        let to =
+            tremplin_domain::lifecycle::transition(from, validated_at.is_some(), action, $actor)?;
+        let validate = matches!(
+            action,
+            A::Valider | A::PublierMaintenant | A::PublierEdition
+        );
+        let publish = matches!(action, A::PublierMaintenant | A::PublierEdition);
+        let verify = publish || action == A::Confirmer;
+        sqlx::query(
+            "UPDATE offers SET status = $1, revision = $2, updated_at = $3, \
+             validated_at = CASE WHEN $4 THEN COALESCE(validated_at, $3) ELSE validated_at END, \
+             published_at = CASE WHEN $5 THEN COALESCE(published_at, $3) ELSE published_at END, \
+             verified_at = CASE WHEN $6 THEN $3 ELSE verified_at END \
+             WHERE id = $7",
+        )
+        .bind(to.as_str())
+        .bind(revision)
+        .bind(now)
+        .bind(validate)
+        .bind(publish)
+        .bind(verify)
+        .bind(id)
+        .execute(&mut *$tx)
+        .await?;
+        let summary = if from == to {
+            action.label().to_owned()
+        } else {
+            format!("{} : {} → {}", action.label(), from.label(), to.label())
+        };
+        crate::offers::record_change!($tx, id, now, $user, &summary, "[]".to_owned());
+        to
+    }};
+}
+pub(crate) use apply_action;
+
 /// Replaces an offer's content if it differs, recording which fields changed. Evaluates to
 /// whether anything was written.
 macro_rules! update_content {
@@ -548,46 +600,7 @@ impl Store {
     ) -> Result<OfferStatus> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let revision = next_revision!(tx);
-            let row: Option<(String, Option<DateTime<Utc>>)> =
-                sqlx::query_as("SELECT status, validated_at FROM offers WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((status, validated_at)) = row else {
-                return Err(Invalid::new("offre", "Cette offre n'existe pas.").into());
-            };
-            let from = OfferStatus::from_db(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("statut {status}")))?;
-            let to = transition(from, validated_at.is_some(), action, actor)?;
-            let validate = matches!(
-                action,
-                Action::Valider | Action::PublierMaintenant | Action::PublierEdition
-            );
-            let publish = matches!(action, Action::PublierMaintenant | Action::PublierEdition);
-            let verify = publish || action == Action::Confirmer;
-            sqlx::query(
-                "UPDATE offers SET status = $1, revision = $2, updated_at = $3, \
-                 validated_at = CASE WHEN $4 THEN COALESCE(validated_at, $3) ELSE validated_at END, \
-                 published_at = CASE WHEN $5 THEN COALESCE(published_at, $3) ELSE published_at END, \
-                 verified_at = CASE WHEN $6 THEN $3 ELSE verified_at END \
-                 WHERE id = $7",
-            )
-            .bind(to.as_str())
-            .bind(revision)
-            .bind(now)
-            .bind(validate)
-            .bind(publish)
-            .bind(verify)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            let summary = if from == to {
-                action.label().to_owned()
-            } else {
-                format!("{} : {} → {}", action.label(), from.label(), to.label())
-            };
-            record_change!(tx, id, now, user_id, &summary, "[]".to_owned());
+            let to = apply_action!(tx, id, action, actor, user_id, now);
             tx.commit().await?;
             Ok(to)
         })

@@ -354,6 +354,97 @@ async fn official_commune_centres_are_kept_and_reindex_offers() {
     }
 }
 
+/// Runs `sql` on the test database through a connection of its own (faults and checks that
+/// the store's interface has no business offering).
+async fn raw_sql(db: &TestDb, sql: &str) {
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn closing_an_offer_gone_from_its_source_frees_its_id_in_the_same_transaction() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let (gone, _) = s
+            .upsert_offer(&offer("gone"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let (held, _) = s
+            .upsert_offer(&offer("held"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+
+        // Freeing the id fails (as a crash would cut it short): the offer is not closed either.
+        raw_sql(
+            &db,
+            if backend == "sqlite" {
+                "CREATE TRIGGER keep_ids BEFORE UPDATE OF external_id ON offers \
+                 WHEN NEW.external_id IS NOT OLD.external_id BEGIN SELECT RAISE(ABORT, 'refusé'); END"
+            } else {
+                "CREATE FUNCTION keep_ids() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'refusé'; END $$; \
+                 CREATE TRIGGER keep_ids BEFORE UPDATE OF external_id ON offers FOR EACH ROW \
+                 WHEN (NEW.external_id IS DISTINCT FROM OLD.external_id) EXECUTE FUNCTION keep_ids()"
+            },
+        )
+        .await;
+        assert!(s.close_offer_gone_from_source(held, now()).await.is_err());
+        let still = s.get_offer(held).await.unwrap().unwrap();
+        assert_eq!(still.status, OfferStatus::Publiee, "{backend}");
+        assert_eq!(still.fields.source.external_id.as_deref(), Some("held"));
+        raw_sql(
+            &db,
+            if backend == "sqlite" {
+                "DROP TRIGGER keep_ids"
+            } else {
+                "DROP TRIGGER keep_ids ON offers; DROP FUNCTION keep_ids()"
+            },
+        )
+        .await;
+
+        let before = s.current_revision().await.unwrap();
+        assert_eq!(
+            s.close_offer_gone_from_source(gone, now()).await.unwrap(),
+            OfferStatus::Expiree,
+            "{backend}"
+        );
+        let closed = s.get_offer(gone).await.unwrap().unwrap();
+        assert_eq!(closed.status, OfferStatus::Expiree);
+        assert_ne!(closed.fields.source.external_id.as_deref(), Some("gone"));
+        assert_eq!(closed.revision, before + 1, "one write, one revision");
+        // Listed again by its source: a new offer, the closed one stays closed.
+        let (again, outcome) = s
+            .upsert_offer(&offer("gone"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        assert_eq!(outcome, UpsertOutcome::Created, "{backend}");
+        assert_ne!(again, gone);
+        // A closed offer cannot expire: refused, and its id is not touched again.
+        assert!(matches!(
+            s.close_offer_gone_from_source(gone, now()).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.get_offer(gone)
+                .await
+                .unwrap()
+                .unwrap()
+                .fields
+                .source
+                .external_id,
+            closed.fields.source.external_id
+        );
+    }
+}
+
 #[tokio::test]
 async fn unknown_database_schemes_are_refused() {
     let err = tremplin_storage::Store::connect("mysql://localhost/x")
