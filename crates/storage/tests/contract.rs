@@ -446,6 +446,57 @@ async fn closing_an_offer_gone_from_its_source_frees_its_id_in_the_same_transact
 }
 
 #[tokio::test]
+async fn renaming_a_company_puts_its_offers_in_the_feed() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let (a, _) = s
+            .upsert_offer(&offer("a"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let (b, _) = s
+            .upsert_offer(&offer("b"), OfferStatus::AValider, now())
+            .await
+            .unwrap();
+        let mut elsewhere = offer("c");
+        elsewhere.siret = Some(Siret::parse("73282932000074").unwrap());
+        elsewhere.company_name = "Autre Entreprise".into();
+        s.upsert_offer(&elsewhere, OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let mut company = CompanyRecord {
+            siret: Siret::parse("12345678000014").unwrap(),
+            name: "Boulangerie du Four Fictif".into(),
+            naf: Some("10.71C".into()),
+            commune: CodeInsee::parse("61214").unwrap(),
+            address: None,
+            contacts: vec![],
+        };
+        let start = s.current_revision().await.unwrap();
+        s.save_company(&company, now()).await.unwrap();
+        let feed = |after| s.offers_changed_after(FeedPosition::after_revision(after), 10);
+        assert!(
+            feed(start).await.unwrap().is_empty(),
+            "{backend}: same name, nothing to re-index"
+        );
+
+        company.name = "Fournil des Essais".into();
+        s.save_company(&company, now()).await.unwrap();
+        let changed = feed(start).await.unwrap();
+        assert_eq!(
+            changed.iter().map(|o| o.id).collect::<Vec<_>>(),
+            [a, b],
+            "{backend}: the company's offers, not the other one's"
+        );
+        assert!(
+            changed
+                .iter()
+                .all(|o| o.fields.company_name == "Fournil des Essais")
+        );
+    }
+}
+
+#[tokio::test]
 async fn unknown_database_schemes_are_refused() {
     let err = tremplin_storage::Store::connect("mysql://localhost/x")
         .await

@@ -1,6 +1,7 @@
 //! The change feed cannot be skipped. One transaction (an edition, a re-centring) gives every
 //! offer it touches the same revision, however many more than the indexer reads at a time:
-//! each instance's index still gets all of them, following the feed or rebuilding.
+//! each instance's index still gets all of them, following the feed or rebuilding. A company
+//! renamed is found under its new name everywhere.
 
 mod support;
 
@@ -9,8 +10,9 @@ use axum::http::Request;
 use http_body_util::BodyExt;
 use support::{TestApp, backends, now, offer};
 use tower::ServiceExt;
-use tremplin_domain::OfferStatus;
+use tremplin_domain::{CodeInsee, OfferStatus, Siret};
 use tremplin_search::SearchQuery;
+use tremplin_storage::CompanyRecord;
 use tremplin_storage::testing::copy_offer;
 use tremplin_web::AppState;
 use tremplin_web::services::indexer;
@@ -133,5 +135,43 @@ async fn a_rebuild_reads_a_revision_larger_than_its_page() {
             .unwrap();
         follow_once(&b).await;
         assert_eq!(found(&b, ""), 10_500, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_renamed_company_is_found_under_its_new_name() {
+    for backend in backends() {
+        let a = TestApp::new(backend).await;
+        let b = a.second_instance().await;
+        let siret = Siret::parse("12345678000014").unwrap();
+        let mut input = offer("c1", "Carrossier·ère", "61214");
+        input.siret = Some(siret.clone());
+        input.company_name = "Garage Vauquelin".into();
+        a.store(input, OfferStatus::Publiee).await;
+        a.sync().await;
+        follow_once(&b).await;
+        assert_eq!(found(&b, "vauquelin"), 1, "{backend}");
+
+        a.state
+            .store
+            .save_company(
+                &CompanyRecord {
+                    siret,
+                    name: "Carrosserie Ozanam".into(),
+                    naf: None,
+                    commune: CodeInsee::parse("61214").unwrap(),
+                    address: None,
+                    contacts: vec![],
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        a.sync().await;
+        follow_once(&b).await;
+        for (name, state) in [("A", &a.state), ("B", &b)] {
+            assert_eq!(found(state, "ozanam"), 1, "{backend}, instance {name}");
+            assert_eq!(found(state, "vauquelin"), 0, "{backend}, instance {name}");
+        }
     }
 }
