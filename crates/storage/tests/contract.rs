@@ -497,6 +497,50 @@ async fn renaming_a_company_puts_its_offers_in_the_feed() {
 }
 
 #[tokio::test]
+async fn planner_statistics_are_kept_current() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        for ext in ["a", "b", "c"] {
+            db.store
+                .upsert_offer(&offer(ext), OfferStatus::Publiee, now())
+                .await
+                .unwrap();
+        }
+        db.store.optimize().await.unwrap();
+        db.store.optimize().await.unwrap();
+        if backend == "sqlite" {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let analysed: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'offers'")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            assert!(analysed > 0, "the offers table has statistics");
+            pool.close().await;
+        }
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_sqlite_store_gathers_statistics_when_it_opens() {
+    let db = TestDb::new("sqlite").await;
+    db.store
+        .upsert_offer(&offer("a"), OfferStatus::Publiee, now())
+        .await
+        .unwrap();
+    let stats = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
+    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    let before: i64 = sqlx::query_scalar(stats).fetch_one(&pool).await.unwrap();
+    assert_eq!(before, 0, "a new database has none");
+    let reopened = tremplin_storage::Store::connect(&db.url).await.unwrap();
+    let after: i64 = sqlx::query_scalar(stats).fetch_one(&pool).await.unwrap();
+    assert_eq!(after, 1);
+    reopened.close().await;
+    pool.close().await;
+}
+
+#[tokio::test]
 async fn unknown_database_schemes_are_refused() {
     let err = tremplin_storage::Store::connect("mysql://localhost/x")
         .await
