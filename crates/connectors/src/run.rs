@@ -11,7 +11,6 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tremplin_domain::import::parse_record;
-use tremplin_domain::lifecycle::{Action, Actor};
 use tremplin_domain::{Offer, OfferInput, OfferStatus, SourceKind};
 use tremplin_referentiels::{Communes, fold};
 use tremplin_storage::{OfferMeta, Store, StoreError, UpsertOutcome};
@@ -428,14 +427,8 @@ async fn work(
         to_close.extend(gone);
     }
     for id in to_close {
-        match store
-            .apply_offer_action(id, Action::Expirer, Actor::Systeme, None, now)
-            .await
-        {
-            Ok(_) => {
-                report.closed += 1;
-                store.release_external_id(id).await?;
-            }
+        match store.close_offer_gone_from_source(id, now).await {
+            Ok(_) => report.closed += 1,
             Err(StoreError::Invalid(_)) => {}
             Err(e) => return Err(e.into()),
         }

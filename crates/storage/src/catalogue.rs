@@ -228,17 +228,26 @@ impl Store {
         })?)
     }
 
-    /// Creates or updates a company by SIRET, replacing its contacts.
+    /// Creates or updates a company by SIRET, replacing its contacts. A new name re-indexes
+    /// its offers (their index documents show it) under this transaction's revision.
     pub async fn save_company(&self, c: &CompanyRecord, now: DateTime<Utc>) -> Result<i64> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let existing: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM companies WHERE siret = $1")
+            let revision = next_revision!(tx);
+            let existing: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, name FROM companies WHERE siret = $1")
                     .bind(c.siret.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
             let id: i64 = match existing {
-                Some(id) => {
+                Some((id, name)) => {
+                    if name != c.name {
+                        sqlx::query("UPDATE offers SET revision = $1 WHERE company_id = $2")
+                            .bind(revision)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                     sqlx::query(
                         "UPDATE companies SET name = $1, naf = $2, commune_code = $3, address = $4, updated_at = $5 WHERE id = $6",
                     )

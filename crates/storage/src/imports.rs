@@ -2,7 +2,8 @@
 //! reports, their nightly schedule, and what a source currently has in the catalogue.
 
 use chrono::{DateTime, Utc};
-use tremplin_domain::Offer;
+use tremplin_domain::lifecycle::{Action, Actor};
+use tremplin_domain::{Offer, OfferStatus};
 
 use crate::{Result, Store, on_pool};
 
@@ -191,20 +192,35 @@ impl Store {
         })?)
     }
 
-    /// Frees a closed offer's external id: if its source lists it again, it comes back as a
-    /// new offer (a closed offer stays closed), with its history kept on the old one.
-    pub async fn release_external_id(&self, id: i64) -> Result<()> {
+    /// Closes an offer its source no longer lists (it expires, by the system) and frees its
+    /// external id, in one transaction: if the source lists it again, it comes back as a new
+    /// offer (a closed offer stays closed), with its history kept on the old one. Refused like
+    /// the action when the offer cannot expire; then nothing changes.
+    pub async fn close_offer_gone_from_source(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<OfferStatus> {
         on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let to = crate::offers::apply_action!(
+                tx,
+                id,
+                Action::Expirer,
+                Actor::Systeme,
+                None::<i64>,
+                now
+            );
             sqlx::query(
                 "UPDATE offers SET external_id = external_id || $2 WHERE id = $1 AND external_id IS NOT NULL",
             )
             .bind(id)
             .bind(format!("#fermée-{id}"))
-            .execute(p)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(to)
+        })
     }
 
     /// Open offers in `commune` from other sources than `source`: where a duplicate would be.

@@ -7,7 +7,7 @@ use tremplin_domain::{
     Offer, OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 
-use tremplin_domain::lifecycle::{Action, Actor, transition};
+use tremplin_domain::lifecycle::{Action, Actor};
 
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -21,6 +21,31 @@ pub enum UpsertOutcome {
 
 /// An offer as the change feed reports it.
 pub type ChangedOffer = Offer;
+
+/// A place in the change feed, which runs in (revision, id) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FeedPosition {
+    pub revision: i64,
+    pub id: i64,
+}
+
+impl FeedPosition {
+    /// Past every offer of `revision` and before: where a reader that has all of it starts.
+    pub fn after_revision(revision: i64) -> Self {
+        Self {
+            revision,
+            id: i64::MAX,
+        }
+    }
+
+    /// Just past `offer`, the last one read.
+    pub fn after(offer: &ChangedOffer) -> Self {
+        Self {
+            revision: offer.revision,
+            id: offer.id,
+        }
+    }
+}
 
 /// The stored columns of an offer's content, compared as a whole to detect real changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
@@ -312,6 +337,58 @@ macro_rules! record_change {
 }
 pub(crate) use record_change;
 
+/// Applies a life-cycle action, checked by the domain's rules, under a new revision, with its
+/// history line; run first in the caller's transaction. Evaluates to the new status.
+macro_rules! apply_action {
+    ($tx:expr, $id:expr, $action:expr, $actor:expr, $user:expr, $now:expr) => {{
+        use tremplin_domain::lifecycle::Action as A;
+        let (id, action, now): (i64, A, chrono::DateTime<chrono::Utc>) = ($id, $action, $now);
+        let revision = crate::offers::next_revision!($tx);
+        let row: Option<(String, Option<chrono::DateTime<chrono::Utc>>)> =
+            sqlx::query_as("SELECT status, validated_at FROM offers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let Some((status, validated_at)) = row else {
+            return Err(tremplin_domain::Invalid::new("offre", "Cette offre n'existe pas.").into());
+        };
+        let from = tremplin_domain::OfferStatus::from_db(&status)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("statut {status}")))?;
+        let to =
+            tremplin_domain::lifecycle::transition(from, validated_at.is_some(), action, $actor)?;
+        let validate = matches!(
+            action,
+            A::Valider | A::PublierMaintenant | A::PublierEdition
+        );
+        let publish = matches!(action, A::PublierMaintenant | A::PublierEdition);
+        let verify = publish || action == A::Confirmer;
+        sqlx::query(
+            "UPDATE offers SET status = $1, revision = $2, updated_at = $3, \
+             validated_at = CASE WHEN $4 THEN COALESCE(validated_at, $3) ELSE validated_at END, \
+             published_at = CASE WHEN $5 THEN COALESCE(published_at, $3) ELSE published_at END, \
+             verified_at = CASE WHEN $6 THEN $3 ELSE verified_at END \
+             WHERE id = $7",
+        )
+        .bind(to.as_str())
+        .bind(revision)
+        .bind(now)
+        .bind(validate)
+        .bind(publish)
+        .bind(verify)
+        .bind(id)
+        .execute(&mut *$tx)
+        .await?;
+        let summary = if from == to {
+            action.label().to_owned()
+        } else {
+            format!("{} : {} → {}", action.label(), from.label(), to.label())
+        };
+        crate::offers::record_change!($tx, id, now, $user, &summary, "[]".to_owned());
+        to
+    }};
+}
+pub(crate) use apply_action;
+
 /// Replaces an offer's content if it differs, recording which fields changed. Evaluates to
 /// whether anything was written.
 macro_rules! update_content {
@@ -523,46 +600,7 @@ impl Store {
     ) -> Result<OfferStatus> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let revision = next_revision!(tx);
-            let row: Option<(String, Option<DateTime<Utc>>)> =
-                sqlx::query_as("SELECT status, validated_at FROM offers WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((status, validated_at)) = row else {
-                return Err(Invalid::new("offre", "Cette offre n'existe pas.").into());
-            };
-            let from = OfferStatus::from_db(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("statut {status}")))?;
-            let to = transition(from, validated_at.is_some(), action, actor)?;
-            let validate = matches!(
-                action,
-                Action::Valider | Action::PublierMaintenant | Action::PublierEdition
-            );
-            let publish = matches!(action, Action::PublierMaintenant | Action::PublierEdition);
-            let verify = publish || action == Action::Confirmer;
-            sqlx::query(
-                "UPDATE offers SET status = $1, revision = $2, updated_at = $3, \
-                 validated_at = CASE WHEN $4 THEN COALESCE(validated_at, $3) ELSE validated_at END, \
-                 published_at = CASE WHEN $5 THEN COALESCE(published_at, $3) ELSE published_at END, \
-                 verified_at = CASE WHEN $6 THEN $3 ELSE verified_at END \
-                 WHERE id = $7",
-            )
-            .bind(to.as_str())
-            .bind(revision)
-            .bind(now)
-            .bind(validate)
-            .bind(publish)
-            .bind(verify)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            let summary = if from == to {
-                action.label().to_owned()
-            } else {
-                format!("{} : {} → {}", action.label(), from.label(), to.label())
-            };
-            record_change!(tx, id, now, user_id, &summary, "[]".to_owned());
+            let to = apply_action!(tx, id, action, actor, user_id, now);
             tx.commit().await?;
             Ok(to)
         })
@@ -702,17 +740,20 @@ impl Store {
         Ok(offers)
     }
 
-    /// Offers changed after `revision`, in revision order: the feed the index follows.
-    pub async fn offers_changed_since(
+    /// The change feed the index follows: offers changed after `after`, in (revision, id)
+    /// order. A page can end inside a revision (one transaction gives every offer it writes
+    /// the same one); the next page starts after the last offer read, so none is skipped.
+    pub async fn offers_changed_after(
         &self,
-        revision: i64,
+        after: FeedPosition,
         limit: i64,
     ) -> Result<Vec<ChangedOffer>> {
         let rows: Vec<OfferRow> = on_pool!(self, |p| {
             sqlx::query_as(&format!(
-                "{SELECT_OFFER} WHERE o.revision > $1 ORDER BY o.revision LIMIT $2"
+                "{SELECT_OFFER} WHERE (o.revision, o.id) > ($1, $2) ORDER BY o.revision, o.id LIMIT $3"
             ))
-            .bind(revision)
+            .bind(after.revision)
+            .bind(after.id)
             .bind(limit)
             .fetch_all(p)
             .await

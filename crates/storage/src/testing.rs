@@ -89,6 +89,36 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
+/// The columns an offer's copy takes from its template: all but its id, its external id and
+/// its revision.
+const COPIED_COLUMNS: &str = "status, title, description, rome_codes, company_id, commune_code, address, \
+     contract_type, target_level, diploma_label, start_date, duration_months, positions, rqth, driving_licence, \
+     cfa_id, contact_email, contact_phone, apply_url, source_kind, source_name, source_url, created_at, \
+     updated_at, published_at, verified_at, expires_at, organisation_id, validated_at, duplicate_of, lat, lon";
+
+/// Writes `n` copies of offer `template` in one transaction, so under one revision as an
+/// edition or a re-centring writes them, with external ids `{prefix}1`…`{prefix}n`: a large
+/// catalogue in a second rather than one upsert each. Returns that revision.
+pub async fn copy_offer(store: &Store, template: i64, n: i64, prefix: &str) -> crate::Result<i64> {
+    crate::on_pool!(store, |p| {
+        let mut tx = p.begin().await?;
+        let revision = crate::offers::next_revision!(tx);
+        sqlx::query(&format!(
+            "INSERT INTO offers ({COPIED_COLUMNS}, external_id, revision) \
+             WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < $2) \
+             SELECT {COPIED_COLUMNS}, $3 || CAST(n.i AS TEXT), $4 FROM n, offers WHERE offers.id = $1"
+        ))
+        .bind(template)
+        .bind(n)
+        .bind(prefix)
+        .bind(revision)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(revision)
+    })
+}
+
 impl Store {
     async fn execute_admin(&self, sql: &str) -> crate::Result<()> {
         crate::on_pool!(self, |p| sqlx::raw_sql(sql).execute(p).await.map(|_| ()))?;

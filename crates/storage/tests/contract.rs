@@ -6,8 +6,8 @@ use tremplin_domain::{
     CodeInsee, CodeRome, Contact, ContractType, NiveauDiplome, OfferInput, OfferSource,
     OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
-use tremplin_storage::testing::{TestDb, backends};
-use tremplin_storage::{CompanyRecord, StoreError, Territory, UpsertOutcome};
+use tremplin_storage::testing::{TestDb, backends, copy_offer};
+use tremplin_storage::{CompanyRecord, FeedPosition, StoreError, Territory, UpsertOutcome};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
@@ -169,7 +169,11 @@ async fn every_change_increases_the_revision_and_feeds_the_index() {
                 .unwrap()
         );
 
-        let feed = db.store.offers_changed_since(start, 100).await.unwrap();
+        let feed = db
+            .store
+            .offers_changed_after(FeedPosition::after_revision(start), 100)
+            .await
+            .unwrap();
         let order: Vec<(i64, OfferStatus)> = feed.iter().map(|o| (o.id, o.status)).collect();
         assert_eq!(
             order,
@@ -180,15 +184,45 @@ async fn every_change_increases_the_revision_and_feeds_the_index() {
         let last = feed[1].revision;
         assert!(
             db.store
-                .offers_changed_since(last, 100)
+                .offers_changed_after(FeedPosition::after_revision(last), 100)
                 .await
                 .unwrap()
                 .is_empty()
         );
         assert_eq!(
-            db.store.offers_changed_since(start, 1).await.unwrap().len(),
+            db.store
+                .offers_changed_after(FeedPosition::after_revision(start), 1)
+                .await
+                .unwrap()
+                .len(),
             1
         );
+    }
+}
+
+#[tokio::test]
+async fn the_feed_pages_through_a_revision_larger_than_a_page() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let start = db.store.current_revision().await.unwrap();
+        let (template, _) = db
+            .store
+            .upsert_offer(&offer("p0"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        // Six offers under one revision, as one transaction writes them, read four at a time.
+        let revision = copy_offer(&db.store, template, 6, "p").await.unwrap();
+        let mut read = Vec::new();
+        let mut after = FeedPosition::after_revision(start);
+        loop {
+            let page = db.store.offers_changed_after(after, 4).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = FeedPosition::after(last);
+            read.extend(page.iter().map(|o| (o.revision, o.id)));
+        }
+        let mut expected = vec![(revision - 1, template)];
+        expected.extend((1..=6).map(|i| (revision, template + i)));
+        assert_eq!(read, expected, "{backend}");
     }
 }
 
@@ -213,7 +247,11 @@ async fn invalid_offers_and_unknown_training_centres_store_nothing() {
             .unwrap_err();
         assert!(err.to_string().contains("CFA Imaginaire"), "{err}");
         assert_eq!(
-            db.store.offers_changed_since(0, 10).await.unwrap().len(),
+            db.store
+                .offers_changed_after(FeedPosition::after_revision(0), 10)
+                .await
+                .unwrap()
+                .len(),
             0,
             "{backend}"
         );
@@ -307,13 +345,199 @@ async fn official_commune_centres_are_kept_and_reindex_offers() {
         assert_eq!(got, centres, "{backend}");
         assert_eq!(
             db.store
-                .offers_changed_since(before, 10)
+                .offers_changed_after(FeedPosition::after_revision(before), 10)
                 .await
                 .unwrap()
                 .len(),
             1
         );
     }
+}
+
+/// Runs `sql` on the test database through a connection of its own (faults and checks that
+/// the store's interface has no business offering).
+async fn raw_sql(db: &TestDb, sql: &str) {
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn closing_an_offer_gone_from_its_source_frees_its_id_in_the_same_transaction() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let (gone, _) = s
+            .upsert_offer(&offer("gone"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let (held, _) = s
+            .upsert_offer(&offer("held"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+
+        // Freeing the id fails (as a crash would cut it short): the offer is not closed either.
+        raw_sql(
+            &db,
+            if backend == "sqlite" {
+                "CREATE TRIGGER keep_ids BEFORE UPDATE OF external_id ON offers \
+                 WHEN NEW.external_id IS NOT OLD.external_id BEGIN SELECT RAISE(ABORT, 'refusé'); END"
+            } else {
+                "CREATE FUNCTION keep_ids() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'refusé'; END $$; \
+                 CREATE TRIGGER keep_ids BEFORE UPDATE OF external_id ON offers FOR EACH ROW \
+                 WHEN (NEW.external_id IS DISTINCT FROM OLD.external_id) EXECUTE FUNCTION keep_ids()"
+            },
+        )
+        .await;
+        assert!(s.close_offer_gone_from_source(held, now()).await.is_err());
+        let still = s.get_offer(held).await.unwrap().unwrap();
+        assert_eq!(still.status, OfferStatus::Publiee, "{backend}");
+        assert_eq!(still.fields.source.external_id.as_deref(), Some("held"));
+        raw_sql(
+            &db,
+            if backend == "sqlite" {
+                "DROP TRIGGER keep_ids"
+            } else {
+                "DROP TRIGGER keep_ids ON offers; DROP FUNCTION keep_ids()"
+            },
+        )
+        .await;
+
+        let before = s.current_revision().await.unwrap();
+        assert_eq!(
+            s.close_offer_gone_from_source(gone, now()).await.unwrap(),
+            OfferStatus::Expiree,
+            "{backend}"
+        );
+        let closed = s.get_offer(gone).await.unwrap().unwrap();
+        assert_eq!(closed.status, OfferStatus::Expiree);
+        assert_ne!(closed.fields.source.external_id.as_deref(), Some("gone"));
+        assert_eq!(closed.revision, before + 1, "one write, one revision");
+        // Listed again by its source: a new offer, the closed one stays closed.
+        let (again, outcome) = s
+            .upsert_offer(&offer("gone"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        assert_eq!(outcome, UpsertOutcome::Created, "{backend}");
+        assert_ne!(again, gone);
+        // A closed offer cannot expire: refused, and its id is not touched again.
+        assert!(matches!(
+            s.close_offer_gone_from_source(gone, now()).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.get_offer(gone)
+                .await
+                .unwrap()
+                .unwrap()
+                .fields
+                .source
+                .external_id,
+            closed.fields.source.external_id
+        );
+    }
+}
+
+#[tokio::test]
+async fn renaming_a_company_puts_its_offers_in_the_feed() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let (a, _) = s
+            .upsert_offer(&offer("a"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let (b, _) = s
+            .upsert_offer(&offer("b"), OfferStatus::AValider, now())
+            .await
+            .unwrap();
+        let mut elsewhere = offer("c");
+        elsewhere.siret = Some(Siret::parse("73282932000074").unwrap());
+        elsewhere.company_name = "Autre Entreprise".into();
+        s.upsert_offer(&elsewhere, OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let mut company = CompanyRecord {
+            siret: Siret::parse("12345678000014").unwrap(),
+            name: "Boulangerie du Four Fictif".into(),
+            naf: Some("10.71C".into()),
+            commune: CodeInsee::parse("61214").unwrap(),
+            address: None,
+            contacts: vec![],
+        };
+        let start = s.current_revision().await.unwrap();
+        s.save_company(&company, now()).await.unwrap();
+        let feed = |after| s.offers_changed_after(FeedPosition::after_revision(after), 10);
+        assert!(
+            feed(start).await.unwrap().is_empty(),
+            "{backend}: same name, nothing to re-index"
+        );
+
+        company.name = "Fournil des Essais".into();
+        s.save_company(&company, now()).await.unwrap();
+        let changed = feed(start).await.unwrap();
+        assert_eq!(
+            changed.iter().map(|o| o.id).collect::<Vec<_>>(),
+            [a, b],
+            "{backend}: the company's offers, not the other one's"
+        );
+        assert!(
+            changed
+                .iter()
+                .all(|o| o.fields.company_name == "Fournil des Essais")
+        );
+    }
+}
+
+#[tokio::test]
+async fn planner_statistics_are_kept_current() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        for ext in ["a", "b", "c"] {
+            db.store
+                .upsert_offer(&offer(ext), OfferStatus::Publiee, now())
+                .await
+                .unwrap();
+        }
+        db.store.optimize().await.unwrap();
+        db.store.optimize().await.unwrap();
+        if backend == "sqlite" {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let analysed: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'offers'")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            assert!(analysed > 0, "the offers table has statistics");
+            pool.close().await;
+        }
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_sqlite_store_gathers_statistics_when_it_opens() {
+    let db = TestDb::new("sqlite").await;
+    db.store
+        .upsert_offer(&offer("a"), OfferStatus::Publiee, now())
+        .await
+        .unwrap();
+    let stats = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
+    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    let before: i64 = sqlx::query_scalar(stats).fetch_one(&pool).await.unwrap();
+    assert_eq!(before, 0, "a new database has none");
+    let reopened = tremplin_storage::Store::connect(&db.url).await.unwrap();
+    let after: i64 = sqlx::query_scalar(stats).fetch_one(&pool).await.unwrap();
+    assert_eq!(after, 1);
+    reopened.close().await;
+    pool.close().await;
 }
 
 #[tokio::test]

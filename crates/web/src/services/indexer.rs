@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tremplin_domain::Offer;
 use tremplin_search::{OfferDoc, SearchIndex};
-use tremplin_storage::Store;
+use tremplin_storage::{FeedPosition, Store};
 
 use crate::{AppState, Referentiels};
 
@@ -45,18 +45,31 @@ pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
 }
 
 /// Applies every change since the index's last revision. Returns how many offers changed.
+///
+/// One transaction gives every offer it writes the same revision, and an edition can write
+/// more than a batch: the feed is read by (revision, id), and the index records a revision
+/// only once it has read all of it, so a round cut short reads the rest again.
 pub async fn catch_up(
     store: &Store,
     index: &std::sync::Arc<SearchIndex>,
     refs: &std::sync::Arc<Referentiels>,
 ) -> Result<usize, IndexerError> {
     let mut total = 0;
+    let mut recorded = index.indexed_revision();
+    let mut after = FeedPosition::after_revision(recorded);
     loop {
-        let since = index.indexed_revision();
-        let changes = store.offers_changed_since(since, BATCH).await?;
-        let Some(last) = changes.last().map(|o| o.revision) else {
-            return Ok(total);
+        let changes = store.offers_changed_after(after, BATCH).await?;
+        let full = changes.len() as i64 == BATCH;
+        after = changes.last().map_or(after, FeedPosition::after);
+        // A full batch may stop inside its last revision; anything shorter read to the end.
+        let complete = if full {
+            after.revision - 1
+        } else {
+            after.revision
         };
+        if changes.is_empty() && complete == recorded {
+            return Ok(total);
+        }
         total += changes.len();
         let (index, refs) = (index.clone(), refs.clone());
         tokio::task::spawn_blocking(move || {
@@ -68,9 +81,13 @@ pub async fn catch_up(
                     None => removals.push(offer.id),
                 }
             }
-            index.apply(&upserts, &removals, last)
+            index.apply(&upserts, &removals, complete)
         })
         .await??;
+        recorded = complete;
+        if !full {
+            return Ok(total);
+        }
     }
 }
 
@@ -81,13 +98,13 @@ pub async fn rebuild(
     refs: &std::sync::Arc<Referentiels>,
 ) -> Result<usize, IndexerError> {
     let mut docs = Vec::new();
-    let mut since = 0;
+    let mut after = FeedPosition::after_revision(0);
     let mut revision = store.current_revision().await?;
     loop {
-        let changes = store.offers_changed_since(since, 10_000).await?;
+        let changes = store.offers_changed_after(after, 10_000).await?;
         let Some(last) = changes.last() else { break };
-        since = last.revision;
-        revision = revision.max(since);
+        after = FeedPosition::after(last);
+        revision = revision.max(after.revision);
         docs.extend(changes.iter().filter_map(|o| offer_doc(o, refs)));
     }
     let count = docs.len();
