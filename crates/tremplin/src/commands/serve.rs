@@ -35,6 +35,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     ));
     let schedule = tokio::spawn(tremplin_web::jobs::run_schedule(state.clone(), stop_rx));
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
+    let store = state.store.clone();
     tremplin_web::serve(listener, state, async {
         shutdown_signal().await;
         tracing::info!("arrêt demandé");
@@ -44,6 +45,8 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let _ = follower.await;
     let _ = schedule.await;
     let _ = outbox.await;
+    // Refreshes SQLite's planner statistics before the pool closes.
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
