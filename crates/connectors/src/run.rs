@@ -13,7 +13,7 @@ use serde_json::Value;
 use tremplin_domain::import::parse_record;
 use tremplin_domain::{Offer, OfferInput, OfferStatus, SourceKind};
 use tremplin_referentiels::{Communes, fold};
-use tremplin_storage::{OfferMeta, Store, StoreError, UpsertOutcome};
+use tremplin_storage::{OfferMeta, RunOutcome, RunTrigger, Store, StoreError, UpsertOutcome};
 
 use crate::{ConnectorError, Mapped, Source, france_travail, labonnealternance};
 
@@ -32,10 +32,15 @@ pub enum Trigger {
 
 impl Trigger {
     pub fn label(self) -> &'static str {
+        self.stored().label()
+    }
+
+    /// How the run's row records it.
+    pub fn stored(self) -> RunTrigger {
         match self {
-            Self::Schedule(_) => "planifié",
-            Self::BackOffice => "back-office",
-            Self::CommandLine => "ligne de commande",
+            Self::Schedule(_) => RunTrigger::Schedule,
+            Self::BackOffice => RunTrigger::BackOffice,
+            Self::CommandLine => RunTrigger::CommandLine,
         }
     }
 
@@ -194,12 +199,12 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// "réussi", "échoué": how the run is stored.
-    pub fn outcome(&self) -> &'static str {
+    /// How the run is stored.
+    pub fn outcome(&self) -> RunOutcome {
         if self.error.is_some() {
-            "échoué"
+            RunOutcome::Failed
         } else {
-            "réussi"
+            RunOutcome::Succeeded
         }
     }
 
@@ -259,7 +264,7 @@ pub async fn run(
     let Some(run_id) = store
         .begin_import(
             source.name(),
-            trigger.label(),
+            trigger.stored(),
             trigger.not_since(),
             started,
             started + LEASE,

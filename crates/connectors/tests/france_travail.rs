@@ -251,7 +251,10 @@ async fn mapping_rejections_reruns_and_closing() {
 
         let runs = store.import_runs(10).await.unwrap();
         assert_eq!(runs.len(), 6);
-        assert!(runs.iter().all(|r| r.outcome.as_deref() == Some("réussi")));
+        assert!(
+            runs.iter()
+                .all(|r| r.outcome == Some(tremplin_storage::RunOutcome::Succeeded))
+        );
         let stored: RunReport = serde_json::from_str(&runs[1].report).unwrap();
         assert_eq!(stored, gone, "the stored report is the printed one");
     }
@@ -316,8 +319,8 @@ async fn transient_failures_are_retried_and_lasting_ones_close_nothing() {
             1
         );
         assert_eq!(
-            store.import_runs(1).await.unwrap()[0].outcome.as_deref(),
-            Some("échoué")
+            store.import_runs(1).await.unwrap()[0].outcome,
+            Some(tremplin_storage::RunOutcome::Failed)
         );
 
         // The list changed while it was read (an offer withdrawn between two pages): read
@@ -426,7 +429,7 @@ async fn wrong_credentials_are_said_and_one_run_at_a_time() {
     db.store
         .begin_import(
             "france-travail",
-            "planifié",
+            tremplin_storage::RunTrigger::Schedule,
             None,
             now,
             now + chrono::Duration::minutes(10),

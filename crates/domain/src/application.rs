@@ -98,6 +98,15 @@ impl ApplicationStatus {
     }
 }
 
+/// Read back from the database: a status no version of Tremplin wrote is an error, not a guess.
+impl TryFrom<String> for ApplicationStatus {
+    type Error = crate::UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::from_db(&s).ok_or(crate::UnknownValue(s))
+    }
+}
+
 /// An application as the form sends it, once checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationInput {

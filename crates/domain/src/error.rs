@@ -23,3 +23,9 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+/// A stored value that no version of Tremplin writes (a status, a code): the database was
+/// changed by hand, or by a newer version.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("valeur inconnue en base : « {0} »")]
+pub struct UnknownValue(pub String);

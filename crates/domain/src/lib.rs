@@ -12,9 +12,10 @@ pub mod network;
 mod offer;
 mod values;
 
-pub use error::Invalid;
+pub use error::{Invalid, UnknownValue};
 pub use offer::{
-    Contact, GeoPoint, Offer, OfferInput, OfferSource, OfferStatus, SourceKind, StartDate,
+    ClosingReason, Contact, GeoPoint, Offer, OfferInput, OfferSource, OfferStatus, SourceKind,
+    StartDate,
 };
 pub use values::{
     CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone,

@@ -165,6 +165,43 @@ impl OfferStatus {
     }
 }
 
+impl TryFrom<String> for OfferStatus {
+    type Error = crate::UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::from_db(&s).ok_or(crate::UnknownValue(s))
+    }
+}
+
+/// Why an offer left the catalogue, as its applicants are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosingReason {
+    Filled,
+    Withdrawn,
+    Expired,
+}
+
+impl ClosingReason {
+    /// The reason of a closed status; `None` for an offer still open.
+    pub fn of(status: OfferStatus) -> Option<Self> {
+        match status {
+            OfferStatus::Pourvue => Some(Self::Filled),
+            OfferStatus::Retiree => Some(Self::Withdrawn),
+            OfferStatus::Expiree => Some(Self::Expired),
+            _ => None,
+        }
+    }
+
+    /// "Votre candidature n'a pas abouti : {phrase}."
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::Filled => "le poste a été pourvu",
+            Self::Withdrawn => "l'offre a été retirée",
+            Self::Expired => "l'offre a expiré",
+        }
+    }
+}
+
 /// How to apply: at least one of the three.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Contact {

@@ -2,8 +2,8 @@
 //! young person's or the employer's private link, and their pipeline kept as events.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tremplin_domain::Invalid;
 use tremplin_domain::application::{ApplicationInput, ApplicationStatus};
+use tremplin_domain::{Invalid, OfferStatus};
 
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -23,19 +23,14 @@ pub struct Application {
     pub birth_date: NaiveDate,
     pub mobility: String,
     pub message: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ApplicationStatus,
     pub answer_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub cv_path: Option<String>,
     pub cv_name: Option<String>,
     pub cv_type: Option<String>,
-}
-
-impl Application {
-    pub fn status(&self) -> ApplicationStatus {
-        ApplicationStatus::from_db(&self.status).unwrap_or(ApplicationStatus::Envoyee)
-    }
 }
 
 const SELECT: &str = "SELECT id, offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, message, \
@@ -282,14 +277,22 @@ impl Store {
 impl Store {
     /// Closed offers (filled, withdrawn, expired) that still have applicants waiting, with their
     /// status: however the offer was closed, its applicants are told.
-    pub async fn closed_offers_with_waiting_applicants(&self) -> Result<Vec<(i64, String)>> {
-        Ok(on_pool!(self, |p| {
+    pub async fn closed_offers_with_waiting_applicants(&self) -> Result<Vec<(i64, OfferStatus)>> {
+        let rows: Vec<(i64, String)> = on_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT DISTINCT o.id, o.status FROM applications a JOIN offers o ON o.id = a.offer_id \
                  WHERE a.status IN ('envoyee', 'vue', 'entretien') AND o.status IN ('expiree', 'retiree', 'pourvue') ORDER BY o.id",
             )
             .fetch_all(p)
             .await
-        })?)
+        })?;
+        rows.into_iter()
+            .map(|(id, s)| {
+                Ok((
+                    id,
+                    OfferStatus::try_from(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                ))
+            })
+            .collect()
     }
 }

@@ -1,11 +1,14 @@
 //! The territory and who acts in it: organisations, companies and training centres; and the
 //! official commune centres that replace the embedded coordinates.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use tremplin_domain::{CodeInsee, Siret};
 
 use crate::offers::next_revision;
-use crate::{Result, Store, on_pool};
+use crate::{Result, Store, StoreError, on_pool};
+
+/// How the publication time is stored: "09:00".
+const TIME: &str = "%H:%M";
 
 /// A Mission Locale's territory: its communes are those of its EPCIs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +18,8 @@ pub struct Territory {
     pub short_name: String,
     /// ISO weekday, 1 = Monday … 4 = Thursday.
     pub publication_weekday: i64,
-    pub publication_time: String,
+    /// Paris time.
+    pub publication_time: NaiveTime,
     pub contact_email: Option<String>,
     pub address: Option<String>,
     pub epcis: Vec<String>,
@@ -114,7 +118,7 @@ impl Store {
                     )
                     .bind(&t.short_name)
                     .bind(t.publication_weekday)
-                    .bind(&t.publication_time)
+                    .bind(t.publication_time.format(TIME).to_string())
                     .bind(&t.contact_email)
                     .bind(&t.address)
                     .bind(id)
@@ -130,7 +134,7 @@ impl Store {
                     .bind(&t.name)
                     .bind(&t.short_name)
                     .bind(t.publication_weekday)
-                    .bind(&t.publication_time)
+                    .bind(t.publication_time.format(TIME).to_string())
                     .bind(&t.contact_email)
                     .bind(&t.address)
                     .fetch_one(&mut *tx)
@@ -176,7 +180,14 @@ impl Store {
                 name: r.name,
                 short_name: r.short_name,
                 publication_weekday: r.publication_weekday,
-                publication_time: r.publication_time,
+                publication_time: NaiveTime::parse_from_str(&r.publication_time, TIME).map_err(
+                    |_| {
+                        StoreError::Corrupt(format!(
+                            "heure de publication « {} »",
+                            r.publication_time
+                        ))
+                    },
+                )?,
                 contact_email: r.contact_email,
                 address: r.address,
                 epcis,
@@ -192,7 +203,7 @@ impl Store {
         &self,
         id: i64,
         weekday: i64,
-        time: &str,
+        time: NaiveTime,
         reverify_weeks: i64,
         start_tolerance_days: i64,
     ) -> Result<()> {
@@ -201,7 +212,7 @@ impl Store {
                 "UPDATE territories SET publication_weekday = $1, publication_time = $2, reverify_weeks = $3, start_tolerance_days = $4 WHERE id = $5",
             )
             .bind(weekday)
-            .bind(time)
+            .bind(time.format(TIME).to_string())
             .bind(reverify_weeks)
             .bind(start_tolerance_days)
             .bind(id)

@@ -18,9 +18,50 @@ pub struct Edition {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EditionEntry {
     pub offer_id: i64,
-    /// `nouvelle`, `modifiee` or `retiree`.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EntryKind,
     pub title: String,
+}
+
+/// What an edition says of an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    New,
+    Updated,
+    Removed,
+}
+
+impl EntryKind {
+    pub const ALL: [Self; 3] = [Self::New, Self::Updated, Self::Removed];
+
+    /// As stored: `nouvelle`, `modifiee`, `retiree`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "nouvelle",
+            Self::Updated => "modifiee",
+            Self::Removed => "retiree",
+        }
+    }
+
+    /// The heading of its list.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::New => "Nouvelles offres",
+            Self::Updated => "Offres modifiées",
+            Self::Removed => "Offres retirées",
+        }
+    }
+}
+
+impl TryFrom<String> for EntryKind {
+    type Error = tremplin_domain::UnknownValue;
+
+    fn try_from(s: String) -> std::result::Result<Self, Self::Error> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(tremplin_domain::UnknownValue(s))
+    }
 }
 
 /// What the next edition will contain if published now.
@@ -30,8 +71,8 @@ pub struct EditionPreview {
 }
 
 impl EditionPreview {
-    pub fn of_kind(&self, kind: &str) -> Vec<&EditionEntry> {
-        self.entries.iter().filter(|e| e.kind == kind).collect()
+    pub fn of_kind(&self, kind: &EntryKind) -> Vec<&EditionEntry> {
+        self.entries.iter().filter(|e| e.kind == *kind).collect()
     }
 }
 
@@ -80,20 +121,20 @@ macro_rules! edition_content {
         .fetch_all(&mut *$tx)
         .await?;
         let mut entries = Vec::new();
-        let entry = |offer_id, kind: &str, title: String| EditionEntry { offer_id, kind: kind.to_owned(), title };
+        let entry = |offer_id, kind: EntryKind, title: String| EditionEntry { offer_id, kind, title };
         for (id, title) in &validated {
-            entries.push(entry(*id, "nouvelle", title.clone()));
+            entries.push(entry(*id, EntryKind::New, title.clone()));
         }
         for (id, title, status, published_at) in touched {
             let kind = match status.as_str() {
-                "publiee" if prev_at.is_none_or(|p| published_at.is_some_and(|at| at > p)) => "nouvelle",
-                "publiee" => "modifiee",
-                _ => "retiree",
+                "publiee" if prev_at.is_none_or(|p| published_at.is_some_and(|at| at > p)) => EntryKind::New,
+                "publiee" => EntryKind::Updated,
+                _ => EntryKind::Removed,
             };
             entries.push(entry(id, kind, title));
         }
         for (id, title) in &unconfirmed {
-            entries.push(entry(*id, "retiree", title.clone()));
+            entries.push(entry(*id, EntryKind::Removed, title.clone()));
         }
         (entries, validated, unconfirmed)
     }};
@@ -169,7 +210,7 @@ impl Store {
                 sqlx::query("INSERT INTO edition_entries (edition_id, offer_id, kind, title) VALUES ($1, $2, $3, $4)")
                     .bind(edition_id)
                     .bind(e.offer_id)
-                    .bind(&e.kind)
+                    .bind(e.kind.as_str())
                     .bind(&e.title)
                     .execute(&mut *tx)
                     .await?;

@@ -5,22 +5,103 @@ use chrono::{DateTime, Utc};
 use tremplin_domain::lifecycle::{Action, Actor};
 use tremplin_domain::{Offer, OfferStatus};
 
-use crate::{Result, Store, on_pool};
+use crate::{Result, Store, StoreError, on_pool};
 
 /// One run of a connector, finished or not.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportRun {
     pub id: i64,
     pub source: String,
-    /// Who started it: "planifié", "back-office", "ligne de commande".
-    pub trigger: String,
+    pub trigger: RunTrigger,
     pub started_at: DateTime<Utc>,
     pub lease_until: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// "réussi", "échoué" or "interrompu" once finished.
-    pub outcome: Option<String>,
+    /// Set once finished.
+    pub outcome: Option<RunOutcome>,
     /// The report, as JSON written by the connectors.
     pub report: String,
+}
+
+/// Who started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunTrigger {
+    Schedule,
+    BackOffice,
+    CommandLine,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    Succeeded,
+    Failed,
+    /// Its instance went away before the end (its lease expired).
+    Interrupted,
+}
+
+impl RunTrigger {
+    const ALL: [Self; 3] = [Self::Schedule, Self::BackOffice, Self::CommandLine];
+
+    /// As stored, and as the back office shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Schedule => "planifié",
+            Self::BackOffice => "back-office",
+            Self::CommandLine => "ligne de commande",
+        }
+    }
+}
+
+impl RunOutcome {
+    const ALL: [Self; 3] = [Self::Succeeded, Self::Failed, Self::Interrupted];
+
+    /// As stored, and as the back office shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Succeeded => "réussi",
+            Self::Failed => "échoué",
+            Self::Interrupted => "interrompu",
+        }
+    }
+}
+
+fn known<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str, s: &str) -> Result<T> {
+    all.iter()
+        .copied()
+        .find(|x| label(*x) == s)
+        .ok_or_else(|| StoreError::Corrupt(format!("valeur inconnue en base : « {s} »")))
+}
+
+#[derive(sqlx::FromRow)]
+struct ImportRunRow {
+    id: i64,
+    source: String,
+    trigger: String,
+    started_at: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+    outcome: Option<String>,
+    report: String,
+}
+
+impl TryFrom<ImportRunRow> for ImportRun {
+    type Error = StoreError;
+
+    fn try_from(r: ImportRunRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            source: r.source,
+            trigger: known(&RunTrigger::ALL, RunTrigger::label, &r.trigger)?,
+            started_at: r.started_at,
+            lease_until: r.lease_until,
+            finished_at: r.finished_at,
+            outcome: r
+                .outcome
+                .map(|o| known(&RunOutcome::ALL, RunOutcome::label, &o))
+                .transpose()?,
+            report: r.report,
+        })
+    }
 }
 
 /// When a source's nightly run starts.
@@ -48,7 +129,7 @@ impl Store {
     pub async fn begin_import(
         &self,
         source: &str,
-        trigger: &str,
+        trigger: RunTrigger,
         not_since: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
@@ -69,7 +150,7 @@ impl Store {
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(source)
-            .bind(trigger)
+            .bind(trigger.label())
             .bind(now)
             .bind(lease_until)
             .bind(not_since)
@@ -100,7 +181,7 @@ impl Store {
         &self,
         id: i64,
         now: DateTime<Utc>,
-        outcome: &str,
+        outcome: RunOutcome,
         report: &str,
     ) -> Result<()> {
         on_pool!(self, |p| {
@@ -108,7 +189,7 @@ impl Store {
                 "UPDATE import_runs SET finished_at = $1, outcome = $2, report = $3 WHERE id = $4 AND finished_at IS NULL",
             )
             .bind(now)
-            .bind(outcome)
+            .bind(outcome.label())
             .bind(report)
             .bind(id)
             .execute(p)
@@ -120,21 +201,23 @@ impl Store {
 
     /// The latest runs, newest first.
     pub async fn import_runs(&self, limit: i64) -> Result<Vec<ImportRun>> {
-        Ok(on_pool!(self, |p| {
+        let rows: Vec<ImportRunRow> = on_pool!(self, |p| {
             sqlx::query_as("SELECT * FROM import_runs ORDER BY id DESC LIMIT $1")
                 .bind(limit)
                 .fetch_all(p)
                 .await
-        })?)
+        })?;
+        rows.into_iter().map(ImportRun::try_from).collect()
     }
 
     pub async fn import_run(&self, id: i64) -> Result<Option<ImportRun>> {
-        Ok(on_pool!(self, |p| {
+        let row: Option<ImportRunRow> = on_pool!(self, |p| {
             sqlx::query_as("SELECT * FROM import_runs WHERE id = $1")
                 .bind(id)
                 .fetch_optional(p)
                 .await
-        })?)
+        })?;
+        row.map(ImportRun::try_from).transpose()
     }
 
     /// When the latest run of `source` started, finished or not.

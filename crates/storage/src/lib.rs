@@ -14,6 +14,7 @@ mod imports;
 mod mail;
 mod network;
 mod offers;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 use std::str::FromStr;
@@ -26,8 +27,8 @@ use sqlx::sqlite::{
 
 pub use accounts::{AuditEntry, FailureSpan, Role, Session, User};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
-pub use editions::{Edition, EditionEntry, EditionPreview};
-pub use imports::{ImportRun, ImportSchedule};
+pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
+pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};
 pub use mail::{AccountToken, Attachment, QueuedMail};
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, PeriodCount};
 pub use offers::{ChangedOffer, FeedPosition, OfferChange, OfferMeta, UpsertOutcome};

@@ -3,30 +3,70 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tremplin_domain::network::{CallInput, CallOutcome};
-use tremplin_domain::{Invalid, Offer};
+use tremplin_domain::{Invalid, Offer, Siret};
 
-use crate::{CompanyContact, CompanyRecord, Result, Store, on_pool};
+use crate::{CompanyContact, CompanyRecord, Result, Store, StoreError, on_pool};
 
 /// A company in lists: who it is and where the phoning stands.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompanySummary {
     pub id: i64,
-    pub siret: Option<String>,
+    pub siret: Option<Siret>,
     pub name: String,
     pub naf: Option<String>,
     pub commune_code: Option<String>,
     pub last_call_at: Option<DateTime<Utc>>,
-    pub last_outcome: Option<String>,
+    pub last_outcome: Option<CallOutcome>,
     pub next_call_on: Option<NaiveDate>,
     pub open_offers: i64,
 }
 
 impl CompanySummary {
     pub fn last_outcome_label(&self) -> &'static str {
-        self.last_outcome
-            .as_deref()
-            .and_then(|o| CallOutcome::parse(o).ok())
-            .map_or("jamais appelée", |o| o.label())
+        self.last_outcome.map_or("jamais appelée", |o| o.label())
+    }
+}
+
+/// A stored value read back through its domain type: what was checked on the way in is
+/// checked again on the way out.
+fn stored<T>(parsed: std::result::Result<T, Invalid>, what: &str) -> Result<T> {
+    parsed.map_err(|e| StoreError::Corrupt(format!("{what} : {}", e.message)))
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    siret: Option<String>,
+    name: String,
+    naf: Option<String>,
+    commune_code: Option<String>,
+    last_call_at: Option<DateTime<Utc>>,
+    last_outcome: Option<String>,
+    next_call_on: Option<NaiveDate>,
+    open_offers: i64,
+}
+
+impl TryFrom<SummaryRow> for CompanySummary {
+    type Error = StoreError;
+
+    fn try_from(r: SummaryRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            siret: r
+                .siret
+                .map(|s| stored(Siret::parse(&s), "SIRET"))
+                .transpose()?,
+            name: r.name,
+            naf: r.naf,
+            commune_code: r.commune_code,
+            last_call_at: r.last_call_at,
+            last_outcome: r
+                .last_outcome
+                .map(|o| stored(CallOutcome::parse(&o), "résultat d'appel"))
+                .transpose()?,
+            next_call_on: r.next_call_on,
+            open_offers: r.open_offers,
+        })
     }
 }
 
@@ -47,14 +87,14 @@ pub struct CompanyFilter {
 pub struct Call {
     pub at: DateTime<Utc>,
     pub who: Option<String>,
-    pub outcome: String,
+    pub outcome: CallOutcome,
     pub notes: String,
     pub next_call_on: Option<NaiveDate>,
 }
 
 impl Call {
     pub fn outcome_label(&self) -> &'static str {
-        CallOutcome::parse(&self.outcome).map_or("?", |o| o.label())
+        self.outcome.label()
     }
 }
 
@@ -145,7 +185,7 @@ impl Store {
             .as_ref()
             .map(|n| format!("%{}%", n.trim().to_lowercase()));
         let naf = f.naf.as_ref().map(|n| format!("{}%", n.trim()));
-        Ok(on_pool!(self, |p| {
+        let rows: Vec<SummaryRow> = on_pool!(self, |p| {
             sqlx::query_as(&format!(
                 "{SUMMARY} WHERE ($1 IS NULL OR lower(c.name) LIKE $1) AND ($2 IS NULL OR c.naf LIKE $2) \
                  AND ($3 IS NULL OR c.commune_code = $3) \
@@ -163,17 +203,17 @@ impl Store {
             .bind(f.not_called_since)
             .fetch_all(p)
             .await
-        })?)
+        })?;
+        rows.into_iter().map(CompanySummary::try_from).collect()
     }
 
     pub async fn company(&self, id: i64) -> Result<Option<CompanyDetail>> {
         on_pool!(self, |p| {
-            let summary: Option<CompanySummary> =
-                sqlx::query_as(&format!("{SUMMARY} WHERE c.id = $1"))
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await?;
-            let Some(summary) = summary else {
+            let summary: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} WHERE c.id = $1"))
+                .bind(id)
+                .fetch_optional(p)
+                .await?;
+            let Some(summary) = summary.map(CompanySummary::try_from).transpose()? else {
                 return Ok(None);
             };
             let (address, tags, notes): (Option<String>, String, String) =
@@ -209,14 +249,16 @@ impl Store {
                     .collect(),
                 calls: calls
                     .into_iter()
-                    .map(|(at, who, outcome, notes, next_call_on)| Call {
-                        at,
-                        who,
-                        outcome,
-                        notes,
-                        next_call_on,
+                    .map(|(at, who, outcome, notes, next_call_on)| {
+                        Ok(Call {
+                            at,
+                            who,
+                            outcome: stored(CallOutcome::parse(&outcome), "résultat d'appel")?,
+                            notes,
+                            next_call_on,
+                        })
                     })
-                    .collect(),
+                    .collect::<Result<_>>()?,
             }))
         })
     }
@@ -252,14 +294,15 @@ impl Store {
 
     /// Companies whose last call asked to call back by `today`.
     pub async fn calls_due(&self, today: NaiveDate) -> Result<Vec<CompanySummary>> {
-        Ok(on_pool!(self, |p| {
+        let rows: Vec<SummaryRow> = on_pool!(self, |p| {
             sqlx::query_as(&format!(
                 "SELECT * FROM ({SUMMARY}) s WHERE s.next_call_on IS NOT NULL AND s.next_call_on <= $1 ORDER BY s.next_call_on, s.name"
             ))
             .bind(today)
             .fetch_all(p)
             .await
-        })?)
+        })?;
+        rows.into_iter().map(CompanySummary::try_from).collect()
     }
 
     /// Offers to confirm by phone: those already `a_reverifier`, and published ones whose last

@@ -7,7 +7,9 @@ use tremplin_domain::{
     OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 use tremplin_storage::testing::{TestDb, backends, copy_offer};
-use tremplin_storage::{CompanyRecord, FeedPosition, StoreError, Territory, UpsertOutcome};
+use tremplin_storage::{
+    CompanyRecord, EntryKind, FeedPosition, StoreError, Territory, UpsertOutcome,
+};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
@@ -273,7 +275,7 @@ async fn territory_companies_and_centres() {
             name: "ML Test".into(),
             short_name: "Test".into(),
             publication_weekday: 4,
-            publication_time: "09:00".into(),
+            publication_time: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             contact_email: None,
             address: None,
             epcis: vec!["200068468".into(), "200036069".into()],
@@ -726,7 +728,7 @@ mod back_office {
             let preview = s.edition_preview().await.unwrap();
             assert_eq!(
                 preview
-                    .of_kind("nouvelle")
+                    .of_kind(&EntryKind::New)
                     .iter()
                     .map(|e| e.offer_id)
                     .collect::<Vec<_>>(),
@@ -736,10 +738,14 @@ mod back_office {
 
             // The dashboard's counts agree with the preview's lists.
             let p = s.edition_preview().await.unwrap();
-            let kinds = |k| p.of_kind(k).len() as i64;
+            let kinds = |k: &EntryKind| p.of_kind(k).len() as i64;
             assert_eq!(
                 s.edition_preview_counts().await.unwrap(),
-                (kinds("nouvelle"), kinds("modifiee"), kinds("retiree")),
+                (
+                    kinds(&EntryKind::New),
+                    kinds(&EntryKind::Updated),
+                    kinds(&EntryKind::Removed)
+                ),
                 "{backend}"
             );
             let e1 = s
@@ -792,10 +798,14 @@ mod back_office {
 
             // The dashboard's counts agree with the preview's lists.
             let p = s.edition_preview().await.unwrap();
-            let kinds = |k| p.of_kind(k).len() as i64;
+            let kinds = |k: &EntryKind| p.of_kind(k).len() as i64;
             assert_eq!(
                 s.edition_preview_counts().await.unwrap(),
-                (kinds("nouvelle"), kinds("modifiee"), kinds("retiree")),
+                (
+                    kinds(&EntryKind::New),
+                    kinds(&EntryKind::Updated),
+                    kinds(&EntryKind::Removed)
+                ),
                 "{backend}"
             );
             let e2 = s

@@ -43,7 +43,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             name: t.name.clone(),
             short_name: t.short_name,
             publication_weekday: weekday,
-            publication_time: t.publication_time,
+            publication_time: chrono::NaiveTime::parse_from_str(&t.publication_time, "%H:%M")
+                .context("heure de publication")?,
             contact_email: t.contact_email,
             address: t.address,
             epcis: t.epcis,

@@ -4,6 +4,7 @@ mod support;
 
 use axum::http::{StatusCode, header};
 use support::{TestApp, backends};
+use tremplin_domain::application::ApplicationStatus;
 use tremplin_mail::{MailConfig, Mailer};
 
 async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
@@ -447,7 +448,7 @@ async fn when_the_offer_is_filled_waiting_applicants_are_told() {
         )
         .await;
         let a = &app.state.store.applications(10).await.unwrap()[0];
-        assert_eq!(a.status, "non_retenue", "{backend}");
+        assert_eq!(a.status, ApplicationStatus::NonRetenue, "{backend}");
         let mails = outbox(&app, dir.path()).await;
         let told = mails
             .iter()
@@ -484,7 +485,7 @@ async fn a_week_without_an_answer_puts_the_application_on_the_counselors_list() 
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(follow_page.status, "envoyee");
+    assert_eq!(follow_page.status, ApplicationStatus::Envoyee);
 }
 
 #[tokio::test]
@@ -710,7 +711,7 @@ async fn the_employers_links_expire() {
     );
     assert_eq!(
         app.state.store.applications(1).await.unwrap()[0].status,
-        "envoyee",
+        ApplicationStatus::Envoyee,
         "nothing changed"
     );
 }

@@ -563,7 +563,7 @@ async fn partners_propose_counselors_validate() {
             .edition_preview()
             .await
             .unwrap()
-            .of_kind("nouvelle")
+            .of_kind(&tremplin_storage::EntryKind::New)
             .len(),
         1
     );
@@ -749,7 +749,10 @@ async fn confirming_an_offer_by_phone_renews_it_and_logs_the_call() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(company.calls[0].outcome, "offre_confirmee");
+    assert_eq!(
+        company.calls[0].outcome,
+        tremplin_domain::network::CallOutcome::OffreConfirmee
+    );
     assert!(
         app.get_as("/gestion/semaine", &cookie)
             .await
@@ -1088,11 +1091,11 @@ async fn admins_change_roles_and_territory_settings_and_it_is_logged() {
         assert_eq!(
             (
                 t.publication_weekday,
-                t.publication_time.as_str(),
+                t.publication_time.format("%H:%M").to_string(),
                 t.reverify_weeks,
                 t.start_tolerance_days
             ),
-            (2, "14:30", 6, 15)
+            (2, "14:30".to_owned(), 6, 15)
         );
         assert!(
             app.get_as("/gestion", &admin)

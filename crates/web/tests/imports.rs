@@ -92,12 +92,12 @@ async fn a_counselor_runs_an_import_and_reads_its_report() {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let runs = wait_finished(&app, 1).await;
         assert_eq!(
-            runs[0].outcome.as_deref(),
-            Some("réussi"),
+            runs[0].outcome,
+            Some(tremplin_storage::RunOutcome::Succeeded),
             "{backend}: {}",
             runs[0].report
         );
-        assert_eq!(runs[0].trigger, "back-office");
+        assert_eq!(runs[0].trigger, tremplin_storage::RunTrigger::BackOffice);
         let report = app
             .get_as(&format!("/gestion/imports/rapport/{}", runs[0].id), &cookie)
             .await;
@@ -208,7 +208,7 @@ async fn the_nightly_run_starts_once_across_instances() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let runs_after = app.state.store.import_runs(10).await.unwrap();
     assert_eq!(runs_after.len(), 1, "{runs_after:?}");
-    assert_eq!(runs[0].trigger, "planifié");
+    assert_eq!(runs[0].trigger, tremplin_storage::RunTrigger::Schedule);
     assert_eq!(searches.lock().unwrap().searches.len(), 1);
 
     // Switched off: nothing more, even on another day.

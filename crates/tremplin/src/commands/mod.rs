@@ -9,6 +9,8 @@ mod serve;
 
 use std::process::ExitCode;
 
+use tremplin_storage::EntryKind;
+
 use crate::cli::{Command, Edition, Import, Organisation, Referentiels, Token, User};
 use crate::config::Config;
 
@@ -58,13 +60,13 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let edition = tremplin_web::services::editions::publish_manual(&state, None)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message()))?;
-            let count = |k: &str| edition.entries.iter().filter(|e| e.kind == k).count();
+            let count = |k| edition.entries.iter().filter(|e| e.kind == k).count();
             println!(
                 "Édition n° {} publiée : {} nouvelle(s), {} modifiée(s), {} retirée(s).",
                 edition.number,
-                count("nouvelle"),
-                count("modifiee"),
-                count("retiree")
+                count(EntryKind::New),
+                count(EntryKind::Updated),
+                count(EntryKind::Removed)
             );
             Ok(ExitCode::SUCCESS)
         }

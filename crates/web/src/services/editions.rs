@@ -5,14 +5,14 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use tremplin_storage::Edition;
 
+use tremplin_domain::ClosingReason;
+
 use crate::shell::dates::french_date;
 use crate::{AppState, WebError};
 
-/// The most recent scheduled publication at or before `now`: weekday (1 = Monday) and
-/// "HH:MM", Europe/Paris.
-pub fn due_slot(now: DateTime<Utc>, weekday: i64, time: &str) -> DateTime<Utc> {
-    let at = NaiveTime::parse_from_str(time, "%H:%M")
-        .unwrap_or(NaiveTime::from_hms_opt(9, 0, 0).expect("09:00"));
+/// The most recent scheduled publication at or before `now`: weekday (1 = Monday) and time,
+/// Europe/Paris.
+pub fn due_slot(now: DateTime<Utc>, weekday: i64, at: NaiveTime) -> DateTime<Utc> {
     let local = now.with_timezone(&Paris).date_naive();
     let back =
         (i64::from(local.weekday().number_from_monday()) - weekday.clamp(1, 7)).rem_euclid(7);
@@ -43,11 +43,8 @@ pub fn next_slot_label(state: &AppState) -> String {
     let Some(t) = state.territory() else {
         return "jour de publication non réglé".into();
     };
-    let next = due_slot(
-        state.clock.now(),
-        t.publication_weekday,
-        &t.publication_time,
-    ) + Duration::days(7);
+    let next =
+        due_slot(state.clock.now(), t.publication_weekday, t.publication_time) + Duration::days(7);
     french_date(next)
 }
 
@@ -68,7 +65,7 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
         return Ok(None);
     };
     let now = state.clock.now();
-    let due = due_slot(now, t.publication_weekday, &t.publication_time);
+    let due = due_slot(now, t.publication_weekday, t.publication_time);
     let mut published = None;
     if now - due < Duration::days(6) && !state.store.edition_published_for(&slot_key(due)).await? {
         published = state
@@ -90,13 +87,9 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
         .apply_deadlines(verified_before, start_before, now)
         .await?;
     for (offer_id, status) in state.store.closed_offers_with_waiting_applicants().await? {
+        let reason = ClosingReason::of(status).unwrap_or(ClosingReason::Expired);
         if let Some(offer) = state.store.get_offer(offer_id).await? {
-            let why = match status.as_str() {
-                "pourvue" => "le poste a été pourvu",
-                "retiree" => "l'offre a été retirée",
-                _ => "l'offre a expiré",
-            };
-            crate::services::notices::notify_offer_closed(state, &offer, why).await?;
+            crate::services::notices::notify_offer_closed(state, &offer, reason).await?;
         }
     }
     crate::services::retention::forget_old(state).await?;
@@ -107,6 +100,10 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
 mod tests {
     use super::*;
 
+    fn nine() -> NaiveTime {
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+    }
+
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
@@ -115,22 +112,22 @@ mod tests {
     fn the_due_slot_is_the_last_thursday_nine_oclock_in_paris() {
         // Thursday 26 November 2026, 10:00 UTC = 11:00 in Paris: today's 09:00 is due.
         assert_eq!(
-            due_slot(utc("2026-11-26T10:00:00Z"), 4, "09:00"),
+            due_slot(utc("2026-11-26T10:00:00Z"), 4, nine()),
             utc("2026-11-26T08:00:00Z")
         );
         // 07:59 UTC = 08:59 in Paris: still last week's.
         assert_eq!(
-            due_slot(utc("2026-11-26T07:59:00Z"), 4, "09:00"),
+            due_slot(utc("2026-11-26T07:59:00Z"), 4, nine()),
             utc("2026-11-19T08:00:00Z")
         );
         // Monday: the previous Thursday.
         assert_eq!(
-            due_slot(utc("2026-11-30T12:00:00Z"), 4, "09:00"),
+            due_slot(utc("2026-11-30T12:00:00Z"), 4, nine()),
             utc("2026-11-26T08:00:00Z")
         );
         // Summer time: 09:00 in Paris is 07:00 UTC.
         assert_eq!(
-            due_slot(utc("2026-07-02T12:00:00Z"), 4, "09:00"),
+            due_slot(utc("2026-07-02T12:00:00Z"), 4, nine()),
             utc("2026-07-02T07:00:00Z")
         );
     }

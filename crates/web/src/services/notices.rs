@@ -1,8 +1,8 @@
 //! Telling applicants that an offer they applied to has closed, whatever closed it.
 
 use askama::Template;
-use tremplin_domain::Offer;
 use tremplin_domain::application::ApplicationStatus;
+use tremplin_domain::{ClosingReason, Offer};
 
 use crate::{AppState, WebError};
 
@@ -24,8 +24,9 @@ struct ClosedMailHtml<'a> {
 pub async fn notify_offer_closed(
     state: &AppState,
     offer: &Offer,
-    why: &str,
+    reason: ClosingReason,
 ) -> Result<usize, WebError> {
+    let why = reason.phrase();
     let now = state.clock.now();
     let mut told = 0;
     for a in state.store.pending_applications(offer.id).await? {

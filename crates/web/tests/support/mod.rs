@@ -102,7 +102,7 @@ impl TestApp {
                 name: "Mission Locale de Test".into(),
                 short_name: "ML Test".into(),
                 publication_weekday: 4,
-                publication_time: "09:00".into(),
+                publication_time: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
                 contact_email: Some("contact@ml-test.example".into()),
                 address: None,
                 epcis: vec!["200068468".into(), "200036069".into()],

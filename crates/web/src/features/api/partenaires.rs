@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use tremplin_domain::ClosingReason;
 use tremplin_domain::import::{OPTIONAL, REQUIRED, parse_record};
 use tremplin_domain::lifecycle::{Action, Actor};
 use tremplin_domain::{Offer, OfferStatus, SourceKind};
@@ -262,6 +263,6 @@ pub async fn withdraw(
         .get_offer(offer.id)
         .await?
         .ok_or(WebError::NotFound)?;
-    crate::services::notices::notify_offer_closed(&state, &offer, "l'offre a été retirée").await?;
+    crate::services::notices::notify_offer_closed(&state, &offer, ClosingReason::Withdrawn).await?;
     Ok(answer(&state, StatusCode::OK, &offer))
 }

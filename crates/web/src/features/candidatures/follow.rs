@@ -50,7 +50,7 @@ pub(super) async fn follow(
             )
         })
         .collect();
-    let status = a.status();
+    let status = a.status;
     let page = FollowPage {
         layout: Layout::new(&state, "/candidature"),
         title: offer.fields.title.clone(),

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use tremplin_storage::EditionPreview;
+use tremplin_storage::{EditionPreview, EntryKind};
 
 use crate::services::editions;
 use crate::shell::Layout;
@@ -18,6 +18,7 @@ pub(super) struct EditionPage {
     nav: Nav,
     next_edition: String,
     preview: EditionPreview,
+    kinds: [EntryKind; 3],
 }
 
 pub(super) async fn edition_preview(
@@ -30,6 +31,7 @@ pub(super) async fn edition_preview(
         nav: Nav::new(&staff),
         next_edition: editions::next_slot_label(&state),
         preview: state.store.edition_preview().await?,
+        kinds: EntryKind::ALL,
     };
     Ok(Html(page.render()?))
 }

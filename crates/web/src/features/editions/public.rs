@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use tremplin_storage::EditionEntry;
+use tremplin_storage::{EditionEntry, EntryKind};
 
 use crate::shell::Id;
 use crate::shell::Layout;
@@ -54,7 +54,7 @@ pub(super) async fn one(
         .edition(number)
         .await?
         .ok_or(WebError::NotFound)?;
-    let of = |kind: &str| {
+    let of = |kind: EntryKind| {
         e.entries
             .iter()
             .filter(|x| x.kind == kind)
@@ -65,9 +65,9 @@ pub(super) async fn one(
         layout: Layout::new(&state, &format!("/editions/{number}")),
         number,
         date: french_date(e.published_at),
-        new: of("nouvelle"),
-        updated: of("modifiee"),
-        removed: of("retiree"),
+        new: of(EntryKind::New),
+        updated: of(EntryKind::Updated),
+        removed: of(EntryKind::Removed),
     };
     Ok(Html(page.render()?))
 }

@@ -57,7 +57,7 @@ async fn pipeline(
                 .iter()
                 .find(|o| o.id == a.offer_id)
                 .map_or_else(String::new, |o| o.fields.title.clone()),
-            status: a.status().label(),
+            status: a.status.label(),
             has_cv: a.cv_path.is_some(),
         })
         .collect();

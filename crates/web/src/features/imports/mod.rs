@@ -63,9 +63,9 @@ fn run_line(run: &ImportRun) -> RunLine {
     RunLine {
         id: run.id,
         source: Source::from_name(&run.source).map_or("?", Source::label),
-        trigger: run.trigger.clone(),
+        trigger: run.trigger.label().to_owned(),
         started: paris(run.started_at),
-        outcome: run.outcome.clone().unwrap_or_else(|| "en cours".into()),
+        outcome: run.outcome.map_or("en cours", |o| o.label()).to_owned(),
         summary: if run.finished_at.is_none() {
             String::new()
         } else {

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use tremplin_domain::ClosingReason;
 use tremplin_domain::import::parse_record;
 use tremplin_domain::lifecycle::{Action, Actor, available};
 use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
@@ -160,7 +161,11 @@ async fn new_offer(
             values.insert("company_name".to_owned(), c.summary.name.clone());
             values.insert(
                 "siret".to_owned(),
-                c.summary.siret.clone().unwrap_or_default(),
+                c.summary
+                    .siret
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             );
             values.insert(
                 "commune_code".to_owned(),
@@ -350,11 +355,11 @@ async fn offer_action(
         .await?;
     match action {
         Action::Pourvoir => {
-            crate::services::notices::notify_offer_closed(&state, &offer, "le poste a été pourvu")
+            crate::services::notices::notify_offer_closed(&state, &offer, ClosingReason::Filled)
                 .await?;
         }
         Action::Retirer => {
-            crate::services::notices::notify_offer_closed(&state, &offer, "l'offre a été retirée")
+            crate::services::notices::notify_offer_closed(&state, &offer, ClosingReason::Withdrawn)
                 .await?;
         }
         _ => {}

@@ -90,7 +90,7 @@ async fn person(
                 name: format!("{} {}", a.first_name, a.last_name),
                 offer_id: a.offer_id,
                 offer: String::new(),
-                status: a.status().label(),
+                status: a.status.label(),
                 has_cv: a.cv_path.is_some(),
             });
         }
@@ -131,7 +131,7 @@ async fn export_person(
         out.push(serde_json::json!({
             "candidature": a.id, "offre": a.offer_id, "prenom": a.first_name, "nom": a.last_name,
             "email": a.email, "telephone": a.phone, "commune": a.commune_code, "date_naissance": a.birth_date.to_string(),
-            "mobilite": a.mobility, "message": a.message, "etat": a.status, "raison": a.answer_reason,
+            "mobilite": a.mobility, "message": a.message, "etat": a.status.as_str(), "raison": a.answer_reason,
             "cv": a.cv_name, "envoyee_le": a.created_at.to_rfc3339(), "etapes": steps,
         }));
     }

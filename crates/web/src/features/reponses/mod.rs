@@ -51,7 +51,7 @@ async fn answer_page(
             "Ce lien de réponse a expiré. Pour répondre à cette candidature, contactez la Mission Locale.".into(),
         ));
     }
-    if a.status() == ApplicationStatus::Envoyee {
+    if a.status == ApplicationStatus::Envoyee {
         state
             .store
             .set_application_status(a.id, ApplicationStatus::Vue, None, state.clock.now())
@@ -63,10 +63,10 @@ async fn answer_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let answered = matches!(
-        a.status(),
+        a.status,
         ApplicationStatus::Entretien | ApplicationStatus::NonRetenue
     )
-    .then(|| a.status().label());
+    .then(|| a.status.label());
     let page = AnswerPage {
         layout: Layout::new(&state, "/reponse"),
         name: format!("{} {}", a.first_name, a.last_name),
@@ -115,7 +115,7 @@ async fn answer(
         ));
     }
     if matches!(
-        a.status(),
+        a.status,
         ApplicationStatus::Entretien
             | ApplicationStatus::NonRetenue
             | ApplicationStatus::Retiree

@@ -109,14 +109,14 @@ async fn save_territory(
         };
         return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
     };
-    let time = time.format("%H:%M").to_string();
     state
         .store
-        .update_territory_settings(t.id, weekday, &time, weeks, tolerance)
+        .update_territory_settings(t.id, weekday, time, weeks, tolerance)
         .await?;
     state.refresh_territory().await?;
     let detail = format!(
-        "publication le jour {weekday} à {time}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début"
+        "publication le jour {weekday} à {}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début",
+        time.format("%H:%M")
     );
     staff.log(&state, "réglages du territoire", &detail).await?;
     Ok(Redirect::to("/gestion/territoire").into_response())
