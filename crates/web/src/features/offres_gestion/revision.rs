@@ -11,7 +11,7 @@ use super::visible_offer;
 use crate::services::revisions::{self, Review};
 use crate::shell::Id;
 use crate::shell::auth::Staff;
-use crate::shell::dates::paris;
+use crate::shell::dates::french_date;
 use crate::{AppState, WebError};
 
 /// The waiting change as the offer's page shows it.
@@ -36,7 +36,7 @@ pub(super) fn view(review: Review) -> ReviewView {
     };
     ReviewView {
         change_id: p.change_id,
-        when: paris(p.submitted_at),
+        when: french_date(p.submitted_at),
         who,
         contact_changed: review.changes.iter().any(FieldChange::is_contact),
         changes: review.changes,
