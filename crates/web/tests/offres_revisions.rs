@@ -739,3 +739,23 @@ async fn answering_forms_are_checked() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_202() {
+    let app = TestApp::new("sqlite").await;
+    let doc = app.get("/api/v1/openapi.json").await.json();
+    for (path, method) in [("/api/v1/offers/{id}", "put"), ("/api/v1/offers", "post")] {
+        let op = &doc["paths"][path][method];
+        assert_eq!(
+            op["responses"]["202"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/PendingChangeResult",
+            "{method} {path}"
+        );
+        assert!(op["description"].as_str().unwrap().contains("202"));
+    }
+    let schema = &doc["components"]["schemas"]["PendingChangeResult"];
+    assert_eq!(
+        schema["properties"]["pending_change"]["properties"]["status"]["enum"][0],
+        "en attente de validation"
+    );
+}
