@@ -310,6 +310,22 @@ async fn a_refused_change_leaves_the_validated_version() {
     }
 }
 
+/// The mails queued for partners' accounts since last asked: (subject, text).
+async fn partner_mails(app: &TestApp) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    while let Some(m) = app.state.store.claim_mail(4_000_000_000, 60).await.unwrap() {
+        app.state
+            .store
+            .mail_sent(m.id, support::now())
+            .await
+            .unwrap();
+        if m.to_addr.starts_with("partenaire") {
+            out.push((m.subject, m.text_body));
+        }
+    }
+    out
+}
+
 /// The offer form's fields for the API offer, with `title` and `apply_url`.
 fn form<'a>(csrf: &'a str, title: &'a str, apply_url: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -418,7 +434,52 @@ async fn a_partners_form_change_waits_too() {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{action}");
         }
 
+        // Refused with a reason: the partner's account hears it.
         let (counselor, csrf) = app.session(Role::Conseiller, None).await;
+        let r = app
+            .post_form(
+                &format!("/gestion/offres/{id}/modification/refuser"),
+                &counselor,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("modification", &change),
+                    ("motif", "Lien à vérifier avec l'employeur"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mails = partner_mails(&app).await;
+        assert_eq!(mails.len(), 1, "{backend}: {mails:?}");
+        assert!(mails[0].0.contains("n'a pas été retenue"));
+        assert!(
+            mails[0]
+                .1
+                .contains("Motif : Lien à vérifier avec l'employeur"),
+            "{}",
+            mails[0].1
+        );
+        assert!(
+            mails[0]
+                .1
+                .contains(&format!("https://tremplin.example/gestion/offres/{id}"))
+        );
+        let own = app
+            .get_as(&format!("/gestion/offres/{id}"), &partner)
+            .await
+            .body;
+        assert!(own.contains("Modification proposée refusée : Lien à vérifier"));
+        assert!(!own.contains("Votre modification du"));
+
+        // Sent again and accepted.
+        let r = app
+            .post_form(&edit, &partner, &form(&partner_csrf, NEW_TITLE, PHISHING))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let change = change_id(
+            &app.get_as(&format!("/gestion/offres/{id}"), &counselor)
+                .await
+                .body,
+        );
         let r = app
             .post_form(
                 &format!("/gestion/offres/{id}/modification/accepter"),
@@ -427,6 +488,9 @@ async fn a_partners_form_change_waits_too() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mails = partner_mails(&app).await;
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].0.contains("est en ligne"), "{mails:?}");
         app.sync().await;
         assert_eq!(found(&app, "horloger").await, [NEW_TITLE]);
         let stored = app.state.store.get_offer(id).await.unwrap().unwrap();

@@ -93,6 +93,26 @@ macro_rules! check_pending {
     }};
 }
 
+/// Removes the change `change_id`, or refuses if another replaced it in the meantime (a
+/// partner sending a new version while a counselor answers the one they read).
+macro_rules! take_pending {
+    ($tx:expr, $id:expr, $change_id:expr) => {
+        let taken = sqlx::query("DELETE FROM pending_revisions WHERE offer_id = $1 AND change_id = $2")
+            .bind($id)
+            .bind($change_id)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        if taken != 1 {
+            return Err(Invalid::new(
+                "modification",
+                "Le partenaire a envoyé une nouvelle version de sa modification entre-temps : relisez-la avant de répondre.",
+            )
+            .into());
+        }
+    };
+}
+
 impl Store {
     /// Holds a partner's change to a validated offer, replacing the one waiting if any. The
     /// history records which fields it would change; sent again unchanged, nothing is written.
@@ -270,6 +290,7 @@ impl Store {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             check_pending!(tx, id, change_id);
+            take_pending!(tx, id, change_id);
             let (company_id, cfa_id) = resolve_refs!(tx, input, now);
             let content = ContentRow::new(input, company_id, cfa_id);
             record_change!(
@@ -292,10 +313,6 @@ impl Store {
                 let revision = next_revision!(tx);
                 update_content!(tx, id, &content, revision, now, user_id);
             }
-            sqlx::query("DELETE FROM pending_revisions WHERE offer_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
             tx.commit().await?;
             Ok(changed)
         })
@@ -320,10 +337,7 @@ impl Store {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             check_pending!(tx, id, change_id);
-            sqlx::query("DELETE FROM pending_revisions WHERE offer_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            take_pending!(tx, id, change_id);
             record_change!(tx, id, now, user_id, &summary, "[]".to_owned());
             tx.commit().await?;
             Ok(())

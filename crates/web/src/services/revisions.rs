@@ -2,6 +2,7 @@
 //! held for a counselor afterwards, the validated version staying public until a counselor
 //! accepts it (see `tremplin_domain::revision`).
 
+use askama::Template;
 use tremplin_domain::lifecycle::partner_change_waits;
 use tremplin_domain::revision::{self, FieldChange, from_record, to_record};
 use tremplin_domain::{Offer, OfferInput};
@@ -125,6 +126,70 @@ pub async fn accept(
             Some(user_id),
             state.clock.now(),
         )
+        .await?;
+    tell_partner(state, offer, &review.pending, true, "").await
+}
+
+/// A counselor refuses the change `change_id`, with an optional reason for the partner.
+pub async fn refuse(
+    state: &AppState,
+    offer: &Offer,
+    change_id: i64,
+    reason: &str,
+    user_id: i64,
+) -> Result<(), WebError> {
+    let pending = state.store.pending_revision(offer.id).await?;
+    state
+        .store
+        .refuse_offer_revision(
+            offer.id,
+            change_id,
+            reason,
+            Some(user_id),
+            state.clock.now(),
+        )
+        .await?;
+    match pending {
+        Some(p) => tell_partner(state, offer, &p, false, reason).await,
+        None => Ok(()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "services/templates/mail/revision.txt")]
+struct AnswerMail<'a> {
+    accepted: bool,
+    title: &'a str,
+    reason: &'a str,
+    link: String,
+}
+
+/// The partner's account that sent the change hears the answer (changes sent through the API
+/// have no account: their answer is in the offer's history).
+async fn tell_partner(
+    state: &AppState,
+    offer: &Offer,
+    pending: &PendingRevision,
+    accepted: bool,
+    reason: &str,
+) -> Result<(), WebError> {
+    let Some(email) = &pending.who else {
+        return Ok(());
+    };
+    let mail = AnswerMail {
+        accepted,
+        title: &offer.fields.title,
+        reason,
+        link: format!("{}/gestion/offres/{}", state.config.public_url, offer.id),
+    };
+    let subject = if accepted {
+        "Votre modification d'offre est en ligne"
+    } else {
+        "Votre modification d'offre n'a pas été retenue"
+    };
+    state
+        .store
+        .enqueue_mail(email, subject, &mail.render()?, None, state.clock.now())
         .await?;
     Ok(())
 }

@@ -115,16 +115,7 @@ pub(super) async fn refuse(
             "Le motif du refus ne doit pas dépasser 500 caractères.".into(),
         ));
     }
-    state
-        .store
-        .refuse_offer_revision(
-            offer.id,
-            change_id,
-            &reason,
-            Some(staff.user.id),
-            state.clock.now(),
-        )
-        .await?;
+    revisions::refuse(&state, &offer, change_id, &reason, staff.user.id).await?;
     staff
         .log(
             &state,
