@@ -255,6 +255,19 @@ impl Store {
         row.map(PendingRevision::try_from).transpose()
     }
 
+    /// How many changes wait: all of them, or on one organisation's offers.
+    pub async fn count_pending_revisions(&self, organisation_id: Option<i64>) -> Result<i64> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pending_revisions r JOIN offers o ON o.id = r.offer_id \
+                 WHERE o.status NOT IN ('pourvue', 'expiree', 'retiree') AND ($1 IS NULL OR o.organisation_id = $1)",
+            )
+            .bind(organisation_id)
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
     /// The changes waiting, oldest first: all of them, or one organisation's offers'.
     pub async fn pending_revisions(
         &self,
