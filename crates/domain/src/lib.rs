@@ -10,6 +10,7 @@ pub mod import;
 pub mod lifecycle;
 pub mod network;
 mod offer;
+pub mod revision;
 mod values;
 
 pub use error::{Invalid, UnknownValue};

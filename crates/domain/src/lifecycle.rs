@@ -107,6 +107,13 @@ pub fn transition(
     }
 }
 
+/// Whether a partner's change to the offer's content waits for a counselor instead of going
+/// live: once a counselor has validated an offer, or it is in the catalogue, what the public
+/// reads is what a counselor read. A draft, or an offer not validated yet, changes at once.
+pub fn partner_change_waits(status: OfferStatus, validated: bool) -> bool {
+    validated || status.is_public()
+}
+
 /// The actions a person may be offered on an offer in this status.
 pub fn available(status: OfferStatus, validated: bool, actor: Actor) -> Vec<Action> {
     [
@@ -185,6 +192,19 @@ mod tests {
         for a in [A::PublierEdition, A::DemanderReverification, A::Expirer] {
             assert!(transition(S::Publiee, true, a, Actor::Conseiller).is_err());
         }
+    }
+
+    #[test]
+    fn partner_changes_wait_once_a_counselor_has_validated() {
+        assert!(!partner_change_waits(S::Brouillon, false));
+        assert!(!partner_change_waits(S::AValider, false));
+        assert!(partner_change_waits(S::AValider, true));
+        assert!(partner_change_waits(S::Publiee, true));
+        assert!(
+            partner_change_waits(S::Publiee, false),
+            "published without a date"
+        );
+        assert!(partner_change_waits(S::AReverifier, true));
     }
 
     #[test]

@@ -87,6 +87,9 @@ macro_rules! set_status {
             .execute(&mut *$tx)
             .await?;
         record_change!($tx, $id, $now, $by, $summary, "[]".to_owned());
+        if $status == "expiree" {
+            crate::offers::drop_pending_on_close!($tx, $id, $now, $by);
+        }
     };
 }
 

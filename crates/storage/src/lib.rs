@@ -31,7 +31,9 @@ pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
 pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};
 pub use mail::{AccountToken, Attachment, QueuedMail};
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, PeriodCount};
-pub use offers::{ChangedOffer, FeedPosition, OfferChange, OfferMeta, UpsertOutcome};
+pub use offers::{
+    ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -384,6 +384,14 @@ macro_rules! apply_action {
             format!("{} : {} → {}", action.label(), from.label(), to.label())
         };
         crate::offers::record_change!($tx, id, now, $user, &summary, "[]".to_owned());
+        if matches!(
+            to,
+            tremplin_domain::OfferStatus::Pourvue
+                | tremplin_domain::OfferStatus::Expiree
+                | tremplin_domain::OfferStatus::Retiree
+        ) {
+            crate::offers::drop_pending_on_close!($tx, id, now, $user);
+        }
         to
     }};
 }
@@ -770,6 +778,10 @@ impl Store {
         })?)
     }
 }
+
+mod revisions;
+pub use revisions::PendingRevision;
+pub(crate) use revisions::drop_pending_on_close;
 
 /// Binds the 22 content columns as `$1`…`$22`, in [`CONTENT_COLUMNS`] order.
 fn bind_content<'q, Q: BindContent<'q>>(q: Q, c: &ContentRow) -> Q {

@@ -1151,3 +1151,147 @@ mod mail {
         }
     }
 }
+
+/// A partner's change to a validated offer: held without touching the offer, replaced by a
+/// newer one, accepted through the normal update (history, revision) or refused, dropped when
+/// the offer closes; a stale answer is refused.
+#[tokio::test]
+async fn pending_revisions_wait_replace_and_apply() {
+    use tremplin_domain::revision::{changes, to_record};
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let (id, _) = s
+            .upsert_offer(&offer("p1"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let stored = s.get_offer(id).await.unwrap().unwrap();
+        let mut proposed = stored.fields.clone();
+        proposed.title = "Pâtissier/Pâtissière".into();
+        let diff = changes(&to_record(&stored.fields), &to_record(&proposed));
+        let revision = s.current_revision().await.unwrap();
+        let first = s
+            .propose_offer_revision(id, &proposed, &diff, None, None, now())
+            .await
+            .unwrap();
+        assert_eq!(
+            s.current_revision().await.unwrap(),
+            revision,
+            "{backend}: nothing public changed"
+        );
+        assert_eq!(s.get_offer(id).await.unwrap().unwrap(), stored);
+        assert_eq!(
+            s.propose_offer_revision(id, &proposed, &diff, None, None, now())
+                .await
+                .unwrap(),
+            first,
+            "the same change again is the same change"
+        );
+        let pending = s.pending_revision(id).await.unwrap().unwrap();
+        assert_eq!(pending.record, to_record(&proposed));
+        assert_eq!(pending.submitted_at, now());
+
+        proposed.positions = 3;
+        let second = s
+            .propose_offer_revision(id, &proposed, &diff, None, None, now())
+            .await
+            .unwrap();
+        assert_ne!(first, second);
+        assert_eq!(
+            s.pending_revisions(None, 10).await.unwrap().len(),
+            1,
+            "replaced"
+        );
+        let stale = s
+            .accept_offer_revision(id, first, &proposed, None, now())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(stale, StoreError::Invalid(_)),
+            "{backend}: {stale}"
+        );
+
+        assert!(
+            s.accept_offer_revision(id, second, &proposed, None, now())
+                .await
+                .unwrap()
+        );
+        let after = s.get_offer(id).await.unwrap().unwrap();
+        assert_eq!(
+            (after.fields.title.as_str(), after.fields.positions),
+            ("Pâtissier/Pâtissière", 3)
+        );
+        assert!(after.revision > revision, "the index follows");
+        assert!(s.pending_revision(id).await.unwrap().is_none());
+        let history: Vec<String> = s
+            .offer_history(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.summary)
+            .collect();
+        assert!(
+            history
+                .iter()
+                .any(|h| h == "Modification proposée acceptée")
+        );
+        assert!(
+            history.iter().any(|h| h.starts_with("Modifiée : ")),
+            "{history:?}"
+        );
+
+        // Refused: the offer stays as it is.
+        let mut other = after.fields.clone();
+        other.title = "Chocolatier/Chocolatière".into();
+        let third = s
+            .propose_offer_revision(id, &other, &diff, None, None, now())
+            .await
+            .unwrap();
+        s.refuse_offer_revision(id, third, "  ", None, now())
+            .await
+            .unwrap();
+        assert_eq!(
+            s.get_offer(id).await.unwrap().unwrap().fields.title,
+            "Pâtissier/Pâtissière"
+        );
+        assert!(s.pending_revision(id).await.unwrap().is_none());
+        assert!(
+            s.refuse_offer_revision(id, third, "", None, now())
+                .await
+                .is_err()
+        );
+
+        // Expired by the deadlines: the change goes with the offer.
+        s.propose_offer_revision(id, &other, &diff, None, None, now())
+            .await
+            .unwrap();
+        s.apply_deadlines(
+            now(),
+            chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+            now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.get_offer(id).await.unwrap().unwrap().status,
+            OfferStatus::Expiree
+        );
+        assert!(
+            s.pending_revisions(None, 10).await.unwrap().is_empty(),
+            "{backend}"
+        );
+        assert!(
+            s.offer_history(id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|h| h.summary == "Modification proposée abandonnée : l'offre est close")
+        );
+        assert!(
+            s.propose_offer_revision(id, &other, &diff, None, None, now())
+                .await
+                .is_err(),
+            "closed"
+        );
+    }
+}

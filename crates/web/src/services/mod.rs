@@ -10,4 +10,5 @@ pub mod invitations;
 pub mod notices;
 pub mod outbox;
 pub mod retention;
+pub mod revisions;
 pub mod uploads;

@@ -13,6 +13,8 @@ pub struct OfferLine {
     pub status: &'static str,
     pub validated: bool,
     pub updated: String,
+    /// A partner's change waits for a counselor (set by the pages that show it).
+    pub pending: bool,
 }
 
 pub fn line(state: &AppState, o: &Offer) -> OfferLine {
@@ -28,6 +30,7 @@ pub fn line(state: &AppState, o: &Offer) -> OfferLine {
         status: o.status.label(),
         validated: o.validated_at.is_some(),
         updated: o.updated_at.format("%d/%m/%Y").to_string(),
+        pending: false,
     }
 }
 

@@ -13,11 +13,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tremplin_domain::ClosingReason;
 use tremplin_domain::import::{OPTIONAL, REQUIRED, parse_record};
-use tremplin_domain::lifecycle::{Action, Actor};
+use tremplin_domain::lifecycle::{Action, Actor, partner_change_waits};
+use tremplin_domain::revision::{changes, to_record};
 use tremplin_domain::{Offer, OfferStatus, SourceKind};
-use tremplin_storage::{OfferMeta, StoreError, UpsertOutcome};
+use tremplin_storage::{OfferMeta, PendingRevision, StoreError, UpsertOutcome};
 
 use crate::error::ApiError;
+use crate::services::revisions::{self, PartnerChange};
 use crate::shell::ApiId;
 use crate::shell::auth;
 use crate::{AppState, WebError};
@@ -123,13 +125,49 @@ pub(super) fn invalid(errors: Vec<tremplin_domain::Invalid>) -> ApiError {
 }
 
 pub(super) fn answer(state: &AppState, status: StatusCode, offer: &Offer) -> Response {
-    let body = json!({
+    (status, Json(body_of(state, offer))).into_response()
+}
+
+fn body_of(state: &AppState, offer: &Offer) -> Value {
+    json!({
         "id": offer.id,
         "external_id": offer.fields.source.external_id,
         "status": offer.status.as_str(),
         "url": format!("{}/offres/{}", state.config.public_url, offer.id),
+    })
+}
+
+/// 202 Accepted: the change to a validated offer waits for a counselor; `status` and the
+/// public page stay those of the validated version.
+fn pending_answer(state: &AppState, offer: &Offer, pending: &PendingRevision) -> Response {
+    let mut body = body_of(state, offer);
+    let fields: Vec<String> = changes(&to_record(&offer.fields), &pending.record)
+        .into_iter()
+        .map(|c| c.column)
+        .collect();
+    body["pending_change"] = json!({
+        "status": "en attente de validation",
+        "submitted_at": pending.submitted_at.to_rfc3339(),
+        "fields": fields,
     });
-    (status, Json(body)).into_response()
+    body["message"] = json!(
+        "Modification enregistrée, en attente de validation par un·e conseiller·e de la Mission Locale : d'ici là, la version validée reste publiée."
+    );
+    (StatusCode::ACCEPTED, Json(body)).into_response()
+}
+
+/// Sends a partner's change through the rule on validated offers; the answer when it waits.
+async fn change(
+    state: &AppState,
+    offer: &Offer,
+    input: &tremplin_domain::OfferInput,
+) -> Result<Option<Response>, ApiError> {
+    match revisions::submit(state, offer, input, None).await {
+        Err(StoreError::Invalid(e)) => Err(invalid(vec![e])),
+        Err(e) => Err(e.into()),
+        Ok(PartnerChange::Pending(p)) => Ok(Some(pending_answer(state, offer, &p))),
+        Ok(_) => Ok(None),
+    }
 }
 
 /// `POST /api/v1/offers`
@@ -145,6 +183,32 @@ pub async fn create(
     })
     .map_err(invalid)?;
     input.source.kind = SourceKind::Partenaire;
+    // Sent again: a change to an offer a counselor validated waits for a counselor.
+    let existing = match &input.source.external_id {
+        Some(ext) => {
+            state
+                .store
+                .offer_id_by_source(&input.source.name, ext)
+                .await?
+        }
+        None => None,
+    };
+    if let Some(id) = existing {
+        let offer = state.store.get_offer(id).await?.ok_or(WebError::NotFound)?;
+        if offer.organisation_id != Some(partner.organisation_id) {
+            return Err(WebError::Forbidden.into());
+        }
+        let closed = matches!(
+            offer.status,
+            OfferStatus::Pourvue | OfferStatus::Expiree | OfferStatus::Retiree
+        );
+        if !closed && partner_change_waits(offer.status, offer.validated_at.is_some()) {
+            if let Some(r) = change(&state, &offer, &input).await? {
+                return Ok(r);
+            }
+            return Ok(answer(&state, StatusCode::OK, &offer));
+        }
+    }
     let meta = OfferMeta {
         organisation_id: Some(partner.organisation_id),
         user_id: None,
@@ -219,14 +283,9 @@ pub async fn update(
     })
     .map_err(invalid)?;
     input.source.kind = offer.fields.source.kind;
-    match state
-        .store
-        .update_offer(offer.id, &input, None, state.clock.now())
-        .await
-    {
-        Err(StoreError::Invalid(e)) => return Err(invalid(vec![e])),
-        other => other?,
-    };
+    if let Some(r) = change(&state, &offer, &input).await? {
+        return Ok(r);
+    }
     let offer = state
         .store
         .get_offer(offer.id)

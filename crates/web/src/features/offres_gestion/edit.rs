@@ -7,9 +7,11 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use tremplin_domain::import::parse_record;
+use tremplin_domain::lifecycle::partner_change_waits;
 use tremplin_domain::{Offer, OfferStatus};
 
 use super::{FORM_FIELDS, OfferFormPage, offer_form_field, visible_offer};
+use crate::services::revisions;
 use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::Nav;
@@ -90,6 +92,15 @@ pub(super) fn editable(o: &Offer) -> Result<(), WebError> {
     }
 }
 
+/// Tells a partner, before they edit a validated offer, that their change will wait.
+fn waits_notice(staff: &Staff, offer: &Offer) -> Option<String> {
+    (!staff.is_conseiller() && partner_change_waits(offer.status, offer.validated_at.is_some()))
+        .then(|| {
+            "Cette offre a été validée : votre modification attendra la validation d'un·e conseiller·e, et la version actuelle reste en ligne d'ici là."
+                .to_owned()
+        })
+}
+
 pub(super) async fn edit_offer(
     State(state): State<AppState>,
     staff: Staff,
@@ -97,13 +108,30 @@ pub(super) async fn edit_offer(
 ) -> Result<Html<String>, WebError> {
     let offer = visible_offer(&state, &staff, id).await?;
     editable(&offer)?;
+    // A partner goes on from their change that waits, not from the version online.
+    let pending = if staff.is_conseiller() {
+        None
+    } else {
+        state.store.pending_revision(offer.id).await?
+    };
+    let (values, notice) = match pending {
+        Some(p) => (
+            p.record.into_iter().collect(),
+            Some(
+                "Vous reprenez votre modification en attente de validation : l'enregistrer la remplace. La version validée reste en ligne jusqu'à ce qu'un·e conseiller·e l'accepte."
+                    .to_owned(),
+            ),
+        ),
+        None => (form_values(&offer), waits_notice(&staff, &offer)),
+    };
     let page = OfferFormPage {
         action: format!("/gestion/offres/{}/modifier", offer.id),
         heading: format!("Modifier « {} »", offer.fields.title),
         layout: Layout::new(&state, &format!("/gestion/offres/{}/modifier", offer.id)),
         nav: Nav::new(&staff),
-        values: form_values(&offer),
+        values,
         errors: Vec::new(),
+        notice,
     };
     Ok(Html(page.render()?))
 }
@@ -139,12 +167,19 @@ pub(super) async fn save_offer(
     });
     let now = state.clock.now();
     let errors = match parsed {
-        Ok(input) => match state
-            .store
-            .update_offer(offer.id, &input, Some(staff.user.id), now)
-            .await
-        {
-            Ok(_) => {
+        Ok(input) => match if staff.is_conseiller() {
+            state
+                .store
+                .update_offer(offer.id, &input, Some(staff.user.id), now)
+                .await
+                .map(|_| ())
+        } else {
+            // A validated offer keeps its version online until a counselor accepts this one.
+            revisions::submit(&state, &offer, &input, Some(staff.user.id))
+                .await
+                .map(|_| ())
+        } {
+            Ok(()) => {
                 return Ok(Redirect::to(&format!("/gestion/offres/{}", offer.id)).into_response());
             }
             Err(tremplin_storage::StoreError::Invalid(e)) => vec![e],
@@ -163,6 +198,7 @@ pub(super) async fn save_offer(
         nav: Nav::new(&staff),
         values,
         errors,
+        notice: waits_notice(&staff, &offer),
     };
     Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }

@@ -23,6 +23,7 @@ use crate::shell::{Nav, OfferLine, line};
 use crate::{AppState, WebError};
 
 mod edit;
+mod revision;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,6 +35,14 @@ pub fn router() -> Router<AppState> {
             "/gestion/offres/{id}/modifier",
             get(edit::edit_offer).post(edit::save_offer),
         )
+        .route(
+            "/gestion/offres/{id}/modification/accepter",
+            post(revision::accept),
+        )
+        .route(
+            "/gestion/offres/{id}/modification/refuser",
+            post(revision::refuse),
+        )
 }
 
 #[derive(Template)]
@@ -43,11 +52,17 @@ struct OffersPage {
     nav: Nav,
     status: String,
     offers: Vec<OfferLine>,
+    /// Only the offers with a partner's change waiting.
+    pending_only: bool,
+    /// How many offers have one.
+    pending: usize,
 }
 
 #[derive(Deserialize)]
 struct OffersQuery {
     statut: Option<String>,
+    /// `en-attente`: the offers whose partner's change waits for a counselor.
+    modifications: Option<String>,
 }
 
 async fn offers(
@@ -63,12 +78,36 @@ async fn offers(
         ),
     };
     let org = (!staff.is_conseiller()).then_some(staff.user.organisation_id.unwrap_or(-1));
-    let list = state.store.offers_for_management(status, org, 500).await?;
+    let waiting: std::collections::HashSet<i64> = state
+        .store
+        .pending_revisions(org, 500)
+        .await?
+        .into_iter()
+        .map(|p| p.offer_id)
+        .collect();
+    let pending_only = q.modifications.as_deref() == Some("en-attente");
+    let list = if pending_only {
+        let ids: Vec<i64> = waiting.iter().copied().collect();
+        let mut offers = state.store.get_offers(&ids).await?;
+        offers.retain(|o| status.is_none_or(|s| o.status == s));
+        offers.sort_by_key(|o| std::cmp::Reverse((o.updated_at, o.id)));
+        offers
+    } else {
+        state.store.offers_for_management(status, org, 500).await?
+    };
     let page = OffersPage {
         layout: Layout::new(&state, "/gestion/offres"),
         nav: Nav::new(&staff),
         status: status.map_or("", |s| s.as_str()).to_owned(),
-        offers: list.iter().map(|o| line(&state, o)).collect(),
+        offers: list
+            .iter()
+            .map(|o| OfferLine {
+                pending: waiting.contains(&o.id),
+                ..line(&state, o)
+            })
+            .collect(),
+        pending_only,
+        pending: waiting.len(),
     };
     Ok(Html(page.render()?))
 }
@@ -125,6 +164,8 @@ struct OfferFormPage {
     /// Where the form posts: creation, or the offer's edit address.
     action: String,
     heading: String,
+    /// Said above the form (a partner editing their change that waits for validation).
+    notice: Option<String>,
 }
 
 impl OfferFormPage {
@@ -190,6 +231,7 @@ async fn new_offer(
         nav: Nav::new(&staff),
         values,
         errors: Vec::new(),
+        notice: None,
     };
     Ok(Html(page.render()?))
 }
@@ -263,6 +305,7 @@ async fn create_offer(
                 nav: Nav::new(&staff),
                 values,
                 errors,
+                notice: None,
             };
             Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
@@ -278,6 +321,8 @@ struct OfferPage {
     public: bool,
     actions: Vec<(&'static str, &'static str)>,
     history: Vec<OfferChange>,
+    /// A partner's change waiting for a counselor.
+    review: Option<revision::ReviewView>,
 }
 
 /// The offer, if this member of staff may see it: counselors see all, partners their own.
@@ -327,6 +372,7 @@ async fn offer(
         public: offer.status.is_public(),
         actions,
         history: state.store.offer_history(offer.id).await?,
+        review: revision::review_view(&state, &offer).await?,
     };
     Ok(Html(page.render()?))
 }

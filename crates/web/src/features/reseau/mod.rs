@@ -398,6 +398,8 @@ struct WeekPage {
     reverify: Vec<OfferLine>,
     /// Applications without an answer for 7 days: call the employer.
     relances: Vec<(String, String, i64, String)>,
+    /// Partners' changes to validated offers, oldest first: (offer, title, sent).
+    revisions: Vec<(i64, String, String)>,
     never: Vec<CompanyLine>,
     secteur: String,
     commune: String,
@@ -456,12 +458,31 @@ async fn week(
             )
         })
         .collect();
+    let pending = state.store.pending_revisions(None, 50).await?;
+    let titles: std::collections::HashMap<i64, String> = state
+        .store
+        .get_offers(&pending.iter().map(|p| p.offer_id).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.fields.title))
+        .collect();
+    let revisions = pending
+        .iter()
+        .map(|p| {
+            (
+                p.offer_id,
+                titles.get(&p.offer_id).cloned().unwrap_or_default(),
+                crate::shell::dates::paris(p.submitted_at),
+            )
+        })
+        .collect();
     let page = WeekPage {
         layout: Layout::new(&state, "/gestion/semaine"),
         nav: Nav::new(&staff),
         due: due.iter().map(|c| company_line(&state, c)).collect(),
         reverify: reverify.iter().map(|o| line(&state, o)).collect(),
         relances,
+        revisions,
         never: never
             .iter()
             .take(50)

@@ -27,6 +27,8 @@ struct Dashboard {
     counts: Vec<(&'static str, &'static str, i64)>,
     new_this_week: usize,
     calls_this_week: usize,
+    /// Partners' changes waiting for a counselor (the partner's own, for a partner).
+    pending_changes: i64,
     next_edition: String,
     /// New, modified, withdrawn at the next edition.
     preview: (i64, i64, i64),
@@ -45,6 +47,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         let n = state.store.count_offers(status, org).await?;
         counts.push((status.as_str(), label, n));
     }
+    let pending_changes = state.store.count_pending_revisions(org).await?;
     let now = state.clock.now();
     let (mut preview, mut charts, mut new_this_week, mut calls_this_week) =
         ((0, 0, 0), Vec::new(), 0, 0);
@@ -97,6 +100,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         counts,
         new_this_week,
         calls_this_week,
+        pending_changes,
         next_edition: editions::next_slot_label(&state),
         preview,
         charts,
