@@ -1,0 +1,234 @@
+//! Who may do what: every route for every role, and CSRF on every form.
+
+use crate::support::{TestApp, offer};
+use axum::http::{StatusCode, header};
+use tremplin_domain::OfferStatus;
+use tremplin_storage::Role;
+
+/// Every back-office route, for every role and for anonymous visitors.
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let partner_org = "Partenaire A";
+    let (partner, _) = app.session(Role::Partenaire, Some(partner_org)).await;
+    let (counselor, _) = app.session(Role::Conseiller, None).await;
+    let (admin, _) = app.session(Role::Admin, None).await;
+    // Offer 1 belongs to nobody (counselor's); a partner offer for the partner's scope.
+    let org = app.state.store.organisation_id(partner_org).await.unwrap();
+    let meta = tremplin_storage::OfferMeta {
+        organisation_id: org,
+        user_id: None,
+        validated: false,
+    };
+    let own = app
+        .state
+        .store
+        .upsert_offer_as(
+            &offer("own", "Offre du partenaire", "61214"),
+            OfferStatus::AValider,
+            &meta,
+            crate::support::now(),
+        )
+        .await
+        .unwrap()
+        .0;
+
+    const ANON: u16 = 303;
+    // (route, anonymous, partner, counselor, admin)
+    let matrix: Vec<(String, [u16; 4])> = vec![
+        ("/gestion".into(), [ANON, 200, 200, 200]),
+        ("/gestion/offres".into(), [ANON, 200, 200, 200]),
+        (
+            "/gestion/offres?statut=publiee".into(),
+            [ANON, 200, 200, 200],
+        ),
+        ("/gestion/offres/nouvelle".into(), [ANON, 200, 200, 200]),
+        ("/gestion/offres/1".into(), [ANON, 404, 200, 200]),
+        (format!("/gestion/offres/{own}"), [ANON, 200, 200, 200]),
+        ("/gestion/edition".into(), [ANON, 403, 200, 200]),
+        ("/gestion/semaine".into(), [ANON, 403, 200, 200]),
+        ("/gestion/entreprises".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/entreprises/nouvelle".into(),
+            [ANON, 403, 200, 200],
+        ),
+        ("/gestion/entreprises/1".into(), [ANON, 403, 200, 200]),
+        ("/gestion/utilisateurs".into(), [ANON, 403, 403, 200]),
+        ("/gestion/journal".into(), [ANON, 403, 403, 200]),
+        ("/gestion/jetons".into(), [ANON, 403, 403, 200]),
+        ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
+        ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
+        ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
+        (
+            "/gestion/candidatures/nouvelle".into(),
+            [ANON, 403, 200, 200],
+        ),
+        ("/gestion/candidatures/1/cv".into(), [ANON, 403, 404, 404]),
+        ("/gestion/offres/1/modifier".into(), [ANON, 404, 200, 200]),
+        (
+            format!("/gestion/offres/{own}/modifier"),
+            [ANON, 200, 200, 200],
+        ),
+    ];
+    for (route, expected) in &matrix {
+        let got = [
+            app.get(route).await.status.as_u16(),
+            app.get_as(route, &partner).await.status.as_u16(),
+            app.get_as(route, &counselor).await.status.as_u16(),
+            app.get_as(route, &admin).await.status.as_u16(),
+        ];
+        assert_eq!(
+            &got, expected,
+            "{route}: anonyme, partenaire, conseiller, admin"
+        );
+    }
+    let r = app.get("/gestion/offres").await;
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        "/connexion?suite=%2Fgestion%2Foffres"
+    );
+
+    // State-changing routes: anonymous visitors are sent to sign in, wrong roles refused.
+    for route in [
+        "/gestion/offres",
+        "/gestion/offres/1/action",
+        "/gestion/edition/publier",
+        "/deconnexion",
+        "/gestion/entreprises",
+        "/gestion/entreprises/1/appels",
+        "/gestion/jetons",
+        "/gestion/jetons/1/revoquer",
+        "/gestion/utilisateurs",
+        "/gestion/utilisateurs/1",
+        "/gestion/territoire",
+        "/gestion/offres/1/modifier",
+        "/gestion/candidatures/1",
+        "/gestion/candidatures/nouvelle",
+        "/gestion/personnes/export",
+        "/gestion/personnes/effacer",
+    ] {
+        assert_eq!(
+            app.post_form(route, "", &[("csrf", "x")]).await.status,
+            StatusCode::SEE_OTHER,
+            "{route}"
+        );
+    }
+    let (partner_cookie, partner_csrf) = app.session(Role::Partenaire, Some(partner_org)).await;
+    let (counselor_cookie, counselor_csrf) = app.session(Role::Conseiller, None).await;
+    for (route, cookie, csrf) in [
+        ("/gestion/entreprises", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/entreprises/1/appels",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        ("/gestion/jetons", &partner_cookie, &partner_csrf),
+        ("/gestion/jetons", &counselor_cookie, &counselor_csrf),
+        (
+            "/gestion/jetons/1/revoquer",
+            &counselor_cookie,
+            &counselor_csrf,
+        ),
+        ("/gestion/utilisateurs", &counselor_cookie, &counselor_csrf),
+        (
+            "/gestion/utilisateurs/1",
+            &counselor_cookie,
+            &counselor_csrf,
+        ),
+        ("/gestion/territoire", &counselor_cookie, &counselor_csrf),
+        ("/gestion/territoire", &partner_cookie, &partner_csrf),
+        ("/gestion/utilisateurs", &partner_cookie, &partner_csrf),
+        ("/gestion/utilisateurs/1", &partner_cookie, &partner_csrf),
+        ("/gestion/jetons/1/revoquer", &partner_cookie, &partner_csrf),
+    ] {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("outcome", "refus"),
+            ("siret", "12345678000014"),
+            ("organisation", "1"),
+            ("label", "x"),
+        ];
+        assert_eq!(
+            app.post_form(route, cookie, &fields).await.status,
+            StatusCode::FORBIDDEN,
+            "{route}"
+        );
+    }
+    let r = app
+        .post_form(
+            "/gestion/edition/publier",
+            &partner_cookie,
+            &[("csrf", &partner_csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &partner_cookie,
+            &[("csrf", &partner_csrf), ("action", "retirer")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "another organisation's offer"
+    );
+    let r = app
+        .post_form(
+            &format!("/gestion/offres/{own}/action"),
+            &partner_cookie,
+            &[("csrf", &partner_csrf), ("action", "publier")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "partners cannot publish");
+    assert!(r.body.contains("partenaire ne peut pas publier"));
+    assert_eq!(
+        app.state
+            .store
+            .get_offer(own)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        OfferStatus::AValider
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_change_nothing() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &cookie,
+            &[("csrf", "0".repeat(64).as_str()), ("action", "retirer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.state.store.get_offer(1).await.unwrap().unwrap().status,
+        OfferStatus::Publiee
+    );
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &cookie,
+            &[("action", "retirer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            "/gestion/offres/1/action",
+            &cookie,
+            &[("csrf", &csrf), ("action", "retirer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.state.store.get_offer(1).await.unwrap().unwrap().status,
+        OfferStatus::Retiree
+    );
+}

@@ -1,0 +1,14 @@
+//! The back office, one module a feature: signing in, who may do what, offers and their life
+//! cycle, the edition, the network, tokens, the dashboard, accounts and territory settings.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod acces;
+mod connexion;
+mod editions;
+mod jetons;
+mod offres_gestion;
+mod reseau;
+mod tableau_de_bord;
+mod territoire;
