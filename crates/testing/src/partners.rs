@@ -40,6 +40,33 @@ pub struct Fake {
 
 pub type Shared = Arc<Mutex<Fake>>;
 
+impl Fake {
+    /// A France Travail with one apprenticeship offer, a baker's in L'Aigle (61), accepting
+    /// `id` / `secret`.
+    pub fn one_offer(id: &str, secret: &str) -> Shared {
+        Arc::new(Mutex::new(Fake {
+            offers: vec![(
+                "61".into(),
+                "2026-11-20T10:00:00.000Z".into(),
+                json!({
+                    "id": "204XKLM",
+                    "intitule": "Boulanger / Boulangère (H/F)",
+                    "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
+                    "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
+                    "romeCode": "D1102",
+                    "entreprise": {"nom": "Boulangerie Fictive"},
+                    "natureContrat": "Contrat apprentissage",
+                    "alternance": true,
+                    "contact": {"telephone": "02 33 24 00 00"},
+                    "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/204XKLM"}
+                }),
+            )],
+            credentials: Some((id.into(), secret.into())),
+            ..Fake::default()
+        }))
+    }
+}
+
 /// Serves `fake` on a free local port; returns its base address (`http://127.0.0.1:…`).
 pub async fn start(fake: Shared) -> String {
     let app = Router::new()

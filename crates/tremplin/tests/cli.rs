@@ -634,24 +634,7 @@ fn import_france_travail_from_the_command_line() {
         .enable_all()
         .build()
         .unwrap();
-    let fake = std::sync::Arc::new(std::sync::Mutex::new(Fake {
-        credentials: Some(("id-ml".into(), "tres-secret-42".into())),
-        ..Fake::default()
-    }));
-    fake.lock().unwrap().offers.push((
-        "61".into(),
-        "2026-11-20T10:00:00.000Z".into(),
-        serde_json::json!({
-            "id": "204XKLM",
-            "intitule": "Boulanger / Boulangère (H/F)",
-            "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
-            "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
-            "romeCode": "D1102",
-            "entreprise": {"nom": "Boulangerie Fictive"},
-            "natureContrat": "Contrat apprentissage",
-            "contact": {"telephone": "02 33 24 00 00"}
-        }),
-    ));
+    let fake = Fake::one_offer("id-ml", "tres-secret-42");
     let base = rt.block_on(start(fake));
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

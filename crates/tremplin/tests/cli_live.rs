@@ -358,35 +358,8 @@ fn reindex_restore_and_a_second_server_beside_a_running_one_refuse_in_french() {
 
 /// A fake France Travail API with one offer, served on this runtime.
 fn fake_france_travail(rt: &tokio::runtime::Runtime) -> String {
-    use axum::routing::{get, post};
-    rt.block_on(async {
-        let app = axum::Router::new()
-            .route(
-                "/token",
-                post(|| async {
-                    axum::Json(serde_json::json!({"access_token": "t", "expires_in": 1499}))
-                }),
-            )
-            .route(
-                "/v2/offres/search",
-                get(|| async {
-                    axum::Json(serde_json::json!({"resultats": [{
-                        "id": "204XKLM",
-                        "intitule": "Boulanger / Boulangère (H/F)",
-                        "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
-                        "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
-                        "romeCode": "D1102",
-                        "entreprise": {"nom": "Boulangerie Fictive"},
-                        "natureContrat": "Contrat apprentissage",
-                        "contact": {"telephone": "02 33 24 00 00"}
-                    }]}))
-                }),
-            );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        format!("http://{addr}")
-    })
+    let fake = tremplin_testing::partners::Fake::one_offer("id-ml", "tres-secret-42");
+    rt.block_on(tremplin_testing::partners::start(fake))
 }
 
 #[test]

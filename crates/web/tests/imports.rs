@@ -4,10 +4,7 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use axum::http::{StatusCode, header};
-use serde_json::json;
 use support::{TestApp, backends, offer};
 use tremplin_connectors::ConnectorSettings;
 use tremplin_connectors::france_travail;
@@ -17,23 +14,7 @@ use tremplin_testing::partners::{Fake, Shared, start};
 
 /// A France Travail with one apprenticeship offer in L'Aigle.
 async fn fake_france_travail() -> (String, Shared) {
-    let fake = Arc::new(Mutex::new(Fake::default()));
-    fake.lock().unwrap().offers.push((
-        "61".into(),
-        "2026-11-20T10:00:00.000Z".into(),
-        json!({
-            "id": "204XKLM",
-            "intitule": "Boulanger / Boulangère (H/F)",
-            "description": "Vous apprendrez le métier aux côtés d'un artisan, en alternance avec le CFA.",
-            "lieuTravail": {"libelle": "61 - L'AIGLE", "codePostal": "61300", "commune": "61214"},
-            "romeCode": "D1102",
-            "entreprise": {"nom": "Boulangerie Fictive"},
-            "natureContrat": "Contrat apprentissage",
-            "alternance": true,
-            "contact": {"telephone": "02 33 24 00 00"},
-            "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/204XKLM"}
-        }),
-    ));
+    let fake = Fake::one_offer("id-ml", "secret-ml");
     (start(fake.clone()).await, fake)
 }
 

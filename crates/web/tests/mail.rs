@@ -6,7 +6,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tremplin_mail::{MailConfig, Mailer, Security};
 use tremplin_web::Clock;
@@ -217,38 +217,7 @@ async fn tls_sink(
         }
     }
     let tls = acceptor.accept(socket).await.unwrap();
-    let (read, mut write) = tokio::io::split(tls);
-    let mut lines = BufReader::new(read).lines();
-    if !starttls {
-        write.write_all(b"220 sink.test ESMTP\r\n").await.unwrap();
-    }
-    let mut data: Option<String> = None;
-    while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(body) = data.as_mut() {
-            if line == "." {
-                received.lock().unwrap().push(std::mem::take(body));
-                data = None;
-                write.write_all(b"250 OK\r\n").await.ok();
-            } else {
-                body.push_str(&line);
-                body.push('\n');
-            }
-            continue;
-        }
-        let reply: &[u8] = match line.to_ascii_uppercase().split(' ').next().unwrap_or("") {
-            "EHLO" | "HELO" => b"250-sink.test\r\n250 8BITMIME\r\n",
-            "DATA" => {
-                data = Some(String::new());
-                b"354 Go ahead\r\n"
-            }
-            "QUIT" => {
-                write.write_all(b"221 Bye\r\n").await.ok();
-                return;
-            }
-            _ => b"250 OK\r\n",
-        };
-        write.write_all(reply).await.ok();
-    }
+    tremplin_testing::smtp::converse(tls, received, !starttls).await;
 }
 
 #[tokio::test]
