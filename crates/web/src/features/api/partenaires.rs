@@ -80,7 +80,9 @@ pub(super) fn source_name(organisation_id: i64) -> String {
 pub(super) fn fields(body: &Bytes) -> Result<HashMap<String, String>, WebError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         WebError::BadRequest(format!(
-            "Le corps de la requête n'est pas du JSON valide : {e}."
+            "Le corps de la requête n'est pas du JSON valide (ligne {}, colonne {}).",
+            e.line(),
+            e.column()
         ))
     })?;
     let Value::Object(map) = value else {

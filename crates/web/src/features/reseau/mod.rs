@@ -204,12 +204,14 @@ fn parse_company(state: &AppState, f: &CompanyForm) -> Result<CompanyRecord, Vec
         ));
     }
     let naf = f.naf.trim().to_uppercase();
+    // By characters: slicing "12.1É" by bytes cut the É in two and panicked.
+    let c: Vec<char> = naf.chars().collect();
     let naf_ok = naf.is_empty()
-        || (naf.len() == 6
-            && naf.as_bytes()[2] == b'.'
-            && naf[..2].bytes().all(|b| b.is_ascii_digit())
-            && naf[3..5].bytes().all(|b| b.is_ascii_digit())
-            && naf.as_bytes()[5].is_ascii_uppercase());
+        || (c.len() == 6
+            && c[2] == '.'
+            && c[..2].iter().all(char::is_ascii_digit)
+            && c[3..5].iter().all(char::is_ascii_digit)
+            && c[5].is_ascii_uppercase());
     if !naf_ok {
         errors.push(Invalid::new(
             "naf",
