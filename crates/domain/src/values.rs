@@ -362,6 +362,30 @@ impl ContractType {
     }
 }
 
+/// Refuses control characters (NUL, escape, carriage return, line feed…) in a text typed or
+/// sent by someone: invisible on the page, they break mail headers, CSV exports and logs. A
+/// multi-line field (a description, a message, notes) keeps its line breaks and tabs.
+pub fn check_text(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    multiline: bool,
+) -> Result<(), Invalid> {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        let what = if multiline {
+            "un caractère invisible (caractère nul, d'échappement…)"
+        } else {
+            "un caractère invisible (retour à la ligne, tabulation, caractère nul…)"
+        };
+        return Err(Invalid::new(
+            field,
+            format!("Le champ « {label} » contient {what} : retapez-le sans copier-coller."),
+        ));
+    }
+    Ok(())
+}
+
 /// Quotes user input in a message without letting a huge value flood it.
 pub(crate) fn clip(input: &str) -> String {
     let t = input.trim();
@@ -468,6 +492,24 @@ mod tests {
                 .message
                 .contains("3 (CAP)")
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_except_line_breaks_in_long_texts() {
+        assert!(check_text("nom", "nom", "Léa Martin-Dupont", false).is_ok());
+        for bad in [
+            "Léa\r\nBcc: x",
+            "Léa\n",
+            "Lé\0a",
+            "Léa\u{1b}[31m",
+            "Léa\u{85}",
+            "a\tb",
+        ] {
+            let e = check_text("nom", "nom", bad, false).unwrap_err();
+            assert!(e.message.contains("« nom »"), "{bad:?}");
+        }
+        assert!(check_text("message", "message", "Bonjour,\r\n\tmotivée !", true).is_ok());
+        assert!(check_text("message", "message", "Bonjour\0", true).is_err());
     }
 
     proptest::proptest! {

@@ -1,5 +1,6 @@
 //! Errors are the user's to read: every input that once answered 500 (or panicked) answers a
-//! French 4xx, and axum's own rejections speak French, as a page or as the API's JSON.
+//! French 4xx; axum's own rejections speak French, as a page or as the API's JSON; texts,
+//! points and start dates are checked on every path.
 
 mod support;
 
@@ -338,4 +339,73 @@ async fn axums_own_rejections_answer_in_french_as_a_page_or_as_json() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.json()["error"].is_string());
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn far_points_distant_starts_and_control_characters_are_refused_on_the_api() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let token = app.partner_token("Partenaire Fictif").await;
+        let offer = |extra: serde_json::Value| {
+            let mut o = serde_json::json!({
+                "external_id": "p1",
+                "title": "Boulanger/Boulangère",
+                "description": "Pétrissage, façonnage et cuisson du pain au fournil, dès 5 h du matin.",
+                "rome_code": "D1102",
+                "company_name": "Boulangerie du Four Fictif",
+                "commune_code": "61214",
+                "contract_type": "apprentissage",
+                "contact_phone": "02 33 24 00 00",
+            });
+            for (k, v) in extra.as_object().unwrap() {
+                o[k] = v.clone();
+            }
+            o.to_string()
+        };
+        let cases = [
+            (
+                serde_json::json!({ "latitude": "-89.9", "longitude": "179.9" }),
+                "km de la commune",
+            ),
+            (
+                serde_json::json!({ "start_date": "9999-12-31" }),
+                "ne peut pas commencer",
+            ),
+            (
+                serde_json::json!({ "start_date": "1990-01-01" }),
+                "plus d'un an",
+            ),
+            (
+                serde_json::json!({ "title": "Boulanger\u{0}" }),
+                "caractère invisible",
+            ),
+            (
+                serde_json::json!({ "company_name": "Four\r\nFictif" }),
+                "caractère invisible",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let r = app
+                .json(
+                    "POST",
+                    "/api/v1/offers",
+                    Some(&token),
+                    &offer(extra.clone()),
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::BAD_REQUEST,
+                "{backend} {extra}: {}",
+                r.body
+            );
+            let message = r.json()["error"].as_str().unwrap().to_owned();
+            assert!(message.contains(expected), "{backend} {extra}: {message}");
+        }
+        let near = serde_json::json!({ "latitude": "48.7648", "longitude": "0.6283", "start_date": "2027-09-01" });
+        let r = app
+            .json("POST", "/api/v1/offers", Some(&token), &offer(near))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend}: {}", r.body);
+    }
 }

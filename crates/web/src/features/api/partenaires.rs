@@ -180,9 +180,12 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let f = fields(&body)?;
     let get = |k: &str| f.get(k).map_or("", |v| v.trim());
-    let mut input = parse_record(&get, &source_name(partner.organisation_id), &|c| {
-        state.refs.communes.exists(c)
-    })
+    let mut input = parse_record(
+        &get,
+        &source_name(partner.organisation_id),
+        &|c| state.refs.commune_centre(c),
+        state.clock.now().date_naive(),
+    )
     .map_err(invalid)?;
     input.source.kind = SourceKind::Partenaire;
     // Sent again: a change to an offer a counselor validated waits for a counselor.
@@ -280,9 +283,12 @@ pub async fn update(
             .unwrap_or_else(|| offer.id.to_string()),
     );
     let get = |k: &str| f.get(k).map_or("", |v| v.trim());
-    let mut input = parse_record(&get, &offer.fields.source.name, &|c| {
-        state.refs.communes.exists(c)
-    })
+    let mut input = parse_record(
+        &get,
+        &offer.fields.source.name,
+        &|c| state.refs.commune_centre(c),
+        state.clock.now().date_naive(),
+    )
     .map_err(invalid)?;
     input.source.kind = offer.fields.source.kind;
     if let Some(r) = change(&state, &offer, &input).await? {

@@ -231,6 +231,20 @@ fn parse_company(state: &AppState, f: &CompanyForm) -> Result<CompanyRecord, Vec
         })
         .map_err(|e| errors.push(e))
         .ok();
+    errors.extend(tremplin_domain::network::check_company_texts(
+        &[
+            ("name", "nom", f.name.as_str()),
+            ("address", "adresse", f.address.as_str()),
+            ("contact_name", "contact", f.contact_name.as_str()),
+            (
+                "contact_role",
+                "fonction du contact",
+                f.contact_role.as_str(),
+            ),
+            ("tags", "étiquettes", f.tags.as_str()),
+        ],
+        &f.notes,
+    ));
     let opt = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
     let phone = opt(&f.contact_phone).and_then(|p| {
         tremplin_domain::Telephone::parse(&p)
