@@ -136,7 +136,9 @@ impl CodeRome {
     }
 }
 
-/// An email address, checked for the shape people actually mistype.
+/// An email address, checked for the shape people actually mistype and by the mail library's
+/// own rules (`lettre::Address`): an address accepted here is one the sender can write to, so a
+/// message is never stuck in the outbox for an address it could never send to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Email(String);
 string_value!(Email);
@@ -168,7 +170,11 @@ impl Email {
         {
             return Err(bad());
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        let email = format!("{local}@{}", domain.to_lowercase());
+        if email.parse::<lettre::Address>().is_err() {
+            return Err(bad());
+        }
+        Ok(Self(email))
     }
 }
 
@@ -450,6 +456,9 @@ mod tests {
             "jean@exemple",
             "jean dupont@exemple.fr",
             "a@b..fr",
+            // Accepted once, refused by the mail library: retried every hour forever.
+            "jea\"nne@exemple.fr",
+            "jeanne\u{0}@exemple.fr",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }

@@ -1,6 +1,6 @@
 //! Errors are the user's to read: every input that once answered 500 (or panicked) answers a
 //! French 4xx; axum's own rejections speak French, as a page or as the API's JSON; texts,
-//! points and start dates are checked on every path.
+//! points and start dates are checked on every path. (Mail that cannot be sent: `envois.rs`.)
 
 mod support;
 
@@ -382,6 +382,10 @@ async fn far_points_distant_starts_and_control_characters_are_refused_on_the_api
             (
                 serde_json::json!({ "company_name": "Four\r\nFictif" }),
                 "caractère invisible",
+            ),
+            (
+                serde_json::json!({ "contact_email": "jea\"nne@exemple.fr" }),
+                "adresse e-mail valide",
             ),
         ];
         for (extra, expected) in cases {
