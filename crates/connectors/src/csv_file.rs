@@ -58,7 +58,12 @@ pub async fn import_csv(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
-    let parsed = parse_csv(reader, source_name, &|code| refs.communes.exists(code))?;
+    let parsed = parse_csv(
+        reader,
+        source_name,
+        &|code| refs.commune_centre(code),
+        now.date_naive(),
+    )?;
     let mut report = ImportReport {
         read: parsed.offers.len() + parsed.errors.len(),
         rejected: parsed.errors,

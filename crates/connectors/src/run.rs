@@ -352,17 +352,21 @@ async fn work(
         };
         let external_id = columns.get("external_id").to_owned();
         seen.insert(external_id.clone());
-        let mut input =
-            match parse_record(&|k| columns.get(k), source.name(), &|c| communes.exists(c)) {
-                Ok(input) => input,
-                Err(errors) => {
-                    report.rejected.push(Rejection {
-                        external_id,
-                        reason: reasons(&errors),
-                    });
-                    continue;
-                }
-            };
+        let mut input = match parse_record(
+            &|k| columns.get(k),
+            source.name(),
+            &|c| centre(communes, c),
+            now.date_naive(),
+        ) {
+            Ok(input) => input,
+            Err(errors) => {
+                report.rejected.push(Rejection {
+                    external_id,
+                    reason: reasons(&errors),
+                });
+                continue;
+            }
+        };
         input.source.kind = SourceKind::Import;
         match store
             .upsert_offer_as(&input, OfferStatus::AValider, &meta, now)
@@ -444,6 +448,19 @@ async fn work(
         store.set_duplicate_of(id, None, now).await?;
     }
     Ok(())
+}
+
+/// A commune's centre, for the offer rules that need it.
+pub fn centre(
+    communes: &Communes,
+    code: &tremplin_domain::CodeInsee,
+) -> Option<tremplin_domain::GeoPoint> {
+    communes
+        .get(code.as_str())
+        .map(|c| tremplin_domain::GeoPoint {
+            lat: c.lat,
+            lon: c.lon,
+        })
 }
 
 fn reasons(errors: &[tremplin_domain::Invalid]) -> String {

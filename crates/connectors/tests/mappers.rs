@@ -6,8 +6,14 @@ mod support;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use support::{communes, ft_offer};
+use tremplin_connectors::run::centre;
 use tremplin_connectors::{Mapped, france_travail, labonnealternance};
 use tremplin_domain::import::parse_record;
+
+/// The day the fixtures were written against.
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
 
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -126,7 +132,12 @@ fn lba_job() -> Value {
 /// Whatever a mapper keeps goes through the shared validation without panicking either.
 fn validate(m: Mapped) {
     if let Mapped::Offer(c) = m {
-        let _ = parse_record(&|k| c.get(k), "test", &|code| communes().exists(code));
+        let _ = parse_record(
+            &|k| c.get(k),
+            "test",
+            &|code| centre(communes(), code),
+            today(),
+        );
     }
 }
 
@@ -188,9 +199,12 @@ fn a_source_point_is_kept_only_where_our_commune_centre_is_an_estimate() {
         (c.get("latitude"), c.get("longitude")),
         ("44.2123", "0.6634")
     );
-    let input = parse_record(&|k| c.get(k), "france-travail", &|code| {
-        communes().exists(code)
-    })
+    let input = parse_record(
+        &|k| c.get(k),
+        "france-travail",
+        &|code| centre(communes(), code),
+        today(),
+    )
     .unwrap();
     assert_eq!(
         input.location.map(|p| (p.lat, p.lon)),

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::values::clip;
-use crate::{CodeInsee, Email, Invalid, Telephone};
+use crate::{CodeInsee, Email, Invalid, Telephone, check_text};
 
 /// How the young person gets around.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +134,8 @@ fn name(field: &'static str, label: &str, v: &str, errors: &mut Vec<Invalid>) ->
             field,
             format!("Votre {label} ne doit contenir ni adresse web ni e-mail."),
         ));
+    } else if let Err(e) = check_text(field, label, t, false) {
+        errors.push(e);
     }
     t.to_owned()
 }
@@ -209,13 +211,17 @@ impl ApplicationInput {
         ] {
             let part = get(key);
             let part = part.trim().trim_end_matches('.');
-            if !part.is_empty() {
+            if let Err(e) = check_text(key, start, part, false) {
+                errors.push(e);
+            } else if !part.is_empty() {
                 let part: String = part.chars().take(200).collect();
                 sentences.push(format!("{start} {part}."));
             }
         }
         let free = get("message");
-        if !free.trim().is_empty() {
+        if let Err(e) = check_text("message", "message", &free, true) {
+            errors.push(e);
+        } else if !free.trim().is_empty() {
             sentences.push(free.trim().to_owned());
         }
         let message = sentences.join(" ");
@@ -315,6 +321,22 @@ mod tests {
         assert_eq!(
             parse(&f).unwrap().message,
             "Je recherche un apprentissage en boulangerie. Je suis disponible à partir du 5 janvier. Motivée !"
+        );
+    }
+
+    #[test]
+    fn names_refuse_line_breaks_and_nul_the_message_keeps_its_lines() {
+        let fields = |e: Vec<Invalid>| e.into_iter().map(|i| i.field).collect::<Vec<_>>();
+        let mut f = GOOD.to_vec();
+        f[6] = ("message", "Bonjour,\r\nje suis motivée.");
+        assert!(parse(&f).is_ok());
+        f[0] = ("prenom", "Léa\r\nBcc: x");
+        f[1] = ("nom", "Mar\0tin");
+        f[6] = ("message", "Bonjour\0");
+        f.push(("je_recherche", "un\napprentissage"));
+        assert_eq!(
+            fields(parse(&f).unwrap_err()),
+            ["prenom", "nom", "je_recherche", "message"]
         );
     }
 

@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use chrono::NaiveDate;
+
 use crate::{
     CodeInsee, CodeRome, Contact, ContractType, Email, GeoPoint, HttpUrl, Invalid, NiveauDiplome,
     OfferInput, OfferSource, Siret, SourceKind, StartDate, Telephone,
@@ -68,12 +70,13 @@ pub struct ParsedFile {
     pub errors: Vec<LineError>,
 }
 
-/// Reads a CSV file (UTF-8, comma or semicolon). `commune_exists` tells whether an INSEE code
+/// Reads a CSV file (UTF-8, comma or semicolon). `commune_centre` tells whether an INSEE code
 /// is a known commune; `source_name` keys the upsert with each line's `external_id`.
 pub fn parse_csv(
     mut reader: impl Read,
     source_name: &str,
-    commune_exists: &dyn Fn(&CodeInsee) -> bool,
+    commune_centre: &dyn Fn(&CodeInsee) -> Option<GeoPoint>,
+    today: NaiveDate,
 ) -> Result<ParsedFile, FileError> {
     let mut bytes = Vec::new();
     reader
@@ -161,7 +164,7 @@ pub fn parse_csv(
             continue;
         }
         let get = |name: &str| index.get(name).map(|&i| record[i].trim()).unwrap_or("");
-        match parse_record(&get, source_name, commune_exists) {
+        match parse_record(&get, source_name, commune_centre, today) {
             Ok(offer) => {
                 let id = offer.source.external_id.clone().unwrap_or_default();
                 if let Some(first) = seen.insert(id.clone(), line) {
@@ -183,11 +186,13 @@ pub fn parse_csv(
 }
 
 /// Reads one offer from named fields: a CSV line, a back-office form or an API body all use
-/// the CSV column names, so they share this one validation.
+/// the CSV column names, so they share this one validation. `commune_centre` answers for the
+/// communes that exist; `today` bounds the start date.
 pub fn parse_record<'r>(
     get: &dyn Fn(&str) -> &'r str,
     source_name: &str,
-    commune_exists: &dyn Fn(&CodeInsee) -> bool,
+    commune_centre: &dyn Fn(&CodeInsee) -> Option<GeoPoint>,
+    today: NaiveDate,
 ) -> Result<OfferInput, Vec<Invalid>> {
     let mut errs = Collected::default();
 
@@ -209,8 +214,8 @@ pub fn parse_record<'r>(
         None
     } else {
         errs.keep(CodeInsee::parse(get("commune_code")).and_then(|c| {
-            if commune_exists(&c) {
-                Ok(c)
+            if let Some(centre) = commune_centre(&c) {
+                Ok((c, centre))
             } else {
                 Err(Invalid::new(
                     "commune_code",
@@ -271,7 +276,7 @@ pub fn parse_record<'r>(
     };
 
     let (
-        Some(commune),
+        Some((commune, centre)),
         Some(contract_type),
         Some(start),
         Some(positions),
@@ -310,7 +315,10 @@ pub fn parse_record<'r>(
         },
         location,
     };
-    let rule_errors = offer.check();
+    let mut rule_errors = offer.check_at(today);
+    if let Err(e) = offer.check_place(centre) {
+        rule_errors.push(e);
+    }
     if rule_errors.is_empty() {
         Ok(offer)
     } else {
@@ -345,8 +353,19 @@ mod tests {
 
     const HEADER: &str = "external_id,title,description,rome_code,company_name,siret,commune_code,contract_type,target_diploma_level,start_date,duration_months,positions,rqth,contact_email,contact_phone,apply_url,source_url";
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    /// Communes of the Orne exist, all centred on L'Aigle.
+    fn centre(c: &CodeInsee) -> Option<GeoPoint> {
+        c.as_str()
+            .starts_with("61")
+            .then(|| GeoPoint::new(48.765, 0.628).unwrap())
+    }
+
     fn parse(text: &str) -> Result<ParsedFile, FileError> {
-        parse_csv(text.as_bytes(), "csv", &|c| c.as_str().starts_with("61"))
+        parse_csv(text.as_bytes(), "csv", &centre, today())
     }
 
     fn good_line(id: &str) -> String {
@@ -441,7 +460,13 @@ mod tests {
 
     #[test]
     fn not_utf8_is_explained() {
-        let e = parse_csv(&b"external_id,title\n\xe9t\xe9\n"[..], "csv", &|_| true).unwrap_err();
+        let e = parse_csv(
+            &b"external_id,title\n\xe9t\xe9\n"[..],
+            "csv",
+            &centre,
+            today(),
+        )
+        .unwrap_err();
         assert!(e.0.contains("UTF-8"));
     }
 
@@ -453,6 +478,33 @@ mod tests {
             p.errors[0].errors[0]
                 .message
                 .contains("3 champs au lieu de 17")
+        );
+    }
+
+    #[test]
+    fn far_points_late_starts_and_control_characters_are_line_errors() {
+        let header = format!("{HEADER},latitude,longitude");
+        let far = format!("{},-89.9,179.9", good_line("d1"));
+        let near = format!("{},48.7648,0.6283", good_line("d2"));
+        let late = format!("{},,", good_line("d3").replace("01/09/2027", "9999-12-31"));
+        let nul = format!(
+            "{},,",
+            good_line("d4").replace("Boulanger/", "Boulanger\0/")
+        );
+        let p = parse(&format!("{header}\n{far}\n{near}\n{late}\n{nul}\n")).unwrap();
+        assert_eq!(p.offers.len(), 1, "{:?}", p.errors);
+        let got: Vec<(u64, &str)> = p
+            .errors
+            .iter()
+            .map(|e| (e.line, e.errors[0].field))
+            .collect();
+        assert_eq!(got, [(2, "latitude"), (4, "start_date"), (5, "title")]);
+        assert!(
+            p.errors[0].errors[0]
+                .message
+                .contains("km de la commune 61214"),
+            "{}",
+            p.errors[0]
         );
     }
 

@@ -19,5 +19,5 @@ pub use offer::{
     StartDate,
 };
 pub use values::{
-    CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone,
+    CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone, check_text,
 };

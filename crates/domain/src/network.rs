@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::Invalid;
+use crate::{Invalid, check_text};
 
 /// How a call to a company ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,8 @@ impl CallInput {
                 "notes",
                 "Les notes ne doivent pas dépasser 5 000 caractères.",
             ));
+        } else if let Err(e) = check_text("notes", "notes", &notes, true) {
+            errors.push(e);
         }
         let next = next_call_on.trim();
         let next_call_on = if next.is_empty() {
@@ -118,9 +120,35 @@ impl CallInput {
     }
 }
 
+/// The free texts of a company of the network (name, sector, address, contact, tags, notes):
+/// no control character, line breaks only in the notes.
+pub fn check_company_texts(texts: &[(&'static str, &str, &str)], notes: &str) -> Vec<Invalid> {
+    texts
+        .iter()
+        .filter_map(|(field, label, value)| check_text(field, label, value, false).err())
+        .chain(check_text("notes", "notes", notes, true).err())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_notes_and_company_texts_refuse_control_characters() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert!(CallInput::parse("pas_de_besoin", "Rappel\nen mars", "", today).is_ok());
+        let e = CallInput::parse("pas_de_besoin", "Rappel\0", "", today).unwrap_err();
+        assert_eq!(e[0].field, "notes");
+        let e = check_company_texts(
+            &[
+                ("name", "nom", "Four\r\nFictif"),
+                ("tags", "étiquettes", "pain"),
+            ],
+            "ok\n",
+        );
+        assert_eq!(e.iter().map(|e| e.field).collect::<Vec<_>>(), ["name"]);
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()

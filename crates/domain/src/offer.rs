@@ -1,13 +1,23 @@
 //! An apprenticeship offer: what a counselor, a partner or an import brings in, the rules it
 //! must follow, and its life cycle.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::values::clip;
 use crate::{
     CodeInsee, CodeRome, ContractType, Email, HttpUrl, Invalid, NiveauDiplome, Siret, Telephone,
+    check_text,
 };
+
+/// How far ahead a contract may start: offers are posted months ahead, not years; 9999-12-31
+/// is a typing error (or a placeholder) that would keep an offer online forever.
+pub const START_MONTHS_AHEAD: u32 = 36;
+/// How far back: an offer that "started" more than a year ago is a typing error or a dead offer.
+pub const START_MONTHS_BACK: u32 = 12;
+/// How far the workplace's own point may be from the offer's commune: beyond, the point or the
+/// commune is wrong (swapped latitude and longitude, another town's coordinates).
+pub const MAX_KM_FROM_COMMUNE: f64 = 30.0;
 
 /// When the contract starts: a date, or as soon as someone is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +45,35 @@ impl StartDate {
                     format!("« {} » n'est pas une date : écrivez AAAA-MM-JJ ou JJ/MM/AAAA, ou laissez vide pour « dès que possible ».", clip(input)),
                 )
             })
+    }
+
+    /// A date no more than [`START_MONTHS_AHEAD`] ahead of `today` nor [`START_MONTHS_BACK`]
+    /// before it.
+    pub fn check_window(self, today: NaiveDate) -> Result<(), Invalid> {
+        let Self::On(d) = self else { return Ok(()) };
+        let latest = today + Months::new(START_MONTHS_AHEAD);
+        let earliest = today - Months::new(START_MONTHS_BACK);
+        if d > latest {
+            Err(Invalid::new(
+                "start_date",
+                format!(
+                    "Le contrat ne peut pas commencer le {} : indiquez une date d'ici le {} au plus tard.",
+                    d.format("%d/%m/%Y"),
+                    latest.format("%d/%m/%Y")
+                ),
+            ))
+        } else if d < earliest {
+            Err(Invalid::new(
+                "start_date",
+                format!(
+                    "Le {} est passé depuis plus d'un an : indiquez une date à partir du {}, ou laissez vide pour « dès que possible ».",
+                    d.format("%d/%m/%Y"),
+                    earliest.format("%d/%m/%Y")
+                ),
+            ))
+        } else {
+            Ok(())
+        }
     }
 
     pub fn date(self) -> Option<NaiveDate> {
@@ -271,9 +310,47 @@ impl GeoPoint {
             ))
         }
     }
+
+    /// Great-circle distance in kilometres.
+    pub fn distance_km(self, other: GeoPoint) -> f64 {
+        crate::geo::haversine_km(self.lat, self.lon, other.lat, other.lon)
+    }
 }
 
 impl OfferInput {
+    /// [`OfferInput::check`] and the rules that need today's date: the start within
+    /// [`START_MONTHS_BACK`] before and [`START_MONTHS_AHEAD`] after `today`.
+    pub fn check_at(&self, today: NaiveDate) -> Vec<Invalid> {
+        let mut errors = self.check();
+        if let Err(e) = self.start.check_window(today) {
+            errors.push(e);
+        }
+        errors
+    }
+
+    /// The workplace's point, if given, within [`MAX_KM_FROM_COMMUNE`] of the commune's
+    /// `centre`.
+    pub fn check_place(&self, centre: GeoPoint) -> Result<(), Invalid> {
+        let Some(point) = self.location else {
+            return Ok(());
+        };
+        let km = point.distance_km(centre);
+        if km > MAX_KM_FROM_COMMUNE {
+            return Err(Invalid::new(
+                "latitude",
+                format!(
+                    "Le point indiqué ({}, {}) est à {} km de la commune {} : il doit être à moins de {} km. Vérifiez la latitude et la longitude (sans les inverser) ou la commune.",
+                    point.lat,
+                    point.lon,
+                    km.round() as i64,
+                    self.commune,
+                    MAX_KM_FROM_COMMUNE as i64
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Rules across fields, each broken one reported in French.
     pub fn check(&self) -> Vec<Invalid> {
         let mut errors = Vec::new();
@@ -338,6 +415,40 @@ impl OfferInput {
                     "external_id",
                     "L'identifiant externe doit faire de 1 à 100 caractères.",
                 ));
+            }
+        }
+        let texts = [
+            ("title", "intitulé", Some(self.title.as_str()), false),
+            (
+                "description",
+                "description",
+                Some(self.description.as_str()),
+                true,
+            ),
+            (
+                "company_name",
+                "entreprise",
+                Some(self.company_name.as_str()),
+                false,
+            ),
+            ("address", "adresse", self.address.as_deref(), false),
+            (
+                "diploma_label",
+                "diplôme préparé",
+                self.diploma_label.as_deref(),
+                false,
+            ),
+            ("cfa", "CFA", self.cfa.as_deref(), false),
+            (
+                "external_id",
+                "identifiant externe",
+                self.source.external_id.as_deref(),
+                false,
+            ),
+        ];
+        for (field, label, value, multiline) in texts {
+            if let Some(Err(e)) = value.map(|v| check_text(field, label, v, multiline)) {
+                errors.push(e);
             }
         }
         errors
@@ -455,6 +566,61 @@ pub(crate) mod tests {
         let mut o = sample();
         o.title = "Apprenti boulanger www.exemple.fr".into();
         assert_eq!(o.check()[0].field, "title");
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_text_but_line_breaks_in_the_description() {
+        let mut o = sample();
+        o.description.push_str("\r\n\tLe samedi matin aussi.");
+        assert_eq!(o.check(), vec![]);
+        o.title = "Boulanger\0".into();
+        o.company_name = "Four\nFictif".into();
+        o.address = Some("1 rue\r du Four".into());
+        o.diploma_label = Some("CAP\u{7}".into());
+        o.description.push('\0');
+        let fields: Vec<_> = o.check().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "description",
+                "company_name",
+                "address",
+                "diploma_label"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_start_date_stays_within_three_years_ahead_and_one_year_back() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut o = sample();
+        for ok in ["2026-11-26", "2029-11-26", "2025-11-26"] {
+            o.start = StartDate::parse(ok).unwrap();
+            assert_eq!(o.check_at(today), vec![], "{ok}");
+        }
+        for bad in ["9999-12-31", "2029-11-27", "2025-11-25", "1900-01-01"] {
+            o.start = StartDate::parse(bad).unwrap();
+            let e = o.check_at(today);
+            assert_eq!(e.len(), 1, "{bad}");
+            assert_eq!(e[0].field, "start_date");
+        }
+        o.start = StartDate::Asap;
+        assert_eq!(o.check_at(today), vec![]);
+    }
+
+    #[test]
+    fn the_workplace_is_near_its_commune() {
+        let laigle = GeoPoint::new(48.765, 0.628).unwrap();
+        let mut o = sample();
+        assert!(o.check_place(laigle).is_ok());
+        o.location = Some(GeoPoint::new(48.52, 0.547).unwrap()); // Mortagne, 28 km
+        assert!(o.check_place(laigle).is_ok());
+        o.location = Some(GeoPoint::new(-89.9, 179.9).unwrap());
+        let e = o.check_place(laigle).unwrap_err();
+        assert!(e.message.contains("moins de 30 km"), "{}", e.message);
+        o.location = Some(GeoPoint::new(0.628, 48.765).unwrap()); // swapped
+        assert!(o.check_place(laigle).is_err());
     }
 
     #[test]

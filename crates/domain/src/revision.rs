@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+
 use crate::import::{OPTIONAL, REQUIRED, parse_record};
-use crate::{CodeInsee, Invalid, OfferInput, OfferSource};
+use crate::{CodeInsee, GeoPoint, Invalid, OfferInput, OfferSource};
 
 /// An offer's fields by column name; empty values are left out.
 pub type Record = BTreeMap<String, String>;
@@ -81,10 +83,11 @@ pub fn to_record(input: &OfferInput) -> Record {
 pub fn from_record(
     record: &Record,
     source: &OfferSource,
-    commune_exists: &dyn Fn(&CodeInsee) -> bool,
+    commune_centre: &dyn Fn(&CodeInsee) -> Option<GeoPoint>,
+    today: NaiveDate,
 ) -> Result<OfferInput, Vec<Invalid>> {
     let get = |k: &str| record.get(k).map_or("", |v| v.trim());
-    let mut input = parse_record(&get, &source.name, commune_exists)?;
+    let mut input = parse_record(&get, &source.name, commune_centre, today)?;
     input.source.kind = source.kind;
     Ok(input)
 }
@@ -192,7 +195,10 @@ mod tests {
             o.source.external_id = Some("g1".into());
             o
         }] {
-            let back = from_record(&to_record(&input), &input.source, &|_| true).unwrap();
+            // Every commune centred on the workplace; the start date well within its window.
+            let centre = |_: &CodeInsee| Some(GeoPoint::new(48.30391, 0.65307).unwrap());
+            let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+            let back = from_record(&to_record(&input), &input.source, &centre, today).unwrap();
             assert_eq!(back, input);
         }
     }

@@ -136,7 +136,9 @@ impl CodeRome {
     }
 }
 
-/// An email address, checked for the shape people actually mistype.
+/// An email address, checked for the shape people actually mistype and by the mail library's
+/// own rules (`lettre::Address`): an address accepted here is one the sender can write to, so a
+/// message is never stuck in the outbox for an address it could never send to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Email(String);
 string_value!(Email);
@@ -168,7 +170,11 @@ impl Email {
         {
             return Err(bad());
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        let email = format!("{local}@{}", domain.to_lowercase());
+        if email.parse::<lettre::Address>().is_err() {
+            return Err(bad());
+        }
+        Ok(Self(email))
     }
 }
 
@@ -362,6 +368,30 @@ impl ContractType {
     }
 }
 
+/// Refuses control characters (NUL, escape, carriage return, line feed…) in a text typed or
+/// sent by someone: invisible on the page, they break mail headers, CSV exports and logs. A
+/// multi-line field (a description, a message, notes) keeps its line breaks and tabs.
+pub fn check_text(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    multiline: bool,
+) -> Result<(), Invalid> {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        let what = if multiline {
+            "un caractère invisible (caractère nul, d'échappement…)"
+        } else {
+            "un caractère invisible (retour à la ligne, tabulation, caractère nul…)"
+        };
+        return Err(Invalid::new(
+            field,
+            format!("Le champ « {label} » contient {what} : retapez-le sans copier-coller."),
+        ));
+    }
+    Ok(())
+}
+
 /// Quotes user input in a message without letting a huge value flood it.
 pub(crate) fn clip(input: &str) -> String {
     let t = input.trim();
@@ -426,6 +456,9 @@ mod tests {
             "jean@exemple",
             "jean dupont@exemple.fr",
             "a@b..fr",
+            // Accepted once, refused by the mail library: retried every hour forever.
+            "jea\"nne@exemple.fr",
+            "jeanne\u{0}@exemple.fr",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
@@ -468,6 +501,24 @@ mod tests {
                 .message
                 .contains("3 (CAP)")
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_except_line_breaks_in_long_texts() {
+        assert!(check_text("nom", "nom", "Léa Martin-Dupont", false).is_ok());
+        for bad in [
+            "Léa\r\nBcc: x",
+            "Léa\n",
+            "Lé\0a",
+            "Léa\u{1b}[31m",
+            "Léa\u{85}",
+            "a\tb",
+        ] {
+            let e = check_text("nom", "nom", bad, false).unwrap_err();
+            assert!(e.message.contains("« nom »"), "{bad:?}");
+        }
+        assert!(check_text("message", "message", "Bonjour,\r\n\tmotivée !", true).is_ok());
+        assert!(check_text("message", "message", "Bonjour\0", true).is_err());
     }
 
     proptest::proptest! {

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use lettre::Address;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -64,14 +65,52 @@ pub enum MailConfig {
     },
 }
 
+/// Why a message was not delivered. No variant carries a recipient's address: these texts go
+/// to the log and the outbox, and an address is personal data.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("adresse invalide : {0}")]
     Address(String),
     #[error("message impossible à construire : {0}")]
     Build(String),
+    /// The server refused for good (5xx): sending again would be refused again.
+    #[error("refusé par le serveur : {0}")]
+    Rejected(String),
     #[error("envoi impossible : {0}")]
     Send(String),
+}
+
+impl MailError {
+    /// Trying again cannot succeed: the outbox marks the message failed instead of retrying.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Address(_) | Self::Build(_) | Self::Rejected(_))
+    }
+}
+
+/// The recipient as the sender reads it: a bare address by `lettre::Address`'s rules (the ones
+/// `tremplin_domain::Email` applies too), or a "Name <address>" mailbox.
+pub fn recipient(to: &str) -> Result<Mailbox, MailError> {
+    match to.parse::<Address>() {
+        Ok(address) => Ok(Mailbox::new(None, address)),
+        Err(e) => to
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::Address(e.to_string())),
+    }
+}
+
+/// A server's answer often quotes the recipient ("550 <jeanne@…>: unknown user"): every word
+/// with an `@` is masked before the text is logged or stored.
+fn redact(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            if w.contains('@') {
+                "«adresse masquée»"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Delivers messages from `from` ("Mission Locale <contact@…>").
@@ -132,11 +171,10 @@ impl Mailer {
         Ok(Self { from, transport })
     }
 
-    /// Sends one message; an error means it was not delivered and can be tried again.
+    /// Sends one message; an error means it was not delivered, and can be tried again unless
+    /// [`MailError::is_permanent`].
     pub async fn send(&self, m: &Outgoing) -> Result<(), MailError> {
-        let to: Mailbox =
-            m.to.parse()
-                .map_err(|e| MailError::Address(format!("{} : {e}", m.to)))?;
+        let to = recipient(&m.to)?;
         let builder = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -175,11 +213,13 @@ impl Mailer {
                     .map_err(|e| MailError::Send(e.to_string()))?;
                 Ok(())
             }
-            Transport::Smtp(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Send(e.to_string())),
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    MailError::Rejected(redact(&e.to_string()))
+                } else {
+                    MailError::Send(redact(&e.to_string()))
+                }
+            }),
         }
     }
 }
@@ -235,9 +275,39 @@ mod tests {
             to: "pas une adresse".into(),
             ..m
         };
-        assert!(matches!(
-            mailer.send(&bad).await,
-            Err(MailError::Address(_))
-        ));
+        let e = mailer.send(&bad).await.unwrap_err();
+        assert!(matches!(e, MailError::Address(_)) && e.is_permanent());
+        // Accepted by Tremplin once, refused by lettre: never retried, never logged.
+        let quoted = Outgoing {
+            to: "jea\"nne@exemple.fr".into(),
+            ..bad
+        };
+        let e = mailer.send(&quoted).await.unwrap_err();
+        assert!(e.is_permanent() && !e.to_string().contains("jea"), "{e}");
+    }
+
+    #[test]
+    fn addresses_are_masked_in_server_answers() {
+        assert_eq!(
+            redact("550 5.1.1 <jeanne@exemple.fr>: Recipient address rejected"),
+            "550 5.1.1 «adresse masquée» Recipient address rejected"
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the domain accepts as an e-mail, the sender accepts as a recipient: no
+        /// message is queued for an address it can never write to.
+        #[test]
+        fn every_address_the_domain_accepts_the_sender_accepts(
+            local in "[a-zA-Z0-9.\"()<>,;:@\\[\\]!#$%&'*+/=?^_`{|}~ é-]{1,16}",
+            domain in "[a-zA-Z0-9.\\-_é\\[\\]]{1,16}",
+            any in "\\PC{0,30}",
+        ) {
+            for candidate in [format!("{local}@{domain}"), format!("{local}@{domain}.fr"), any] {
+                if let Ok(email) = tremplin_domain::Email::parse(&candidate) {
+                    proptest::prop_assert!(recipient(email.as_str()).is_ok(), "{candidate:?}");
+                }
+            }
+        }
     }
 }

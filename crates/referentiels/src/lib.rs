@@ -19,6 +19,21 @@ pub struct Referentiels {
     pub rome: Rome,
 }
 
+impl Referentiels {
+    /// The commune's centre, for the offer rules that need it; None for an unknown code.
+    pub fn commune_centre(
+        &self,
+        code: &tremplin_domain::CodeInsee,
+    ) -> Option<tremplin_domain::GeoPoint> {
+        self.communes
+            .get(code.as_str())
+            .map(|c| tremplin_domain::GeoPoint {
+                lat: c.lat,
+                lon: c.lon,
+            })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("fichier de référence illisible : {0}")]

@@ -46,10 +46,52 @@ pub enum StoreError {
     UnknownScheme(String),
     #[error("donnée incohérente en base : {0}")]
     Corrupt(String),
+    /// The database refused a write that breaks one of its constraints: the input is at fault
+    /// (a duplicate, a reference to nothing), not the database.
+    #[error("contrainte non respectée ({0:?}) : {1}")]
+    Constraint(Constraint, String),
     #[error("base de données indisponible : {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration impossible : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which kind of constraint a refused write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// The same value twice where it must be unique (an e-mail, a SIRET, a name).
+    Unique,
+    /// A reference to a row that does not exist (an organisation, an offer).
+    ForeignKey,
+    /// A value the table does not allow: a CHECK or NOT NULL, or one of PostgreSQL's data
+    /// exceptions (class 22: a NUL character in a text, a date out of its range…).
+    Check,
+}
+
+impl Constraint {
+    /// From the error code: SQLite's extended result codes (2067 unique, 1555 primary key,
+    /// 787 foreign key, 275 check, 1299 not null), PostgreSQL's SQLSTATE class 23 (23505,
+    /// 23503, 23514, 23502) and class 22 (data exceptions, 22021 for a NUL character).
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "2067" | "1555" | "23505" => Some(Self::Unique),
+            "787" | "23503" => Some(Self::ForeignKey),
+            "275" | "1299" | "23514" | "23502" => Some(Self::Check),
+            c if c.len() == 5 && c.starts_with("22") => Some(Self::Check),
+            _ => None,
+        }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if let Some(kind) = db.code().as_deref().and_then(Constraint::from_code) {
+                return Self::Constraint(kind, db.message().to_owned());
+            }
+        }
+        Self::Database(e)
+    }
 }
 
 impl StoreError {

@@ -19,6 +19,8 @@ pub struct QueuedMail {
     pub attachment_path: Option<String>,
     pub attachment_name: Option<String>,
     pub attachment_type: Option<String>,
+    /// The application whose sending this message is (the mail to the employer).
+    pub application_id: Option<i64>,
 }
 
 /// A file attached to a queued message.
@@ -61,10 +63,51 @@ impl Store {
         attachment: Option<&Attachment>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        self.insert_mail(None, to, subject, text, html, attachment, now)
+            .await
+    }
+
+    /// The message that sends application `application_id`: if it can never be sent, the
+    /// follow-up page says so ([`Store::application_mail_failed`]).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn enqueue_application_mail(
+        &self,
+        application_id: i64,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: Option<&str>,
+        attachment: Option<&Attachment>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        self.insert_mail(
+            Some(application_id),
+            to,
+            subject,
+            text,
+            html,
+            attachment,
+            now,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_mail(
+        &self,
+        application_id: Option<i64>,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: Option<&str>,
+        attachment: Option<&Attachment>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
         Ok(on_pool!(self, |p| {
             sqlx::query_scalar(
                 "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, created_at, attempts, next_attempt_unix, \
-                 attachment_path, attachment_name, attachment_type) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9) RETURNING id",
+                 attachment_path, attachment_name, attachment_type, application_id) \
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(to)
             .bind(subject)
@@ -75,6 +118,7 @@ impl Store {
             .bind(attachment.map(|a| a.path.as_str()))
             .bind(attachment.map(|a| a.name.as_str()))
             .bind(attachment.map(|a| a.content_type.as_str()))
+            .bind(application_id)
             .fetch_one(p)
             .await
         })?)
@@ -87,10 +131,11 @@ impl Store {
             // re-checks it on the row it waited for, so two workers never claim the same one.
             sqlx::query_as(
                 "UPDATE mail_outbox SET locked_until_unix = $1 \
-                 WHERE id = (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_unix <= $2 \
+                 WHERE id = (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_unix <= $2 \
                              AND (locked_until_unix IS NULL OR locked_until_unix < $2) ORDER BY id LIMIT 1) \
-                 AND sent_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
-                 RETURNING id, to_addr, subject, text_body, html_body, attempts, attachment_path, attachment_name, attachment_type",
+                 AND sent_at IS NULL AND failed_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
+                 RETURNING id, to_addr, subject, text_body, html_body, attempts, attachment_path, attachment_name, attachment_type, \
+                 application_id",
             )
             .bind(now + lease_seconds)
             .bind(now)
@@ -127,11 +172,52 @@ impl Store {
         Ok(())
     }
 
+    /// A message that can never be sent (an address the mail library refuses, a permanent
+    /// rejection by the server): marked failed once, never claimed again.
+    pub async fn mail_abandoned(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE mail_outbox SET attempts = attempts + 1, failed_at = $1, locked_until_unix = NULL, last_error = $2 WHERE id = $3",
+            )
+            .bind(now)
+            .bind(error)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Whether a message sending this application could never be sent.
+    pub async fn application_mail_failed(&self, application_id: i64) -> Result<bool> {
+        let n: i64 = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM mail_outbox WHERE application_id = $1 AND failed_at IS NOT NULL",
+            )
+            .bind(application_id)
+            .fetch_one(p)
+            .await
+        })?;
+        Ok(n > 0)
+    }
+
+    /// The applications whose sending could never be sent: few, as each is one mistake.
+    pub async fn applications_with_failed_mail(&self) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT DISTINCT application_id FROM mail_outbox WHERE application_id IS NOT NULL AND failed_at IS NOT NULL",
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     /// (waiting, sent) messages.
     pub async fn mail_counts(&self) -> Result<(i64, i64)> {
         Ok(on_pool!(self, |p| {
             sqlx::query_as(
-                "SELECT COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END), 0) FROM mail_outbox",
+                "SELECT COALESCE(SUM(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END), 0) FROM mail_outbox",
             )
             .fetch_one(p)
             .await

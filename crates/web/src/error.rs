@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use tremplin_storage::StoreError;
+use tremplin_storage::{Constraint, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -13,6 +13,12 @@ pub enum WebError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    /// The input clashes with what is stored (a duplicate): 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// Well formed but refers to nothing, or a value the database does not allow: 422.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("service momentanément indisponible")]
     Unavailable,
     #[error("accès refusé")]
@@ -29,6 +35,21 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(i) => Self::BadRequest(i.message),
+            // A constraint refused the write: the user's input, never a 500 nor "indisponible".
+            StoreError::Constraint(kind, cause) => {
+                tracing::info!(?kind, %cause, "écriture refusée par une contrainte");
+                match kind {
+                    Constraint::Unique => Self::Conflict(
+                        "Cet élément existe déjà (même adresse e-mail, même SIRET ou même nom) : vérifiez la liste avant de recommencer.".into(),
+                    ),
+                    Constraint::ForeignKey => Self::Unprocessable(
+                        "Ce choix renvoie à un élément qui n'existe pas ou plus (une organisation, une offre…) : rechargez la page et recommencez.".into(),
+                    ),
+                    Constraint::Check => Self::Unprocessable(
+                        "Une des valeurs envoyées n'est pas acceptée : vérifiez le formulaire et recommencez.".into(),
+                    ),
+                }
+            }
             e if e.is_unavailable() => {
                 tracing::warn!(cause = %e, "base de données injoignable");
                 Self::Unavailable
@@ -55,6 +76,8 @@ impl WebError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Forbidden | Self::CsrfMismatch => StatusCode::FORBIDDEN,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -66,7 +89,7 @@ impl WebError {
     pub fn message(&self) -> String {
         match self {
             Self::NotFound => "Cette page n'existe pas, ou l'offre n'est plus en ligne.".into(),
-            Self::BadRequest(m) => m.clone(),
+            Self::BadRequest(m) | Self::Conflict(m) | Self::Unprocessable(m) => m.clone(),
             Self::Unavailable => "Le service est momentanément indisponible. Réessayez dans quelques minutes.".into(),
             Self::Forbidden => "Cette page est réservée à d'autres comptes que le vôtre.".into(),
             Self::CsrfMismatch => "Le formulaire a expiré : rechargez la page et recommencez.".into(),
@@ -91,12 +114,29 @@ struct ErrorPage {
     message: String,
 }
 
+/// An error answer of any status, as the page's or the API's format wants it: the French
+/// error page, or `{"error": "…"}` under `/api/`.
+pub(crate) fn error_response(
+    status: StatusCode,
+    title: &'static str,
+    message: String,
+    api: bool,
+) -> Response {
+    if api {
+        return (status, Json(serde_json::json!({ "error": message }))).into_response();
+    }
+    let page = ErrorPage { title, message };
+    let body = page.render().unwrap_or_else(|_| page.message.clone());
+    (status, Html(body)).into_response()
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         self.log();
         let title = match self {
             Self::NotFound => "Page introuvable",
             Self::BadRequest(_) => "Demande incorrecte",
+            Self::Conflict(_) | Self::Unprocessable(_) => "Demande impossible",
             Self::Unavailable => "Service indisponible",
             Self::Forbidden => "Accès réservé",
             Self::CsrfMismatch => "Formulaire expiré",

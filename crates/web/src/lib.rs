@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, shell::protect::protect))
+        .layer(axum::middleware::from_fn(shell::rejections::in_french))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -751,7 +751,8 @@ async fn twenty_a_day_per_person_and_thirty_an_hour_per_address() {
         app.post_form("/offres/22/postuler", &cookie, &other).await;
     }
     let r = app.post_form("/offres/22/postuler", &cookie, &other).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers[header::RETRY_AFTER], "3600");
     assert!(
         r.body
             .contains("Beaucoup de candidatures sont parties de cette connexion"),
@@ -796,7 +797,7 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
     }
     assert_eq!(
         send(30, "203.0.113.7").await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::TOO_MANY_REQUESTS,
         "this address reached 30 an hour"
     );
     assert_eq!(

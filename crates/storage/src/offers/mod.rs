@@ -265,7 +265,7 @@ impl Store {
         meta: &OfferMeta,
         now: DateTime<Utc>,
     ) -> Result<(i64, UpsertOutcome)> {
-        if let Some(e) = input.check().into_iter().next() {
+        if let Some(e) = input.check_at(now.date_naive()).into_iter().next() {
             return Err(e.into());
         }
         on_pool!(self, |p| {
@@ -331,7 +331,7 @@ impl Store {
         user_id: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        if let Some(e) = input.check().into_iter().next() {
+        if let Some(e) = input.check_at(now.date_naive()).into_iter().next() {
             return Err(e.into());
         }
         on_pool!(self, |p| {

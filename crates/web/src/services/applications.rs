@@ -117,7 +117,8 @@ pub async fn deliver(
         );
         state
             .store
-            .enqueue_mail_with(
+            .enqueue_application_mail(
+                id,
                 &to,
                 &subject,
                 &mail.render()?,

@@ -1,12 +1,13 @@
 //! The worker that empties the mail outbox: claims a message, sends it, marks it sent; on
 //! failure retries later with a growing delay (30 s, 1 min, 2 min… up to an hour). A message
-//! is never dropped.
+//! that can never be sent (an address the sender refuses, a permanent rejection) is marked
+//! failed once and the Mission Locale is told by mail; no address is ever logged.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tremplin_mail::{FileAttachment, Mailer, Outgoing};
-use tremplin_storage::Store;
+use tremplin_mail::{FileAttachment, MailError, Mailer, Outgoing};
+use tremplin_storage::{QueuedMail, Store};
 
 use crate::{Clock, SystemClock};
 
@@ -61,6 +62,13 @@ pub async fn drain(
                 store.mail_sent(m.id, clock.now()).await?;
                 sent += 1;
             }
+            Err(e) if e.is_permanent() => {
+                tracing::warn!(message = m.id, cause = %e, "e-mail impossible à envoyer, abandonné");
+                store
+                    .mail_abandoned(m.id, &e.to_string(), clock.now())
+                    .await?;
+                tell_the_mission_locale(store, &m, &e, clock).await?;
+            }
             Err(e) => {
                 // The address stays out of the log: personal data.
                 tracing::warn!(message = m.id, tentative = m.attempts + 1, cause = %e, "envoi d'e-mail reporté");
@@ -70,6 +78,47 @@ pub async fn drain(
         }
     }
     Ok(sent)
+}
+
+/// Tells the territory's contact that a message will never leave: whom it was for, what it was
+/// (an application to pass on by phone…). Not when the contact's own address is the one that
+/// fails: that would fail the same way.
+async fn tell_the_mission_locale(
+    store: &Store,
+    m: &QueuedMail,
+    e: &MailError,
+    clock: &dyn Clock,
+) -> Result<(), tremplin_storage::StoreError> {
+    let Some(contact) = store.territory().await?.and_then(|t| t.contact_email) else {
+        tracing::warn!(
+            message = m.id,
+            "aucun contact de la Mission Locale à prévenir"
+        );
+        return Ok(());
+    };
+    if contact.trim().eq_ignore_ascii_case(m.to_addr.trim()) {
+        return Ok(());
+    }
+    let application = m.application_id.map_or_else(String::new, |id| {
+        format!(
+            "\nC'était l'envoi de la candidature n° {id} à l'employeur : elle ne lui est pas parvenue. \
+             Transmettez-la par téléphone ou corrigez le contact de l'offre (rubrique Candidatures du back-office)."
+        )
+    });
+    let text = format!(
+        "Bonjour,\n\nLe message « {} » destiné à {} n'a pas pu être envoyé et ne le sera pas : {e}.{application}\n\n         Tremplin",
+        m.subject, m.to_addr
+    );
+    store
+        .enqueue_mail(
+            &contact,
+            "Un e-mail n'a pas pu être envoyé",
+            &text,
+            None,
+            clock.now(),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Runs [`drain`] every two seconds until `shutdown`.

@@ -82,9 +82,12 @@ pub async fn review(state: &AppState, offer: &Offer) -> Result<Option<Review>, W
         return Ok(None);
     };
     let changes = revision::changes(&to_record(&offer.fields), &pending.record);
-    let proposed = from_record(&pending.record, &offer.fields.source, &|c| {
-        state.refs.communes.exists(c)
-    })
+    let proposed = from_record(
+        &pending.record,
+        &offer.fields.source,
+        &|c| state.refs.commune_centre(c),
+        state.clock.now().date_naive(),
+    )
     .map_err(|errors| {
         errors
             .into_iter()

@@ -11,6 +11,7 @@ mod layout;
 mod lines;
 mod nav;
 pub mod protect;
+pub mod rejections;
 
 pub use csrf::CsrfForm;
 pub use ids::{ApiId, Id};

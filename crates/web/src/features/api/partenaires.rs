@@ -80,7 +80,9 @@ pub(super) fn source_name(organisation_id: i64) -> String {
 pub(super) fn fields(body: &Bytes) -> Result<HashMap<String, String>, WebError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         WebError::BadRequest(format!(
-            "Le corps de la requête n'est pas du JSON valide : {e}."
+            "Le corps de la requête n'est pas du JSON valide (ligne {}, colonne {}).",
+            e.line(),
+            e.column()
         ))
     })?;
     let Value::Object(map) = value else {
@@ -178,9 +180,12 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let f = fields(&body)?;
     let get = |k: &str| f.get(k).map_or("", |v| v.trim());
-    let mut input = parse_record(&get, &source_name(partner.organisation_id), &|c| {
-        state.refs.communes.exists(c)
-    })
+    let mut input = parse_record(
+        &get,
+        &source_name(partner.organisation_id),
+        &|c| state.refs.commune_centre(c),
+        state.clock.now().date_naive(),
+    )
     .map_err(invalid)?;
     input.source.kind = SourceKind::Partenaire;
     // Sent again: a change to an offer a counselor validated waits for a counselor.
@@ -278,9 +283,12 @@ pub async fn update(
             .unwrap_or_else(|| offer.id.to_string()),
     );
     let get = |k: &str| f.get(k).map_or("", |v| v.trim());
-    let mut input = parse_record(&get, &offer.fields.source.name, &|c| {
-        state.refs.communes.exists(c)
-    })
+    let mut input = parse_record(
+        &get,
+        &offer.fields.source.name,
+        &|c| state.refs.commune_centre(c),
+        state.clock.now().date_naive(),
+    )
     .map_err(invalid)?;
     input.source.kind = offer.fields.source.kind;
     if let Some(r) = change(&state, &offer, &input).await? {

@@ -114,9 +114,22 @@ pub(super) async fn apply(
         .await?
         >= MAX_PER_IP_HOUR
     {
-        return Err(WebError::BadRequest(
-            "Beaucoup de candidatures sont parties de cette connexion en une heure. Réessayez plus tard, ou passez à la Mission Locale.".into(),
-        ));
+        // 429, and when to come back: the window is an hour, so by then the count is below.
+        let e = Invalid::new(
+            "limite",
+            "Beaucoup de candidatures sont parties de cette connexion en une heure. Réessayez dans une heure, ou passez à la Mission Locale.",
+        );
+        let keep = values
+            .iter()
+            .filter(|(k, _)| k.as_str() != "csrf")
+            .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
+            .collect();
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "3600")],
+            Html(page(&state, &offer, csrf, keep, vec![e]).render()?),
+        )
+            .into_response());
     }
     state
         .store

@@ -10,6 +10,9 @@ use crate::shell::Layout;
 use crate::shell::auth::{self};
 use crate::{AppState, WebError};
 
+const UNDELIVERED: &str = "Nous n'avons pas pu l'envoyer à l'employeur. La Mission Locale est prévenue et va la lui transmettre, ou vous recontacter.";
+const UNDELIVERED_STEP: &str = "Déposée, mais l'e-mail à l'employeur n'a pas pu partir";
+
 #[derive(Template)]
 #[template(path = "features/candidatures/templates/suivi.html")]
 pub(super) struct FollowPage {
@@ -18,6 +21,8 @@ pub(super) struct FollowPage {
     company: String,
     sent: String,
     status: &'static str,
+    /// The mail to the employer could never be sent: the page does not say "envoyée".
+    undelivered: bool,
     reason: Option<String>,
     waiting_long: bool,
     steps: Vec<(String, &'static str)>,
@@ -38,25 +43,34 @@ pub(super) async fn follow(
         .await?
         .ok_or(WebError::NotFound)?;
     let now = state.clock.now();
+    let status = a.status;
+    let undelivered =
+        status == ApplicationStatus::Envoyee && state.store.application_mail_failed(a.id).await?;
     let steps = state
         .store
         .application_events(a.id)
         .await?
         .into_iter()
         .map(|(at, s)| {
-            (
-                at.format("%d/%m/%Y").to_string(),
-                ApplicationStatus::from_db(&s).map_or("?", |x| x.label()),
-            )
+            let label = match ApplicationStatus::from_db(&s) {
+                Some(ApplicationStatus::Envoyee) if undelivered => UNDELIVERED_STEP,
+                Some(x) => x.label(),
+                None => "?",
+            };
+            (at.format("%d/%m/%Y").to_string(), label)
         })
         .collect();
-    let status = a.status;
     let page = FollowPage {
         layout: Layout::new(&state, "/candidature"),
         title: offer.fields.title.clone(),
         company: offer.fields.company_name.clone(),
         sent: a.created_at.format("%d/%m/%Y").to_string(),
-        status: status.label(),
+        status: if undelivered {
+            UNDELIVERED
+        } else {
+            status.label()
+        },
+        undelivered,
         reason: a.answer_reason.clone(),
         waiting_long: matches!(status, ApplicationStatus::Envoyee | ApplicationStatus::Vue)
             && now - a.created_at >= Duration::days(7),

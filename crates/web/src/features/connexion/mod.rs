@@ -41,8 +41,10 @@ struct LoginQuery {
 
 /// Only a back-office path is a valid place to return to after signing in.
 fn safe_return(suite: Option<&str>) -> String {
+    // Visible ASCII only: a control character cannot go into the Location header.
     suite
         .filter(|s| s.starts_with("/gestion") && !s.contains("//") && !s.contains('\\'))
+        .filter(|s| s.bytes().all(|b| b.is_ascii_graphic()))
         .unwrap_or("/gestion")
         .to_owned()
 }

@@ -46,6 +46,7 @@ async fn pipeline(
     let list = state.store.applications(200).await?;
     let ids: Vec<i64> = list.iter().map(|a| a.offer_id).collect();
     let offers = state.store.get_offers(&ids).await?;
+    let undelivered = state.store.applications_with_failed_mail().await?;
     let applications = list
         .iter()
         .map(|a| ApplicationLine {
@@ -57,7 +58,13 @@ async fn pipeline(
                 .iter()
                 .find(|o| o.id == a.offer_id)
                 .map_or_else(String::new, |o| o.fields.title.clone()),
-            status: a.status.label(),
+            // The mail to the employer could never be sent: the counselors pass it on.
+            status: match a.status {
+                ApplicationStatus::Envoyee if undelivered.contains(&a.id) => {
+                    "Non transmise : l'e-mail à l'employeur n'a pas pu partir"
+                }
+                s => s.label(),
+            },
             has_cv: a.cv_path.is_some(),
         })
         .collect();

@@ -84,6 +84,8 @@ async fn create_token(
             "Donnez au jeton un libellé de 1 à 100 caractères.".into(),
         ));
     }
+    tremplin_domain::check_text("label", "libellé", label, false)
+        .map_err(|e| WebError::BadRequest(e.message))?;
     let token = auth::random_token();
     let now = state.clock.now();
     state

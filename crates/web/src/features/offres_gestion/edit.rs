@@ -152,9 +152,12 @@ pub(super) async fn save_offer(
         .clone()
         .unwrap_or_else(|| offer.id.to_string());
     let get = |name: &str| offer_form_field(&form, &external_id, name);
-    let parsed = parse_record(&get, &offer.fields.source.name, &|c| {
-        state.refs.communes.exists(c)
-    })
+    let parsed = parse_record(
+        &get,
+        &offer.fields.source.name,
+        &|c| state.refs.commune_centre(c),
+        state.clock.now().date_naive(),
+    )
     .map(|mut input| {
         input.source.kind = offer.fields.source.kind;
         input.cfa = offer.fields.cfa.clone();

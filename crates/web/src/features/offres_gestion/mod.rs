@@ -245,7 +245,12 @@ async fn create_offer(
     let now = state.clock.now();
     let external_id = format!("g{}", &auth::random_token()[..16]);
     let get = |name: &str| offer_form_field(&form, &external_id, name);
-    let mut parsed = parse_record(&get, "gestion", &|c| state.refs.communes.exists(c));
+    let mut parsed = parse_record(
+        &get,
+        "gestion",
+        &|c| state.refs.commune_centre(c),
+        now.date_naive(),
+    );
     if let Ok(input) = &mut parsed {
         input.source.kind = if input.source.url.is_some() {
             SourceKind::Veille

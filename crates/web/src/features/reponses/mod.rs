@@ -125,6 +125,8 @@ async fn answer(
         return Ok(Redirect::to(&format!("/reponse/{token}/{c}")).into_response());
     }
     let reason: String = f.raison.trim().chars().take(500).collect();
+    tremplin_domain::check_text("raison", "raison", &reason, true)
+        .map_err(|e| WebError::BadRequest(e.message))?;
     let reason = (status == ApplicationStatus::NonRetenue && !reason.is_empty()).then_some(reason);
     let now = state.clock.now();
     state

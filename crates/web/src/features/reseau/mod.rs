@@ -204,12 +204,14 @@ fn parse_company(state: &AppState, f: &CompanyForm) -> Result<CompanyRecord, Vec
         ));
     }
     let naf = f.naf.trim().to_uppercase();
+    // By characters: slicing "12.1É" by bytes cut the É in two and panicked.
+    let c: Vec<char> = naf.chars().collect();
     let naf_ok = naf.is_empty()
-        || (naf.len() == 6
-            && naf.as_bytes()[2] == b'.'
-            && naf[..2].bytes().all(|b| b.is_ascii_digit())
-            && naf[3..5].bytes().all(|b| b.is_ascii_digit())
-            && naf.as_bytes()[5].is_ascii_uppercase());
+        || (c.len() == 6
+            && c[2] == '.'
+            && c[..2].iter().all(char::is_ascii_digit)
+            && c[3..5].iter().all(char::is_ascii_digit)
+            && c[5].is_ascii_uppercase());
     if !naf_ok {
         errors.push(Invalid::new(
             "naf",
@@ -229,6 +231,20 @@ fn parse_company(state: &AppState, f: &CompanyForm) -> Result<CompanyRecord, Vec
         })
         .map_err(|e| errors.push(e))
         .ok();
+    errors.extend(tremplin_domain::network::check_company_texts(
+        &[
+            ("name", "nom", f.name.as_str()),
+            ("address", "adresse", f.address.as_str()),
+            ("contact_name", "contact", f.contact_name.as_str()),
+            (
+                "contact_role",
+                "fonction du contact",
+                f.contact_role.as_str(),
+            ),
+            ("tags", "étiquettes", f.tags.as_str()),
+        ],
+        &f.notes,
+    ));
     let opt = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
     let phone = opt(&f.contact_phone).and_then(|p| {
         tremplin_domain::Telephone::parse(&p)

@@ -55,6 +55,19 @@ async fn users(State(state): State<AppState>, staff: Staff) -> Result<Html<Strin
     Ok(Html(users_page(&state, &staff, None, None).await?))
 }
 
+const NO_SUCH_ORGANISATION: &str = "Cette organisation n'existe pas (ou plus) : rechargez la page et choisissez-en une dans la liste.";
+
+/// A chosen organisation is one of the list (or none is chosen).
+async fn organisation_exists(state: &AppState, id: Option<i64>) -> Result<bool, WebError> {
+    let Some(id) = id else { return Ok(true) };
+    Ok(state
+        .store
+        .organisations()
+        .await?
+        .iter()
+        .any(|(o, _, _)| *o == id))
+}
+
 #[derive(Deserialize)]
 struct InviteForm {
     #[serde(default)]
@@ -93,6 +106,9 @@ async fn invite(
     let organisation = form.organisation.parse::<i64>().ok();
     if role == Role::Partenaire && organisation.is_none() {
         return refuse("Un compte partenaire doit appartenir à une organisation.".into()).await;
+    }
+    if !organisation_exists(&state, organisation).await? {
+        return refuse(NO_SUCH_ORGANISATION.into()).await;
     }
     if state.store.user_for_login(email.as_str()).await?.is_some() {
         return refuse(format!("Un compte existe déjà pour {email}.")).await;
@@ -149,6 +165,8 @@ async fn update_user(
     let active = !form.active.is_empty();
     let problem = if role == Role::Partenaire && organisation.is_none() {
         Some("Un compte partenaire doit appartenir à une organisation.")
+    } else if !organisation_exists(&state, organisation).await? {
+        Some(NO_SUCH_ORGANISATION)
     } else if id == staff.user.id && (role != Role::Admin || !active) {
         Some(
             "Vous ne pouvez pas retirer vos propres droits d'administration : demandez-le à un autre administrateur.",
