@@ -1,0 +1,13 @@
+//! Applications, one module a feature: the public form and its limits, the follow-up link, the
+//! employer's answer, notices when an offer closes, the counselors' pipeline, personal data.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod common;
+mod fermetures;
+mod formulaire;
+mod gestion_candidatures;
+mod personnes;
+mod reponses;
+mod suivi;
