@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::imports::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
+        .layer(shell::panics::layer())
         .layer(axum::middleware::from_fn_with_state(state, shell::protect::protect))
         .layer(axum::middleware::from_fn(shell::rejections::in_french))
         .layer(CompressionLayer::new())

@@ -10,6 +10,7 @@ mod ids;
 mod layout;
 mod lines;
 mod nav;
+pub mod panics;
 pub mod protect;
 pub mod rejections;
 
