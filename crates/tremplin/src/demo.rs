@@ -6,8 +6,8 @@ use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 use tremplin_connectors::csv_file::import_csv;
-use tremplin_domain::{CodeInsee, OfferStatus, Siret, SourceKind};
-use tremplin_storage::{CompanyContact, CompanyRecord, OrganisationKind, Territory};
+use tremplin_domain::{CodeInsee, OfferSource, OfferStatus, Siret, SourceKind};
+use tremplin_storage::{CompanyContact, CompanyRecord, OfferMeta, OrganisationKind, Territory};
 use tremplin_web::AppState;
 
 const TERRITORY: &str = include_str!("../demo/territoire.toml");
@@ -56,7 +56,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     store
         .add_organisation(&t.name, OrganisationKind::MissionLocale, now)
         .await?;
-    store
+    let france_travail = store
         .add_organisation(
             "France Travail – agence de L'Aigle (démo)",
             OrganisationKind::Partenaire,
@@ -135,9 +135,44 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             )
             .await?;
     }
+    partner_change(state, france_travail, report.created[0]).await?;
     tracing::info!(
-        offres = report.created.len(),
+        offres = report.created.len() + 1,
         "territoire de démonstration chargé"
     );
+    Ok(())
+}
+
+/// A partner's offer, published, with a change of its own waiting for a counselor: what the
+/// back office's « modifications en attente » look like.
+async fn partner_change(state: &AppState, partner: i64, model: i64) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let store = &state.store;
+    let model = store
+        .get_offer(model)
+        .await?
+        .context("offre de démonstration")?;
+    let mut input = model.fields.clone();
+    input.title = format!("{} (offre relayée par France Travail)", input.title);
+    input.source = OfferSource {
+        kind: SourceKind::Partenaire,
+        // As the partners' API names its offers.
+        name: format!("organisation-{partner}"),
+        external_id: Some("FT-DEMO-1".into()),
+        url: None,
+    };
+    let meta = OfferMeta {
+        organisation_id: Some(partner),
+        user_id: None,
+        validated: true,
+    };
+    let (id, _) = store
+        .upsert_offer_as(&input, OfferStatus::Publiee, &meta, now)
+        .await?;
+    let offer = store.get_offer(id).await?.context("offre du partenaire")?;
+    let mut changed = input.clone();
+    changed.title = format!("{} — début avancé", model.fields.title);
+    changed.positions = input.positions + 1;
+    tremplin_web::services::revisions::submit(state, &offer, &changed, None).await?;
     Ok(())
 }

@@ -553,6 +553,38 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
             table.contains("Télécharger"),
             "the CV is there for the counselor"
         );
+
+        // The demo's partner offer has a change waiting: listed, compared field by field.
+        c.goto(&format!("{base}/gestion/offres?modifications=en-attente"))
+            .await?;
+        navigate(
+            &c,
+            Locator::XPath("//main//a[contains(., 'relayée par France Travail')]"),
+        )
+        .await?;
+        let main = c
+            .wait()
+            .for_element(Locator::Css("main"))
+            .await?
+            .text()
+            .await?;
+        assert!(main.contains("début avancé"), "{main}");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "offer with a pending change"
+        );
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        // What sticks out on the right, if anything.
+        let wide = c
+            .execute(
+                "return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+                vec![],
+            )
+            .await?;
+        assert_eq!(wide, serde_json::json!([]), "fits a 390 px phone");
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
