@@ -11,13 +11,12 @@ pub mod lifecycle;
 pub mod network;
 mod offer;
 pub mod revision;
+mod status;
 mod values;
 
 pub use error::{Invalid, UnknownValue};
-pub use offer::{
-    ClosingReason, Contact, GeoPoint, Offer, OfferInput, OfferSource, OfferStatus, SourceKind,
-    StartDate,
-};
+pub use offer::{Contact, GeoPoint, Offer, OfferInput, OfferSource, SourceKind, StartDate};
+pub use status::{ClosingReason, OfferStatus};
 pub use values::{
     CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone, check_text,
 };
