@@ -1,13 +1,39 @@
-//! The one scheduler: the Thursday edition and the day's deadlines, closing notices and
-//! retention, the connectors' nightly runs, and the database's planner statistics. (The
-//! outbox and the index follower are workers of their own, started beside it.)
+//! The server's background work, started in one place: the scheduler (the Thursday edition
+//! and the day's deadlines, closing notices and retention, the connectors' nightly runs, the
+//! database's planner statistics), the outbox that sends the mail, and the follower that keeps
+//! this instance's index in step with the database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio::time::{Instant, interval, interval_at};
+use tremplin_mail::Mailer;
 
 use crate::AppState;
-use crate::services::editions;
+use crate::services::{editions, indexer, outbox};
+
+/// The running workers; they stop when the shutdown signal turns true.
+pub struct Workers(Vec<JoinHandle<()>>);
+
+/// Starts every worker of a serving instance.
+pub fn start(state: &AppState, mailer: Arc<Mailer>, shutdown: watch::Receiver<bool>) -> Workers {
+    Workers(vec![
+        tokio::spawn(indexer::follow(state.clone(), shutdown.clone())),
+        tokio::spawn(outbox::run(state.store.clone(), mailer, shutdown.clone())),
+        tokio::spawn(run_schedule(state.clone(), shutdown)),
+    ])
+}
+
+impl Workers {
+    /// Waits until every worker has finished its round and stopped.
+    pub async fn join(self) {
+        for worker in self.0 {
+            let _ = worker.await;
+        }
+    }
+}
 
 /// How often scheduled work is looked at.
 const ROUND: Duration = Duration::from_secs(30);

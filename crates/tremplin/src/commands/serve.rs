@@ -23,17 +23,8 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("écoute sur {}", config.bind))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let follower = tokio::spawn(tremplin_web::services::indexer::follow(
-        state.clone(),
-        stop_rx.clone(),
-    ));
     let mailer = std::sync::Arc::new(tremplin_mail::Mailer::new(&config.mail, &config.mail_from)?);
-    let outbox = tokio::spawn(tremplin_web::services::outbox::run(
-        state.store.clone(),
-        mailer,
-        stop_rx.clone(),
-    ));
-    let schedule = tokio::spawn(tremplin_web::jobs::run_schedule(state.clone(), stop_rx));
+    let workers = tremplin_web::jobs::start(&state, mailer, stop_rx);
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
     let store = state.store.clone();
     tremplin_web::serve(listener, state, async {
@@ -42,9 +33,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     })
     .await?;
     let _ = stop_tx.send(true);
-    let _ = follower.await;
-    let _ = schedule.await;
-    let _ = outbox.await;
+    workers.join().await;
     // Refreshes SQLite's planner statistics before the pool closes.
     store.close().await;
     Ok(ExitCode::SUCCESS)
