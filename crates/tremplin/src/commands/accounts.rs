@@ -60,7 +60,7 @@ pub async fn add_user(
         }
         None => None,
     };
-    let hash = tremplin_web::shell::auth::hash_password(password)
+    let hash = tremplin_web::services::secrets::hash_password(password)
         .map_err(|e| anyhow::anyhow!(e.message()))?;
     let now = chrono::Utc::now();
     match store
@@ -94,12 +94,12 @@ pub async fn create_token(
         .organisation_id(organisation)
         .await?
         .with_context(|| format!("aucune organisation ne s'appelle « {organisation} »"))?;
-    let token = tremplin_web::shell::auth::random_token();
+    let token = tremplin_web::services::secrets::random_token();
     let now = chrono::Utc::now();
     store
         .create_api_token(
             org,
-            &tremplin_web::shell::auth::token_hash(&token),
+            &tremplin_web::services::secrets::token_hash(&token),
             label,
             now,
         )

@@ -6,7 +6,7 @@ use tremplin_domain::application::{ApplicationInput, age};
 use tremplin_domain::{Invalid, Offer};
 use tremplin_storage::{Attachment, StoreError};
 
-use crate::shell::auth;
+use crate::services::secrets;
 use crate::{AppState, WebError};
 
 /// How long the employer's answer links work.
@@ -60,8 +60,8 @@ pub async fn deliver(
     cv: Option<&Attachment>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<String, Invalid>, WebError> {
-    let employer_token = auth::random_token();
-    let follow_token = auth::random_token();
+    let employer_token = secrets::random_token();
+    let follow_token = secrets::random_token();
     let follow = format!("{}/candidature/{follow_token}", state.config.public_url);
     let id = match state
         .store
@@ -69,8 +69,8 @@ pub async fn deliver(
             offer.id,
             input,
             cv,
-            &auth::token_hash(&follow_token),
-            &auth::token_hash(&employer_token),
+            &secrets::token_hash(&follow_token),
+            &secrets::token_hash(&employer_token),
             now,
         )
         .await

@@ -7,7 +7,6 @@ use tremplin_storage::Edition;
 
 use tremplin_domain::ClosingReason;
 
-use crate::shell::dates::french_date;
 use crate::{AppState, WebError};
 
 /// The most recent scheduled publication at or before `now`: weekday (1 = Monday) and time,
@@ -38,14 +37,10 @@ fn slot_key(slot: DateTime<Utc>) -> String {
     slot.with_timezone(&Paris).to_rfc3339()
 }
 
-/// "jeudi 3 décembre à 09:00"
-pub fn next_slot_label(state: &AppState) -> String {
-    let Some(t) = state.territory() else {
-        return "jour de publication non réglé".into();
-    };
-    let next =
-        due_slot(state.clock.now(), t.publication_weekday, t.publication_time) + Duration::days(7);
-    french_date(next)
+/// When the next scheduled edition falls; `None` without a territory.
+pub fn next_slot(state: &AppState) -> Option<DateTime<Utc>> {
+    let t = state.territory()?;
+    Some(due_slot(state.clock.now(), t.publication_weekday, t.publication_time) + Duration::days(7))
 }
 
 /// Publishes the edition now, outside the schedule (from the back office or the command line).
@@ -129,14 +124,6 @@ mod tests {
         assert_eq!(
             due_slot(utc("2026-07-02T12:00:00Z"), 4, nine()),
             utc("2026-07-02T07:00:00Z")
-        );
-    }
-
-    #[test]
-    fn dates_read_in_french() {
-        assert_eq!(
-            french_date(utc("2026-12-03T08:00:00Z")),
-            "jeudi 3 décembre à 09:00"
         );
     }
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use tremplin_storage::Role;
 
-use crate::shell::auth;
+use crate::services::secrets;
 use crate::{AppState, WebError};
 
 pub const INVITATION_SECONDS: i64 = 3 * 24 * 3600;
@@ -36,12 +36,12 @@ pub async fn send_invitation(
     role: Role,
     organisation: Option<i64>,
 ) -> Result<(), WebError> {
-    let token = auth::random_token();
+    let token = secrets::random_token();
     let now = state.clock.now();
     state
         .store
         .create_account_token(
-            &auth::token_hash(&token),
+            &secrets::token_hash(&token),
             "invitation",
             email,
             None,

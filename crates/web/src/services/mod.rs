@@ -11,4 +11,5 @@ pub mod notices;
 pub mod outbox;
 pub mod retention;
 pub mod revisions;
+pub mod secrets;
 pub mod uploads;

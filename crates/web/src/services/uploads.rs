@@ -3,7 +3,7 @@
 use tremplin_domain::application::ApplicationInput;
 use tremplin_storage::Attachment;
 
-use crate::shell::auth;
+use crate::services::secrets;
 use crate::{AppState, WebError};
 
 pub const MAX_CV_BYTES: usize = 5 * 1024 * 1024;
@@ -38,7 +38,7 @@ pub async fn save_cv(
     who: &ApplicationInput,
 ) -> Result<Attachment, WebError> {
     let dir = state.config.uploads_dir.join("cv");
-    let path = dir.join(format!("{}.{ext}", auth::random_token()));
+    let path = dir.join(format!("{}.{ext}", secrets::random_token()));
     let write = async {
         tokio::fs::create_dir_all(&dir).await?;
         tokio::fs::write(&path, bytes).await

@@ -35,3 +35,20 @@ pub fn french_date(at: DateTime<Utc>) -> String {
 pub fn paris(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%d/%m/%Y %H:%M").to_string()
 }
+
+/// "jeudi 3 décembre à 09:00", or what to say when the territory sets no publication day.
+pub fn next_edition(at: Option<DateTime<Utc>>) -> String {
+    at.map_or_else(|| "jour de publication non réglé".into(), french_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    #[test]
+    fn dates_read_in_french() {
+        let at: DateTime<Utc> = "2026-12-03T08:00:00Z".parse().unwrap();
+        assert_eq!(super::french_date(at), "jeudi 3 décembre à 09:00");
+        assert_eq!(super::next_edition(None), "jour de publication non réglé");
+    }
+}

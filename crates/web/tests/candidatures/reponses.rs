@@ -10,7 +10,7 @@ async fn the_employers_links_expire() {
     let app = TestApp::with_catalogue("sqlite").await;
     let input = input();
     let token = "jeton-employeur-de-test";
-    let hash = tremplin_web::shell::auth::token_hash(token);
+    let hash = tremplin_web::services::secrets::token_hash(token);
     app.state
         .store
         .create_application(

@@ -263,12 +263,12 @@ impl TestApp {
             .add_organisation(name, OrganisationKind::Partenaire, now())
             .await
             .unwrap();
-        let token = tremplin_web::shell::auth::random_token();
+        let token = tremplin_web::services::secrets::random_token();
         self.state
             .store
             .create_api_token(
                 org,
-                &tremplin_web::shell::auth::token_hash(&token),
+                &tremplin_web::services::secrets::token_hash(&token),
                 "tests",
                 now(),
             )
@@ -296,7 +296,7 @@ impl TestApp {
         let n = self.state.store.users().await.unwrap().len();
         let email = format!("{}{n}@ml-test.example", role.as_str());
         let password = "un mot de passe solide".to_owned();
-        let hash = tremplin_web::shell::auth::hash_password(&password).unwrap();
+        let hash = tremplin_web::services::secrets::hash_password(&password).unwrap();
         self.state
             .store
             .add_user(&email, &hash, role, org, now())

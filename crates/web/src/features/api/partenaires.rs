@@ -20,8 +20,8 @@ use tremplin_storage::{OfferMeta, PendingRevision, StoreError, UpsertOutcome};
 
 use crate::error::ApiError;
 use crate::services::revisions::{self, PartnerChange};
+use crate::services::secrets;
 use crate::shell::ApiId;
-use crate::shell::auth;
 use crate::{AppState, WebError};
 
 /// The organisation a valid bearer token stands for.
@@ -62,7 +62,7 @@ impl FromRequestParts<AppState> for Partner {
             })?;
         match state
             .store
-            .api_token_organisation(&auth::token_hash(token), state.clock.now())
+            .api_token_organisation(&secrets::token_hash(token), state.clock.now())
             .await
         {
             Ok(Some((organisation_id, _))) => Ok(Self { organisation_id }),

@@ -11,6 +11,7 @@ use tremplin_domain::application::{ApplicationInput, Mobility};
 use tremplin_domain::{Invalid, Offer};
 
 use crate::services::applications::deliver;
+use crate::services::secrets;
 use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
 use crate::shell::Id;
 use crate::shell::Layout;
@@ -135,7 +136,7 @@ pub(super) async fn apply(
         .store
         .record_login_failure(&[ip_key], now.timestamp())
         .await?;
-    let follow_token = auth::random_token();
+    let follow_token = secrets::random_token();
     let follow = format!("{}/candidature/{follow_token}", state.config.public_url);
     // A robot filled the hidden field: it gets the usual answer, and nothing is stored.
     if values.get("site_web").is_some_and(|v| !v.trim().is_empty()) {

@@ -6,8 +6,8 @@ use axum::response::Html;
 use chrono::Duration;
 use tremplin_domain::application::ApplicationStatus;
 
+use crate::services::secrets;
 use crate::shell::Layout;
-use crate::shell::auth::{self};
 use crate::{AppState, WebError};
 
 const UNDELIVERED: &str = "Nous n'avons pas pu l'envoyer à l'employeur. La Mission Locale est prévenue et va la lui transmettre, ou vous recontacter.";
@@ -34,7 +34,7 @@ pub(super) async fn follow(
 ) -> Result<Html<String>, WebError> {
     let a = state
         .store
-        .application_by_follow_link(&auth::token_hash(&token))
+        .application_by_follow_link(&secrets::token_hash(&token))
         .await?
         .ok_or(WebError::NotFound)?;
     let offer = state
@@ -93,7 +93,7 @@ pub(super) async fn withdraw(
 ) -> Result<Html<String>, WebError> {
     let a = state
         .store
-        .application_by_follow_link(&auth::token_hash(&token))
+        .application_by_follow_link(&secrets::token_hash(&token))
         .await?
         .ok_or(WebError::NotFound)?;
     if let Some(path) = state.store.delete_application(a.id).await? {

@@ -10,6 +10,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use tremplin_storage::Role;
 
+use crate::services::secrets;
 use crate::shell::Layout;
 use crate::shell::auth::{self, ClientIp};
 use crate::{AppState, WebError};
@@ -80,7 +81,7 @@ async fn password_page(
     let found = state
         .store
         .account_token(
-            &auth::token_hash(token),
+            &secrets::token_hash(token),
             purpose,
             state.clock.now().timestamp(),
         )
@@ -120,7 +121,7 @@ async fn accept_invitation(
     ClientIp(ip): ClientIp,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    let hash = auth::token_hash(&token);
+    let hash = secrets::token_hash(&token);
     let now = state.clock.now();
     let Some(invitation) = state
         .store
@@ -147,7 +148,7 @@ async fn accept_invitation(
         .await;
     }
     let password = f.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
     if !state
@@ -248,11 +249,11 @@ async fn forgot(
         .record_login_failure(&[email_key, ip_key], now.timestamp())
         .await?;
     if let Some((user, _)) = state.store.user_for_login(&email).await? {
-        let token = auth::random_token();
+        let token = secrets::random_token();
         state
             .store
             .create_account_token(
-                &auth::token_hash(&token),
+                &secrets::token_hash(&token),
                 "reinitialisation",
                 &user.email,
                 Some(user.id),
@@ -315,7 +316,7 @@ async fn reset(
     ClientIp(ip): ClientIp,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    let hash = auth::token_hash(&token);
+    let hash = secrets::token_hash(&token);
     let now = state.clock.now();
     let heading = "Choisir un nouveau mot de passe";
     let Some(found) = state
@@ -332,7 +333,7 @@ async fn reset(
         return Err(WebError::NotFound);
     };
     let password = f.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
     if !state

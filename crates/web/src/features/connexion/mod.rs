@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use crate::services::secrets;
 use crate::shell::CsrfForm;
 use crate::shell::Layout;
 use crate::shell::auth::{self, Staff};
@@ -122,9 +123,9 @@ async fn login(
     let found = state.store.user_for_login(&email).await?;
     let hash = found
         .as_ref()
-        .map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
+        .map_or_else(|| secrets::dummy_hash().to_owned(), |(_, h)| h.clone());
     let password = form.password.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
         .await
         .unwrap_or(false);
     let Some((user, _)) = found.filter(|_| ok) else {
@@ -140,14 +141,14 @@ async fn login(
         return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
     state.store.clear_login_failures(&keys.pair).await?;
-    let token = auth::random_token();
+    let token = secrets::random_token();
     let expires = now.timestamp() + auth::SESSION_SECONDS;
     state
         .store
         .create_session(
-            &auth::token_hash(&token),
+            &secrets::token_hash(&token),
             user.id,
-            &auth::random_token(),
+            &secrets::random_token(),
             now.timestamp(),
             expires,
         )
@@ -177,7 +178,7 @@ async fn logout(
     if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
         state
             .store
-            .delete_session(&auth::token_hash(&token))
+            .delete_session(&secrets::token_hash(&token))
             .await?;
     }
     staff.log(&state, "déconnexion", "").await?;

@@ -8,6 +8,7 @@ use tremplin_storage::{EditionPreview, EntryKind};
 use crate::services::editions;
 use crate::shell::Layout;
 use crate::shell::auth::Staff;
+use crate::shell::dates::next_edition;
 use crate::shell::{CsrfForm, Nav};
 use crate::{AppState, WebError};
 
@@ -29,7 +30,7 @@ pub(super) async fn edition_preview(
     let page = EditionPage {
         layout: Layout::new(&state, "/gestion/edition"),
         nav: Nav::new(&staff),
-        next_edition: editions::next_slot_label(&state),
+        next_edition: next_edition(editions::next_slot(&state)),
         preview: state.store.edition_preview().await?,
         kinds: EntryKind::ALL,
     };

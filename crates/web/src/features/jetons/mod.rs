@@ -8,9 +8,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use tremplin_storage::ApiToken;
 
+use crate::services::secrets;
 use crate::shell::Id;
 use crate::shell::Layout;
-use crate::shell::auth::{self, Staff};
+use crate::shell::auth::Staff;
 use crate::shell::{CsrfForm, Nav};
 use crate::{AppState, WebError};
 
@@ -86,11 +87,11 @@ async fn create_token(
     }
     tremplin_domain::check_text("label", "libellé", label, false)
         .map_err(|e| WebError::BadRequest(e.message))?;
-    let token = auth::random_token();
+    let token = secrets::random_token();
     let now = state.clock.now();
     state
         .store
-        .create_api_token(org, &auth::token_hash(&token), label, now)
+        .create_api_token(org, &secrets::token_hash(&token), label, now)
         .await?;
     staff
         .log(&state, "jeton créé", &format!("{name} ({label})"))

@@ -16,9 +16,10 @@ use tremplin_domain::lifecycle::{Action, Actor, available};
 use tremplin_domain::{Invalid, Offer, OfferStatus, SourceKind};
 use tremplin_storage::{OfferChange, OfferMeta};
 
+use crate::services::secrets;
 use crate::shell::Id;
 use crate::shell::Layout;
-use crate::shell::auth::{self, Staff};
+use crate::shell::auth::Staff;
 use crate::shell::{Nav, OfferLine, line};
 use crate::{AppState, WebError};
 
@@ -243,7 +244,7 @@ async fn create_offer(
 ) -> Result<Response, WebError> {
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let now = state.clock.now();
-    let external_id = format!("g{}", &auth::random_token()[..16]);
+    let external_id = format!("g{}", &secrets::random_token()[..16]);
     let get = |name: &str| offer_form_field(&form, &external_id, name);
     let mut parsed = parse_record(
         &get,

@@ -10,8 +10,8 @@ use chrono::Duration;
 use tremplin_domain::application::ApplicationStatus;
 
 use crate::services::applications::EMPLOYER_LINK_DAYS;
+use crate::services::secrets;
 use crate::shell::Layout;
-use crate::shell::auth::{self};
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -43,7 +43,7 @@ async fn answer_page(
     choice(&c)?;
     let a = state
         .store
-        .application_by_employer_link(&auth::token_hash(&token))
+        .application_by_employer_link(&secrets::token_hash(&token))
         .await?
         .ok_or(WebError::NotFound)?;
     if state.clock.now() - a.created_at > Duration::days(EMPLOYER_LINK_DAYS) {
@@ -106,7 +106,7 @@ async fn answer(
     let status = choice(&c)?;
     let a = state
         .store
-        .application_by_employer_link(&auth::token_hash(&token))
+        .application_by_employer_link(&secrets::token_hash(&token))
         .await?
         .ok_or(WebError::NotFound)?;
     if state.clock.now() - a.created_at > Duration::days(EMPLOYER_LINK_DAYS) {

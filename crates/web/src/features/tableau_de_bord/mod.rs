@@ -13,6 +13,7 @@ use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
 use crate::shell::charts::Chart;
+use crate::shell::dates::next_edition;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -101,7 +102,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         new_this_week,
         calls_this_week,
         pending_changes,
-        next_edition: editions::next_slot_label(&state),
+        next_edition: next_edition(editions::next_slot(&state)),
         preview,
         charts,
     };
