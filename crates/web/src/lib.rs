@@ -19,6 +19,7 @@ mod features {
     pub mod comptes;
     pub mod connexion;
     pub mod editions;
+    pub mod flux;
     pub mod gestion_candidatures;
     pub mod imports;
     pub mod jetons;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::tableau_de_bord::router())
         .merge(features::offres_gestion::router())
         .merge(features::editions::router())
+        .merge(features::flux::router())
         .merge(features::utilisateurs::router())
         .merge(features::territoire::router())
         .merge(features::journal::router())

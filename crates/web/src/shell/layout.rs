@@ -7,6 +7,13 @@ pub struct Layout {
     pub territory: String,
     pub contact_email: Option<String>,
     pub canonical: String,
+    /// The Atom feed that carries what the page shows, announced to feed readers.
+    pub feed: Option<FeedLink>,
+}
+
+pub struct FeedLink {
+    pub href: String,
+    pub title: String,
 }
 
 impl Layout {
@@ -18,7 +25,17 @@ impl Layout {
                 .map_or_else(|| "Mission Locale".to_owned(), |t| t.name.clone()),
             contact_email: t.and_then(|t| t.contact_email),
             canonical: format!("{}{}", state.config.public_url, path),
+            feed: None,
         }
+    }
+
+    /// Announces the page's feed (`<link rel="alternate" type="application/atom+xml">`).
+    pub fn with_feed(mut self, href: impl Into<String>, title: impl Into<String>) -> Self {
+        self.feed = Some(FeedLink {
+            href: href.into(),
+            title: title.into(),
+        });
+        self
     }
 }
 

@@ -27,7 +27,8 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Html<String>, 
         .collect();
     Ok(Html(
         ListPage {
-            layout: Layout::new(&state, "/editions"),
+            layout: Layout::new(&state, "/editions")
+                .with_feed("/editions.atom", "Les éditions du jeudi"),
             editions,
         }
         .render()?,

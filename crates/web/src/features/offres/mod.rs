@@ -53,7 +53,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     };
     let found = catalogue::run(&state, &q).await?;
     let page = HomePage {
-        layout: Layout::new(&state, "/"),
+        layout: Layout::new(&state, "/").with_feed("/editions.atom", "Les éditions du jeudi"),
         form: Form::from_query(&CatalogueQuery::default()),
         total: state.index.num_docs(),
         new_count: found.total,
@@ -130,7 +130,10 @@ async fn results(
     let more_link = (offers.len() < found.total && q.page < 500)
         .then(|| format!("/offres?{}", q.page_query(q.page + 1)));
     let page = ResultsPage {
-        layout: Layout::new(&state, "/offres"),
+        layout: Layout::new(&state, "/offres").with_feed(
+            format!("/offres.atom?{}", q.page_query(1)),
+            "Les offres de cette recherche",
+        ),
         form: Form::from_query(&q),
         heading,
         problem: None,
