@@ -175,3 +175,37 @@ async fn a_renamed_company_is_found_under_its_new_name() {
         }
     }
 }
+
+/// A database restored from an older backup: its revisions went back below the index's. The
+/// index is rebuilt from it, then follows its changes again.
+#[tokio::test]
+async fn an_index_ahead_of_a_restored_database_is_rebuilt() {
+    for backend in backends() {
+        let a = TestApp::with_catalogue(backend).await;
+        let ahead = a.state.store.current_revision().await.unwrap() + 1_000;
+        // Offers the restored database no longer has, under revisions it never reached.
+        a.state.index.apply(&[], &[], ahead).unwrap();
+        assert!(
+            !indexer::realign(&a.state.store, &a.state.index, &a.state.refs)
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            a.state.index.indexed_revision(),
+            a.state.store.current_revision().await.unwrap(),
+            "{backend}: back in step with the database"
+        );
+        assert_eq!(found(&a.state, ""), 3, "{backend}");
+        // And the next change is followed, not skipped.
+        a.publish(offer("n1", "Vendeur/Vendeuse en boulangerie", "61214"), 0)
+            .await;
+        follow_once(&a.state).await;
+        assert_eq!(found(&a.state, "vendeur"), 1, "{backend}");
+        // In step: nothing to do.
+        assert!(
+            !indexer::realign(&a.state.store, &a.state.index, &a.state.refs)
+                .await
+                .unwrap()
+        );
+    }
+}

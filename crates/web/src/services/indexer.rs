@@ -113,8 +113,32 @@ pub async fn rebuild(
     Ok(count)
 }
 
+/// An index ahead of its database (restored from an older backup: its revisions went back) would
+/// skip every change until the counter caught up, and keep offers the database no longer has:
+/// it is rebuilt. Returns whether it was.
+pub async fn realign(
+    store: &Store,
+    index: &std::sync::Arc<SearchIndex>,
+    refs: &std::sync::Arc<Referentiels>,
+) -> Result<bool, IndexerError> {
+    let database = store.current_revision().await?;
+    if index.indexed_revision() <= database {
+        return Ok(false);
+    }
+    tracing::warn!(
+        index = index.indexed_revision(),
+        base = database,
+        "l'index est en avance sur la base (sauvegarde restaurée ?) : reconstruction"
+    );
+    rebuild(store, index, refs).await?;
+    Ok(true)
+}
+
 /// Follows the feed until `shutdown` resolves; a failed round is logged and retried.
 pub async fn follow(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    if let Err(e) = realign(&state.store, &state.index, &state.refs).await {
+        tracing::warn!(cause = %e, "vérification de l'index impossible");
+    }
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
