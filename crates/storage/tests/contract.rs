@@ -1295,3 +1295,32 @@ async fn pending_revisions_wait_replace_and_apply() {
         );
     }
 }
+
+/// A contact stored under older, looser rules (an address the mail library refuses) does not
+/// make its offer unreadable, nor stop the change feed the indexes follow.
+#[tokio::test]
+async fn a_contact_stored_under_older_rules_is_dropped_not_fatal() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let (id, _) = s
+            .upsert_offer(&offer("old"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        s.upsert_offer(&offer("other"), OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        raw_sql(
+            &db,
+            &format!("UPDATE offers SET contact_email = 'jean..dupont@orange.fr' WHERE id = {id}"),
+        )
+        .await;
+        let o = s.get_offer(id).await.unwrap().expect("still readable");
+        assert_eq!(o.fields.contact.email, None, "{backend}");
+        let feed = s
+            .offers_changed_after(FeedPosition::after_revision(0), 100)
+            .await
+            .unwrap();
+        assert_eq!(feed.len(), 2, "{backend}: the feed goes on");
+    }
+}

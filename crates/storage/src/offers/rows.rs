@@ -8,6 +8,8 @@ use tremplin_domain::{
     OfferInput, OfferSource, OfferStatus, Siret, SourceKind, StartDate, Telephone,
 };
 
+use tremplin_domain::Invalid;
+
 use crate::{Result, StoreError};
 
 /// The stored columns of an offer's content, compared as a whole to detect real changes.
@@ -148,25 +150,18 @@ impl TryFrom<OfferRow> for Offer {
             rqth: c.rqth,
             driving_licence: c.driving_licence,
             cfa: r.cfa_name.clone(),
+            // A contact stored under older, looser rules (an address lettre refuses since) is
+            // dropped with a warning rather than making the whole offer unreadable: the offer
+            // stays in the catalogue and in the index, its other ways to apply intact.
             contact: Contact {
-                email: c
-                    .contact_email
-                    .as_deref()
-                    .map(Email::parse)
-                    .transpose()
-                    .map_err(|_| corrupt("e-mail"))?,
-                phone: c
-                    .contact_phone
-                    .as_deref()
-                    .map(Telephone::parse)
-                    .transpose()
-                    .map_err(|_| corrupt("téléphone"))?,
-                apply_url: c
-                    .apply_url
-                    .as_deref()
-                    .map(HttpUrl::parse)
-                    .transpose()
-                    .map_err(|_| corrupt("url"))?,
+                email: lenient(r.id, "e-mail", c.contact_email.as_deref(), Email::parse),
+                phone: lenient(
+                    r.id,
+                    "téléphone",
+                    c.contact_phone.as_deref(),
+                    Telephone::parse,
+                ),
+                apply_url: lenient(r.id, "lien", c.apply_url.as_deref(), HttpUrl::parse),
             },
             source: OfferSource {
                 kind: SourceKind::from_db(&c.source_kind).ok_or_else(|| corrupt("source"))?,
@@ -332,3 +327,25 @@ macro_rules! impl_bind_content {
 }
 impl_bind_content!(sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>);
 impl_bind_content!(sqlx::Postgres, sqlx::postgres::PgArguments);
+
+/// A stored contact detail read back through its type; `None`, logged without the value (it
+/// may be personal), when today's rules refuse it.
+fn lenient<T>(
+    offer: i64,
+    what: &str,
+    stored: Option<&str>,
+    parse: impl Fn(&str) -> std::result::Result<T, Invalid>,
+) -> Option<T> {
+    let value = stored?;
+    match parse(value) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            tracing::warn!(
+                offre = offer,
+                champ = what,
+                "coordonnée enregistrée illisible, ignorée"
+            );
+            None
+        }
+    }
+}
