@@ -60,6 +60,17 @@ macro_rules! next_revision {
 }
 pub(crate) use next_revision;
 
+/// Takes the revision counter's lock without a new revision, first in a transaction that may
+/// write offers later: every writer then takes the same lock first, and none waits on another
+/// in the opposite order (a deadlock on PostgreSQL, a busy database on SQLite).
+macro_rules! write_lock {
+    ($tx:expr) => {
+        sqlx::query("UPDATE revision_counter SET value = value WHERE id = 1")
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
 /// Finds the offer's company (by SIRET, or by name and commune without one) or creates it,
 /// and the linked training centre by name.
 macro_rules! resolve_refs {

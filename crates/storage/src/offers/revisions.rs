@@ -133,6 +133,7 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            write_lock!(tx);
             let status: Option<String> =
                 sqlx::query_scalar("SELECT status FROM offers WHERE id = $1")
                     .bind(id)
@@ -302,6 +303,7 @@ impl Store {
         }
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            write_lock!(tx);
             check_pending!(tx, id, change_id);
             take_pending!(tx, id, change_id);
             let (company_id, cfa_id) = resolve_refs!(tx, input, now);
@@ -349,6 +351,7 @@ impl Store {
         };
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            write_lock!(tx);
             check_pending!(tx, id, change_id);
             take_pending!(tx, id, change_id);
             record_change!(tx, id, now, user_id, &summary, "[]".to_owned());
@@ -367,6 +370,7 @@ impl Store {
     ) -> Result<bool> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            write_lock!(tx);
             let dropped = sqlx::query("DELETE FROM pending_revisions WHERE offer_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
