@@ -214,14 +214,25 @@ impl Mailer {
                 Ok(())
             }
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    MailError::Rejected(redact(&e.to_string()))
+                let text = e.to_string();
+                let code = e.status().map(u16::from);
+                if e.is_permanent() && refuses_the_recipient(code, &text) {
+                    MailError::Rejected(redact(&text))
                 } else {
-                    MailError::Send(redact(&e.to_string()))
+                    MailError::Send(redact(&text))
                 }
             }),
         }
     }
+}
+
+/// Whether a permanent SMTP refusal is about this recipient (the mailbox does not exist or its
+/// name is refused), so that sending again can never work. Refusals of ours — a wrong
+/// password (530, 534, 535), a sender not allowed to relay (5.7.x) — are permanent only until an
+/// admin fixes the configuration: those messages wait and go out then.
+fn refuses_the_recipient(code: Option<u16>, text: &str) -> bool {
+    let policy = text.contains("5.7.") || text.to_ascii_lowercase().contains("relay");
+    matches!(code, Some(550 | 551 | 553)) && !policy
 }
 
 fn rand_suffix() -> u32 {
@@ -235,6 +246,35 @@ fn rand_suffix() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_refused_recipient_is_final() {
+        assert!(refuses_the_recipient(
+            Some(550),
+            "550 5.1.1 <…>: Recipient address rejected: User unknown"
+        ));
+        assert!(refuses_the_recipient(
+            Some(553),
+            "553 5.1.3 Bad recipient address syntax"
+        ));
+        assert!(!refuses_the_recipient(
+            Some(535),
+            "535 5.7.8 Authentication credentials invalid"
+        ));
+        assert!(!refuses_the_recipient(
+            Some(530),
+            "530 5.7.0 Authentication required"
+        ));
+        assert!(!refuses_the_recipient(
+            Some(550),
+            "550 5.7.1 Relaying denied"
+        ));
+        assert!(!refuses_the_recipient(
+            Some(554),
+            "554 5.7.1 Service unavailable"
+        ));
+        assert!(!refuses_the_recipient(None, "connexion refusée"));
+    }
 
     #[tokio::test]
     async fn the_folder_outbox_writes_one_eml_per_message() {
