@@ -210,6 +210,12 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // Its messages go with it: they carry the person's data, and an id SQLite gives
+            // again must not inherit their failures.
+            sqlx::query("DELETE FROM mail_outbox WHERE application_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM applications WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)

@@ -106,7 +106,7 @@ async fn tell_the_mission_locale(
         )
     });
     let text = format!(
-        "Bonjour,\n\nLe message « {} » destiné à {} n'a pas pu être envoyé et ne le sera pas : {e}.{application}\n\n         Tremplin",
+        "Bonjour,\n\nLe message « {} » destiné à {} n'a pas pu être envoyé et ne le sera pas : {e}.{application}\n\nTremplin",
         m.subject, m.to_addr
     );
     store

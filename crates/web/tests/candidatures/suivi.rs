@@ -17,6 +17,7 @@ async fn withdraw_and_erase_from_the_follow_up_link() {
         .unwrap()
         + "https://tremplin.example".len();
     let follow = r.body[start..].split('"').next().unwrap().to_owned();
+    let (waiting, _) = app.state.store.mail_counts().await.unwrap();
     let r = app.post_form(&follow, "", &[]).await;
     assert!(r.body.contains("Votre candidature est retirée"));
     assert_eq!(
@@ -25,4 +26,10 @@ async fn withdraw_and_erase_from_the_follow_up_link() {
         "erased"
     );
     assert!(app.state.store.applications(10).await.unwrap().is_empty());
+    // The message carrying it to the employer, not sent yet, goes with it.
+    assert_eq!(
+        app.state.store.mail_counts().await.unwrap().0,
+        waiting - 1,
+        "the application's message is erased too"
+    );
 }
