@@ -27,6 +27,7 @@ pub(super) struct Keys {
 
 impl Keys {
     pub fn new(email: &str, ip: &str) -> Self {
+        let ip = network(ip);
         Self {
             pair: format!("compte-adresse:{email}|{ip}"),
             ip: format!("ip:{ip}"),
@@ -35,6 +36,21 @@ impl Keys {
 
     pub fn all(&self) -> [String; 2] {
         [self.pair.clone(), self.ip.clone()]
+    }
+}
+
+/// The network an address stands for: an IPv4 address itself, an IPv6 address its /64 (one
+/// home or phone gets a whole /64 and may draw as many addresses from it as it likes).
+fn network(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or_else(|| ip.to_owned(), |v4| v4.to_string()),
+        _ => ip.to_owned(),
     }
 }
 
@@ -77,6 +93,19 @@ pub(super) fn in_words(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let a = Keys::new("x@ml.example", "2001:db8:1:2:aaaa::1");
+        let b = Keys::new("x@ml.example", "2001:db8:1:2:bbbb::9");
+        assert_eq!(a.all(), b.all(), "one /64, one address");
+        assert_ne!(a.ip, Keys::new("x@ml.example", "2001:db8:1:3::1").ip);
+        assert_eq!(
+            Keys::new("x@ml.example", "::ffff:192.0.2.7").ip,
+            "ip:192.0.2.7"
+        );
+        assert_eq!(Keys::new("x@ml.example", "192.0.2.7").ip, "ip:192.0.2.7");
+    }
 
     #[test]
     fn delays_grow_then_stop_growing() {
