@@ -386,3 +386,34 @@ async fn a_stranger_cannot_shut_the_owner_out() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
     }
 }
+
+/// Many addresses at once against one account: past 30 failures in 15 minutes, each try of
+/// that account waits 10 seconds after the last, from anywhere; the owner waits as much and
+/// no more, and signing in starts the count again.
+#[tokio::test]
+async fn many_addresses_against_one_account_slow_it_down_without_locking_it() {
+    let mut app = TestApp::new("sqlite").await;
+    let clock = std::sync::Arc::new(StepClock(std::sync::Mutex::new(support::now())));
+    rebuild(&mut app, clock.clone(), |_| {}).await;
+    let (email, password) = app.user(tremplin_storage::Role::Conseiller, None).await;
+    for n in 0..30 {
+        let r = try_password(&app, &format!("203.0.113.{n}"), &email, "devinette").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{n}");
+        clock.advance(1);
+    }
+    let r = try_password(&app, "203.0.113.200", &email, "devinette").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&r), Some(9));
+    let r = try_password(&app, "198.51.100.20", &email, &password).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the owner waits too"
+    );
+    clock.advance(9);
+    let r = try_password(&app, "198.51.100.20", &email, &password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "then signs in: {}", r.body);
+    // Signed in, the account's count starts again.
+    let r = try_password(&app, "203.0.113.201", &email, "devinette").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}

@@ -120,6 +120,12 @@ async fn login(
         )
             .into_response());
     }
+    // Counted before the password is checked (argon2 takes a while), so that tries sent in
+    // parallel do not all slip under the limits; a right password takes it back below.
+    state
+        .store
+        .record_login_failure(&keys.all(), now.timestamp())
+        .await?;
     let found = state.store.user_for_login(&email).await?;
     let hash = found
         .as_ref()
@@ -131,16 +137,13 @@ async fn login(
     let Some((user, _)) = found.filter(|_| ok) else {
         state
             .store
-            .record_login_failure(&keys.all(), now.timestamp())
-            .await?;
-        state
-            .store
             .audit(now, None, "connexion refusée", &email, Some(&ip))
             .await?;
         let page = page("E-mail ou mot de passe incorrect.".into());
         return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
     state.store.clear_login_failures(&keys.pair).await?;
+    state.store.clear_login_failures(&keys.account).await?;
     let token = secrets::random_token();
     let expires = now.timestamp() + auth::SESSION_SECONDS;
     state

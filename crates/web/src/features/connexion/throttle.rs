@@ -3,6 +3,9 @@
 //! address make that address wait before its next try for that account (the first few free,
 //! then 1 s, 2 s, 4 s… up to 15 minutes), and one address may fail so many times in
 //! 15 minutes, whatever the accounts. The owner, from another address, still signs in.
+//! Against many addresses at once (a botnet, a phone's fresh IPv6 addresses), an account that
+//! failed many times in 15 minutes takes one try every few seconds, from anywhere: slower for
+//! the attacker by orders of magnitude, a few seconds for its owner.
 
 use tremplin_storage::{Store, StoreError};
 
@@ -16,6 +19,10 @@ const PAIR_MEMORY: i64 = 24 * 3600;
 /// Failures from one address, whatever the accounts, in `IP_WINDOW` seconds.
 const MAX_FAILURES_PER_IP: i64 = 20;
 const IP_WINDOW: i64 = 15 * 60;
+/// Failures of one account from every address in `IP_WINDOW`, beyond which each try waits
+/// `ACCOUNT_SPACING` seconds after the last.
+const MAX_FAILURES_PER_ACCOUNT: i64 = 30;
+const ACCOUNT_SPACING: i64 = 10;
 
 /// The keys one try counts against.
 pub(super) struct Keys {
@@ -23,6 +30,8 @@ pub(super) struct Keys {
     pub pair: String,
     /// This address, whatever the account.
     pub ip: String,
+    /// This account, from every address.
+    pub account: String,
 }
 
 impl Keys {
@@ -31,11 +40,12 @@ impl Keys {
         Self {
             pair: format!("compte-adresse:{email}|{ip}"),
             ip: format!("ip:{ip}"),
+            account: format!("compte:{email}"),
         }
     }
 
-    pub fn all(&self) -> [String; 2] {
-        [self.pair.clone(), self.ip.clone()]
+    pub fn all(&self) -> [String; 3] {
+        [self.pair.clone(), self.ip.clone(), self.account.clone()]
     }
 }
 
@@ -76,7 +86,15 @@ pub(super) async fn wait(store: &Store, keys: &Keys, now: i64) -> Result<Option<
     } else {
         0
     };
-    let wait = pair_wait.max(ip_wait);
+    let account = store
+        .login_failure_span(&keys.account, now - IP_WINDOW)
+        .await?;
+    let account_wait = if account.count >= MAX_FAILURES_PER_ACCOUNT {
+        account.last + ACCOUNT_SPACING - now
+    } else {
+        0
+    };
+    let wait = pair_wait.max(ip_wait).max(account_wait);
     Ok((wait > 0).then_some(wait))
 }
 
