@@ -313,3 +313,83 @@ async fn an_offer_seen_on_a_social_network_waits_for_verification() {
         "not in Thursday's edition until verified"
     );
 }
+
+/// A partner edits an offer not validated yet while a counselor reads it: the counselor's
+/// "Valider" applies to the version read, so it is refused and the new one must be read first.
+#[tokio::test]
+async fn a_counselor_validates_the_version_read_not_a_newer_one() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (partner, partner_csrf) = app.session(Role::Partenaire, Some("Partenaire A")).await;
+        let fields =
+            |title: &'static str| {
+                vec![
+                ("csrf", partner_csrf.clone()),
+                ("title", title.to_owned()),
+                (
+                    "description",
+                    "Accueil et conseil des clients, mise en place de la vitrine, encaissement."
+                        .to_owned(),
+                ),
+                ("rome_code", "D1106".to_owned()),
+                ("company_name", "Boulangerie fictive".to_owned()),
+                ("commune_code", "61214".to_owned()),
+                ("contract_type", "apprentissage".to_owned()),
+                ("contact_email", "recrutement@boulangerie.example".to_owned()),
+            ]
+            };
+        let form = fields("Vendeur·se en boulangerie");
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post_form("/gestion/offres", &partner, &pairs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+        let path = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+
+        let (counselor, csrf) = app.session(Role::Conseiller, None).await;
+        let page = app.get_as(&path, &counselor).await.body;
+        let at =
+            page.find("name=\"version\" value=\"").unwrap() + "name=\"version\" value=\"".len();
+        let read = page[at..].split('"').next().unwrap().to_owned();
+
+        // Meanwhile the partner changes it (not validated yet: applied at once).
+        let form = fields("Vendeur·se — lien de candidature changé");
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app
+            .post_form(&format!("{path}/modifier"), &partner, &pairs)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+
+        let action = format!("{path}/action");
+        let r = app
+            .post_form(
+                &action,
+                &counselor,
+                &[("csrf", &csrf), ("action", "valider"), ("version", &read)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(
+            r.body.contains("Cette offre a changé depuis que vous l"),
+            "{}",
+            r.body
+        );
+        let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+        let o = app.state.store.get_offer(id).await.unwrap().unwrap();
+        assert_eq!(o.validated_at, None, "{backend}: nothing validated");
+
+        // Read again, then validated.
+        let page = app.get_as(&path, &counselor).await.body;
+        let at =
+            page.find("name=\"version\" value=\"").unwrap() + "name=\"version\" value=\"".len();
+        let read = page[at..].split('"').next().unwrap().to_owned();
+        let r = app
+            .post_form(
+                &action,
+                &counselor,
+                &[("csrf", &csrf), ("action", "valider"), ("version", &read)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+        let o = app.state.store.get_offer(id).await.unwrap().unwrap();
+        assert!(o.validated_at.is_some(), "{backend}");
+    }
+}

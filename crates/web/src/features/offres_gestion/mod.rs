@@ -327,6 +327,8 @@ struct OfferPage {
     public: bool,
     actions: Vec<(&'static str, &'static str)>,
     history: Vec<OfferChange>,
+    /// The version shown: validating or publishing applies to it, not to one read by nobody.
+    version: i64,
     /// A partner's change waiting for a counselor.
     review: Option<revision::ReviewView>,
 }
@@ -378,6 +380,7 @@ async fn offer(
         public: offer.status.is_public(),
         actions,
         history: state.store.offer_history(offer.id).await?,
+        version: offer.revision,
         review: revision::review_view(&state, &offer).await?,
     };
     Ok(Html(page.render()?))
@@ -388,6 +391,9 @@ struct ActionForm {
     #[serde(default)]
     csrf: String,
     action: String,
+    /// The version the page showed (absent from older pages still open: no check).
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 async fn offer_action(
@@ -400,6 +406,15 @@ async fn offer_action(
     let offer = visible_offer(&state, &staff, id).await?;
     let action = Action::parse(&form.action)
         .ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {} ».", form.action)))?;
+    let makes_public = matches!(
+        action,
+        Action::Valider | Action::PublierMaintenant | Action::Confirmer
+    );
+    if makes_public && form.version.is_some_and(|v| v != offer.revision) {
+        return Err(WebError::BadRequest(
+            "Cette offre a changé depuis que vous l'avez ouverte : relisez-la avant de la valider ou de la publier.".into(),
+        ));
+    }
     let now = state.clock.now();
     state
         .store
