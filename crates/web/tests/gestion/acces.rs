@@ -106,6 +106,8 @@ async fn authorization_matrix() {
         "/gestion/candidatures/nouvelle",
         "/gestion/personnes/export",
         "/gestion/personnes/effacer",
+        "/gestion/offres/1/modification/accepter",
+        "/gestion/offres/1/modification/refuser",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -140,6 +142,16 @@ async fn authorization_matrix() {
         ("/gestion/utilisateurs", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs/1", &partner_cookie, &partner_csrf),
         ("/gestion/jetons/1/revoquer", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/offres/1/modification/accepter",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/offres/1/modification/refuser",
+            &partner_cookie,
+            &partner_csrf,
+        ),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),
