@@ -118,6 +118,18 @@ async fn accessibility_violations(c: &Client) -> Vec<String> {
         .collect()
 }
 
+/// What sticks out on the right of the window, if anything: a page must fit a phone without
+/// sideways scrolling.
+async fn sticking_out(c: &Client) -> Result<serde_json::Value, fantoccini::error::CmdError> {
+    c.execute(
+        "return [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+        vec![],
+    )
+    .await
+}
+
 async fn screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -298,6 +310,11 @@ async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {
             accessibility_violations(&c).await,
             Vec::<String>::new(),
             "offer"
+        );
+        assert_eq!(
+            sticking_out(&c).await?,
+            serde_json::json!([]),
+            "the offer fits a 390 px phone"
         );
         screenshot(&c, "offre-telephone").await;
 
@@ -575,16 +592,11 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
             "offer with a pending change"
         );
         c.set_window_size(PHONE.0, PHONE.1).await?;
-        // What sticks out on the right, if anything.
-        let wide = c
-            .execute(
-                "return [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-                    .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
-                vec![],
-            )
-            .await?;
-        assert_eq!(wide, serde_json::json!([]), "fits a 390 px phone");
+        assert_eq!(
+            sticking_out(&c).await?,
+            serde_json::json!([]),
+            "fits a 390 px phone"
+        );
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

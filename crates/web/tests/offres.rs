@@ -434,3 +434,45 @@ async fn a_change_reaches_search_within_two_seconds_without_restart() {
         follower.await.unwrap();
     }
 }
+
+/// The share block: plain links for each channel, each bringing `?via=` so that the channel is
+/// known; nothing from elsewhere is loaded.
+#[tokio::test]
+async fn an_offer_is_shared_by_plain_links_that_carry_their_channel() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let body = app.get("/offres/1").await.body;
+    let link = "https://tremplin.example/offres/1";
+    for (channel, prefix) in [
+        ("whatsapp", "https://wa.me/?text="),
+        ("sms", "sms:?&amp;body="),
+        ("email", "mailto:?subject="),
+        ("facebook", "https://www.facebook.com/sharer/sharer.php?u="),
+        (
+            "linkedin",
+            "https://www.linkedin.com/sharing/share-offsite/?url=",
+        ),
+    ] {
+        let at = body
+            .find(&format!("href=\"{prefix}"))
+            .unwrap_or_else(|| panic!("{channel}: {body}"));
+        let href = body[at..].split('"').nth(1).unwrap();
+        assert!(
+            href.contains(&format!(
+                "https%3A%2F%2Ftremplin.example%2Foffres%2F1%3Fvia%3D{channel}"
+            )),
+            "{channel}: {href}"
+        );
+    }
+    assert!(body.contains(&format!("value=\"{link}?via=lien\" readonly")));
+    assert!(
+        body.contains("data-copy=\"lien-offre\" hidden"),
+        "the copy button waits for the script"
+    );
+    // A visit through a shared link is the same page.
+    let via = app.get("/offres/1?via=whatsapp").await;
+    assert_eq!(via.status, StatusCode::OK);
+    assert!(
+        via.body
+            .contains(&format!("<link rel=\"canonical\" href=\"{link}\">"))
+    );
+}

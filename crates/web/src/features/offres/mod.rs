@@ -174,6 +174,36 @@ struct OfferPage {
     meta_description: String,
     /// The same offer at other sources: (where, link to it there).
     also: Vec<(&'static str, Option<String>)>,
+    share: Share,
+}
+
+/// What the share block offers: the offer's address, one per channel (`?via=` says which
+/// channel brought a visitor), and the sentence that goes with it. Plain links: no script from
+/// elsewhere, nothing sent to anyone before a click.
+struct Share {
+    /// The address as shown and copied.
+    link: String,
+    text: String,
+    whatsapp: String,
+    sms: String,
+    email: String,
+    facebook: String,
+    linkedin: String,
+}
+
+impl Share {
+    fn new(state: &AppState, o: &OfferView) -> Self {
+        let at = |via: &str| format!("{}{}?via={via}", state.config.public_url, o.path);
+        Self {
+            link: at("lien"),
+            text: format!("Offre d'apprentissage : {} à {}", o.title, o.commune_name),
+            whatsapp: at("whatsapp"),
+            sms: at("sms"),
+            email: at("email"),
+            facebook: at("facebook"),
+            linkedin: at("linkedin"),
+        }
+    }
 }
 
 pub struct CfaView {
@@ -269,7 +299,9 @@ async fn offer(
             ""
         };
     let jsonld = job_posting(&state, &o);
+    let share = Share::new(&state, &o);
     let page = OfferPage {
+        share,
         layout: Layout::new(&state, &o.path),
         o,
         from,
