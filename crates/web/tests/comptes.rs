@@ -4,28 +4,7 @@ mod support;
 
 use axum::http::{StatusCode, header};
 use support::{TestApp, backends};
-use tremplin_mail::{MailConfig, Mailer};
 use tremplin_storage::Role;
-
-/// Sends what the outbox holds into a folder and returns the messages' text.
-async fn delivered(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
-    let mailer = Mailer::new(
-        &MailConfig::Folder(dir.to_owned()),
-        "Tremplin <ne-pas-repondre@ml-test.example>",
-    )
-    .unwrap();
-    tremplin_web::services::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
-        .await
-        .unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
-        .collect()
-}
 
 fn link(eml: &str, path: &str) -> String {
     // Quoted-printable may cut long lines with "=\r\n".
@@ -85,7 +64,7 @@ async fn an_admin_invites_a_counselor_who_sets_a_password() {
             assert!(r.body.contains(needle), "{email}: {}", r.body);
         }
 
-        let mails = delivered(&app, outbox.path()).await;
+        let mails = support::outbox(&app, outbox.path()).await;
         assert_eq!(
             mails.len(),
             1,
@@ -171,7 +150,7 @@ async fn a_forgotten_password_by_a_link_that_expires_and_ends_other_sessions() {
                 r.body
             );
         }
-        let mails = delivered(&app, outbox.path()).await;
+        let mails = support::outbox(&app, outbox.path()).await;
         assert_eq!(
             mails.len(),
             1,

@@ -14,6 +14,7 @@ use tremplin_domain::{
     CodeInsee, CodeRome, Contact, ContractType, Email, NiveauDiplome, OfferInput, OfferSource,
     OfferStatus, SourceKind, StartDate,
 };
+use tremplin_mail::{MailConfig, Mailer};
 use tremplin_referentiels::{Communes, Rome};
 use tremplin_search::SearchIndex;
 use tremplin_storage::testing::TestDb;
@@ -366,4 +367,47 @@ impl TestApp {
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
+}
+
+/// Sends what the outbox holds into `dir` and returns the messages as written.
+pub async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
+    let mailer = Mailer::new(
+        &MailConfig::Folder(dir.to_owned()),
+        "Tremplin <ne-pas-repondre@ml-test.example>",
+    )
+    .unwrap();
+    tremplin_web::services::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
+        .await
+        .unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
+}
+
+/// The plain text of a message, quoted-printable decoded.
+pub fn text(eml: &str) -> String {
+    let b = eml.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
+            i += 3;
+        } else if b[i] == b'='
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
+            out.push(u8::from_str_radix(&eml[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
