@@ -324,6 +324,20 @@ impl Store {
         Ok(())
     }
 
+    /// Takes back the try counted against `key` at `at` (counted before the password was
+    /// checked, it turned out right).
+    pub async fn forget_login_try(&self, key: &str, at: i64) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "DELETE FROM login_failures WHERE key = $1 AND at_unix = $2"
+        )
+        .bind(key)
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
         on_pool!(self, |p| sqlx::query(
             "DELETE FROM login_failures WHERE key = $1"

@@ -417,3 +417,18 @@ async fn many_addresses_against_one_account_slow_it_down_without_locking_it() {
     let r = try_password(&app, "203.0.113.201", &email, "devinette").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Colleagues signing in from one office (one address) many times do not use up the address's
+/// limit: only failures count.
+#[tokio::test]
+async fn successful_sign_ins_from_one_office_do_not_count_against_it() {
+    let mut app = TestApp::new("sqlite").await;
+    let clock = std::sync::Arc::new(StepClock(std::sync::Mutex::new(support::now())));
+    rebuild(&mut app, clock.clone(), |_| {}).await;
+    let (email, password) = app.user(tremplin_storage::Role::Conseiller, None).await;
+    for n in 0..25 {
+        let r = try_password(&app, "198.51.100.20", &email, &password).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in {n}: {}", r.body);
+        clock.advance(5);
+    }
+}

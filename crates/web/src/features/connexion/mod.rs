@@ -144,6 +144,12 @@ async fn login(
     };
     state.store.clear_login_failures(&keys.pair).await?;
     state.store.clear_login_failures(&keys.account).await?;
+    // The address's try is taken back too: colleagues signing in from one office do not use
+    // up its limit.
+    state
+        .store
+        .forget_login_try(&keys.ip, now.timestamp())
+        .await?;
     let token = secrets::random_token();
     let expires = now.timestamp() + auth::SESSION_SECONDS;
     state
