@@ -130,6 +130,19 @@ async fn sticking_out(c: &Client) -> Result<serde_json::Value, fantoccini::error
     .await
 }
 
+/// Visible fields a thumb would struggle with: under 44 px high (WCAG 2.5.5's target size).
+async fn small_fields(c: &Client) -> Result<serde_json::Value, fantoccini::error::CmdError> {
+    c.execute(
+        "return [...document.querySelectorAll('main input, main select, main textarea')]
+            .filter(e => e.type !== 'hidden' && e.type !== 'checkbox' && e.type !== 'radio'
+                && e.type !== 'file' && e.offsetParent !== null)
+            .filter(e => e.getBoundingClientRect().height < 44)
+            .map(e => (e.id || e.name) + ' ' + e.type + ' ' + Math.round(e.getBoundingClientRect().height))",
+        vec![],
+    )
+    .await
+}
+
 async fn screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -473,6 +486,11 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
         c.goto(&format!("{base}/offres/1")).await?;
         navigate(&c, Locator::LinkText("Postuler avec Tremplin")).await?;
         c.wait().for_element(Locator::Id("prenom")).await?;
+        assert_eq!(
+            small_fields(&c).await?,
+            serde_json::json!([]),
+            "every field of the form is a touch-friendly box"
+        );
         for (id, value) in [
             ("prenom", "Léa"),
             ("nom", "Martin"),
@@ -547,6 +565,11 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
         c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
         c.goto(&format!("{base}/connexion?suite=/gestion/candidatures"))
             .await?;
+        assert_eq!(
+            small_fields(&c).await?,
+            serde_json::json!([]),
+            "sign-in fields"
+        );
         c.find(Locator::Id("email"))
             .await?
             .send_keys("conseil@ml.example")
