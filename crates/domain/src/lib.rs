@@ -10,6 +10,7 @@ pub mod import;
 pub mod lifecycle;
 pub mod network;
 mod offer;
+pub mod reach;
 pub mod revision;
 mod status;
 mod values;

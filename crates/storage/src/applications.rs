@@ -45,6 +45,7 @@ impl Store {
         cv: Option<&crate::Attachment>,
         follow_hash: &str,
         employer_hash: &str,
+        channel: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let person = a.person_key();
@@ -83,8 +84,8 @@ impl Store {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO applications (offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, \
                  message, status, follow_token_hash, employer_token_hash, person_key, created_at, created_unix, updated_at, \
-                 cv_path, cv_name, cv_type) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'envoyee', $10, $11, $12, $13, $14, $13, $15, $16, $17) RETURNING id",
+                 cv_path, cv_name, cv_type, channel) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'envoyee', $10, $11, $12, $13, $14, $13, $15, $16, $17, $18) RETURNING id",
             )
             .bind(offer_id)
             .bind(&a.first_name)
@@ -103,6 +104,7 @@ impl Store {
             .bind(cv.map(|c| c.path.as_str()))
             .bind(cv.map(|c| c.name.as_str()))
             .bind(cv.map(|c| c.content_type.as_str()))
+            .bind(channel)
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query("INSERT INTO application_events (application_id, at, status, note) VALUES ($1, $2, 'envoyee', '')")

@@ -14,6 +14,7 @@ mod imports;
 mod mail;
 mod network;
 mod offers;
+mod reach;
 #[cfg(feature = "testing")]
 pub mod testing;
 

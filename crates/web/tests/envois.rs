@@ -88,11 +88,17 @@ async fn application(app: &TestApp) -> (i64, String) {
         mobility: Mobility::Aucune,
         message: "Motivée.".into(),
     };
-    let follow =
-        tremplin_web::services::applications::deliver(&app.state, &offer, &input, None, now())
-            .await
-            .unwrap()
-            .unwrap();
+    let follow = tremplin_web::services::applications::deliver(
+        &app.state,
+        &offer,
+        &input,
+        None,
+        None,
+        now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let id = app.state.store.applications(1).await.unwrap()[0].id;
     (
         id,

@@ -481,8 +481,5 @@ async fn an_offer_is_shared_by_plain_links_that_carry_their_channel() {
 async fn the_search_placeholder_gives_l_aigles_real_postcode() {
     let app = TestApp::with_catalogue("sqlite").await;
     let body = app.get("/").await.body;
-    assert!(
-        body.contains("placeholder=\"L'Aigle, 61300…\""),
-        "{body}"
-    );
+    assert!(body.contains("placeholder=\"L'Aigle, 61300…\""), "{body}");
 }

@@ -58,6 +58,7 @@ pub async fn deliver(
     offer: &Offer,
     input: &ApplicationInput,
     cv: Option<&Attachment>,
+    channel: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<String, Invalid>, WebError> {
     let employer_token = secrets::random_token();
@@ -71,6 +72,7 @@ pub async fn deliver(
             cv,
             &secrets::token_hash(&follow_token),
             &secrets::token_hash(&employer_token),
+            channel,
             now,
         )
         .await

@@ -36,6 +36,12 @@ pub fn paris(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// The Monday of `at`'s week, in Paris: how reach is counted.
+pub fn monday_of(at: DateTime<Utc>) -> chrono::NaiveDate {
+    let day = at.with_timezone(&Paris).date_naive();
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
 /// "jeudi 3 décembre à 09:00", or what to say when the territory sets no publication day.
 pub fn next_edition(at: Option<DateTime<Utc>>) -> String {
     at.map_or_else(|| "jour de publication non réglé".into(), french_date)
@@ -50,5 +56,9 @@ mod tests {
         let at: DateTime<Utc> = "2026-12-03T08:00:00Z".parse().unwrap();
         assert_eq!(super::french_date(at), "jeudi 3 décembre à 09:00");
         assert_eq!(super::next_edition(None), "jour de publication non réglé");
+        // Thursday 3 December 2026, and a Sunday night in Paris that is Monday already.
+        assert_eq!(super::monday_of(at).to_string(), "2026-11-30");
+        let sunday: DateTime<Utc> = "2026-12-06T23:30:00Z".parse().unwrap();
+        assert_eq!(super::monday_of(sunday).to_string(), "2026-12-07");
     }
 }

@@ -12,7 +12,7 @@ async fn a_week_without_an_answer_puts_the_application_on_the_counselors_list() 
     let eight_days_ago = crate::support::now() - chrono::Duration::days(8);
     app.state
         .store
-        .create_application(1, &input, None, "f", "e", eight_days_ago)
+        .create_application(1, &input, None, "f", "e", None, eight_days_ago)
         .await
         .unwrap();
     let (counselor, _) = app.session(tremplin_storage::Role::Conseiller, None).await;

@@ -19,12 +19,28 @@ async fn applications_are_forgotten_after_the_retention_and_on_request() {
         let thirteen_months_ago = crate::support::now() - chrono::Duration::days(400);
         app.state
             .store
-            .create_application(1, &input, Some(&cv), "old-f", "old-e", thirteen_months_ago)
+            .create_application(
+                1,
+                &input,
+                Some(&cv),
+                "old-f",
+                "old-e",
+                None,
+                thirteen_months_ago,
+            )
             .await
             .unwrap();
         app.state
             .store
-            .create_application(2, &input, None, "new-f", "new-e", crate::support::now())
+            .create_application(
+                2,
+                &input,
+                None,
+                "new-f",
+                "new-e",
+                None,
+                crate::support::now(),
+            )
             .await
             .unwrap();
         tremplin_web::services::editions::tick(&app.state)

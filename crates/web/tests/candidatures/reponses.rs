@@ -19,6 +19,7 @@ async fn the_employers_links_expire() {
             None,
             "f",
             &hash,
+            None,
             crate::support::now() - chrono::Duration::days(61),
         )
         .await

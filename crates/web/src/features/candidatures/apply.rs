@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Form, FromRequest, Multipart, Request, State};
+use axum::extract::{Form, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tremplin_domain::application::{ApplicationInput, Mobility};
-use tremplin_domain::{Invalid, Offer};
+use tremplin_domain::{Invalid, Offer, reach};
 
 use crate::services::applications::deliver;
 use crate::services::secrets;
@@ -77,14 +77,28 @@ pub(super) fn page(
     }
 }
 
+/// The channel that brought the young person to the offer, carried to the application.
+#[derive(serde::Deserialize)]
+pub(super) struct Via {
+    via: Option<String>,
+}
+
 pub(super) async fn form(
     State(state): State<AppState>,
     Id(id): Id,
+    Query(q): Query<Via>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let offer = public_offer(&state, id).await?;
     let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
-    let body = page(&state, &offer, csrf.clone(), HashMap::new(), Vec::new()).render()?;
+    let values: HashMap<String, String> = q
+        .via
+        .as_deref()
+        .and_then(reach::channel)
+        .map(|c| ("via".to_owned(), c.to_owned()))
+        .into_iter()
+        .collect();
+    let body = page(&state, &offer, csrf.clone(), values, Vec::new()).render()?;
     Ok(([(header::SET_COOKIE, csrf_cookie)], Html(body)).into_response())
 }
 
@@ -187,7 +201,8 @@ pub(super) async fn apply(
             }
         },
     };
-    let follow = match deliver(&state, &offer, &input, cv.as_ref(), now).await? {
+    let channel = values.get("via").and_then(|v| reach::channel(v));
+    let follow = match deliver(&state, &offer, &input, cv.as_ref(), channel, now).await? {
         Ok(follow) => follow,
         Err(e) => {
             if let Some(cv) = &cv {

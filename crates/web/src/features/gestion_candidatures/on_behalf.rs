@@ -117,7 +117,7 @@ pub(super) async fn on_behalf(
             else {
                 continue;
             };
-            let outcome = deliver(&state, &offer, input, None, now)
+            let outcome = deliver(&state, &offer, input, None, None, now)
                 .await?
                 .map_err(|e| e.message);
             sent.push((offer.fields.title.clone(), outcome));

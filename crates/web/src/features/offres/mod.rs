@@ -9,11 +9,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tremplin_domain::geo::{format_distance, haversine_km};
+use tremplin_domain::reach;
 use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
 use crate::shell::Id;
 use crate::shell::Layout;
+use crate::shell::dates::monday_of;
 use crate::{AppState, WebError};
 
 mod form;
@@ -175,6 +177,8 @@ struct OfferPage {
     /// The same offer at other sources: (where, link to it there).
     also: Vec<(&'static str, Option<String>)>,
     share: Share,
+    /// Carried to the application form, so the application keeps its channel.
+    via: Option<&'static str>,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -215,6 +219,8 @@ pub struct CfaView {
 #[derive(serde::Deserialize)]
 struct OfferParams {
     depuis: Option<String>,
+    /// The channel whose link brought the visitor (`?via=whatsapp`), counted per week.
+    via: Option<String>,
 }
 
 async fn offer(
@@ -252,8 +258,11 @@ async fn offer(
             (catalogue::view::source_label(kind, &name), url)
         })
         .collect();
-    let params: OfferParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
-        .unwrap_or(OfferParams { depuis: None });
+    let params: OfferParams =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or(OfferParams {
+            depuis: None,
+            via: None,
+        });
     let here = state.refs.communes.get(offer.fields.commune.as_str());
     let from = params
         .depuis
@@ -300,7 +309,16 @@ async fn offer(
         };
     let jsonld = job_posting(&state, &o);
     let share = Share::new(&state, &o);
+    let via = params.via.as_deref().and_then(reach::channel);
+    if let Some(channel) = via {
+        let now = state.clock.now();
+        state
+            .store
+            .count_view(o.id, channel, monday_of(now))
+            .await?;
+    }
     let page = OfferPage {
+        via,
         share,
         layout: Layout::new(&state, &o.path),
         o,

@@ -6,14 +6,14 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use tremplin_domain::network::CallOutcome;
-use tremplin_domain::{OfferStatus, SourceKind};
+use tremplin_domain::{OfferStatus, SourceKind, reach};
 
 use crate::services::editions;
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
 use crate::shell::charts::Chart;
-use crate::shell::dates::next_edition;
+use crate::shell::dates::{monday_of, next_edition};
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +34,36 @@ struct Dashboard {
     /// New, modified, withdrawn at the next edition.
     preview: (i64, i64, i64),
     charts: Vec<Chart>,
+    /// Reach over the last `REACH_WEEKS` weeks: (channel, views, applications).
+    reach: Vec<(&'static str, i64, i64)>,
+    reach_weeks: i64,
+}
+
+/// How far back "Diffusion" looks.
+const REACH_WEEKS: i64 = 8;
+
+/// Views and applications per channel since the Monday `REACH_WEEKS - 1` weeks back, for
+/// every channel that brought something.
+async fn reach(state: &AppState) -> Result<Vec<(&'static str, i64, i64)>, WebError> {
+    let now = state.clock.now();
+    let since = monday_of(now) - chrono::Duration::weeks(REACH_WEEKS - 1);
+    // That Monday's midnight in Paris, as an instant.
+    let since_instant = since
+        .and_hms_opt(0, 0, 0)
+        .and_then(|d| {
+            chrono::TimeZone::from_local_datetime(&chrono_tz::Europe::Paris, &d).earliest()
+        })
+        .map_or(now, |t| t.with_timezone(&chrono::Utc));
+    let views = state.store.views_by_channel(since).await?;
+    let applications = state.store.applications_by_channel(since_instant).await?;
+    let count = |list: &[(String, i64)], key: &str| {
+        list.iter().find(|(c, _)| c == key).map_or(0, |(_, n)| *n)
+    };
+    Ok(reach::CHANNELS
+        .iter()
+        .map(|(key, label)| (*label, count(&views, key), count(&applications, key)))
+        .filter(|(_, v, a)| *v > 0 || *a > 0)
+        .collect())
 }
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
@@ -105,6 +135,12 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         next_edition: next_edition(editions::next_slot(&state)),
         preview,
         charts,
+        reach: if staff.is_conseiller() {
+            reach(&state).await?
+        } else {
+            Vec::new()
+        },
+        reach_weeks: REACH_WEEKS,
     };
     Ok(Html(page.render()?))
 }
