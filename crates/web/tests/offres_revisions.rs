@@ -165,14 +165,7 @@ async fn a_refused_change_leaves_the_validated_version() {
         let app = TestApp::with_catalogue(backend).await;
         let token = app.partner_token("France Travail").await;
         let id = published_offer(&app, &token).await;
-        let r = app
-            .json(
-                "PUT",
-                &format!("/api/v1/offers/{id}"),
-                Some(&token),
-                &phishing(),
-            )
-            .await;
+        let r = put(&app, &token, id, &phishing()).await;
         assert_eq!(r.status, StatusCode::ACCEPTED);
         let (counselor, csrf) = app.session(Role::Conseiller, None).await;
         let page = app
@@ -233,14 +226,7 @@ async fn a_partners_change_to_an_unvalidated_offer_applies_at_once() {
             .json("POST", "/api/v1/offers", Some(&token), &original())
             .await;
         let id = r.json()["id"].as_i64().unwrap();
-        let r = app
-            .json(
-                "PUT",
-                &format!("/api/v1/offers/{id}"),
-                Some(&token),
-                &phishing(),
-            )
-            .await;
+        let r = put(&app, &token, id, &phishing()).await;
         assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
         assert!(r.json().get("pending_change").is_none());
         let stored = app.state.store.get_offer(id).await.unwrap().unwrap();
@@ -305,28 +291,14 @@ async fn sending_the_offer_again_waits_too_and_withdrawing_drops_the_change() {
         public_shows_the_old_version(&app, id).await;
         // A nightly sync sending it again adds nothing to the history.
         let lines = app.state.store.offer_history(id).await.unwrap().len();
-        let r = app
-            .json(
-                "PUT",
-                &format!("/api/v1/offers/{id}"),
-                Some(&token),
-                &phishing(),
-            )
-            .await;
+        let r = put(&app, &token, id, &phishing()).await;
         assert_eq!(r.status, StatusCode::ACCEPTED);
         assert_eq!(
             app.state.store.offer_history(id).await.unwrap().len(),
             lines
         );
         // Sending the validated version back cancels the change.
-        let r = app
-            .json(
-                "PUT",
-                &format!("/api/v1/offers/{id}"),
-                Some(&token),
-                &original(),
-            )
-            .await;
+        let r = put(&app, &token, id, &original()).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(
             app.state
@@ -336,13 +308,7 @@ async fn sending_the_offer_again_waits_too_and_withdrawing_drops_the_change() {
                 .unwrap()
                 .is_none()
         );
-        app.json(
-            "PUT",
-            &format!("/api/v1/offers/{id}"),
-            Some(&token),
-            &phishing(),
-        )
-        .await;
+        put(&app, &token, id, &phishing()).await;
         assert!(
             app.state
                 .store

@@ -196,14 +196,7 @@ async fn counselors_edits_apply_at_once() {
         let token = app.partner_token("France Travail").await;
         let id = published_offer(&app, &token).await;
         // A partner's change waits on the offer…
-        let r = app
-            .json(
-                "PUT",
-                &format!("/api/v1/offers/{id}"),
-                Some(&token),
-                &phishing(),
-            )
-            .await;
+        let r = put(&app, &token, id, &phishing()).await;
         assert_eq!(r.status, StatusCode::ACCEPTED);
         // …while a counselor's own edit goes live at once.
         let (counselor, csrf) = app.session(Role::Conseiller, None).await;
@@ -239,13 +232,7 @@ async fn answering_forms_are_checked() {
     let app = TestApp::with_catalogue("sqlite").await;
     let token = app.partner_token("France Travail").await;
     let id = published_offer(&app, &token).await;
-    app.json(
-        "PUT",
-        &format!("/api/v1/offers/{id}"),
-        Some(&token),
-        &phishing(),
-    )
-    .await;
+    put(&app, &token, id, &phishing()).await;
     let (counselor, csrf) = app.session(Role::Conseiller, None).await;
     let page = app
         .get_as(&format!("/gestion/offres/{id}"), &counselor)

@@ -38,6 +38,12 @@ pub fn phishing() -> String {
     body(NEW_TITLE, Some(PHISHING), "recrutement@hameconnage.example")
 }
 
+/// The partner changes offer `id` through the API to `body`.
+pub async fn put(app: &TestApp, token: &str, id: i64, body: &str) -> support::Reply {
+    app.json("PUT", &format!("/api/v1/offers/{id}"), Some(token), body)
+        .await
+}
+
 /// A partner's offer sent through the API, published by a counselor, in the index.
 pub async fn published_offer(app: &TestApp, token: &str) -> i64 {
     let r = app
