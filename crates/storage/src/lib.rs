@@ -17,6 +17,7 @@ mod offers;
 mod reach;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod widgets;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -30,16 +30,16 @@
 // The share block: "copy the link" where the clipboard is reachable, the phone's own share
 // sheet where it has one. Without them, the plain links and the address stay.
 (function () {
-  var copy = document.querySelector("[data-copy]");
-  var input = copy && document.getElementById(copy.getAttribute("data-copy"));
-  if (copy && input && navigator.clipboard) {
+  document.querySelectorAll("[data-copy]").forEach(function (copy) {
+    var input = document.getElementById(copy.getAttribute("data-copy"));
+    if (!input || !navigator.clipboard) return;
     copy.hidden = false;
     copy.addEventListener("click", function () {
       navigator.clipboard.writeText(input.value).then(function () {
-        copy.textContent = "Lien copié";
+        copy.textContent = copy.getAttribute("data-done") || "Lien copié";
       });
     });
-  }
+  });
   var share = document.querySelector("[data-share]");
   if (share && navigator.share) {
     share.hidden = false;

@@ -33,6 +33,7 @@ mod features {
     pub mod tableau_de_bord;
     pub mod territoire;
     pub mod utilisateurs;
+    pub mod widget;
 }
 
 use std::future::Future;
@@ -51,8 +52,8 @@ pub use error::WebError;
 pub use state::{AppState, Referentiels, WebConfig};
 
 /// Content-Security-Policy of every page: no inline script, nothing from elsewhere, not
-/// framed by other sites.
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+/// framed by other sites (but the widget: see [`shell::protect::Framing`]).
+pub(crate) const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// The whole application.
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::personnes::router())
         .merge(features::reseau::router())
         .merge(features::imports::router())
+        .merge(features::widget::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())
@@ -91,7 +93,6 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

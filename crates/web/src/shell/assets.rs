@@ -9,6 +9,9 @@ use crate::AppState;
 
 const CSS: &str = include_str!("../../assets/style.css");
 const JS: &str = include_str!("../../assets/app.js");
+const WIDGET_CSS: &str = include_str!("../../assets/widget.css");
+const WIDGET_FRAME_JS: &str = include_str!("../../assets/widget-cadre.js");
+const WIDGET_HOST_JS: &str = include_str!("../../assets/widget.js");
 const ICON: &str = include_str!("../../assets/icon.svg");
 
 pub fn router() -> Router<AppState> {
@@ -20,6 +23,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/assets/app.js",
             get(|| serve("text/javascript; charset=utf-8", JS)),
+        )
+        .route(
+            "/assets/widget.css",
+            get(|| serve("text/css; charset=utf-8", WIDGET_CSS)),
+        )
+        .route(
+            "/assets/widget-cadre.js",
+            get(|| serve("text/javascript; charset=utf-8", WIDGET_FRAME_JS)),
+        )
+        .route(
+            "/assets/widget.js",
+            get(|| serve("text/javascript; charset=utf-8", WIDGET_HOST_JS)),
         )
         .route("/assets/icon.svg", get(|| serve("image/svg+xml", ICON)))
         .route("/favicon.ico", get(|| serve("image/svg+xml", ICON)))

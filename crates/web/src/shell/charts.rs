@@ -12,7 +12,7 @@ const COLOURS: [&str; 6] = [
 ];
 
 pub struct Series {
-    pub label: &'static str,
+    pub label: String,
     pub colour: &'static str,
     pub values: Vec<u32>,
 }
@@ -45,7 +45,7 @@ impl Chart {
         id: &'static str,
         title: &'static str,
         starts: &[NaiveDate],
-        categories: &[(&str, &'static str)],
+        categories: &[(&str, &str)],
         counts: &[PeriodCount],
     ) -> Self {
         let weeks = starts.len();
@@ -53,7 +53,7 @@ impl Chart {
             .iter()
             .enumerate()
             .map(|(i, (_, label))| Series {
-                label,
+                label: (*label).to_owned(),
                 colour: COLOURS[i % COLOURS.len()],
                 values: vec![0; weeks],
             })
@@ -82,6 +82,14 @@ impl Chart {
             .max()
             .unwrap_or(0)
             .max(1)
+    }
+
+    /// The span the chart covers, for its caption.
+    pub fn span(&self) -> String {
+        match self.weeks.len() {
+            26 => "en six mois".to_owned(),
+            n => format!("en {n} semaines"),
+        }
     }
 
     pub fn total(&self) -> u32 {

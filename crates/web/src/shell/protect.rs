@@ -1,6 +1,6 @@
 //! What every request and response goes through besides the page itself: private pages kept
-//! out of every cache, HTTPS remembered by the browser, and a body that stops arriving cut
-//! off rather than holding a connection.
+//! out of every cache, HTTPS remembered by the browser, no page framed by another site but the
+//! widget, and a body that stops arriving cut off rather than holding a connection.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,6 +74,31 @@ fn stalled() -> Response {
         .into_response()
 }
 
+/// Put in a response's extensions by a page made to live in other sites' frames (the
+/// widget): the origins allowed to frame it, none meaning any site. Every other page refuses
+/// to be framed.
+#[derive(Debug, Clone)]
+pub struct Framing(pub Vec<String>);
+
+impl Framing {
+    /// The page's Content-Security-Policy: the site's own, with framing opened to the origins
+    /// (`'self'` always, so the back office can show a preview).
+    fn policy(&self) -> String {
+        let ancestors = if self.0.is_empty() {
+            "*".to_owned()
+        } else {
+            std::iter::once("'self'")
+                .chain(self.0.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        crate::CSP.replace(
+            "frame-ancestors 'none'",
+            &format!("frame-ancestors {ancestors}"),
+        )
+    }
+}
+
 /// The middleware around the whole application.
 pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let private = is_private(request.uri().path());
@@ -94,7 +119,16 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     if timed_out.load(Ordering::Relaxed) {
         response = stalled();
     }
+    let framing = response.extensions_mut().remove::<Framing>();
     let headers = response.headers_mut();
+    match framing.and_then(|f| HeaderValue::from_str(&f.policy()).ok()) {
+        Some(csp) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+        None => {
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
+    }
     if private {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -8,9 +8,10 @@ use axum::extract::{Form, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tremplin_domain::application::{ApplicationInput, Mobility};
-use tremplin_domain::{Invalid, Offer, reach};
+use tremplin_domain::{Invalid, Offer};
 
 use crate::services::applications::deliver;
+use crate::services::reach;
 use crate::services::secrets;
 use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
 use crate::shell::Id;
@@ -91,13 +92,11 @@ pub(super) async fn form(
 ) -> Result<Response, WebError> {
     let offer = public_offer(&state, id).await?;
     let (csrf, csrf_cookie) = auth::public_csrf(&state, &headers);
-    let values: HashMap<String, String> = q
-        .via
-        .as_deref()
-        .and_then(reach::channel)
-        .map(|c| ("via".to_owned(), c.to_owned()))
-        .into_iter()
-        .collect();
+    let via = match q.via.as_deref() {
+        Some(v) => reach::channel(&state, v).await?,
+        None => None,
+    };
+    let values: HashMap<String, String> = via.map(|c| ("via".to_owned(), c)).into_iter().collect();
     let body = page(&state, &offer, csrf.clone(), values, Vec::new()).render()?;
     Ok(([(header::SET_COOKIE, csrf_cookie)], Html(body)).into_response())
 }
@@ -201,8 +200,12 @@ pub(super) async fn apply(
             }
         },
     };
-    let channel = values.get("via").and_then(|v| reach::channel(v));
-    let follow = match deliver(&state, &offer, &input, cv.as_ref(), channel, now).await? {
+    let channel = match values.get("via") {
+        Some(v) => reach::channel(&state, v).await?,
+        None => None,
+    };
+    let follow = match deliver(&state, &offer, &input, cv.as_ref(), channel.as_deref(), now).await?
+    {
         Ok(follow) => follow,
         Err(e) => {
             if let Some(cv) = &cv {

@@ -9,7 +9,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tremplin_domain::geo::{format_distance, haversine_km};
-use tremplin_domain::reach;
 use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
@@ -178,7 +177,7 @@ struct OfferPage {
     also: Vec<(&'static str, Option<String>)>,
     share: Share,
     /// Carried to the application form, so the application keeps its channel.
-    via: Option<&'static str>,
+    via: Option<String>,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -309,8 +308,11 @@ async fn offer(
         };
     let jsonld = job_posting(&state, &o);
     let share = Share::new(&state, &o);
-    let via = params.via.as_deref().and_then(reach::channel);
-    if let Some(channel) = via {
+    let via = match params.via.as_deref() {
+        Some(v) => crate::services::reach::channel(&state, v).await?,
+        None => None,
+    };
+    if let Some(channel) = &via {
         let now = state.clock.now();
         state
             .store

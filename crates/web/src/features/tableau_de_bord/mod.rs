@@ -6,15 +6,19 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use tremplin_domain::network::CallOutcome;
-use tremplin_domain::{OfferStatus, SourceKind, reach};
+use tremplin_domain::{OfferStatus, SourceKind};
 
 use crate::services::editions;
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
 use crate::shell::charts::Chart;
-use crate::shell::dates::{monday_of, next_edition};
+use crate::shell::dates::next_edition;
 use crate::{AppState, WebError};
+
+mod diffusion;
+
+use diffusion::Diffusion;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/gestion", get(dashboard))
@@ -34,36 +38,9 @@ struct Dashboard {
     /// New, modified, withdrawn at the next edition.
     preview: (i64, i64, i64),
     charts: Vec<Chart>,
-    /// Reach over the last `REACH_WEEKS` weeks: (channel, views, applications).
-    reach: Vec<(&'static str, i64, i64)>,
-    reach_weeks: i64,
-}
-
-/// How far back "Diffusion" looks.
-const REACH_WEEKS: i64 = 8;
-
-/// Views and applications per channel since the Monday `REACH_WEEKS - 1` weeks back, for
-/// every channel that brought something.
-async fn reach(state: &AppState) -> Result<Vec<(&'static str, i64, i64)>, WebError> {
-    let now = state.clock.now();
-    let since = monday_of(now) - chrono::Duration::weeks(REACH_WEEKS - 1);
-    // That Monday's midnight in Paris, as an instant.
-    let since_instant = since
-        .and_hms_opt(0, 0, 0)
-        .and_then(|d| {
-            chrono::TimeZone::from_local_datetime(&chrono_tz::Europe::Paris, &d).earliest()
-        })
-        .map_or(now, |t| t.with_timezone(&chrono::Utc));
-    let views = state.store.views_by_channel(since).await?;
-    let applications = state.store.applications_by_channel(since_instant).await?;
-    let count = |list: &[(String, i64)], key: &str| {
-        list.iter().find(|(c, _)| c == key).map_or(0, |(_, n)| *n)
-    };
-    Ok(reach::CHANNELS
-        .iter()
-        .map(|(key, label)| (*label, count(&views, key), count(&applications, key)))
-        .filter(|(_, v, a)| *v > 0 || *a > 0)
-        .collect())
+    /// « Diffusion », for counselors.
+    reach: Option<Diffusion>,
+    reach_weeks: usize,
 }
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
@@ -136,11 +113,11 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
         preview,
         charts,
         reach: if staff.is_conseiller() {
-            reach(&state).await?
+            Some(diffusion::diffusion(&state).await?)
         } else {
-            Vec::new()
+            None
         },
-        reach_weeks: REACH_WEEKS,
+        reach_weeks: diffusion::WEEKS,
     };
     Ok(Html(page.render()?))
 }

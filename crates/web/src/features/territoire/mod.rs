@@ -1,11 +1,12 @@
-//! The territory's settings: name, EPCIs, publication day and time, deadlines, retention.
+//! The territory's settings: name, EPCIs, publication day and time, deadlines, retention, and
+//! the sites allowed to frame the widget.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::shell::Layout;
@@ -13,8 +14,12 @@ use crate::shell::Nav;
 use crate::shell::auth::Staff;
 use crate::{AppState, WebError};
 
+mod origins;
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/gestion/territoire", get(territory).post(save_territory))
+    Router::new()
+        .route("/gestion/territoire", get(territory).post(save_territory))
+        .route("/gestion/territoire/widget", post(save_origins))
 }
 
 #[derive(Template)]
@@ -25,6 +30,9 @@ struct TerritoryPage {
     t: tremplin_storage::Territory,
     days: [(i64, &'static str); 7],
     error: Option<String>,
+    /// The sites allowed to frame the widget (none: any site), as shown in the form.
+    origins: String,
+    origins_error: Option<String>,
 }
 
 const DAYS: [(i64, &str); 7] = [
@@ -49,6 +57,8 @@ async fn territory(State(state): State<AppState>, staff: Staff) -> Result<Html<S
             t,
             days: DAYS,
             error: None,
+            origins: state.store.widget_origins().await?.join("\n"),
+            origins_error: None,
         }
         .render()?,
     ))
@@ -106,6 +116,8 @@ async fn save_territory(
             t,
             days: DAYS,
             error,
+            origins: state.store.widget_origins().await?.join("\n"),
+            origins_error: None,
         };
         return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
     };
@@ -120,4 +132,49 @@ async fn save_territory(
     );
     staff.log(&state, "réglages du territoire", &detail).await?;
     Ok(Redirect::to("/gestion/territoire").into_response())
+}
+
+#[derive(Deserialize)]
+struct OriginsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    origines: String,
+}
+
+async fn save_origins(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<OriginsForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&f.csrf)?;
+    let t = state
+        .territory()
+        .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
+    let list = match origins::parse(&f.origines) {
+        Ok(list) => list,
+        Err(message) => {
+            let page = TerritoryPage {
+                layout: Layout::new(&state, "/gestion/territoire"),
+                nav: Nav::new(&staff),
+                t,
+                days: DAYS,
+                error: None,
+                origins: f.origines.chars().take(20_000).collect(),
+                origins_error: Some(message),
+            };
+            return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+        }
+    };
+    state.store.set_widget_origins(&list).await?;
+    let detail = if list.is_empty() {
+        "tous les sites".to_owned()
+    } else {
+        list.join(", ")
+    };
+    staff
+        .log(&state, "sites autorisés à afficher le widget", &detail)
+        .await?;
+    Ok(Redirect::to("/gestion/territoire#widget").into_response())
 }
