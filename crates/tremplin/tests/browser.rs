@@ -626,3 +626,229 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
     c.close().await.ok();
     outcome.expect("browser steps");
 }
+
+/// Creates an admin account before the server starts (the widget's allowed sites are an
+/// admin's setting).
+fn add_admin(data: &Path) {
+    use std::io::Write;
+    let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "admin@ml.example",
+            "--role",
+            "admin",
+            "--data-dir",
+        ])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"un mot de passe solide\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+}
+
+/// A partner's site on another origin (`http://localhost:port`, Tremplin being at
+/// `http://127.0.0.1:…`): `/` frames the widget with the sizing script, `/autre` tries to frame
+/// the search page.
+fn partner_site(tremplin: &str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tremplin = tremplin.to_owned();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let frame = if path.starts_with("/autre") {
+                format!(
+                    "<iframe id=\"cadre\" src=\"{tremplin}/offres\" title=\"Recherche\" width=\"100%\" height=\"400\"></iframe>"
+                )
+            } else {
+                format!(
+                    "<iframe id=\"cadre\" data-tremplin src=\"{tremplin}/widget?via=widget\" title=\"Offres d'apprentissage\" width=\"100%\" height=\"300\" style=\"border:0\"></iframe>\
+                     <script src=\"{tremplin}/assets/widget.js?v=1\" async></script>"
+                )
+            };
+            let body = format!(
+                "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>ENT du lycée</title></head>\
+                 <body><h1>ENT du lycée</h1>{frame}</body></html>"
+            );
+            let _ = s.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    port
+}
+
+/// Whether the frame `#cadre` of the current page shows `css`: a frame the browser refused
+/// shows its own error page instead.
+async fn frame_shows(c: &Client, css: &str) -> bool {
+    let frame = c.wait().for_element(Locator::Css("#cadre")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    frame.enter_frame().await.unwrap();
+    let found = c.find(Locator::Css(css)).await.is_ok();
+    c.enter_parent_frame().await.unwrap();
+    found
+}
+
+#[tokio::test]
+async fn a_partner_site_frames_the_widget_searches_in_it_and_opens_an_offer() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], add_admin) else {
+        return;
+    };
+    let host = format!("http://localhost:{}", partner_site(&h.base));
+    let c = h.browser().await;
+    c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+
+    // Framed by a site of another origin: search inside the frame.
+    c.goto(&format!("{host}/")).await.unwrap();
+    assert!(
+        frame_shows(&c, "form[action='/widget']").await,
+        "the widget is framed"
+    );
+    // The sizing script made the frame as tall as its content.
+    let height = c
+        .execute(
+            "return document.getElementById('cadre').getBoundingClientRect().height",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(height.as_f64().unwrap() > 300.0, "frame height {height}");
+    c.find(Locator::Css("#cadre"))
+        .await
+        .unwrap()
+        .enter_frame()
+        .await
+        .unwrap();
+    assert_eq!(
+        sticking_out(&c).await.unwrap(),
+        json!([]),
+        "widget at 390 px"
+    );
+    assert_eq!(small_fields(&c).await.unwrap(), json!([]));
+    let violations = accessibility_violations(&c).await;
+    assert!(violations.is_empty(), "widget: {violations:?}");
+    c.find(Locator::Id("w-q"))
+        .await
+        .unwrap()
+        .send_keys("boulanger")
+        .await
+        .unwrap();
+    navigate(&c, Locator::Css(".w-form button")).await.unwrap();
+    let first = c
+        .wait()
+        .for_element(Locator::Css(".w-results a"))
+        .await
+        .unwrap();
+    let text = first.text().await.unwrap();
+    assert!(text.contains("Boulanger"), "{text}");
+    let href = first.attr("href").await.unwrap().unwrap();
+    assert!(
+        href.starts_with(&h.base) && href.ends_with("?via=widget"),
+        "{href}"
+    );
+    screenshot(&c, "widget-telephone").await;
+    // The offer opens in a new tab, on Tremplin itself.
+    let before = c.windows().await.unwrap();
+    first.click().await.unwrap();
+    let start = Instant::now();
+    let tab = loop {
+        let now = c.windows().await.unwrap();
+        if let Some(w) = now.into_iter().find(|w| !before.contains(w)) {
+            break w;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "no new tab");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    c.switch_to_window(tab).await.unwrap();
+    let title = c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert!(title.text().await.unwrap().contains("Boulanger"));
+    assert!(c.current_url().await.unwrap().as_str().starts_with(&h.base));
+    c.close_window().await.unwrap();
+    c.switch_to_window(before[0].clone()).await.unwrap();
+
+    // Any other page refuses to be framed.
+    c.goto(&format!("{host}/autre")).await.unwrap();
+    assert!(
+        !frame_shows(&c, "main").await,
+        "the search page must not be framed"
+    );
+
+    // An admin lists the sites allowed: the partner's origin is not among them, so its frame
+    // is refused; listed again, it is shown.
+    c.goto(&format!("{}/connexion", h.base)).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("admin@ml.example")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("un mot de passe solide")
+        .await
+        .unwrap();
+    navigate(&c, Locator::Css("main form button"))
+        .await
+        .unwrap();
+    for (list, shown) in [
+        ("https://ent.lycee-exemple.fr", false),
+        (host.as_str(), true),
+    ] {
+        c.goto(&format!("{}/gestion/territoire", h.base))
+            .await
+            .unwrap();
+        let field = c.find(Locator::Id("origines")).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(list).await.unwrap();
+        navigate(
+            &c,
+            Locator::Css("form[action='/gestion/territoire/widget'] button"),
+        )
+        .await
+        .unwrap();
+        c.goto(&format!("{host}/")).await.unwrap();
+        assert_eq!(
+            frame_shows(&c, "form[action='/widget']").await,
+            shown,
+            "list {list}"
+        );
+    }
+
+    // The builder's preview, at phone width.
+    c.goto(&format!("{}/gestion/widget?couleur=vert", h.base))
+        .await
+        .unwrap();
+    assert_eq!(
+        sticking_out(&c).await.unwrap(),
+        json!([]),
+        "builder at 390 px"
+    );
+    let violations = accessibility_violations(&c).await;
+    assert!(violations.is_empty(), "builder: {violations:?}");
+    c.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
+    c.goto(&format!("{}/gestion/widget?couleur=vert", h.base))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&c, "widget-constructeur").await;
+    c.close().await.unwrap();
+}

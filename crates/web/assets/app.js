@@ -49,3 +49,11 @@
     });
   }
 })();
+
+// Forms marked data-autosubmit (the widget builder) show the effect of a choice at once; the
+// button stays for those without this script.
+(function () {
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.addEventListener("change", function () { form.submit(); });
+  });
+})();

@@ -196,11 +196,8 @@ async fn widget(
     page.q = q.text.clone();
     page.commune = q.near.as_ref().map(|n| n.label.clone()).unwrap_or_default();
     page.radius = q.radius_km;
-    let mut response = (
-        [(header::CACHE_CONTROL, "public, max-age=300")],
-        Html(page.render()?),
-    )
-        .into_response();
+    let mut response =
+        ([(header::CACHE_CONTROL, "no-cache")], Html(page.render()?)).into_response();
     response.extensions_mut().insert(framing);
     Ok(response)
 }
