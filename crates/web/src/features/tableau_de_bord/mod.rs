@@ -37,6 +37,8 @@ struct Dashboard {
     /// Reach over the last `REACH_WEEKS` weeks: (channel, views, applications).
     reach: Vec<(&'static str, i64, i64)>,
     reach_weeks: i64,
+    /// Alerts on searches, counted (never the addresses): for counselors.
+    alerts: Option<tremplin_storage::AlertCounts>,
 }
 
 /// How far back "Diffusion" looks.
@@ -141,6 +143,14 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
             Vec::new()
         },
         reach_weeks: REACH_WEEKS,
+        alerts: if staff.is_conseiller() {
+            let week = crate::shell::dates::monday_of(now)
+                .and_hms_opt(0, 0, 0)
+                .map_or(now.timestamp(), |d| d.and_utc().timestamp());
+            Some(state.store.alert_counts(week).await?)
+        } else {
+            None
+        },
     };
     Ok(Html(page.render()?))
 }
