@@ -175,6 +175,27 @@ impl Store {
         })
     }
 
+    /// A confirmed alert, without the mails of the double opt-in: for the demo territory only.
+    pub async fn add_confirmed_alert(
+        &self,
+        email: &str,
+        search: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO alerts (email, search, label, created_unix, confirmed_unix, active_unix) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id",
+            )
+            .bind(email)
+            .bind(search)
+            .bind(label)
+            .bind(now.timestamp())
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
     /// A message about an address's alerts that creates nothing (the limit is reached).
     pub async fn queue_alert_mail(&self, mail: &AlertMail, now: DateTime<Utc>) -> Result<()> {
         on_pool!(self, |p| {
