@@ -20,6 +20,9 @@ pub struct Outgoing {
     pub text: String,
     pub html: Option<String>,
     pub attachment: Option<FileAttachment>,
+    /// An `https://` address that unsubscribes in one click (RFC 8058): sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A file sent with a message (a CV).
@@ -175,10 +178,13 @@ impl Mailer {
     /// [`MailError::is_permanent`].
     pub async fn send(&self, m: &Outgoing) -> Result<(), MailError> {
         let to = recipient(&m.to)?;
-        let builder = lettre::Message::builder()
+        let mut builder = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&m.subject);
+        if let Some(url) = &m.list_unsubscribe {
+            builder = with_unsubscribe(builder, url)?;
+        }
         let body = match &m.html {
             Some(html) => MultiPart::alternative_plain_html(m.text.clone(), html.clone()),
             None => MultiPart::mixed().singlepart(SinglePart::plain(m.text.clone())),
@@ -224,6 +230,37 @@ impl Mailer {
             }),
         }
     }
+}
+
+/// RFC 8058's two headers. The address is ours (`https://`, no space, no angle bracket):
+/// anything else is refused rather than written into a header.
+fn with_unsubscribe(
+    builder: lettre::message::MessageBuilder,
+    url: &str,
+) -> Result<lettre::message::MessageBuilder, MailError> {
+    use lettre::message::header::{HeaderName, HeaderValue};
+    if !url.starts_with("https://") && !url.starts_with("http://")
+        || url
+            .bytes()
+            .any(|b| !b.is_ascii_graphic() || b == b'<' || b == b'>' || b == b',')
+    {
+        return Err(MailError::Build(
+            "adresse de désinscription invalide".into(),
+        ));
+    }
+    let list = format!("<{url}>");
+    let post = "List-Unsubscribe=One-Click".to_owned();
+    Ok(builder
+        .raw_header(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            list.clone(),
+            list,
+        ))
+        .raw_header(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            post.clone(),
+            post,
+        )))
 }
 
 /// Whether a permanent SMTP refusal is about this recipient (the mailbox does not exist or its
@@ -294,6 +331,7 @@ mod tests {
                 content_type: "application/pdf".into(),
                 bytes: b"%PDF-1.4 cv".to_vec(),
             }),
+            list_unsubscribe: None,
         };
         mailer.send(&m).await.unwrap();
         mailer.send(&m).await.unwrap();
@@ -324,6 +362,46 @@ mod tests {
         };
         let e = mailer.send(&quoted).await.unwrap_err();
         assert!(e.is_permanent() && !e.to_string().contains("jea"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn an_alert_carries_the_one_click_unsubscribe_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = Mailer::new(
+            &MailConfig::Folder(dir.path().to_owned()),
+            "Mission Locale <contact@ml.example>",
+        )
+        .unwrap();
+        let url = format!(
+            "https://ml.example/alertes/desinscription/{}",
+            "a".repeat(64)
+        );
+        let mut m = Outgoing {
+            to: "jeune@exemple.fr".into(),
+            subject: "Vos nouvelles offres".into(),
+            text: "Bonjour".into(),
+            html: None,
+            attachment: None,
+            list_unsubscribe: Some(url.clone()),
+        };
+        mailer.send(&m).await.unwrap();
+        let file = std::fs::read_dir(dir.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        let eml = std::fs::read_to_string(file.path()).unwrap();
+        assert!(
+            eml.contains(&format!("List-Unsubscribe: <{url}>\r\n")),
+            "{eml}"
+        );
+        assert!(
+            eml.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            "{eml}"
+        );
+        // Nothing but an address of ours goes into the header.
+        m.list_unsubscribe = Some("https://ml.example/x>\r\nBcc: a@b.c".into());
+        assert!(matches!(mailer.send(&m).await, Err(MailError::Build(_))));
     }
 
     #[test]

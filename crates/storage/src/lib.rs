@@ -7,6 +7,7 @@
 //! from both backends. Migrations exist per backend, table for table.
 
 mod accounts;
+mod alerts;
 pub mod applications;
 mod catalogue;
 mod editions;
@@ -28,6 +29,7 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{AuditEntry, FailureSpan, Role, Session, User};
+pub use alerts::{Alert, AlertCounts, AlertLink, AlertMail};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
 pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};

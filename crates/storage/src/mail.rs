@@ -21,6 +21,8 @@ pub struct QueuedMail {
     pub attachment_type: Option<String>,
     /// The application whose sending this message is (the mail to the employer).
     pub application_id: Option<i64>,
+    /// The one-click unsubscribe address (RFC 8058) of an alert's message.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A file attached to a queued message.
@@ -135,7 +137,7 @@ impl Store {
                              AND (locked_until_unix IS NULL OR locked_until_unix < $2) ORDER BY id LIMIT 1) \
                  AND sent_at IS NULL AND failed_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
                  RETURNING id, to_addr, subject, text_body, html_body, attempts, attachment_path, attachment_name, attachment_type, \
-                 application_id",
+                 application_id, list_unsubscribe",
             )
             .bind(now + lease_seconds)
             .bind(now)

@@ -137,10 +137,33 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     }
     partner_change(state, france_travail, report.created[0]).await?;
     reach(state, &report.created, now).await?;
+    demo_alert(state, now).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"
     );
+    Ok(())
+}
+
+/// A young person's confirmed alert on bakery offers around L'Aigle: the dashboard counts it,
+/// and each edition's new matches go to the mail folder.
+async fn demo_alert(state: &AppState, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
+    use tremplin_web::services::{alerts, catalogue};
+    let q = catalogue::CatalogueQuery::parse(
+        "q=boulanger&commune=61214&rayon=30",
+        catalogue::ParamStyle::Page,
+        state,
+    )
+    .map_err(|p| anyhow::anyhow!("alerte de démonstration : {}", p.message))?;
+    state
+        .store
+        .add_confirmed_alert(
+            "lea.demo@exemple.invalid",
+            &alerts::normalised(&q),
+            &alerts::describe(state, &q),
+            now,
+        )
+        .await?;
     Ok(())
 }
 

@@ -851,4 +851,70 @@ async fn a_partner_site_frames_the_widget_searches_in_it_and_opens_an_offer() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(&c, "widget-constructeur").await;
     c.close().await.unwrap();
+#[tokio::test]
+async fn a_young_person_asks_for_an_alert_from_a_phone_and_confirms_it() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], |_| {}) else {
+        return;
+    };
+    let base = h.base.clone();
+    let outbox = h.data.path().join("data/outbox");
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!("{base}/offres?q=boulanger&commune=61293&rayon=30"))
+            .await?;
+        c.find(Locator::Css("#alerte-email"))
+            .await?
+            .send_keys("lea.alerte@exemple.fr")
+            .await?;
+        navigate(&c, Locator::Css(".alert-form button")).await?;
+        let h1 = c.find(Locator::Css("main h1")).await?.text().await?;
+        assert_eq!(h1, "Vérifiez votre boîte mail");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "check your mailbox"
+        );
+        assert_eq!(sticking_out(&c).await?, serde_json::json!([]));
+
+        // The confirmation, written by the outbox into the data folder.
+        let start = Instant::now();
+        let mail = loop {
+            let found = std::fs::read_dir(&outbox).ok().and_then(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .map(|m| unquote(&m))
+                    .find(|m| m.contains("/alertes/confirmation/"))
+            });
+            if let Some(m) = found {
+                break m;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no confirmation mail"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let at = mail.find("/alertes/confirmation/").unwrap();
+        let link = mail[at..].split_whitespace().next().unwrap().to_owned();
+        c.goto(&format!("{base}{link}")).await?;
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "confirmation page"
+        );
+        assert_eq!(sticking_out(&c).await?, serde_json::json!([]));
+        navigate(&c, Locator::Css("main form button")).await?;
+        let h1 = c.find(Locator::Css("main h1")).await?.text().await?;
+        assert_eq!(h1, "Alerte activée");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "confirmed"
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
 }

@@ -14,6 +14,7 @@ mod state;
 /// shell, the services, the state and the error types, never another feature; only this file
 /// names them.
 mod features {
+    pub mod alertes;
     pub mod api;
     pub mod candidatures;
     pub mod comptes;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::jetons::router())
         .merge(features::comptes::router())
         .merge(features::candidatures::router())
+        .merge(features::alertes::router())
         .merge(features::reponses::router())
         .merge(features::gestion_candidatures::router())
         .merge(features::personnes::router())

@@ -126,6 +126,7 @@ async fn smtp_authentication_sends_the_configured_credentials() {
         text: "Bonjour".into(),
         html: None,
         attachment: None,
+        list_unsubscribe: None,
     };
     mailer.send(&m).await.unwrap();
     let got = received.lock().unwrap().clone();
@@ -259,6 +260,7 @@ async fn mail_goes_over_tls_and_starttls_to_a_server_with_a_private_authority() 
             text: "Bonjour".into(),
             html: None,
             attachment: None,
+            list_unsubscribe: None,
         };
         mailer
             .send(&m)
@@ -291,6 +293,7 @@ async fn mail_goes_over_tls_and_starttls_to_a_server_with_a_private_authority() 
         text: "x".into(),
         html: None,
         attachment: None,
+        list_unsubscribe: None,
     };
     assert!(mailer.send(&m).await.is_err());
     assert!(received.lock().unwrap().is_empty());

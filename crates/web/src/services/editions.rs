@@ -1,5 +1,5 @@
 //! The Thursday edition as a service: when it falls, publishing it (once, even after a
-//! restart or with several instances), and the day's deadlines that go with it.
+//! restart or with several instances), and the day's deadlines and alerts that go with it.
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
@@ -88,6 +88,9 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
         }
     }
     crate::services::retention::forget_old(state).await?;
+    // After the publication, in the same round: the alerts of every edition not yet done
+    // (this one, or a manual one), then their retention.
+    crate::services::alerts::tick(state).await?;
     Ok(published)
 }
 

@@ -1,7 +1,9 @@
 //! Application work with no HTTP in it: search over the index and the indexer that follows the
 //! database, the edition, applications and their notices, retention, the outbox, uploads,
-//! invitations, reach. (CSV files and the connectors' runs live in the connectors crate.)
+//! invitations, reach, and the saved-search alerts. (CSV files and the connectors' runs live
+//! in the connectors crate.)
 
+pub mod alerts;
 pub mod applications;
 pub mod catalogue;
 pub mod editions;

@@ -56,6 +56,7 @@ pub async fn drain(
             text: m.text_body.clone(),
             html: m.html_body.clone(),
             attachment,
+            list_unsubscribe: m.list_unsubscribe.clone(),
         };
         match mailer.send(&outgoing).await {
             Ok(()) => {

@@ -28,7 +28,7 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Pages that show what only one person should see: the back office, signing in and the
 /// account links, a young person's follow-up link, an employer's answer link, and the
-/// application form (its answer carries the follow-up link).
+/// application form (its answer carries the follow-up link), the alerts' links.
 pub fn is_private(path: &str) -> bool {
     let under = |prefix: &str| {
         path == prefix
@@ -45,6 +45,7 @@ pub fn is_private(path: &str) -> bool {
         "/reinitialisation",
         "/candidature",
         "/reponse",
+        "/alertes",
     ]
     .into_iter()
     .any(under)
@@ -156,6 +157,7 @@ mod tests {
             "/candidature/abc",
             "/reponse/abc/entretien",
             "/offres/12/postuler",
+            "/alertes/desinscription/abc",
         ] {
             assert!(is_private(p), "{p}");
         }

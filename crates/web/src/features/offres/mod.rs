@@ -82,11 +82,20 @@ struct ResultsPage {
     depuis: String,
     radii: [u32; 6],
     levels: [(u8, &'static str); 5],
+    alert: Option<AlertForm>,
+}
+
+/// "Recevoir les nouvelles offres de cette recherche": the search's own parameters as hidden
+/// fields, posted to `/alertes` with an address.
+struct AlertForm {
+    csrf: String,
+    hidden: Vec<(String, String)>,
 }
 
 async fn results(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     let raw = raw.unwrap_or_default();
     let q = match CatalogueQuery::parse(&raw, ParamStyle::Page, &state) {
@@ -103,6 +112,7 @@ async fn results(
                 depuis: String::new(),
                 radii: RADII,
                 levels: LEVELS,
+                alert: None,
             };
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
@@ -130,7 +140,13 @@ async fn results(
     });
     let more_link = (offers.len() < found.total && q.page < 500)
         .then(|| format!("/offres?{}", q.page_query(q.page + 1)));
+    let (csrf, csrf_cookie) = crate::shell::auth::public_csrf(&state, &headers);
+    let alert = AlertForm {
+        csrf,
+        hidden: serde_urlencoded::from_str(&q.page_query(1)).unwrap_or_default(),
+    };
     let page = ResultsPage {
+        alert: Some(alert),
         layout: Layout::new(&state, "/offres").with_feed(
             format!("/offres.atom?{}", q.page_query(1)),
             "Les offres de cette recherche",
@@ -149,7 +165,11 @@ async fn results(
         radii: RADII,
         levels: LEVELS,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok((
+        [(axum::http::header::SET_COOKIE, csrf_cookie)],
+        Html(page.render()?),
+    )
+        .into_response())
 }
 
 fn results_heading(total: usize, q: &CatalogueQuery) -> String {
@@ -220,6 +240,8 @@ struct OfferParams {
     depuis: Option<String>,
     /// The channel whose link brought the visitor (`?via=whatsapp`), counted per week.
     via: Option<String>,
+    /// The click token of an alert's mail (`?via=alerte&alerte=…`): the alert is in use.
+    alerte: Option<String>,
 }
 
 async fn offer(
@@ -261,6 +283,7 @@ async fn offer(
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or(OfferParams {
             depuis: None,
             via: None,
+            alerte: None,
         });
     let here = state.refs.communes.get(offer.fields.commune.as_str());
     let from = params
@@ -318,6 +341,11 @@ async fn offer(
             .store
             .count_view(o.id, channel, monday_of(now))
             .await?;
+        if channel == "alerte"
+            && let Some(token) = &params.alerte
+        {
+            crate::services::alerts::clicked(&state, token).await?;
+        }
     }
     let page = OfferPage {
         via,

@@ -67,6 +67,16 @@ struct PersonPage {
     telephone: String,
     searched: bool,
     applications: Vec<ApplicationLine>,
+    /// The address's alerts: (search, state): only admins, handling a request, see them.
+    alerts: Vec<(String, &'static str)>,
+}
+
+fn alert_state(a: &tremplin_storage::Alert) -> &'static str {
+    if a.confirmed_unix.is_some() {
+        "active"
+    } else {
+        "en attente de confirmation"
+    }
 }
 
 async fn person(
@@ -77,8 +87,18 @@ async fn person(
     staff.require_admin()?;
     let searched = !q.email.trim().is_empty() || !q.telephone.trim().is_empty();
     let mut applications = Vec::new();
+    let mut alerts = Vec::new();
     if searched {
         let (email, phone) = q.keys()?;
+        if let Some(e) = &email {
+            alerts = state
+                .store
+                .alerts_of_email(e)
+                .await?
+                .iter()
+                .map(|a| (a.label.clone(), alert_state(a)))
+                .collect();
+        }
         for a in state
             .store
             .applications_of_person(email.as_deref(), phone.as_deref())
@@ -102,6 +122,7 @@ async fn person(
         telephone: q.telephone,
         searched,
         applications,
+        alerts,
     };
     Ok(Html(page.render()?))
 }
@@ -135,10 +156,31 @@ async fn export_person(
             "cv": a.cv_name, "envoyee_le": a.created_at.to_rfc3339(), "etapes": steps,
         }));
     }
-    let detail = format!("{} candidature(s)", out.len());
+    let mut alerts = Vec::new();
+    if let Some(e) = &email {
+        for a in state.store.alerts_of_email(e).await? {
+            let sent: Vec<serde_json::Value> = state
+                .store
+                .alert_deliveries(a.id)
+                .await?
+                .into_iter()
+                .map(|(edition, offers, mailed)| serde_json::json!({ "edition": edition, "offres": offers, "envoye": mailed }))
+                .collect();
+            let at = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| d.to_rfc3339());
+            alerts.push(serde_json::json!({
+                "email": a.email, "recherche": a.label, "parametres": a.search, "etat": alert_state(&a),
+                "demandee_le": at(a.created_unix), "confirmee_le": a.confirmed_unix.and_then(at),
+                "derniere_activite": at(a.active_unix), "avis_effacement": a.notice_unix.and_then(at),
+                "envois": sent,
+            }));
+        }
+    }
+    let detail = counted(out.len(), alerts.len() as u64);
     staff.log(&state, "données exportées", &detail).await?;
-    let body = serde_json::to_string_pretty(&serde_json::json!({ "candidatures": out }))
-        .unwrap_or_default();
+    let body = serde_json::to_string_pretty(
+        &serde_json::json!({ "candidatures": out, "alertes": alerts }),
+    )
+    .unwrap_or_default();
     Ok((
         [
             (header::CONTENT_TYPE, "application/json".to_owned()),
@@ -151,6 +193,15 @@ async fn export_person(
         body,
     )
         .into_response())
+}
+
+/// What the log says of a request: how many, never whose.
+fn counted(applications: usize, alerts: u64) -> String {
+    if alerts == 0 {
+        format!("{applications} candidature(s)")
+    } else {
+        format!("{applications} candidature(s), {alerts} alerte(s)")
+    }
 }
 
 /// Erases everything about a person (the right to erasure).
@@ -171,8 +222,12 @@ async fn erase_person(
             let _ = tokio::fs::remove_file(&path).await;
         }
     }
+    let alerts = match &email {
+        Some(e) => state.store.delete_alerts_of_email(e).await?,
+        None => 0,
+    };
     // The log says how many, not whose: no personal data in it.
-    let detail = format!("{} candidature(s)", found.len());
+    let detail = counted(found.len(), alerts);
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }

@@ -41,6 +41,8 @@ struct Dashboard {
     /// « Diffusion », for counselors.
     reach: Option<Diffusion>,
     reach_weeks: usize,
+    /// Alerts on searches, counted (never the addresses): for counselors.
+    alerts: Option<tremplin_storage::AlertCounts>,
 }
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
@@ -118,6 +120,14 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
             None
         },
         reach_weeks: diffusion::WEEKS,
+        alerts: if staff.is_conseiller() {
+            let week = crate::shell::dates::monday_of(now)
+                .and_hms_opt(0, 0, 0)
+                .map_or(now.timestamp(), |d| d.and_utc().timestamp());
+            Some(state.store.alert_counts(week).await?)
+        } else {
+            None
+        },
     };
     Ok(Html(page.render()?))
 }

@@ -16,20 +16,31 @@ pub struct Found {
 
 /// Runs the search as asked.
 pub async fn run(state: &AppState, q: &CatalogueQuery) -> Result<Found, WebError> {
-    let results = search_index(state, q, q.radius_km).await?;
+    let results = search_index(state, &state.index, q, q.radius_km).await?;
+    load(state, results, None).await
+}
+
+/// Runs the search as asked over another index than the instance's (an edition's new offers,
+/// for the alerts): the same query, the same rules.
+pub async fn run_in(
+    state: &AppState,
+    index: &std::sync::Arc<tremplin_search::SearchIndex>,
+    q: &CatalogueQuery,
+) -> Result<Found, WebError> {
+    let results = search_index(state, index, q, q.radius_km).await?;
     load(state, results, None).await
 }
 
 /// Runs the search; near a commune with nothing found, widens the radius by 20 km up to
 /// 100 km, as the page then says.
 pub async fn run_widening(state: &AppState, q: &CatalogueQuery) -> Result<Found, WebError> {
-    let mut results = search_index(state, q, q.radius_km).await?;
+    let mut results = search_index(state, &state.index, q, q.radius_km).await?;
     let mut widened_to = None;
     if results.total == 0 && q.near.is_some() && q.radius_km < 100 {
         let mut radius = q.radius_km;
         while results.total == 0 && radius < 100 {
             radius = (radius + 20).min(100);
-            results = search_index(state, q, radius).await?;
+            results = search_index(state, &state.index, q, radius).await?;
         }
         if results.total > 0 {
             widened_to = Some(radius);
@@ -40,6 +51,7 @@ pub async fn run_widening(state: &AppState, q: &CatalogueQuery) -> Result<Found,
 
 async fn search_index(
     state: &AppState,
+    index: &std::sync::Arc<tremplin_search::SearchIndex>,
     q: &CatalogueQuery,
     radius_km: u32,
 ) -> Result<SearchResults, WebError> {
@@ -67,7 +79,7 @@ async fn search_index(
         .acquire()
         .await
         .map_err(|_| WebError::Unavailable)?;
-    let index = state.index.clone();
+    let index = index.clone();
     Ok(tokio::task::spawn_blocking(move || index.search(&query))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??)
