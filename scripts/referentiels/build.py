@@ -540,6 +540,37 @@ def build_communes(etalab, etalab_history, cities, postal_pkg):
             coords[a["code"]] = coords[a["commune"]]
             method[a["code"]] = "approx_commune_parente"
 
+    # Anciens noms, pour retrouver une commune sous le nom que les gens lui donnent encore :
+    # communes déléguées et associées rattachées (millésime courant), communes dont le code
+    # a été absorbé (anciensCodes) et ancien nom du même code (millésime 0.8.0). Un ancien
+    # nom qui se normalise comme le nom actuel n'apporte rien et n'est pas gardé.
+    old_names = collections.defaultdict(list)
+
+    def add_old(code, name):
+        if code not in by_code or not name:
+            return
+        old_names.setdefault(code, [])
+        name = clean(name)
+        seen = {normalize_name(by_code[code]["nom"])} | {normalize_name(n) for n in old_names[code]}
+        if normalize_name(name) not in seen:
+            old_names[code].append(name)
+
+    old_by_code = {c["code"]: c["nom"] for c in old_communes
+                   if c.get("type", "commune-actuelle") == "commune-actuelle"}
+    for c in communes_all:
+        if c["type"] in ("commune-deleguee", "commune-associee"):
+            add_old(c.get("chefLieu"), c["nom"])
+    for c in old_communes:
+        if c.get("type") in ("commune-deleguee", "commune-associee"):
+            head = c.get("chefLieu")
+            add_old(head if head in by_code else old_to_current.get(head), c["nom"])
+    for c in actuelles:
+        add_old(c["code"], old_by_code.get(c["code"]))
+        for old in c.get("anciensCodes", []):
+            add_old(c["code"], old_by_code.get(old))
+    n_old_names = sum(len(v) for v in old_names.values())
+    n_with_old_names = sum(1 for v in old_names.values() if v)
+
     rows = []
     missing = []
     for c in actuelles + arrs:
@@ -554,7 +585,8 @@ def build_communes(etalab, etalab_history, cities, postal_pkg):
         lat, lon = coords[code]
         rows.append((code, clean(c["nom"]), postcodes, str(int(c.get("population") or 0)), dept,
                      epci, f"{lat:.5f}", f"{lon:.5f}",
-                     "1" if method[code].startswith("approx") else "0"))
+                     "1" if method[code].startswith("approx") else "0",
+                     "|".join(sorted(old_names.get(code, [])))))
     if missing:
         raise SystemExit(f"communes sans coordonnées : {missing}")
     rows.sort(key=lambda r: r[0])
@@ -568,6 +600,8 @@ def build_communes(etalab, etalab_history, cities, postal_pkg):
         "excluded": [(c["code"], c["nom"]) for c in excluded],
         "by_method": stats, "arr_by_method": stats_arr, "approx": approx,
         "rejected": sorted({(c, pt) for c, _, pt in rejected}),
+        "old_names": n_old_names,
+        "with_old_names": n_with_old_names,
     }
 
 
@@ -657,8 +691,8 @@ déjà téléchargés avec `--npm-dir DIR` / `--pip-dir DIR`. Sortie déterminis
 
 ## communes.tsv.gz
 
-Colonnes : `code name postcodes population departement epci lat lon approximate`
-(TSV UTF-8, compressé gzip, trié par code).
+Colonnes : `code name postcodes population departement epci lat lon approximate old_names`
+(TSV UTF-8, compressé gzip, trié par code). `old_names` : anciens noms séparés par `|`.
 
 - Communes, codes postaux, population, département, EPCI : paquet npm
   `{etalab.name}` version **{etalab.version}** (millésime 2026).
@@ -729,6 +763,18 @@ Statistiques :
   {cstats['arr_by_method'].get('approx_commune_parente', 0)} au point de la commune parente
 {approx_section(cstats, n_rows)}
 
+Anciens noms (`old_names`, {cstats['old_names']} noms pour {cstats['with_old_names']} communes) : ceux
+des communes déléguées et associées rattachées à la commune (`chefLieu`, millésime
+{etalab.version}), puis, dans le millésime {etalab_history.version}, le nom qu'avait le même code et
+ceux des codes que la commune a absorbés (`anciensCodes`) ; un nom qui se normalise comme le
+nom actuel n'est pas repris. Ils servent à retrouver une commune nouvelle sous le nom de
+l'ancienne commune (« La Ferté-Frênel » → La Ferté-en-Ouche).
+
+## departements.tsv
+
+Colonnes : `code name`. Source : `data/departements.json` du paquet npm `{etalab.name}`
+version **{etalab.version}** (mêmes licence et attribution que ci-dessus).
+
 ## epci.tsv
 
 Colonnes : `code name nature` (code SIREN, nature : CC, CA, CU, METRO, MET69).
@@ -778,11 +824,16 @@ def main():
 
         rows, epci_rows, cstats = build_communes(etalab, etalab_history, cities, postal)
         rome_rows = build_rome(ft)
+        departement_rows = sorted((d["code"], clean(d["nom"]))
+                                  for d in json.loads(etalab.read("data/departements.json")))
 
     os.makedirs(args.out, exist_ok=True)
     write_gzip(os.path.join(args.out, "communes.tsv.gz"), tsv_bytes(
-        ["code", "name", "postcodes", "population", "departement", "epci", "lat", "lon", "approximate"],
+        ["code", "name", "postcodes", "population", "departement", "epci", "lat", "lon", "approximate",
+         "old_names"],
         rows))
+    with open(os.path.join(args.out, "departements.tsv"), "wb") as f:
+        f.write(tsv_bytes(["code", "name"], departement_rows))
     with open(os.path.join(args.out, "epci.tsv"), "wb") as f:
         f.write(tsv_bytes(["code", "name", "nature"], epci_rows))
     with open(os.path.join(args.out, "rome.tsv"), "wb") as f:
@@ -798,6 +849,8 @@ def main():
         print(f"  {k}: {m[k]}")
     print(f"  arrondissements : {dict(sorted(cstats['arr_by_method'].items()))}")
     print(f"  exclues : {cstats['excluded']}")
+    print(f"  anciens noms : {cstats['old_names']} pour {cstats['with_old_names']} communes")
+    print(f"departements.tsv : {len(departement_rows)} départements")
     print(f"epci.tsv : {len(epci_rows)} EPCI")
     print(f"rome.tsv : {len(rome_rows)} codes ROME")
 

@@ -4,10 +4,12 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use tremplin_domain::CodeInsee;
 
-use crate::{Error, fold};
+use crate::Error;
+use crate::lookup::{Focus, NameIndex};
 
 static EMBEDDED: &[u8] = include_bytes!("../data/communes.tsv.gz");
 static EPCI: &str = include_str!("../data/epci.tsv");
+static DEPARTEMENTS: &str = include_str!("../data/departements.tsv");
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commune {
@@ -16,11 +18,15 @@ pub struct Commune {
     pub postcodes: Vec<String>,
     pub population: u32,
     pub departement: String,
+    /// "Orne"
+    pub departement_name: String,
     pub epci: Option<String>,
     pub lat: f64,
     pub lon: f64,
     /// The coordinates are an estimate (centre of the EPCI), not the commune's own.
     pub approximate: bool,
+    /// Names it had before (communes merged into it, a rename): "La Ferté-Frênel".
+    pub old_names: Vec<String>,
 }
 
 impl Commune {
@@ -29,6 +35,15 @@ impl Commune {
         match self.postcodes.first() {
             Some(p) => format!("{} ({p})", self.name),
             None => self.name.clone(),
+        }
+    }
+
+    /// "Orne (61)": what tells two communes of the same name apart.
+    pub fn place(&self) -> String {
+        if self.departement_name.is_empty() {
+            self.departement.clone()
+        } else {
+            format!("{} ({})", self.departement_name, self.departement)
         }
     }
 
@@ -62,9 +77,9 @@ pub enum CommuneMatch<'a> {
 
 /// Every commune, looked up by code, name or postcode.
 pub struct Communes {
-    all: Vec<Commune>,
+    pub(crate) all: Vec<Commune>,
     by_code: HashMap<String, usize>,
-    folded: Vec<String>,
+    pub(crate) index: NameIndex,
     epci_names: HashMap<String, String>,
 }
 
@@ -75,11 +90,21 @@ impl Communes {
         GzDecoder::new(EMBEDDED)
             .read_to_string(&mut text)
             .map_err(|e| Error::Read(e.to_string()))?;
+        let pairs = |text: &str| -> HashMap<String, String> {
+            text.lines()
+                .skip(1)
+                .filter_map(|l| {
+                    let mut f = l.split('\t');
+                    Some((f.next()?.to_owned(), f.next()?.to_owned()))
+                })
+                .collect()
+        };
+        let departement_names = pairs(DEPARTEMENTS);
         let mut all = Vec::with_capacity(36_000);
         for (i, line) in text.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             let bad = || Error::Read(format!("communes.tsv ligne {}", i + 1));
-            if f.len() != 9 {
+            if f.len() != 10 {
                 return Err(bad());
             }
             all.push(Commune {
@@ -92,21 +117,19 @@ impl Communes {
                     .collect(),
                 population: f[3].parse().map_err(|_| bad())?,
                 departement: f[4].to_owned(),
+                departement_name: departement_names.get(f[4]).cloned().unwrap_or_default(),
                 epci: (!f[5].is_empty()).then(|| f[5].to_owned()),
                 lat: f[6].parse().map_err(|_| bad())?,
                 lon: f[7].parse().map_err(|_| bad())?,
                 approximate: f[8] == "1",
+                old_names: f[9]
+                    .split('|')
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
             });
         }
-        let epci_names = EPCI
-            .lines()
-            .skip(1)
-            .filter_map(|l| {
-                let mut f = l.split('\t');
-                Some((f.next()?.to_owned(), f.next()?.to_owned()))
-            })
-            .collect();
-        Ok(Self::from_parts(all, epci_names))
+        Ok(Self::from_parts(all, pairs(EPCI)))
     }
 
     fn from_parts(all: Vec<Commune>, epci_names: HashMap<String, String>) -> Self {
@@ -115,11 +138,11 @@ impl Communes {
             .enumerate()
             .map(|(i, c)| (c.code.as_str().to_owned(), i))
             .collect();
-        let folded = all.iter().map(|c| fold(&c.name)).collect();
+        let index = NameIndex::new(&all);
         Self {
             all,
             by_code,
-            folded,
+            index,
             epci_names,
         }
     }
@@ -189,105 +212,15 @@ impl Communes {
             .filter(move |c| c.epci.as_ref().is_some_and(|e| epcis.contains(e)))
     }
 
-    /// Autocomplete by name prefix or postcode: communes of the `preferred` départements
-    /// first (the territory's), then exact names, then the largest.
+    /// Autocomplete; `preferred` départements first. See [`Communes::search_in`].
     pub fn search(&self, query: &str, limit: usize, preferred: &[String]) -> Vec<&Commune> {
-        let q = query.trim();
-        if q.is_empty() {
-            return Vec::new();
-        }
-        let mut hits: Vec<(u8, &Commune)> = if q.bytes().all(|b| b.is_ascii_digit()) {
-            self.all
-                .iter()
-                .filter(|c| {
-                    c.postcodes.iter().any(|p| p.starts_with(q)) || c.code.as_str().starts_with(q)
-                })
-                .map(|c| (0, c))
-                .collect()
-        } else {
-            let fq = fold(q);
-            self.all
-                .iter()
-                .zip(&self.folded)
-                .filter_map(|(c, f)| {
-                    if *f == fq {
-                        Some((0, c))
-                    } else if f.starts_with(&fq) {
-                        Some((1, c))
-                    } else if f.contains(&format!(" {fq}")) {
-                        Some((2, c))
-                    } else {
-                        None
-                    }
-                })
-                .collect()
-        };
-        let foreign = |c: &Commune| !preferred.contains(&c.departement);
-        hits.sort_by(|a, b| {
-            (foreign(a.1), a.0)
-                .cmp(&(foreign(b.1), b.0))
-                .then(b.1.population.cmp(&a.1.population))
-        });
-        hits.into_iter().take(limit).map(|(_, c)| c).collect()
+        self.search_in(query, limit, &Focus::departements(preferred))
     }
 
-    /// Understands what someone typed in a "commune" box: an INSEE code, a postcode, a name,
-    /// or "Name (postcode)" as offered by the autocomplete.
+    /// What someone typed in a "commune" box; `preferred` départements first. See
+    /// [`Communes::resolve_in`].
     pub fn resolve(&self, input: &str, preferred: &[String]) -> CommuneMatch<'_> {
-        let t = input.trim();
-        if t.is_empty() {
-            return CommuneMatch::None;
-        }
-        // Five digits typed by a person are a postcode first (many postcodes are also some
-        // other commune's INSEE code), an INSEE code otherwise.
-        if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
-            let by_postcode: Vec<_> = self
-                .all
-                .iter()
-                .filter(|c| c.postcodes.iter().any(|p| p == t))
-                .collect();
-            return match (by_postcode.len(), self.get(t)) {
-                (1, _) => CommuneMatch::One(by_postcode[0]),
-                (0, Some(c)) => CommuneMatch::One(c),
-                (0, None) => CommuneMatch::None,
-                _ => CommuneMatch::Several(by_postcode),
-            };
-        }
-        if let Some(c) = self.get(t) {
-            return CommuneMatch::One(c);
-        }
-        // "L'Aigle (61300)"
-        if let Some((name, rest)) = t.rsplit_once('(') {
-            let postcode = rest.trim_end_matches(')').trim();
-            let fname = fold(name);
-            let found: Vec<_> = self
-                .all
-                .iter()
-                .zip(&self.folded)
-                .filter(|(c, f)| **f == fname && c.postcodes.iter().any(|p| p == postcode))
-                .map(|(c, _)| c)
-                .collect();
-            if found.len() == 1 {
-                return CommuneMatch::One(found[0]);
-            }
-        }
-        let f = fold(t);
-        let found: Vec<&Commune> = self
-            .all
-            .iter()
-            .zip(&self.folded)
-            .filter(|(_, cf)| **cf == f)
-            .map(|(c, _)| c)
-            .collect();
-        match found.len() {
-            0 => match self.search(t, 8, preferred) {
-                s if s.len() == 1 => CommuneMatch::One(s[0]),
-                s if s.is_empty() => CommuneMatch::None,
-                s => CommuneMatch::Several(s),
-            },
-            1 => CommuneMatch::One(found[0]),
-            _ => CommuneMatch::Several(found),
-        }
+        self.resolve_in(input, &Focus::departements(preferred))
     }
 }
 

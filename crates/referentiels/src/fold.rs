@@ -37,9 +37,38 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// A name as people may type it, reduced to what tells communes apart: folded, "st"/"ste"
+/// read as "saint"/"sainte", and every separator dropped, so that "Laigle" meets "L'Aigle" and
+/// "la ferte frenel" meets "La Ferté-Frênel". Also returns where each word starts in it.
+pub fn compact(input: &str) -> (String, Vec<u8>) {
+    let folded = fold(input);
+    let mut out = String::with_capacity(folded.len() + 8);
+    let mut starts = Vec::new();
+    for word in folded.split(' ').filter(|w| !w.is_empty()) {
+        starts.push(out.len().min(u8::MAX as usize) as u8);
+        out.push_str(match word {
+            "st" => "saint",
+            "ste" => "sainte",
+            w => w,
+        });
+    }
+    (out, starts)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{compact, fold};
+
+    #[test]
+    fn compact_forms_ignore_separators_and_read_saints() {
+        assert_eq!(compact("L'Aigle").0, compact("Laigle").0);
+        assert_eq!(compact("La Ferté-Frênel").0, compact("la ferte frenel").0);
+        assert_eq!(compact("St Langis").0, "saintlangis");
+        assert_eq!(compact("Ste-Gauburge").0, "saintegauburge");
+        // "Stella" is not a saint.
+        assert_eq!(compact("Stella").0, "stella");
+        assert_eq!(compact("Vitrai-sous-Laigle"), ("vitraisouslaigle".into(), vec![0, 6, 10]));
+    }
 
     #[test]
     fn folds_case_accents_and_separators() {

@@ -7,10 +7,12 @@
 
 mod communes;
 mod fold;
+mod lookup;
 mod rome;
 
 pub use communes::{Centre, Commune, CommuneMatch, Communes, parse_official_centres};
-pub use fold::fold;
+pub use fold::{compact, fold};
+pub use lookup::{CHOICES, Focus};
 pub use rome::{Metier, Rome};
 
 /// Communes and métiers, loaded once.

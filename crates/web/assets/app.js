@@ -1,29 +1,40 @@
 // Progressive enhancement only: every page works without this file.
-// Suggests communes while typing, from the catalogue's own API.
+// Suggests communes (with their département) and métiers while typing, from the catalogue's
+// own API, in the <datalist> of every field marked data-suggest="communes" or "metiers".
+// Without it, the server offers a choice when what was typed is ambiguous.
 (function () {
-  var input = document.getElementById("commune");
-  var list = document.getElementById("communes-suggestions");
-  if (!input || !list || !window.fetch) return;
-  var timer = null;
-  var last = "";
-  input.addEventListener("input", function () {
-    var q = input.value.trim();
-    if (q.length < 2 || q === last) return;
-    last = q;
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      fetch("/api/v1/communes?q=" + encodeURIComponent(q))
-        .then(function (r) { return r.ok ? r.json() : []; })
-        .then(function (communes) {
-          list.textContent = "";
-          communes.forEach(function (c) {
-            var option = document.createElement("option");
-            option.value = c.label;
-            list.appendChild(option);
-          });
-        })
-        .catch(function () {});
-    }, 150);
+  if (!window.fetch) return;
+  var fields = document.querySelectorAll("input[data-suggest]");
+  Array.prototype.forEach.call(fields, function (input) {
+    var kind = input.getAttribute("data-suggest");
+    var list = input.list;
+    if (!list || (kind !== "communes" && kind !== "metiers")) return;
+    var timer = null;
+    var last = "";
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      if (q.length < 2 || q === last) return;
+      last = q;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        fetch("/api/v1/" + kind + "?q=" + encodeURIComponent(q))
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (found) {
+            list.textContent = "";
+            found.forEach(function (x) {
+              var option = document.createElement("option");
+              if (kind === "communes") {
+                option.value = x.label;
+                option.textContent = x.place + (x.known_as ? " · ancienne commune " + x.known_as : "");
+              } else {
+                option.value = x.label + " (" + x.code + ")";
+              }
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 150);
+    });
   });
 })();
 

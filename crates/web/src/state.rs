@@ -106,6 +106,15 @@ impl AppState {
             .clone()
     }
 
+    /// Where typed communes are looked for first: the territory's EPCIs, then its
+    /// départements.
+    pub fn commune_focus(&self) -> tremplin_referentiels::Focus {
+        tremplin_referentiels::Focus {
+            epcis: self.territory().map(|t| t.epcis).unwrap_or_default(),
+            departements: self.territory_departements(),
+        }
+    }
+
     pub fn set_index_ready(&self) {
         self.index_ready.store(true, Ordering::Release);
     }

@@ -137,7 +137,7 @@ async fn bad_or_ambiguous_searches_are_explained_in_french() {
         );
         assert!(
             r.body
-                .contains("commune=Mortagne-au-Perche%20%2861400%29\">Mortagne-au-Perche (61400)"),
+                .contains("commune=Mortagne-au-Perche+%2861400%29\">Mortagne-au-Perche (61400)"),
             "{backend}: {}",
             r.body
         );

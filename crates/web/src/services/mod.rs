@@ -15,4 +15,5 @@ pub mod reach;
 pub mod retention;
 pub mod revisions;
 pub mod secrets;
+pub mod typed;
 pub mod uploads;

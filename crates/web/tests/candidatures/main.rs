@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod commune;
 mod common;
 mod fermetures;
 mod formulaire;

@@ -9,6 +9,7 @@ mod connexion;
 mod editions;
 mod jetons;
 mod offres_gestion;
+mod offres_noms;
 mod reseau;
 mod tableau_de_bord;
 mod territoire;

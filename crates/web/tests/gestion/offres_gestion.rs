@@ -33,8 +33,7 @@ async fn a_counselors_week_from_the_form_to_the_thursday_edition() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(
             r.body
-                .contains("Aucune commune n&#39;a le code INSEE 99999.")
-                || r.body.contains("Aucune commune n'a le code INSEE 99999."),
+                .contains("Nous ne trouvons pas la commune « 99999 »"),
             "{}",
             r.body
         );
@@ -188,7 +187,8 @@ async fn editing_an_offer_keeps_who_changed_what() {
         let (cookie, csrf) = app.session(Role::Conseiller, None).await;
         let form = app.get_as("/gestion/offres/1/modifier", &cookie).await.body;
         assert!(
-            form.contains("value=\"Boulanger/Boulangère\"") && form.contains("value=\"61214\""),
+            form.contains("value=\"Boulanger/Boulangère\"")
+                && form.contains("value=\"L&#39;Aigle (61300)\""),
             "{form}"
         );
         let mut fields: Vec<(&str, String)> = vec![

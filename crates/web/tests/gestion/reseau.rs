@@ -109,7 +109,7 @@ async fn phoning_the_network_a_call_then_an_offer_in_under_a_minute() {
         assert!(
             form.contains("value=\"Charpentes du Perche (fictive)\"")
                 && form.contains("value=\"12345678000014\"")
-                && form.contains("value=\"61293\""),
+                && form.contains("value=\"Mortagne-au-Perche (61400)\""),
             "{form}"
         );
         let detail = app.get_as(&page, &cookie).await.body;

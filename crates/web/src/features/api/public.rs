@@ -110,7 +110,7 @@ pub(super) async fn communes(
     let found = state
         .refs
         .communes
-        .search(&q, 10, &state.territory_departements());
+        .search_in(&q, 10, &state.commune_focus());
     Ok(Json(json!(
         found
             .iter()
@@ -122,6 +122,10 @@ pub(super) async fn communes(
                 "lon": c.lon,
                 "approximate": c.approximate,
                 "label": c.label(),
+                "departement": c.departement,
+                "departement_name": c.departement_name,
+                "place": c.place(),
+                "known_as": state.refs.communes.known_as(c, &q),
             }))
             .collect::<Vec<_>>()
     )))

@@ -11,8 +11,7 @@ use tremplin_domain::application::{ApplicationInput, Mobility};
 use tremplin_domain::{Invalid, Offer};
 
 use crate::services::applications::deliver;
-use crate::services::reach;
-use crate::services::secrets;
+use crate::services::{reach, secrets, typed};
 use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
 use crate::shell::Id;
 use crate::shell::Layout;
@@ -34,12 +33,25 @@ pub(super) struct ApplyPage {
     values: HashMap<String, String>,
     errors: Vec<Invalid>,
     mobilities: Vec<(&'static str, &'static str)>,
+    /// When the commune typed is ambiguous: the communes to pick from (radio buttons).
+    commune_choices: Vec<typed::Choice>,
 }
 
 impl ApplyPage {
     fn v(&self, k: &str) -> &str {
         self.values.get(k).map_or("", String::as_str)
     }
+}
+
+/// The commune typed (or the one picked among the choices offered): its INSEE code, or why
+/// there is none.
+fn commune_typed(
+    state: &AppState,
+    values: &HashMap<String, String>,
+) -> Result<String, typed::Unclear> {
+    let picked = values.get("commune_choisie").map_or("", |v| v.trim());
+    let typed = values.get("commune").map_or("", |v| v.trim());
+    typed::commune(state, if picked.is_empty() { typed } else { picked }, "votre commune")
 }
 
 pub(super) async fn public_offer(state: &AppState, id: i64) -> Result<Offer, WebError> {
@@ -75,6 +87,7 @@ pub(super) fn page(
             .iter()
             .map(|m| (m.as_str(), m.label()))
             .collect(),
+        commune_choices: Vec::new(),
     }
 }
 
@@ -161,23 +174,45 @@ pub(super) async fn apply(
         };
         return Ok(Html(done.render()?).into_response());
     }
-    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let input =
-        match ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c)) {
-            Ok(input) => input,
-            Err(errors) => {
-                let keep = values
-                    .iter()
-                    .filter(|(k, _)| k.as_str() != "csrf")
-                    .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
-                    .collect();
-                return Ok((
-                    StatusCode::BAD_REQUEST,
-                    Html(page(&state, &offer, csrf, keep, errors).render()?),
-                )
-                    .into_response());
+    // A person types a commune's name or postcode, never its INSEE code: it is looked up
+    // first, and an ambiguous one re-shows the form with a choice, everything else kept.
+    let commune = commune_typed(&state, &values);
+    let get = |k: &str| match (k, &commune) {
+        ("commune", Ok(code)) => code.clone(),
+        ("commune", Err(_)) => String::new(),
+        _ => values.get(k).cloned().unwrap_or_default(),
+    };
+    let parsed = ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c));
+    let input = match (parsed, commune) {
+        (Ok(input), Ok(_)) => input,
+        (parsed, commune) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            let mut choices = Vec::new();
+            if let Err(unclear) = commune {
+                errors.retain(|e| e.field != "commune");
+                errors.push(Invalid::new("commune", unclear.message));
+                choices = unclear.choices;
             }
-        };
+            if upload.is_some() {
+                errors.push(Invalid::new(
+                    "cv",
+                    "Votre CV n'a pas pu être gardé : joignez-le à nouveau.",
+                ));
+            }
+            let mut keep: HashMap<String, String> = values
+                .iter()
+                .filter(|(k, _)| k.as_str() != "csrf")
+                .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
+                .collect();
+            // A commune picked from a choice becomes what the field shows.
+            if let Some(picked) = keep.remove("commune_choisie").filter(|p| !p.trim().is_empty()) {
+                keep.insert("commune".into(), picked);
+            }
+            let mut shown = page(&state, &offer, csrf, keep, errors);
+            shown.commune_choices = choices;
+            return Ok((StatusCode::BAD_REQUEST, Html(shown.render()?)).into_response());
+        }
+    };
     let cv = match upload {
         None => None,
         Some(bytes) => match cv_kind(&bytes) {

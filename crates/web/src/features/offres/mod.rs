@@ -76,6 +76,8 @@ struct ResultsPage {
     form: Form,
     heading: String,
     problem: Option<QueryProblem>,
+    /// For each commune offered in a choice, the same search centred on it.
+    choice_links: Vec<String>,
     offers: Vec<OfferView>,
     widened: Option<String>,
     more_link: Option<String>,
@@ -101,11 +103,17 @@ async fn results(
     let q = match CatalogueQuery::parse(&raw, ParamStyle::Page, &state) {
         Ok(q) => q,
         Err(problem) => {
+            let choice_links = problem
+                .choices
+                .iter()
+                .map(|c| format!("/offres?{}", with_commune(&raw, &c.key)))
+                .collect();
             let page = ResultsPage {
                 layout: Layout::new(&state, "/offres"),
                 form: Form::from_raw(&raw),
                 heading: "Rechercher une offre".into(),
                 problem: Some(problem),
+                choice_links,
                 offers: Vec::new(),
                 widened: None,
                 more_link: None,
@@ -154,6 +162,7 @@ async fn results(
         form: Form::from_query(&q),
         heading,
         problem: None,
+        choice_links: Vec::new(),
         offers,
         widened,
         more_link,
@@ -170,6 +179,14 @@ async fn results(
         Html(page.render()?),
     )
         .into_response())
+}
+
+/// The same query string with its commune replaced: a choice keeps every other criterion.
+fn with_commune(raw: &str, key: &str) -> String {
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "commune" && k != "page");
+    pairs.push(("commune".into(), key.to_owned()));
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
 fn results_heading(total: usize, q: &CatalogueQuery) -> String {

@@ -10,7 +10,7 @@ use tremplin_domain::import::parse_record;
 use tremplin_domain::lifecycle::partner_change_waits;
 use tremplin_domain::{Offer, OfferStatus};
 
-use super::{FORM_FIELDS, OfferFormPage, offer_form_field, visible_offer};
+use super::{FORM_FIELDS, OfferFormPage, names, offer_form_field, visible_offer};
 use crate::services::revisions;
 use crate::shell::Id;
 use crate::shell::Layout;
@@ -114,7 +114,7 @@ pub(super) async fn edit_offer(
     } else {
         state.store.pending_revision(offer.id).await?
     };
-    let (values, notice) = match pending {
+    let (mut values, notice) = match pending {
         Some(p) => (
             p.record.into_iter().collect(),
             Some(
@@ -124,6 +124,7 @@ pub(super) async fn edit_offer(
         ),
         None => (form_values(&offer), waits_notice(&staff, &offer)),
     };
+    names::show_names(&state, &mut values);
     let page = OfferFormPage {
         action: format!("/gestion/offres/{}/modifier", offer.id),
         heading: format!("Modifier « {} »", offer.fields.title),
@@ -132,6 +133,8 @@ pub(super) async fn edit_offer(
         values,
         errors: Vec::new(),
         notice,
+        rome_choices: Vec::new(),
+        commune_choices: Vec::new(),
     };
     Ok(Html(page.render()?))
 }
@@ -151,7 +154,8 @@ pub(super) async fn save_offer(
         .external_id
         .clone()
         .unwrap_or_else(|| offer.id.to_string());
-    let get = |name: &str| offer_form_field(&form, &external_id, name);
+    let named = names::read(&state, &form);
+    let get = |name: &str| offer_form_field(&named.coded, &external_id, name);
     let parsed = parse_record(
         &get,
         &offer.fields.source.name,
@@ -170,6 +174,7 @@ pub(super) async fn save_offer(
     });
     let now = state.clock.now();
     let errors = match parsed {
+        Ok(_) if !named.errors.is_empty() => named.errors.clone(),
         Ok(input) => match if staff.is_conseiller() {
             state
                 .store
@@ -188,11 +193,11 @@ pub(super) async fn save_offer(
             Err(tremplin_storage::StoreError::Invalid(e)) => vec![e],
             Err(e) => return Err(e.into()),
         },
-        Err(errors) => errors,
+        Err(errors) => named.merge(errors),
     };
     let values = FORM_FIELDS
         .iter()
-        .map(|f| (f.to_string(), form.get(*f).cloned().unwrap_or_default()))
+        .map(|f| (f.to_string(), named.shown.get(*f).cloned().unwrap_or_default()))
         .collect();
     let page = OfferFormPage {
         action: format!("/gestion/offres/{}/modifier", offer.id),
@@ -202,6 +207,8 @@ pub(super) async fn save_offer(
         values,
         errors,
         notice: waits_notice(&staff, &offer),
+        rome_choices: named.rome_choices,
+        commune_choices: named.commune_choices,
     };
     Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }

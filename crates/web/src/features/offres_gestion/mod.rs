@@ -24,6 +24,7 @@ use crate::shell::{Nav, OfferLine, line};
 use crate::{AppState, WebError};
 
 mod edit;
+mod names;
 mod revision;
 
 pub fn router() -> Router<AppState> {
@@ -167,6 +168,9 @@ struct OfferFormPage {
     heading: String,
     /// Said above the form (a partner editing their change that waits for validation).
     notice: Option<String>,
+    /// When the métier or the commune typed is ambiguous: what to pick from.
+    rome_choices: Vec<crate::services::typed::Choice>,
+    commune_choices: Vec<crate::services::typed::Choice>,
 }
 
 impl OfferFormPage {
@@ -225,6 +229,7 @@ async fn new_offer(
             }
         }
     }
+    names::show_names(&state, &mut values);
     let page = OfferFormPage {
         action: "/gestion/offres".into(),
         heading: "Nouvelle offre".into(),
@@ -233,6 +238,8 @@ async fn new_offer(
         values,
         errors: Vec::new(),
         notice: None,
+        rome_choices: Vec::new(),
+        commune_choices: Vec::new(),
     };
     Ok(Html(page.render()?))
 }
@@ -245,7 +252,8 @@ async fn create_offer(
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let now = state.clock.now();
     let external_id = format!("g{}", &secrets::random_token()[..16]);
-    let get = |name: &str| offer_form_field(&form, &external_id, name);
+    let named = names::read(&state, &form);
+    let get = |name: &str| offer_form_field(&named.coded, &external_id, name);
     let mut parsed = parse_record(
         &get,
         "gestion",
@@ -264,6 +272,7 @@ async fn create_offer(
     let publish_now =
         staff.is_conseiller() && form.get("publier").is_some_and(|v| v == "maintenant");
     let result = match parsed {
+        Ok(_) if !named.errors.is_empty() => Err(named.errors.clone()),
         Ok(input) => {
             let meta = OfferMeta {
                 organisation_id: if staff.is_conseiller() {
@@ -290,7 +299,7 @@ async fn create_offer(
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(errors) => Err(errors),
+        Err(errors) => Err(named.merge(errors)),
     };
     match result {
         Ok(id) => {
@@ -302,7 +311,7 @@ async fn create_offer(
         Err(errors) => {
             let values = FORM_FIELDS
                 .iter()
-                .map(|f| (f.to_string(), form.get(*f).cloned().unwrap_or_default()))
+                .map(|f| (f.to_string(), named.shown.get(*f).cloned().unwrap_or_default()))
                 .collect();
             let page = OfferFormPage {
                 action: "/gestion/offres".into(),
@@ -312,6 +321,8 @@ async fn create_offer(
                 values,
                 errors,
                 notice: None,
+                rome_choices: named.rome_choices,
+                commune_choices: named.commune_choices,
             };
             Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }

@@ -22,6 +22,10 @@ pub struct Near {
     pub key: String,
     pub name: String,
     pub label: String,
+    /// "Orne (61)"
+    pub place: String,
+    /// The old name it was found under ("La Ferté-Frênel"), in a choice.
+    pub known_as: Option<String>,
     pub lat: f64,
     pub lon: f64,
     pub approximate: bool,
@@ -34,6 +38,8 @@ impl From<&Commune> for Near {
             key: c.link_key(),
             name: c.name.clone(),
             label: c.label(),
+            place: c.place(),
+            known_as: None,
             lat: c.lat,
             lon: c.lon,
             approximate: c.approximate,
@@ -193,10 +199,7 @@ impl CatalogueQuery {
                     })?;
                     Near::from(commune)
                 }
-                ParamStyle::Page => match state
-                    .refs
-                    .communes
-                    .resolve(v, &state.territory_departements())
+                ParamStyle::Page => match state.refs.communes.resolve_in(v, &state.commune_focus())
                 {
                     CommuneMatch::One(c) => Near::from(c),
                     CommuneMatch::Several(list) => {
@@ -204,7 +207,17 @@ impl CatalogueQuery {
                             message: format!(
                                 "Plusieurs communes correspondent à « {v} » : choisissez la vôtre."
                             ),
-                            choices: list.into_iter().take(12).map(Near::from).collect(),
+                            choices: list
+                                .into_iter()
+                                .map(|c| Near {
+                                    known_as: state
+                                        .refs
+                                        .communes
+                                        .known_as(c, v)
+                                        .map(str::to_owned),
+                                    ..Near::from(c)
+                                })
+                                .collect(),
                         });
                     }
                     CommuneMatch::None => {
