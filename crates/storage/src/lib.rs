@@ -15,6 +15,7 @@ mod mail;
 mod network;
 mod offers;
 mod reach;
+mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -35,6 +36,7 @@ pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, 
 pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
+pub use sms::{QueuedSms, SmsRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

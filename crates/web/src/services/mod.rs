@@ -12,4 +12,5 @@ pub mod outbox;
 pub mod retention;
 pub mod revisions;
 pub mod secrets;
+pub mod sms;
 pub mod uploads;
