@@ -239,3 +239,57 @@ async fn wrong_follow_up_codes_are_throttled_per_address() {
         "the long links count the same way"
     );
 }
+
+#[tokio::test]
+async fn texts_are_forgotten_with_their_application_at_the_end_of_the_retention() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let old = crate::support::now() - chrono::Duration::days(400);
+        let id = app
+            .state
+            .store
+            .create_application(1, &crate::common::input(), None, "f", "e", None, old)
+            .await
+            .unwrap();
+        app.state
+            .store
+            .enqueue_sms(id, "+33612345678", "Votre candidature est partie.", old)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.state.store.sms_of_application(id).await.unwrap().len(),
+            1
+        );
+        tremplin_web::services::editions::tick(&app.state)
+            .await
+            .unwrap();
+        assert!(
+            app.state.store.applications(10).await.unwrap().is_empty(),
+            "{backend}"
+        );
+        assert!(
+            app.state
+                .store
+                .sms_of_application(id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}"
+        );
+        // Nothing left for the worker to send to that number.
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = FileOutbox {
+            dir: dir.path().to_owned(),
+        };
+        assert_eq!(
+            tremplin_web::services::sms::drain(
+                &app.state.store,
+                &outbox,
+                &tremplin_web::SystemClock
+            )
+            .await
+            .unwrap(),
+            0
+        );
+    }
+}
