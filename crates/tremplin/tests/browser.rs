@@ -551,6 +551,18 @@ async fn a_young_person_applies_with_only_a_phone_and_keeps_the_follow_up_link()
             .text()
             .await?;
         assert!(h1.starts_with("Votre candidature : "), "still there: {h1}");
+
+        // An error page keeps the site's header and its search, on a phone too.
+        c.goto(&format!("{base}/offres/999999")).await?;
+        c.wait().for_element(Locator::Css("header.top .territory")).await?;
+        c.find(Locator::Css("main form[role=search] input[name=q]"))
+            .await?;
+        assert_eq!(sticking_out(&c).await?, json!([]), "error page fits");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "error page"
+        );
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
