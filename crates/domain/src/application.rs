@@ -140,6 +140,42 @@ fn name(field: &'static str, label: &str, v: &str, errors: &mut Vec<Invalid>) ->
     t.to_owned()
 }
 
+/// What follows "Je suis disponible", as people type it: "tout de suite", "dès lundi" and
+/// "à partir de mars" stay as written; a bare date or month gets its "à partir du / de / d'";
+/// "du 5 janvier" gets "à partir" ("disponible à partir tout de suite" was the old mistake).
+fn availability(part: &str) -> String {
+    const MONTHS: &[&str] = &[
+        "janvier",
+        "février",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "decembre",
+    ];
+    let lower = part.to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    if first.starts_with(|c: char| c.is_ascii_digit()) || first == "1er" {
+        format!("à partir du {part}")
+    } else if MONTHS.contains(&first) {
+        let elided = first.starts_with(['a', 'o', 'e']);
+        format!("à partir {}{part}", if elided { "d'" } else { "de " })
+    } else if first == "du" || first == "de" || first.starts_with("d'") || first.starts_with("d’")
+    {
+        format!("à partir {part}")
+    } else {
+        part.to_owned()
+    }
+}
+
 impl ApplicationInput {
     /// Reads the form (`prenom`, `nom`, `email`, `telephone`, `commune`, `date_naissance`,
     /// `mobilite`, `message`, `consentement`).
@@ -207,7 +243,7 @@ impl ApplicationInput {
         for (key, start) in [
             ("je_recherche", "Je recherche"),
             ("je_prepare", "Je prépare"),
-            ("disponible", "Je suis disponible à partir"),
+            ("disponible", "Je suis disponible"),
         ] {
             let part = get(key);
             let part = part.trim().trim_end_matches('.');
@@ -215,6 +251,11 @@ impl ApplicationInput {
                 errors.push(e);
             } else if !part.is_empty() {
                 let part: String = part.chars().take(200).collect();
+                let part = if key == "disponible" {
+                    availability(&part)
+                } else {
+                    part
+                };
                 sentences.push(format!("{start} {part}."));
             }
         }
@@ -322,6 +363,32 @@ mod tests {
             parse(&f).unwrap().message,
             "Je recherche un apprentissage en boulangerie. Je suis disponible à partir du 5 janvier. Motivée !"
         );
+    }
+
+    #[test]
+    fn availability_reads_as_french_whatever_is_typed() {
+        let mut f = GOOD.to_vec();
+        f[6] = ("message", "");
+        for (typed, sentence) in [
+            ("tout de suite", "Je suis disponible tout de suite."),
+            ("Tout de suite", "Je suis disponible Tout de suite."),
+            ("dès lundi", "Je suis disponible dès lundi."),
+            ("à partir de mars", "Je suis disponible à partir de mars."),
+            ("du 5 janvier", "Je suis disponible à partir du 5 janvier."),
+            ("5 janvier", "Je suis disponible à partir du 5 janvier."),
+            (
+                "1er septembre",
+                "Je suis disponible à partir du 1er septembre.",
+            ),
+            ("septembre", "Je suis disponible à partir de septembre."),
+            ("avril", "Je suis disponible à partir d'avril."),
+            ("août", "Je suis disponible à partir d'août."),
+            ("maintenant", "Je suis disponible maintenant."),
+        ] {
+            let mut g = f.clone();
+            g.push(("disponible", typed));
+            assert_eq!(parse(&g).unwrap().message, sentence, "{typed}");
+        }
     }
 
     #[test]

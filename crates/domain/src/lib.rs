@@ -17,7 +17,7 @@ mod values;
 
 pub use error::{Invalid, UnknownValue};
 pub use offer::{Contact, GeoPoint, Offer, OfferInput, OfferSource, SourceKind, StartDate};
-pub use status::{ClosingReason, OfferStatus};
+pub use status::{ClosingReason, NOT_A_REFUSAL, OfferStatus};
 pub use values::{
     CodeInsee, CodeRome, ContractType, Email, HttpUrl, NiveauDiplome, Siret, Telephone, check_text,
 };

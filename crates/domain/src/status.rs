@@ -69,6 +69,10 @@ impl TryFrom<String> for OfferStatus {
     }
 }
 
+/// What an applicant whose offer closed reads, in the e-mail and on the follow-up page alike:
+/// the offer closing says nothing of their profile.
+pub const NOT_A_REFUSAL: &str = "Ce n'est pas un refus de votre profil.";
+
 /// Why an offer left the catalogue, as its applicants are told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClosingReason {
@@ -86,6 +90,19 @@ impl ClosingReason {
             OfferStatus::Expiree => Some(Self::Expired),
             _ => None,
         }
+    }
+
+    /// The reason whose [`ClosingReason::phrase`] this is.
+    pub fn from_phrase(phrase: &str) -> Option<Self> {
+        [Self::Filled, Self::Withdrawn, Self::Expired]
+            .into_iter()
+            .find(|r| r.phrase() == phrase)
+    }
+
+    /// The applicant's status once the offer closed: "L'offre n'est plus disponible : le poste
+    /// a été pourvu", never "profil non retenu".
+    pub fn applicant_status(self) -> String {
+        format!("L'offre n'est plus disponible : {}", self.phrase())
     }
 
     /// "Votre candidature n'a pas abouti : {phrase}."

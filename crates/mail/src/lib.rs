@@ -1,10 +1,12 @@
 //! Sending email: over SMTP (TLS, STARTTLS or plain for a local relay), or into a folder of
-//! `.eml` files for local use. The persistent outbox that makes sure nothing is lost lives in
+//! `.eml` files for local use. Sending a text message: [`sms`]. The persistent outbox that makes sure nothing is lost lives in
 //! the storage and the web crate's worker; this crate only delivers one message.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
+
+pub mod sms;
 
 use lettre::Address;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};

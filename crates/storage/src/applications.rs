@@ -218,6 +218,10 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM sms_outbox WHERE application_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM applications WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)

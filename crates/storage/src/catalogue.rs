@@ -22,6 +22,10 @@ pub struct Territory {
     pub publication_time: NaiveTime,
     pub contact_email: Option<String>,
     pub address: Option<String>,
+    /// The Mission Locale's phone and opening hours, as young people read them
+    /// ("02 33 24 00 00", "du lundi au vendredi, 9 h – 12 h 30 et 13 h 30 – 17 h").
+    pub phone: Option<String>,
+    pub opening_hours: Option<String>,
     pub epcis: Vec<String>,
     /// A published offer must be confirmed every this many weeks.
     pub reverify_weeks: i64,
@@ -98,6 +102,8 @@ struct TerritoryRow {
     reverify_weeks: i64,
     start_tolerance_days: i64,
     retention_months: i64,
+    phone: Option<String>,
+    opening_hours: Option<String>,
 }
 
 impl Store {
@@ -114,13 +120,15 @@ impl Store {
                 Some(id) => {
                     sqlx::query(
                         "UPDATE territories SET short_name = $1, publication_weekday = $2, publication_time = $3, \
-                         contact_email = $4, address = $5 WHERE id = $6",
+                         contact_email = $4, address = $5, phone = $6, opening_hours = $7 WHERE id = $8",
                     )
                     .bind(&t.short_name)
                     .bind(t.publication_weekday)
                     .bind(t.publication_time.format(TIME).to_string())
                     .bind(&t.contact_email)
                     .bind(&t.address)
+                    .bind(&t.phone)
+                    .bind(&t.opening_hours)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -128,8 +136,8 @@ impl Store {
                 }
                 None => {
                     sqlx::query_scalar(
-                        "INSERT INTO territories (name, short_name, publication_weekday, publication_time, contact_email, address) \
-                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        "INSERT INTO territories (name, short_name, publication_weekday, publication_time, contact_email, address, \
+                         phone, opening_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                     )
                     .bind(&t.name)
                     .bind(&t.short_name)
@@ -137,6 +145,8 @@ impl Store {
                     .bind(t.publication_time.format(TIME).to_string())
                     .bind(&t.contact_email)
                     .bind(&t.address)
+                    .bind(&t.phone)
+                    .bind(&t.opening_hours)
                     .fetch_one(&mut *tx)
                     .await?
                 }
@@ -164,7 +174,7 @@ impl Store {
         on_pool!(self, |p| {
             let row: Option<TerritoryRow> = sqlx::query_as(
                 "SELECT id, name, short_name, publication_weekday, publication_time, contact_email, address, \
-                 reverify_weeks, start_tolerance_days, retention_months FROM territories ORDER BY id LIMIT 1",
+                 reverify_weeks, start_tolerance_days, retention_months, phone, opening_hours FROM territories ORDER BY id LIMIT 1",
             )
             .fetch_optional(p)
             .await?;
@@ -190,6 +200,8 @@ impl Store {
                 )?,
                 contact_email: r.contact_email,
                 address: r.address,
+                phone: r.phone,
+                opening_hours: r.opening_hours,
                 epcis,
                 reverify_weeks: r.reverify_weeks,
                 start_tolerance_days: r.start_tolerance_days,
@@ -219,6 +231,25 @@ impl Store {
             .execute(p)
             .await
             .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// How young people reach the Mission Locale: its phone and opening hours.
+    pub async fn update_territory_contact(
+        &self,
+        id: i64,
+        phone: Option<&str>,
+        opening_hours: Option<&str>,
+    ) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query("UPDATE territories SET phone = $1, opening_hours = $2 WHERE id = $3")
+                .bind(phone)
+                .bind(opening_hours)
+                .bind(id)
+                .execute(p)
+                .await
+                .map(|_| ())
         })?;
         Ok(())
     }

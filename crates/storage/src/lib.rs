@@ -16,6 +16,7 @@ mod mail;
 mod network;
 mod offers;
 mod reach;
+mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod widgets;
@@ -38,6 +39,7 @@ pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, 
 pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
+pub use sms::{QueuedSms, SmsRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

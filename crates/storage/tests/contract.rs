@@ -278,6 +278,8 @@ async fn territory_companies_and_centres() {
             publication_time: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             contact_email: None,
             address: None,
+            phone: Some("02 33 24 00 00".into()),
+            opening_hours: None,
             epcis: vec!["200068468".into(), "200036069".into()],
             reverify_weeks: 4,
             start_tolerance_days: 30,
@@ -288,6 +290,17 @@ async fn territory_companies_and_centres() {
         assert_eq!(db.store.save_territory(&t).await.unwrap(), id);
         let got = db.store.territory().await.unwrap().unwrap();
         assert_eq!(got.epcis, ["200036069"], "{backend}");
+        assert_eq!(got.phone.as_deref(), Some("02 33 24 00 00"), "{backend}");
+        db.store
+            .update_territory_contact(id, Some("02 61 91 00 00"), Some("9 h – 17 h"))
+            .await
+            .unwrap();
+        let got = db.store.territory().await.unwrap().unwrap();
+        assert_eq!(
+            (got.phone.as_deref(), got.opening_hours.as_deref()),
+            (Some("02 61 91 00 00"), Some("9 h – 17 h")),
+            "{backend}"
+        );
 
         let company = CompanyRecord {
             siret: Siret::parse("12345678000014").unwrap(),

@@ -1,7 +1,8 @@
 //! What the crates' tests share, so that each fake lives once: the partners' APIs (France
 //! Travail and La bonne alternance, serving their documented shapes with scripted failures)
-//! and an SMTP server that keeps what it receives. A dev-dependency only: never in a release
+//! an SMS provider (Twilio's Messages API) and an SMTP server that keep what they receive. A dev-dependency only: never in a release
 //! build.
 
 pub mod partners;
+pub mod sms;
 pub mod smtp;

@@ -111,6 +111,7 @@ async fn state(
             trust_proxy: config.trust_proxy,
             connectors: config.connectors.clone(),
             body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
+            sms: config.sms.is_some(),
         },
     );
     state.refresh_territory().await?;

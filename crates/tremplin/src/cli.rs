@@ -69,6 +69,26 @@ pub struct GlobalArgs {
     /// Autorité de certification supplémentaire pour le serveur SMTP (fichier PEM).
     #[arg(long, global = true, env = "TREMPLIN_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
+    /// SMS (lien de suivi d'un·e jeune qui n'a donné qu'un portable) : fichier (par défaut,
+    /// dans <data-dir>/sms/), twilio, ou aucun.
+    #[arg(long, global = true, env = "TREMPLIN_SMS_PROVIDER")]
+    pub sms_provider: Option<String>,
+    /// Adresse de l'API du fournisseur de SMS (par défaut https://api.twilio.com).
+    #[arg(long, global = true, env = "TREMPLIN_SMS_API_BASE")]
+    pub sms_api_base: Option<String>,
+    /// Identifiant du compte chez le fournisseur de SMS (Account SID).
+    #[arg(long, global = true, env = "TREMPLIN_SMS_ACCOUNT_SID")]
+    pub sms_account_sid: Option<String>,
+    #[arg(
+        long,
+        global = true,
+        env = "TREMPLIN_SMS_AUTH_TOKEN",
+        hide_env_values = true
+    )]
+    pub sms_auth_token: Option<String>,
+    /// Expéditeur des SMS : un numéro (+33…) ou un nom autorisé par le fournisseur.
+    #[arg(long, global = true, env = "TREMPLIN_SMS_FROM")]
+    pub sms_from: Option<String>,
     /// Niveau de journalisation (ex. info, debug, tremplin=debug).
     #[arg(long, global = true, env = "TREMPLIN_LOG")]
     pub log: Option<String>,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use tremplin_connectors::ConnectorSettings;
 use tremplin_connectors::{france_travail, labonnealternance};
+use tremplin_mail::sms::{SmsConfig, TWILIO_API_BASE};
 use tremplin_mail::{MailConfig, Password, Security};
 
 use crate::cli::Cli;
@@ -39,6 +40,11 @@ struct FileConfig {
     france_travail_departements: Option<Vec<String>>,
     lba_api_token: Option<String>,
     lba_api_base: Option<String>,
+    sms_provider: Option<String>,
+    sms_api_base: Option<String>,
+    sms_account_sid: Option<String>,
+    sms_auth_token: Option<String>,
+    sms_from: Option<String>,
 }
 
 pub struct Config {
@@ -51,6 +57,8 @@ pub struct Config {
     pub log: String,
     pub mail: MailConfig,
     pub mail_from: String,
+    /// Where texts go; `None`: no SMS at all.
+    pub sms: Option<SmsConfig>,
     pub connectors: ConnectorSettings,
 }
 
@@ -149,6 +157,17 @@ impl Config {
                 "expéditeur « {mail_from} » invalide : écrivez par exemple « Mission Locale <ne-pas-repondre@ml.fr> »"
             );
         }
+        let sms = sms_config(
+            g,
+            SmsFile {
+                provider: file.sms_provider,
+                api_base: file.sms_api_base,
+                account_sid: file.sms_account_sid,
+                auth_token: file.sms_auth_token,
+                from: file.sms_from,
+            },
+            &data_dir,
+        )?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let france_travail = match (
             env("FRANCE_TRAVAIL_CLIENT_ID").or(file.france_travail_client_id),
@@ -186,6 +205,7 @@ impl Config {
             },
             mail,
             mail_from,
+            sms,
             data_dir,
             database_url: Secret(database_url),
             bind,
@@ -199,6 +219,66 @@ impl Config {
                 .unwrap_or_else(|| "info,tantivy=warn,sqlx=warn".into()),
         })
     }
+}
+
+/// SMS: `fichier` (the default: one file a text in `<data-dir>/sms/`, as e-mails without
+/// SMTP), `twilio` (Twilio's HTTP API, or a provider speaking it at `sms_api_base`), or `aucun`.
+/// The SMS keys of the TOML file.
+struct SmsFile {
+    provider: Option<String>,
+    api_base: Option<String>,
+    account_sid: Option<String>,
+    auth_token: Option<String>,
+    from: Option<String>,
+}
+
+fn sms_config(
+    g: &crate::cli::GlobalArgs,
+    file: SmsFile,
+    data_dir: &Path,
+) -> anyhow::Result<Option<SmsConfig>> {
+    let provider = g
+        .sms_provider
+        .clone()
+        .or(file.provider)
+        .unwrap_or_else(|| "fichier".into());
+    Ok(match provider.as_str() {
+        "aucun" => None,
+        "fichier" => Some(SmsConfig::Folder(data_dir.join("sms"))),
+        "twilio" => {
+            let need = |v: Option<String>, name: &str| {
+                v.filter(|v| !v.trim().is_empty()).with_context(|| {
+                    format!(
+                        "SMS par Twilio : donnez {name} (TREMPLIN_{})",
+                        name.to_uppercase()
+                    )
+                })
+            };
+            let api_base = g
+                .sms_api_base
+                .clone()
+                .or(file.api_base)
+                .unwrap_or_else(|| TWILIO_API_BASE.into());
+            if !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+                bail!(
+                    "adresse du fournisseur de SMS « {api_base} » invalide : elle doit commencer par https://"
+                );
+            }
+            Some(SmsConfig::Http {
+                api_base: api_base.trim_end_matches('/').to_owned(),
+                account_sid: need(
+                    g.sms_account_sid.clone().or(file.account_sid),
+                    "sms_account_sid",
+                )?,
+                auth_token: Password(need(
+                    g.sms_auth_token.clone().or(file.auth_token),
+                    "sms_auth_token",
+                )?),
+                from: need(g.sms_from.clone().or(file.from), "sms_from")?,
+            })
+        }
+        other => bail!("fournisseur de SMS « {other} » inconnu : fichier, twilio ou aucun"),
+    })
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {

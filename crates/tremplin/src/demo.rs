@@ -24,6 +24,8 @@ struct TerritoryFile {
     publication_time: String,
     contact_email: Option<String>,
     address: Option<String>,
+    phone: Option<String>,
+    opening_hours: Option<String>,
 }
 
 pub async fn load(state: &AppState) -> anyhow::Result<()> {
@@ -47,6 +49,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
                 .context("heure de publication")?,
             contact_email: t.contact_email,
             address: t.address,
+            phone: t.phone,
+            opening_hours: t.opening_hours,
             epcis: t.epcis,
             reverify_weeks: 4,
             start_tolerance_days: 30,

@@ -427,6 +427,149 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
 /// Quoted-printable decoding, enough to read links in the outbox's messages.
 /// Clicks what leads to another page and waits until the browser has replaced the page, so
 /// that what is looked for next is on the new one (not a stale element of the old).
+#[tokio::test]
+async fn a_young_person_applies_with_only_a_phone_and_keeps_the_follow_up_link() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], |_| {}) else {
+        return;
+    };
+    let base = h.base.clone();
+    let sms_dir = h.data.path().join("data/sms");
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!("{base}/offres/1/postuler")).await?;
+        c.wait().for_element(Locator::Id("prenom")).await?;
+        // The commune as the form asks for it today.
+        for (id, value) in [
+            ("prenom", "Inès"),
+            ("nom", "Durand"),
+            ("telephone", "06 12 34 56 78"),
+            ("commune", "61293"),
+            ("disponible", "tout de suite"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(value).await?;
+        }
+        c.execute(
+            "document.getElementById('date_naissance').value = '2009-02-01';",
+            vec![],
+        )
+        .await?;
+        c.find(Locator::Css("input[name=mobilite][value=deux_roues]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("consentement")).await?.click().await?;
+        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(h1, "Votre candidature est partie");
+
+        // The short link, to copy or select; the QR code, drawn; the page fits the phone.
+        let link = c
+            .find(Locator::Id("lien-suivi"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        let code = link
+            .strip_prefix(&format!("{base}/c/"))
+            .unwrap_or_else(|| panic!("{link}"))
+            .to_owned();
+        assert_eq!(code.len(), 12, "{link}");
+        let qr_width = c
+            .execute(
+                "const i = document.querySelector('.qr img'); return i.complete ? i.naturalWidth : 0;",
+                vec![],
+            )
+            .await?;
+        assert!(qr_width.as_u64().unwrap_or(0) >= 100, "QR code drawn: {qr_width}");
+        let width = c
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await?;
+        assert!(width.as_u64().unwrap_or(999) <= u64::from(PHONE.0), "{width} px wide");
+        assert_eq!(sticking_out(&c).await?, json!([]), "fits a 390 px phone");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "confirmation"
+        );
+        screenshot(&c, "candidature-envoyee-telephone").await;
+
+        // The same link by SMS, written into the data folder's SMS outbox by the worker.
+        let start = Instant::now();
+        let sms = loop {
+            let found = std::fs::read_dir(&sms_dir).ok().and_then(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .find(|m| m.contains(&link))
+            });
+            if let Some(m) = found {
+                break m;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "no SMS");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert!(sms.starts_with("To: +33612345678\n"), "{sms}");
+
+        // The link opens the follow-up page; withdrawing asks first, and "no" keeps it.
+        c.goto(&link).await?;
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert!(h1.starts_with("Votre candidature : "), "{h1}");
+        assert_eq!(sticking_out(&c).await?, json!([]), "follow-up page fits");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "follow-up page"
+        );
+        navigate(&c, Locator::XPath("//main//button[contains(., 'Retirer et effacer')]")).await?;
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(h1, "Retirer et effacer votre candidature ?");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "withdrawal confirmation"
+        );
+        navigate(&c, Locator::LinkText("Non, garder ma candidature")).await?;
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert!(h1.starts_with("Votre candidature : "), "still there: {h1}");
+
+        // An error page keeps the site's header and its search, on a phone too.
+        c.goto(&format!("{base}/offres/999999")).await?;
+        c.wait().for_element(Locator::Css("header.top .territory")).await?;
+        c.find(Locator::Css("main form[role=search] input[name=q]"))
+            .await?;
+        assert_eq!(sticking_out(&c).await?, json!([]), "error page fits");
+        assert_eq!(
+            accessibility_violations(&c).await,
+            Vec::<String>::new(),
+            "error page"
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}
+
 async fn click_and_load(
     c: &fantoccini::Client,
     target: fantoccini::elements::Element,

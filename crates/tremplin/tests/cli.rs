@@ -147,6 +147,63 @@ fn global_flags_go_before_or_after_the_subcommand_and_bad_config_is_explained() 
 }
 
 #[test]
+fn sms_settings_come_in_layers_and_the_secret_never_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("tremplin.toml");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tremplin"));
+        c.arg("migrate")
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .env("TREMPLIN_CONFIG", &config)
+            .env_remove("TREMPLIN_DATABASE_URL");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    // TOML: Twilio without its secret is explained.
+    std::fs::write(
+        &config,
+        "sms_provider = \"twilio\"\nsms_account_sid = \"AC123\"\nsms_from = \"+33700000000\"\n",
+    )
+    .unwrap();
+    let o = run(&[], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("sms_auth_token"), "{}", stderr(&o));
+    // The variable completes the file; a bad address is refused without printing the secret.
+    let o = run(
+        &[],
+        &[
+            ("TREMPLIN_SMS_AUTH_TOKEN", "tres-secret-sms"),
+            ("TREMPLIN_SMS_API_BASE", "ftp://sms.example"),
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("« ftp://sms.example »"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("tres-secret-sms"));
+    let o = run(&[], &[("TREMPLIN_SMS_AUTH_TOKEN", "tres-secret-sms")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The variable wins over the file, the flag over the variable.
+    let o = run(&[], &[("TREMPLIN_SMS_PROVIDER", "pigeon")]);
+    assert!(
+        stderr(&o).contains("fournisseur de SMS « pigeon » inconnu"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &["--sms-provider", "aucun"],
+        &[("TREMPLIN_SMS_PROVIDER", "pigeon")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
 fn official_commune_centres_replace_approximate_ones() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use tremplin_storage::{Constraint, StoreError};
 
+use crate::shell::Layout;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("page introuvable")]
@@ -107,11 +109,38 @@ impl WebError {
     }
 }
 
+/// Every HTML error page: the site's frame (header, search, footer), the title and message.
 #[derive(Template)]
 #[template(path = "shell/templates/error.html")]
-struct ErrorPage {
-    title: &'static str,
-    message: String,
+pub(crate) struct ErrorPage {
+    pub layout: Layout,
+    pub title: &'static str,
+    pub message: String,
+}
+
+/// What an HTML error answer says, kept on the response: the layer that knows the territory
+/// ([`crate::shell::rejections::in_french`]) renders the page again in the site's full frame.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorInfo {
+    pub title: &'static str,
+    pub message: String,
+}
+
+/// An HTML error page in a frame without the territory's name, until
+/// [`crate::shell::rejections::in_french`] renders it in the full one.
+pub(crate) fn error_page(status: StatusCode, title: &'static str, message: String) -> Response {
+    let page = ErrorPage {
+        layout: Layout::bare(),
+        title,
+        message,
+    };
+    let body = page.render().unwrap_or_else(|_| page.message.clone());
+    let mut response = (status, Html(body)).into_response();
+    response.extensions_mut().insert(ErrorInfo {
+        title,
+        message: page.message,
+    });
+    response
 }
 
 /// An error answer of any status, as the page's or the API's format wants it: the French
@@ -125,9 +154,7 @@ pub(crate) fn error_response(
     if api {
         return (status, Json(serde_json::json!({ "error": message }))).into_response();
     }
-    let page = ErrorPage { title, message };
-    let body = page.render().unwrap_or_else(|_| page.message.clone());
-    (status, Html(body)).into_response()
+    error_page(status, title, message)
 }
 
 impl IntoResponse for WebError {
@@ -143,12 +170,7 @@ impl IntoResponse for WebError {
             Self::TooManyAttempts => "Trop de tentatives",
             Self::Internal(_) => "Erreur",
         };
-        let page = ErrorPage {
-            title,
-            message: self.message(),
-        };
-        let body = page.render().unwrap_or_else(|_| self.message());
-        (self.status(), Html(body)).into_response()
+        error_page(self.status(), title, self.message())
     }
 }
 

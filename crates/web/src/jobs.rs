@@ -18,12 +18,25 @@ use crate::services::{editions, indexer, outbox};
 pub struct Workers(Vec<JoinHandle<()>>);
 
 /// Starts every worker of a serving instance.
-pub fn start(state: &AppState, mailer: Arc<Mailer>, shutdown: watch::Receiver<bool>) -> Workers {
-    Workers(vec![
+pub fn start(
+    state: &AppState,
+    mailer: Arc<Mailer>,
+    sms: Option<Arc<dyn tremplin_mail::sms::SmsSender>>,
+    shutdown: watch::Receiver<bool>,
+) -> Workers {
+    let mut workers = vec![
         tokio::spawn(indexer::follow(state.clone(), shutdown.clone())),
         tokio::spawn(outbox::run(state.store.clone(), mailer, shutdown.clone())),
-        tokio::spawn(run_schedule(state.clone(), shutdown)),
-    ])
+    ];
+    if let Some(sender) = sms {
+        workers.push(tokio::spawn(crate::services::sms::run(
+            state.store.clone(),
+            sender,
+            shutdown.clone(),
+        )));
+    }
+    workers.push(tokio::spawn(run_schedule(state.clone(), shutdown)));
+    Workers(workers)
 }
 
 impl Workers {

@@ -21,6 +21,9 @@ pub struct WebConfig {
     pub connectors: tremplin_connectors::ConnectorSettings,
     /// How long a request body may stall before a 408 ([`crate::shell::protect::BODY_TIMEOUT`]).
     pub body_timeout: std::time::Duration,
+    /// Texts go out (to a provider or the SMS folder): a young person who gives only a mobile
+    /// number receives the follow-up link by SMS.
+    pub sms: bool,
 }
 
 /// Everything a request needs, built once and cheap to clone.

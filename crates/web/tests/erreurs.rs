@@ -413,3 +413,143 @@ async fn far_points_distant_starts_and_control_characters_are_refused_on_the_api
         assert_eq!(r.status, StatusCode::CREATED, "{backend}: {}", r.body);
     }
 }
+
+#[tokio::test]
+async fn every_error_page_keeps_the_sites_header_and_search() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (counselor, _) = app.session(Role::Conseiller, None).await;
+    let framed = |r: &support::Reply, status: StatusCode, what: &str| {
+        assert_eq!(r.status, status, "{what}: {}", r.body);
+        assert!(
+            r.body.contains(r#"<header class="top">"#),
+            "{what}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(r#"<span class="territory">Mission Locale de Test</span>"#),
+            "{what}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(r#"action="/offres" method="get" role="search""#),
+            "{what}: {}",
+            r.body
+        );
+        assert!(r.body.contains(r#"<footer class="foot">"#), "{what}");
+    };
+    framed(
+        &app.get("/nulle-part").await,
+        StatusCode::NOT_FOUND,
+        "404 of the router",
+    );
+    framed(
+        &app.get("/offres/99999").await,
+        StatusCode::NOT_FOUND,
+        "404 of a handler",
+    );
+    framed(
+        &app.get("/candidature/%FF").await,
+        StatusCode::BAD_REQUEST,
+        "400 of axum",
+    );
+    framed(
+        &app.get_as("/gestion/utilisateurs", &counselor).await,
+        StatusCode::FORBIDDEN,
+        "403",
+    );
+    framed(
+        &app.post_form("/offres/1/postuler", "", &[("csrf", "faux")])
+            .await,
+        StatusCode::FORBIDDEN,
+        "403 of a stale form",
+    );
+    let r = app
+        .raw(
+            Request::post("/offres/1")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    framed(&r, StatusCode::METHOD_NOT_ALLOWED, "405 of axum");
+    for i in 0..tremplin_web::services::secrets::CODE_MISSES_PER_HOUR {
+        app.get(&format!("/c/{i:012}")).await;
+    }
+    framed(
+        &app.get("/c/000000000000").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "429",
+    );
+    // The API keeps its JSON.
+    let r = app.get("/api/v1/nulle-part").await;
+    assert!(content_type(&r).starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn a_filled_or_withdrawn_offer_says_so_and_lists_similar_offers_nearby() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let near = app
+            .publish(support::offer("b9", "Boulanger en production", "61214"), 2)
+            .await;
+        let (counselor, csrf) = app.session(Role::Conseiller, None).await;
+        for (id, action) in [(1, "pourvue")] {
+            app.post_form(
+                &format!("/gestion/offres/{id}/action"),
+                &counselor,
+                &[("csrf", &csrf), ("action", action)],
+            )
+            .await;
+        }
+        app.sync().await;
+        let r = app.get("/offres/1").await;
+        assert_eq!(r.status, StatusCode::GONE, "{backend}: {}", r.body);
+        assert!(r.body.contains(r#"<header class="top">"#));
+        assert!(
+            r.body.contains("Cette offre n'est plus ouverte"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("le poste a été pourvu"), "{}", r.body);
+        assert!(
+            r.body.contains(&format!(r#"href="/offres/{near}""#)),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains(r#"href="/offres/1""#), "not itself");
+        assert!(
+            !r.body.contains("Aide-soignant"),
+            "another métier is not similar"
+        );
+        assert!(r.body.contains("/offres?metier=D1102"), "{}", r.body);
+        assert!(r.body.contains(r#"role="search""#));
+        assert!(r.body.contains(r#"<meta name="robots" content="noindex">"#));
+        // Withdrawn: the same page, its reason.
+        app.post_form(
+            &format!("/gestion/offres/{near}/action"),
+            &counselor,
+            &[("csrf", &csrf), ("action", "retirer")],
+        )
+        .await;
+        let r = app.get(&format!("/offres/{near}")).await;
+        assert_eq!(r.status, StatusCode::GONE, "{backend}");
+        assert!(
+            r.body.contains("l'offre a été retirée")
+                || r.body.contains("l&#39;offre a été retirée"),
+            "{}",
+            r.body
+        );
+        // Never published: a plain 404 that names nothing.
+        let draft = app
+            .store(
+                support::offer("b10", "Brouillon secret", "61214"),
+                tremplin_domain::OfferStatus::Brouillon,
+            )
+            .await;
+        let r = app.get(&format!("/offres/{draft}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(!r.body.contains("Brouillon secret"));
+    }
+}

@@ -24,7 +24,11 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("écoute sur {}", config.bind))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mailer = std::sync::Arc::new(tremplin_mail::Mailer::new(&config.mail, &config.mail_from)?);
-    let workers = tremplin_web::jobs::start(&state, mailer, stop_rx);
+    let sms = match &config.sms {
+        Some(c) => Some(std::sync::Arc::from(tremplin_mail::sms::sender(c)?)),
+        None => None,
+    };
+    let workers = tremplin_web::jobs::start(&state, mailer, sms, stop_rx);
     tracing::info!("Tremplin est servi sur http://{}", listener.local_addr()?);
     let store = state.store.clone();
     tremplin_web::serve(listener, state, async {

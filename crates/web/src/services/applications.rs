@@ -6,7 +6,7 @@ use tremplin_domain::application::{ApplicationInput, age};
 use tremplin_domain::{Invalid, Offer};
 use tremplin_storage::{Attachment, StoreError};
 
-use crate::services::secrets;
+use crate::services::{secrets, sms};
 use crate::{AppState, WebError};
 
 /// How long the employer's answer links work.
@@ -50,8 +50,20 @@ struct ConfirmationMailHtml<'a> {
     m: &'a ConfirmationMail<'a>,
 }
 
+/// What the young person keeps of a sent application.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    /// The private follow-up link, `https://…/c/k7m2q9x4hw3p`.
+    pub link: String,
+    /// Its short code, stored only as a hash.
+    pub code: String,
+    /// The link also leaves by SMS (a mobile number and no e-mail).
+    pub by_sms: bool,
+}
+
 /// Stores an application and sends it: to the employer (or the Mission Locale for an offer
-/// taken by phone), the Mission Locale when there is no CV, the young person's confirmation.
+/// taken by phone), the Mission Locale when there is no CV, the young person's confirmation
+/// (by e-mail, or by SMS to a mobile when there is no e-mail and SMS are on).
 /// Returns the private follow-up link, or the limit the person is over.
 pub async fn deliver(
     state: &AppState,
@@ -60,10 +72,12 @@ pub async fn deliver(
     cv: Option<&Attachment>,
     channel: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Result<String, Invalid>, WebError> {
+) -> Result<Result<Delivered, Invalid>, WebError> {
     let employer_token = secrets::random_token();
-    let follow_token = secrets::random_token();
-    let follow = format!("{}/candidature/{follow_token}", state.config.public_url);
+    // A short code rather than 64 characters: it is typed from an SMS, read from a QR code,
+    // and shown on a phone (why 12 characters is enough: `secrets::CODE_LEN`).
+    let follow_token = secrets::short_code();
+    let follow = format!("{}/c/{follow_token}", state.config.public_url);
     let id = match state
         .store
         .create_application(
@@ -168,5 +182,19 @@ pub async fn deliver(
             )
             .await?;
     }
-    Ok(Ok(follow))
+    let by_sms = input.email.is_none()
+        && state.config.sms
+        && input.phone.as_ref().is_some_and(sms::is_mobile);
+    if let (true, Some(phone)) = (by_sms, &input.phone) {
+        let text = sms::follow_text(&offer.fields.title, &follow);
+        state
+            .store
+            .enqueue_sms(id, &phone.international(), &text, now)
+            .await?;
+    }
+    Ok(Ok(Delivered {
+        link: follow,
+        code: follow_token,
+        by_sms,
+    }))
 }

@@ -15,5 +15,6 @@ pub mod reach;
 pub mod retention;
 pub mod revisions;
 pub mod secrets;
+pub mod sms;
 pub mod typed;
 pub mod uploads;

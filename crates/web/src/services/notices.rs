@@ -12,6 +12,8 @@ struct ClosedMail<'a> {
     first_name: &'a str,
     title: &'a str,
     why: &'a str,
+    /// The same sentence as the follow-up page's ([`tremplin_domain::NOT_A_REFUSAL`]).
+    not_a_refusal: &'static str,
 }
 
 #[derive(Template)]
@@ -39,6 +41,7 @@ pub async fn notify_offer_closed(
                 first_name: &a.first_name,
                 title: &offer.fields.title,
                 why,
+                not_a_refusal: tremplin_domain::NOT_A_REFUSAL,
             };
             let text = mail.render()?;
             let html = ClosedMailHtml { m: &mail }.render()?;

@@ -1,34 +1,42 @@
 //! Dates as French readers write them, in Paris time.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 
-pub fn french_date(at: DateTime<Utc>) -> String {
-    const DAYS: [&str; 7] = [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ];
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let l = at.with_timezone(&Paris);
+const DAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// "mardi 1er décembre": the first of the month is written "1er", as French readers do.
+pub fn french_day(d: NaiveDate) -> String {
+    let n = d.day();
     format!(
-        "{} {} {} à {}",
-        DAYS[l.weekday().num_days_from_monday() as usize],
-        l.day(),
-        MONTHS[l.month0() as usize],
-        l.format("%H:%M")
+        "{} {}{} {}",
+        DAYS[d.weekday().num_days_from_monday() as usize],
+        n,
+        if n == 1 { "er" } else { "" },
+        MONTHS[d.month0() as usize],
     )
+}
+
+/// "mardi 1er décembre à 09:00", Paris time.
+pub fn french_date(at: DateTime<Utc>) -> String {
+    let l = at.with_timezone(&Paris);
+    format!("{} à {}", french_day(l.date_naive()), l.format("%H:%M"))
 }
 
 /// "03/12/2026 09:00", Paris time.
@@ -56,6 +64,15 @@ mod tests {
         let at: DateTime<Utc> = "2026-12-03T08:00:00Z".parse().unwrap();
         assert_eq!(super::french_date(at), "jeudi 3 décembre à 09:00");
         assert_eq!(super::next_edition(None), "jour de publication non réglé");
+        // The first of the month is "1er", Paris time (23:30 UTC on 30 November is 1 December).
+        let first: DateTime<Utc> = "2026-11-30T23:30:00Z".parse().unwrap();
+        assert_eq!(super::french_date(first), "mardi 1er décembre à 00:30");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(super::french_day(day), "mardi 1er décembre");
+        assert_eq!(
+            super::french_day(day.succ_opt().unwrap()),
+            "mercredi 2 décembre"
+        );
         // Thursday 3 December 2026, and a Sunday night in Paris that is Monday already.
         assert_eq!(super::monday_of(at).to_string(), "2026-11-30");
         let sunday: DateTime<Utc> = "2026-12-06T23:30:00Z".parse().unwrap();

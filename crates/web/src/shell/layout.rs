@@ -29,6 +29,17 @@ impl Layout {
         }
     }
 
+    /// The frame of a page rendered where the state is out of reach (an error answer): no
+    /// territory name, no canonical address.
+    pub fn bare() -> Self {
+        Self {
+            territory: "Mission Locale".to_owned(),
+            contact_email: None,
+            canonical: String::new(),
+            feed: None,
+        }
+    }
+
     /// Announces the page's feed (`<link rel="alternate" type="application/atom+xml">`).
     pub fn with_feed(mut self, href: impl Into<String>, title: impl Into<String>) -> Self {
         self.feed = Some(FeedLink {

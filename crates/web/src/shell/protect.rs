@@ -6,12 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use askama::Template;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use http_body_util::BodyExt;
 use tower_http::timeout::{TimeoutBody, TimeoutError};
 
@@ -44,6 +43,7 @@ pub fn is_private(path: &str) -> bool {
         "/invitation",
         "/reinitialisation",
         "/candidature",
+        "/c",
         "/reponse",
         "/alertes",
     ]
@@ -52,27 +52,18 @@ pub fn is_private(path: &str) -> bool {
         || (path.starts_with("/offres/") && path.ends_with("/postuler"))
 }
 
-#[derive(Template)]
-#[template(path = "shell/templates/error.html")]
-struct StalledPage {
-    title: &'static str,
-    message: &'static str,
-}
-
 /// The answer to a body that stopped arriving: a French page, and the connection closed
 /// since the rest of the body will not be read.
 fn stalled() -> Response {
-    let page = StalledPage {
-        title: "Envoi interrompu",
-        message: "L'envoi du formulaire s'est interrompu : la connexion est peut-être trop faible. Vérifiez votre réseau et envoyez-le de nouveau.",
-    };
-    let body = page.render().unwrap_or_else(|_| page.message.to_owned());
-    (
+    let mut response = crate::error::error_page(
         StatusCode::REQUEST_TIMEOUT,
-        [(header::CONNECTION, "close")],
-        Html(body),
-    )
-        .into_response()
+        "Envoi interrompu",
+        "L'envoi du formulaire s'est interrompu : la connexion est peut-être trop faible. Vérifiez votre réseau et envoyez-le de nouveau.".to_owned(),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Put in a response's extensions by a page made to live in other sites' frames (the
@@ -155,6 +146,8 @@ mod tests {
             "/invitation/abc",
             "/reinitialisation/abc",
             "/candidature/abc",
+            "/c/abc",
+            "/c/abc/qr.svg",
             "/reponse/abc/entretien",
             "/offres/12/postuler",
             "/alertes/desinscription/abc",
@@ -168,6 +161,7 @@ mod tests {
             "/gestionnaire",
             "/editions/3",
             "/api/v1/offers",
+            "/cfa",
         ] {
             assert!(!is_private(p), "{p}");
         }

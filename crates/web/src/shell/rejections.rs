@@ -5,16 +5,42 @@
 //! `/api/` (where an HTML error, such as the site's "page not found", becomes JSON too).
 //! Tremplin's own answers pass through untouched.
 
-use axum::extract::Request;
+use askama::Template;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::error::error_response;
+use crate::AppState;
+use crate::error::{ErrorInfo, ErrorPage, error_response};
+use crate::shell::Layout;
 
-pub async fn in_french(request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
+pub async fn in_french(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let api = path.starts_with("/api/");
+    let response = in_french_only(api, next.run(request).await);
+    // Every error page, whoever wrote it, in the site's full frame: header, search, footer.
+    match response.extensions().get::<ErrorInfo>().cloned() {
+        Some(info) if !api => framed(&state, &path, info, response),
+        _ => response,
+    }
+}
+
+fn framed(state: &AppState, path: &str, info: ErrorInfo, response: Response) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new(state, path),
+        title: info.title,
+        message: info.message,
+    };
+    let Ok(body) = page.render() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+fn in_french_only(api: bool, response: Response) -> Response {
     let status = response.status();
     // 503 stays as written: the readiness probe answers it in plain French text.
     if !(status.is_client_error() || status == StatusCode::INTERNAL_SERVER_ERROR) {
@@ -33,6 +59,9 @@ pub async fn in_french(request: Request, next: Next) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     if let Some(kind) = french.headers().get(header::CONTENT_TYPE) {
         parts.headers.insert(header::CONTENT_TYPE, kind.clone());
+    }
+    if let Some(info) = french.extensions().get::<ErrorInfo>() {
+        parts.extensions.insert(info.clone());
     }
     Response::from_parts(parts, french.into_body())
 }

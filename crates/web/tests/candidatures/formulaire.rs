@@ -15,10 +15,7 @@ async fn apply_without_a_cv_and_get_an_answer() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Votre candidature est partie"));
-        let start = r
-            .body
-            .find("https://tremplin.example/candidature/")
-            .unwrap();
+        let start = r.body.find("https://tremplin.example/c/").unwrap();
         let follow = r.body[start + "https://tremplin.example".len()..]
             .split('"')
             .next()
@@ -378,5 +375,89 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
         send(31, "203.0.113.8").await,
         StatusCode::OK,
         "another young person behind the same proxy is not blocked"
+    );
+}
+
+#[tokio::test]
+async fn required_questions_are_marked_and_a_refused_send_leads_to_each_error() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let page = app.get("/offres/1/postuler").await.body;
+    // Marked without JavaScript: the attribute for the browser, the word for the reader.
+    for (field, marker) in [
+        (
+            r#"id="prenom" name="prenom""#,
+            "Prénom <span class=\"req\">(obligatoire)</span>",
+        ),
+        (
+            r#"id="nom" name="nom""#,
+            "Nom <span class=\"req\">(obligatoire)</span>",
+        ),
+        (
+            r#"id="date_naissance" name="date_naissance""#,
+            "Date de naissance <span class=\"req\">(obligatoire)</span>",
+        ),
+    ] {
+        let at = page.find(field).unwrap_or_else(|| panic!("{field}"));
+        let tag = &page[at..at + page[at..].find('>').unwrap()];
+        assert!(tag.contains(" required"), "{tag}");
+        assert!(page.contains(marker), "{marker}");
+    }
+    assert!(
+        page.contains(r#"name="mobilite" value="permis_voiture" required"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="consentement" name="consentement" value="oui" required"#));
+    assert!(page.contains("Comment vous déplacez-vous ? <span class=\"req\">(obligatoire)</span>"));
+    assert!(page.contains("(obligatoire, ou le téléphone)"));
+
+    let (cookie, csrf) = form(&app, 1).await;
+    let mut bad = fields(&csrf);
+    bad.retain(|(k, _)| !matches!(*k, "prenom" | "mobilite" | "consentement"));
+    bad.push(("telephone", "12"));
+    bad.retain(|(k, v)| *k != "telephone" || *v == "12");
+    let r = app.post_form("/offres/1/postuler", &cookie, &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let b = &r.body;
+    // The summary first, focused on load, each message a link to its field.
+    let summary = b.find("error-summary").unwrap();
+    assert!(summary < b.find("<form").unwrap());
+    assert!(
+        b[summary..]
+            .starts_with(r#"error-summary" id="erreurs" role="alert" tabindex="-1" autofocus>"#),
+        "{b}"
+    );
+    for anchor in [
+        "#prenom",
+        "#telephone",
+        "#mobilite-permis_voiture",
+        "#consentement",
+    ] {
+        assert!(
+            b.contains(&format!(r##"<a href="{anchor}">"##)),
+            "{anchor}: {b}"
+        );
+    }
+    // Each field says it is wrong, and which message is its own.
+    for id in ["prenom", "telephone"] {
+        assert!(
+            b.contains(&format!(
+                r#"id="{id}" name="{id}" aria-invalid="true" aria-describedby="{id}-erreur""#
+            )),
+            "{id}: {b}"
+        );
+        assert!(
+            b.contains(&format!(r#"<p class="field-error" id="{id}-erreur">"#)),
+            "{id}"
+        );
+    }
+    assert!(b.contains(r#"aria-invalid="true" aria-describedby="consentement-erreur""#));
+    assert!(b.contains(r#"id="mobilite-erreur""#));
+    assert!(
+        !b.contains(r#"id="nom" name="nom" aria-invalid"#),
+        "a right field is not marked"
+    );
+    assert!(
+        b.contains("<title>Erreur – Postuler"),
+        "the title says it too"
     );
 }

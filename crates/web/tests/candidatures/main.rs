@@ -9,6 +9,7 @@ mod common;
 mod fermetures;
 mod formulaire;
 mod gestion_candidatures;
+mod lien;
 mod personnes;
 mod reponses;
 mod suivi;

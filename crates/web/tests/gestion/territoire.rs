@@ -118,8 +118,73 @@ async fn admins_change_roles_and_territory_settings_and_it_is_logged() {
             app.get_as("/gestion", &admin)
                 .await
                 .body
-                .contains("Prochaine édition : mardi 1 décembre à 14:30"),
+                .contains("Prochaine édition : mardi 1er décembre à 14:30"),
             "{backend}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_mission_locales_phone_and_hours_are_set_on_the_territory_page() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (admin, csrf) = app.session(Role::Admin, None).await;
+        let page = app.get_as("/gestion/territoire", &admin).await.body;
+        assert!(
+            page.contains(r#"id="phone" name="phone" type="tel""#),
+            "{page}"
+        );
+        assert!(page.contains(r#"value="02 33 24 00 00""#), "{page}");
+        let post = |phone: &'static str, hours: &'static str| {
+            let (admin, csrf) = (admin.clone(), csrf.clone());
+            let app = &app;
+            async move {
+                app.post_form(
+                    "/gestion/territoire",
+                    &admin,
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("weekday", "4"),
+                        ("time", "09:00"),
+                        ("reverify_weeks", "4"),
+                        ("start_tolerance_days", "30"),
+                        ("phone", phone),
+                        ("opening_hours", hours),
+                    ],
+                )
+                .await
+            }
+        };
+        assert_eq!(
+            post("12", "9 h – 17 h").await.status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            post("0233240000", "9 h\n17 h").await.status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            post("0233240000", "9 h\u{0}").await.status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            post("0233991122", "du lundi au vendredi, 9 h – 17 h")
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let t = app.state.store.territory().await.unwrap().unwrap();
+        assert_eq!(
+            (t.phone.as_deref(), t.opening_hours.as_deref()),
+            (
+                Some("02 33 99 11 22"),
+                Some("du lundi au vendredi, 9 h – 17 h")
+            ),
+            "{backend}"
+        );
+        let r = post("", "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let t = app.state.store.territory().await.unwrap().unwrap();
+        assert_eq!((t.phone, t.opening_hours), (None, None), "emptied");
     }
 }

@@ -106,6 +106,8 @@ impl TestApp {
                 publication_time: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
                 contact_email: Some("contact@ml-test.example".into()),
                 address: None,
+                phone: Some("02 33 24 00 00".into()),
+                opening_hours: Some("du lundi au vendredi, 9 h – 12 h 30 et 13 h 30 – 17 h".into()),
                 epcis: vec!["200068468".into(), "200036069".into()],
                 reverify_weeks: 4,
                 start_tolerance_days: 30,
@@ -125,6 +127,7 @@ impl TestApp {
                 trust_proxy: true,
                 connectors,
                 body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
+                sms: true,
             },
         );
         state.refresh_territory().await.unwrap();
@@ -152,6 +155,7 @@ impl TestApp {
                 trust_proxy: true,
                 connectors: Default::default(),
                 body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
+                sms: true,
             },
         );
         state.refresh_territory().await.unwrap();

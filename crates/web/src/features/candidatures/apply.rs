@@ -41,6 +41,28 @@ impl ApplyPage {
     fn v(&self, k: &str) -> &str {
         self.values.get(k).map_or("", String::as_str)
     }
+
+    /// The message of the first error on field `k`, shown under it and named by its
+    /// `aria-describedby`.
+    fn err(&self, k: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == k)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Where the error summary's link for field `k` leads: the field itself (the first
+    /// choice of a group); `None` for an error about no field (the hourly limit).
+    fn anchor(&self, k: &str) -> Option<String> {
+        match k {
+            "mobilite" => self
+                .mobilities
+                .first()
+                .map(|(code, _)| format!("mobilite-{code}")),
+            "limite" => None,
+            k => Some(k.to_owned()),
+        }
+    }
 }
 
 /// The commune typed (or the one picked among the choices offered): its INSEE code, or why
@@ -119,8 +141,11 @@ pub(super) async fn form(
 pub(super) struct DonePage {
     layout: Layout,
     title: String,
+    /// The short follow-up link, and its code (for the QR code's address).
     follow: String,
+    code: String,
     by_mail: bool,
+    by_sms: bool,
 }
 
 pub(super) async fn apply(
@@ -162,15 +187,16 @@ pub(super) async fn apply(
         .store
         .record_login_failure(&[ip_key], now.timestamp())
         .await?;
-    let follow_token = secrets::random_token();
-    let follow = format!("{}/candidature/{follow_token}", state.config.public_url);
     // A robot filled the hidden field: it gets the usual answer, and nothing is stored.
     if values.get("site_web").is_some_and(|v| !v.trim().is_empty()) {
+        let code = secrets::short_code();
         let done = DonePage {
             layout: Layout::new(&state, "/offres"),
             title: offer.fields.title.clone(),
-            follow,
+            follow: format!("{}/c/{code}", state.config.public_url),
+            code,
             by_mail: false,
+            by_sms: false,
         };
         return Ok(Html(done.render()?).into_response());
     }
@@ -239,9 +265,8 @@ pub(super) async fn apply(
         Some(v) => reach::channel(&state, v).await?,
         None => None,
     };
-    let follow = match deliver(&state, &offer, &input, cv.as_ref(), channel.as_deref(), now).await?
-    {
-        Ok(follow) => follow,
+    let delivered = match deliver(&state, &offer, &input, cv.as_ref(), channel.as_deref(), now).await? {
+        Ok(d) => d,
         Err(e) => {
             if let Some(cv) = &cv {
                 let _ = tokio::fs::remove_file(&cv.path).await;
@@ -261,8 +286,10 @@ pub(super) async fn apply(
     let done = DonePage {
         layout: Layout::new(&state, "/offres"),
         title: offer.fields.title.clone(),
-        follow,
+        follow: delivered.link,
+        code: delivered.code,
         by_mail: input.email.is_some(),
+        by_sms: delivered.by_sms,
     };
     Ok(Html(done.render()?).into_response())
 }

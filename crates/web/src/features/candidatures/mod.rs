@@ -1,5 +1,5 @@
 //! Applying online without an account: the form (with or without a CV), the confirmation,
-//! the young person's private follow-up page and withdrawing.
+//! the young person's private follow-up page (a short link, its QR code) and withdrawing.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -20,8 +20,14 @@ pub fn router() -> Router<AppState> {
                 .post(apply::apply)
                 .layer(DefaultBodyLimit::max(MAX_CV_BYTES + 256 * 1024)),
         )
+        // The short link people keep (SMS, QR code), and the long one of older e-mails.
+        .route(
+            "/c/{code}",
+            get(follow::follow_code).post(follow::withdraw_code),
+        )
+        .route("/c/{code}/qr.svg", get(follow::qr))
         .route(
             "/candidature/{token}",
-            get(follow::follow).post(follow::withdraw),
+            get(follow::follow_token).post(follow::withdraw_token),
         )
 }

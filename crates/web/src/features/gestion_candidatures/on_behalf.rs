@@ -119,6 +119,7 @@ pub(super) async fn on_behalf(
             };
             let outcome = deliver(&state, &offer, input, None, None, now)
                 .await?
+                .map(|d| d.link)
                 .map_err(|e| e.message);
             sent.push((offer.fields.title.clone(), outcome));
         }

@@ -17,6 +17,7 @@ use crate::shell::Layout;
 use crate::shell::dates::monday_of;
 use crate::{AppState, WebError};
 
+mod closed;
 mod form;
 
 use form::{Form, LEVELS, RADII};
@@ -266,12 +267,12 @@ async fn offer(
     Id(id): Id,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let offer = state
-        .store
-        .get_offer(id)
-        .await?
-        .filter(|o| o.status.is_public())
-        .ok_or(WebError::NotFound)?;
+    let offer = state.store.get_offer(id).await?.ok_or(WebError::NotFound)?;
+    if !offer.status.is_public() {
+        return closed::page(&state, &offer)
+            .await?
+            .ok_or(WebError::NotFound);
+    }
     // Another source's copy: the offer is shown once, on the page that lists every source.
     if let Some(primary) = offer.duplicate_of
         && state

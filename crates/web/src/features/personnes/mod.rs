@@ -149,11 +149,24 @@ async fn export_person(
             .into_iter()
             .map(|(at, s)| serde_json::json!({ "date": at.to_rfc3339(), "etape": s }))
             .collect();
+        // The texts sent to the person (the follow-up link by SMS).
+        let sms: Vec<serde_json::Value> = state
+            .store
+            .sms_of_application(a.id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                serde_json::json!({
+                    "numero": m.to_phone, "texte": m.body, "cree_le": m.created_at.to_rfc3339(),
+                    "envoye_le": m.sent_at.map(|t| t.to_rfc3339()),
+                })
+            })
+            .collect();
         out.push(serde_json::json!({
             "candidature": a.id, "offre": a.offer_id, "prenom": a.first_name, "nom": a.last_name,
             "email": a.email, "telephone": a.phone, "commune": a.commune_code, "date_naissance": a.birth_date.to_string(),
             "mobilite": a.mobility, "message": a.message, "etat": a.status.as_str(), "raison": a.answer_reason,
-            "cv": a.cv_name, "envoyee_le": a.created_at.to_rfc3339(), "etapes": steps,
+            "cv": a.cv_name, "envoyee_le": a.created_at.to_rfc3339(), "etapes": steps, "sms": sms,
         }));
     }
     let mut alerts = Vec::new();

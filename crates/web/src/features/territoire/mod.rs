@@ -1,5 +1,6 @@
 //! The territory's settings: name, EPCIs, publication day and time, deadlines, retention, and
-//! the sites allowed to frame the widget.
+//! the sites allowed to frame the widget, and how young people reach the Mission Locale (phone,
+//! opening hours).
 
 use askama::Template;
 use axum::Router;
@@ -76,6 +77,10 @@ struct TerritoryForm {
     reverify_weeks: String,
     #[serde(default)]
     start_tolerance_days: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    opening_hours: String,
 }
 
 async fn save_territory(
@@ -106,10 +111,25 @@ async fn save_territory(
         .parse::<i64>()
         .ok()
         .filter(|d| (0..=365).contains(d));
-    let (Some(weekday), Some(time), Some(weeks), Some(tolerance)) =
-        (weekday, time, weeks, tolerance)
+    // How young people reach the Mission Locale: shown on their follow-up page.
+    let phone = match f.phone.trim() {
+        "" => Ok(None),
+        p => tremplin_domain::Telephone::parse(p).map(|p| Some(p.display())),
+    };
+    let hours = f.opening_hours.trim();
+    let hours = if hours.chars().count() > 200 {
+        Err(tremplin_domain::Invalid::new(
+            "opening_hours",
+            "Les horaires tiennent en 200 caractères au plus.",
+        ))
+    } else {
+        tremplin_domain::check_text("opening_hours", "horaires", hours, false)
+            .map(|()| Some(hours.to_owned()).filter(|h| !h.is_empty()))
+    };
+    let (Some(weekday), Some(time), Some(weeks), Some(tolerance), Ok(phone), Ok(hours)) =
+        (weekday, time, weeks, tolerance, phone, hours)
     else {
-        let error = Some("Vérifiez les réglages : un jour de la semaine, une heure HH:MM, de 1 à 52 semaines et de 0 à 365 jours.".to_owned());
+        let error = Some("Vérifiez les réglages : un jour de la semaine, une heure HH:MM, de 1 à 52 semaines, de 0 à 365 jours, un numéro de téléphone français (10 chiffres) et des horaires d'une ligne de 200 caractères au plus.".to_owned());
         let page = TerritoryPage {
             layout: Layout::new(&state, "/gestion/territoire"),
             nav: Nav::new(&staff),
@@ -125,10 +145,16 @@ async fn save_territory(
         .store
         .update_territory_settings(t.id, weekday, time, weeks, tolerance)
         .await?;
+    state
+        .store
+        .update_territory_contact(t.id, phone.as_deref(), hours.as_deref())
+        .await?;
     state.refresh_territory().await?;
     let detail = format!(
-        "publication le jour {weekday} à {}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début",
-        time.format("%H:%M")
+        "publication le jour {weekday} à {}, confirmation toutes les {weeks} semaines, expiration {tolerance} jours après le début, téléphone {}, horaires {}",
+        time.format("%H:%M"),
+        phone.as_deref().unwrap_or("aucun"),
+        hours.as_deref().unwrap_or("aucun")
     );
     staff.log(&state, "réglages du territoire", &detail).await?;
     Ok(Redirect::to("/gestion/territoire").into_response())

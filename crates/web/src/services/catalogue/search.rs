@@ -111,3 +111,43 @@ async fn load(
         widened_to,
     })
 }
+
+/// Offers like `offer` to show when it is closed or to a young person waiting on it: the
+/// same métier within 30 km of its commune (widened up to 100 km), without the offer itself.
+/// Also the search that finds them all, as a page address.
+pub async fn similar(
+    state: &AppState,
+    offer: &Offer,
+    limit: usize,
+) -> Result<(Vec<super::OfferView>, String), WebError> {
+    let commune = state.refs.communes.get(offer.fields.commune.as_str());
+    let q = CatalogueQuery {
+        near: commune.map(super::Near::from),
+        rome: offer.fields.rome_codes.clone(),
+        sort: tremplin_search::Sort::Distance,
+        per_page: (limit + 1) as u32,
+        ..CatalogueQuery::default()
+    };
+    let found = run_widening(state, &q).await?;
+    let views = found
+        .offers
+        .iter()
+        .filter(|(o, _)| o.id != offer.id)
+        .take(limit)
+        .map(|(o, d)| super::view(state, o, *d, false))
+        .collect();
+    let mut search: Vec<(&str, String)> = offer
+        .fields
+        .rome_codes
+        .iter()
+        .map(|c| ("metier", c.to_string()))
+        .collect();
+    if let Some(c) = commune {
+        search.push(("commune", c.link_key()));
+        if let Some(r) = found.widened_to {
+            search.push(("rayon", r.to_string()));
+        }
+    }
+    let query = serde_urlencoded::to_string(&search).unwrap_or_default();
+    Ok((views, format!("/offres?{query}")))
+}
