@@ -7,10 +7,12 @@
 
 mod communes;
 mod fold;
+mod naf;
 mod rome;
 
 pub use communes::{Centre, Commune, CommuneMatch, Communes, parse_official_centres};
 pub use fold::fold;
+pub use naf::{naf_division, naf_divisions};
 pub use rome::{Metier, Rome};
 
 /// Communes and métiers, loaded once.

@@ -14,6 +14,7 @@ mod imports;
 mod mail;
 mod network;
 mod offers;
+mod phoning;
 mod reach;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -35,6 +36,7 @@ pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, 
 pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
+pub use phoning::UndoneConfirmation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -9,6 +9,7 @@ pub mod indexer;
 pub mod invitations;
 pub mod notices;
 pub mod outbox;
+pub mod phoning;
 pub mod retention;
 pub mod revisions;
 pub mod secrets;

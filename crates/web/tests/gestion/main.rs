@@ -10,5 +10,6 @@ mod editions;
 mod jetons;
 mod offres_gestion;
 mod reseau;
+mod semaine;
 mod tableau_de_bord;
 mod territoire;

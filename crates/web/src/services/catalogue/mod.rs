@@ -6,5 +6,5 @@ mod search;
 pub mod view;
 
 pub use query::{CatalogueQuery, Near, ParamStyle, QueryProblem};
-pub use search::{Found, run, run_widening};
+pub use search::{Found, new_since, new_this_week, run, run_widening};
 pub use view::{OfferView, view};
