@@ -124,7 +124,7 @@ pub(super) async fn edition_preview(
                 "« {} » est prolongée : {} ({}).",
                 o.fields.title,
                 o.status.label(),
-                o.fields.start.label()
+                o.fields.start.label().to_lowercase()
             )
         }),
         _ => None,
