@@ -107,6 +107,23 @@ pub fn transition(
     }
 }
 
+/// The status an offer takes when a counselor extends it (the employer still recruits, the
+/// start date moves): an offer that was in the catalogue goes back to it, one awaiting the
+/// edition keeps waiting; a filled or withdrawn offer stays closed.
+pub fn extension(status: OfferStatus, was_published: bool) -> Result<OfferStatus, Invalid> {
+    use OfferStatus as S;
+    match status {
+        S::Publiee | S::AReverifier => Ok(S::Publiee),
+        S::Expiree if was_published => Ok(S::Publiee),
+        S::Brouillon | S::AValider => Ok(status),
+        S::Expiree => Ok(S::AValider),
+        S::Pourvue | S::Retiree => Err(Invalid::new(
+            "statut",
+            "Cette offre a été pourvue ou retirée : créez-en une nouvelle.",
+        )),
+    }
+}
+
 /// Whether a partner's change to the offer's content waits for a counselor instead of going
 /// live: once a counselor has validated an offer, or it is in the catalogue, what the public
 /// reads is what a counselor read. A draft, or an offer not validated yet, changes at once.
@@ -136,6 +153,15 @@ use Action as A;
 mod tests {
     use super::*;
     use OfferStatus as S;
+
+    #[test]
+    fn extending_brings_an_expired_offer_back_but_not_a_filled_one() {
+        assert_eq!(extension(S::Expiree, true), Ok(S::Publiee));
+        assert_eq!(extension(S::AReverifier, true), Ok(S::Publiee));
+        assert_eq!(extension(S::Expiree, false), Ok(S::AValider));
+        assert!(extension(S::Pourvue, true).is_err());
+        assert!(extension(S::Retiree, true).is_err());
+    }
 
     #[test]
     fn the_normal_path_of_an_offer() {

@@ -8,11 +8,13 @@
 mod communes;
 mod fold;
 mod lookup;
+mod naf;
 mod rome;
 
 pub use communes::{Centre, Commune, CommuneMatch, Communes, parse_official_centres};
 pub use fold::{compact, fold};
 pub use lookup::{CHOICES, Focus};
+pub use naf::{naf_division, naf_divisions};
 pub use rome::{Metier, Rome};
 
 /// Communes and métiers, loaded once.

@@ -15,6 +15,7 @@ mod imports;
 mod mail;
 mod network;
 mod offers;
+mod phoning;
 mod reach;
 mod sms;
 #[cfg(feature = "testing")]
@@ -40,6 +41,7 @@ pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
 pub use sms::{QueuedSms, SmsRecord};
+pub use phoning::UndoneConfirmation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

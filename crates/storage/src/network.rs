@@ -326,6 +326,17 @@ impl Store {
         self.get_offers(&ids).await
     }
 
+    /// The NAF divisions ("10", "45") of the companies in the network, by code.
+    pub async fn naf_divisions_in_network(&self) -> Result<Vec<String>> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT DISTINCT substr(naf, 1, 2) AS d FROM companies WHERE naf IS NOT NULL AND naf <> '' ORDER BY d",
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     // ---- API tokens ----
 
     pub async fn create_api_token(

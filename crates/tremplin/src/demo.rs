@@ -142,6 +142,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     partner_change(state, france_travail, report.created[0]).await?;
     reach(state, &report.created, now).await?;
     demo_alert(state, now).await?;
+    phoning(state, &report.created).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"
@@ -167,6 +168,63 @@ async fn demo_alert(state: &AppState, now: chrono::DateTime<Utc>) -> anyhow::Res
             &alerts::describe(state, &q),
             now,
         )
+/// The counselor's week: calls to return (one overdue, one today, one on Thursday), offers not
+/// confirmed for four weeks (« à revérifier »), and one whose start date passed: the edition's
+/// preview offers to confirm the first and extend the last.
+async fn phoning(state: &AppState, offers: &[i64]) -> anyhow::Result<()> {
+    use tremplin_domain::network::{CallInput, CallOutcome};
+    // Last Thursday's edition is out already (as on a server that has been running): what
+    // leaves now shows in the preview of the next one.
+    state.refresh_territory().await?;
+    tremplin_web::services::editions::tick(state).await?;
+    let now = Utc::now();
+    let today = tremplin_web::shell::dates::paris_today(now);
+    let store = &state.store;
+    let companies = store.companies(&Default::default()).await?;
+    let thursday = today
+        + Duration::days(
+            (3 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday())).rem_euclid(7),
+        );
+    let calls = [
+        (
+            CallOutcome::Rappeler,
+            "Le gérant était en livraison : rappeler.",
+            today - Duration::days(2),
+        ),
+        (CallOutcome::Injoignable, "Messagerie pleine.", today),
+        (
+            CallOutcome::Rappeler,
+            "Rappeler jeudi : décision sur un 2e apprenti.",
+            thursday,
+        ),
+        (
+            CallOutcome::Rappeler,
+            "Rappeler en fin de semaine prochaine.",
+            today + Duration::days(5),
+        ),
+    ];
+    for (company, (outcome, notes, on)) in companies.iter().skip(3).zip(calls) {
+        let call = CallInput {
+            outcome,
+            notes: notes.into(),
+            next_call_on: Some(on),
+        };
+        store
+            .record_call(company.id, &call, None, now - Duration::days(9))
+            .await?;
+    }
+    // An offer whose contract should have started six weeks ago: it expires at once.
+    if let Some(id) = offers.get(5) {
+        let offer = store
+            .get_offer(*id)
+            .await?
+            .context("offre de démonstration")?;
+        let mut input = offer.fields.clone();
+        input.start = tremplin_domain::StartDate::On(today - Duration::days(42));
+        store.update_offer(*id, &input, None, now).await?;
+    }
+    store
+        .apply_deadlines(now - Duration::weeks(4), today - Duration::days(30), now)
         .await?;
     Ok(())
 }

@@ -1055,6 +1055,123 @@ async fn a_young_person_asks_for_an_alert_from_a_phone_and_confirms_it() {
             Vec::<String>::new(),
             "confirmed"
         );
+/// Fails with what sticks out, on which page.
+async fn fits_the_phone(c: &Client, page: &str) -> Result<(), fantoccini::error::CmdError> {
+    assert_eq!(
+        sticking_out(c).await?,
+        json!([]),
+        "{page} fits a 390 px phone"
+    );
+    assert_eq!(
+        accessibility_violations(c).await,
+        Vec::<String>::new(),
+        "{page}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_counselor_works_through_the_week_on_a_phone_confirms_by_call_and_keeps_a_leaving_offer()
+{
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], add_counselor) else {
+        return;
+    };
+    let base = h.base.clone();
+    let c = h.browser().await;
+    // The demo's week: next Thursday (today + 7 on a Thursday), as the page names it.
+    let today = tremplin_web::shell::dates::paris_today(chrono::Utc::now());
+    let ahead =
+        (3 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday())).rem_euclid(7);
+    let thursday = today + chrono::Duration::days(if ahead == 0 { 7 } else { ahead });
+    let thursday_label = tremplin_web::shell::dates::french_day(thursday);
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!("{base}/gestion/semaine")).await?;
+        c.wait().for_element(Locator::Id("password")).await?;
+        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
+        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
+        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Ma semaine");
+        let week = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(week.contains("En retard (1)"), "the demo's overdue call: {week}");
+        fits_the_phone(&c, "Ma semaine").await?;
+        assert_eq!(small_fields(&c).await?, json!([]), "the filter's fields");
+        c.execute("document.querySelector('main a.tel').closest('tr').scrollIntoView()", vec![])
+            .await?;
+        screenshot(&c, "semaine-telephone").await;
+
+        // Whom to call is on the list; confirming opens the call record, prefilled.
+        let first = c.find(Locator::Css("a[href^='/gestion/semaine/confirmer/']")).await?;
+        assert!(c.find(Locator::Css("main a.tel[href^='tel:+33']")).await.is_ok(), "a phone to tap");
+        click_and_load(&c, first).await?;
+        c.wait().for_element(Locator::Id("notes")).await?;
+        let checked = c.find(Locator::Css("input[name=outcome]:checked")).await?;
+        assert_eq!(checked.attr("value").await?.as_deref(), Some("offre_confirmee"));
+        let note = c.find(Locator::Id("notes")).await?.prop("value").await?.unwrap_or_default();
+        assert!(note.contains("confirmée au téléphone avec"), "{note}");
+        let company = c.find(Locator::Css("main .company")).await?.text().await?;
+        let company = company.split(" · ").next().unwrap_or_default().to_owned();
+        fits_the_phone(&c, "the call record").await?;
+        assert_eq!(small_fields(&c).await?, json!([]), "the call record's fields");
+        c.execute(
+            "document.getElementById('next_call_on').value = arguments[0]",
+            vec![json!(thursday.to_string())],
+        )
+        .await?;
+        navigate(&c, Locator::Css("form.call-form button[type=submit]")).await?;
+        let message = c.wait().for_element(Locator::Id("message")).await?.text().await?;
+        assert!(message.contains("est confirmée"), "{message}");
+        // Thursday's call-back is under Thursday, from now on.
+        let under_thursday: String = c
+            .execute(
+                "const h = [...document.querySelectorAll('main h3')].find(h => h.textContent.startsWith(arguments[0]));
+                 return h ? h.nextElementSibling.textContent : '';",
+                vec![json!(thursday_label)],
+            )
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(under_thursday.contains(&company), "{company} under {thursday_label}: {under_thursday}");
+        fits_the_phone(&c, "Ma semaine after a confirmation").await?;
+
+        // "Annuler" takes it back, on the page itself.
+        navigate(&c, Locator::Css("form[action='/gestion/semaine/annuler'] button")).await?;
+        let message = c.wait().for_element(Locator::Id("message")).await?.text().await?;
+        assert!(message.contains("Confirmation annulée"), "{message}");
+
+        // The edition: an offer leaving because its start date passed, kept by extending it.
+        c.goto(&format!("{base}/gestion/edition")).await?;
+        let page = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(page.contains("date de début dépassée"), "{page}");
+        assert!(page.contains("pas reconfirmée depuis le"), "{page}");
+        fits_the_phone(&c, "the edition's preview").await?;
+        c.execute(
+            "document.querySelector(\"form[action$='/prolonger']\").closest('tr').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, "edition-telephone").await;
+        navigate(&c, Locator::Css("form[action$='/prolonger'] button")).await?;
+        let message = c.wait().for_element(Locator::Id("message")).await?.text().await?;
+        assert!(message.contains("est prolongée") && message.contains("publiée"), "{message}");
+        navigate(&c, Locator::Css("form[action$='/confirmer'] button")).await?;
+        let message = c.wait().for_element(Locator::Id("message")).await?.text().await?;
+        assert!(message.contains("reste au catalogue"), "{message}");
+        fits_the_phone(&c, "the edition's preview after keeping offers").await?;
+
+        // The company page: its offers and its calls, as cards.
+        c.goto(&format!("{base}/gestion/entreprises")).await?;
+        fits_the_phone(&c, "the network").await?;
+        navigate(&c, Locator::Css("main td a[href^='/gestion/entreprises/']")).await?;
+        let page = c.wait().for_element(Locator::Css("main")).await?.text().await?;
+        assert!(page.contains("Offres ouvertes") && page.contains("Offres passées"), "{page}");
+        fits_the_phone(&c, "a company").await?;
+        c.execute("document.querySelector('main h2').scrollIntoView()", vec![]).await?;
+        screenshot(&c, "entreprise-telephone").await;
+        c.goto(&format!("{base}/gestion")).await?;
+        fits_the_phone(&c, "the dashboard").await?;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

@@ -56,7 +56,7 @@ async fn results_near_a_commune_typed_by_name() {
         );
         assert!(r.body.contains("Aide-soignant·e"));
         assert!(
-            r.body.contains("href=\"/offres/2?depuis=61293\""),
+            r.body.contains("href=\"/offres/2?depuis=61293&#38;retour="),
             "{backend}"
         );
         // With a commune and no chosen order, nearest first.

@@ -11,6 +11,7 @@ pub mod indexer;
 pub mod invitations;
 pub mod notices;
 pub mod outbox;
+pub mod phoning;
 pub mod reach;
 pub mod retention;
 pub mod revisions;

@@ -1,5 +1,7 @@
 //! Dates as French readers write them, in Paris time.
 
+use std::borrow::Borrow;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 
@@ -39,9 +41,34 @@ pub fn french_date(at: DateTime<Utc>) -> String {
     format!("{} à {}", french_day(l.date_naive()), l.format("%H:%M"))
 }
 
+/// Today in Paris: what "today" means to a person in Orne, whatever the server's zone.
+pub fn paris_today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&Paris).date_naive()
+}
+
+/// "03/12/2026", the day in Paris of an instant.
+pub fn paris_day(t: impl Borrow<DateTime<Utc>>) -> String {
+    t.borrow()
+        .with_timezone(&Paris)
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+/// "03/12/2026 09:00:05", Paris time, for the audit log.
+pub fn paris_seconds(t: impl Borrow<DateTime<Utc>>) -> String {
+    t.borrow()
+        .with_timezone(&Paris)
+        .format("%d/%m/%Y %H:%M:%S")
+        .to_string()
+}
+
 /// "03/12/2026 09:00", Paris time.
-pub fn paris(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Paris).format("%d/%m/%Y %H:%M").to_string()
+/// Takes the instant by value or by reference, so templates call it on a field as it is.
+pub fn paris(t: impl Borrow<DateTime<Utc>>) -> String {
+    t.borrow()
+        .with_timezone(&Paris)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 /// The Monday of `at`'s week, in Paris: how reach is counted.
@@ -77,5 +104,16 @@ mod tests {
         assert_eq!(super::monday_of(at).to_string(), "2026-11-30");
         let sunday: DateTime<Utc> = "2026-12-06T23:30:00Z".parse().unwrap();
         assert_eq!(super::monday_of(sunday).to_string(), "2026-12-07");
+        // 20:33 UTC on a winter evening is 21:33 in Paris; 23:30 UTC is already the next day.
+        let evening: DateTime<Utc> = "2026-12-01T20:33:00Z".parse().unwrap();
+        assert_eq!(super::paris(evening), "01/12/2026 21:33");
+        assert_eq!(super::paris(&evening), "01/12/2026 21:33");
+        assert_eq!(super::paris_day(sunday), "07/12/2026");
+        assert_eq!(super::paris_today(sunday).to_string(), "2026-12-07");
+        assert_eq!(super::paris_seconds(evening), "01/12/2026 21:33:00");
+        assert_eq!(
+            super::french_day(super::paris_today(at)),
+            "jeudi 3 décembre"
+        );
     }
 }

@@ -29,7 +29,7 @@ pub fn line(state: &AppState, o: &Offer) -> OfferLine {
             .map_or_else(|| o.fields.commune.to_string(), |c| c.name.clone()),
         status: o.status.label(),
         validated: o.validated_at.is_some(),
-        updated: o.updated_at.format("%d/%m/%Y").to_string(),
+        updated: crate::shell::dates::paris_day(o.updated_at),
         pending: false,
     }
 }

@@ -11,5 +11,6 @@ mod jetons;
 mod offres_gestion;
 mod offres_noms;
 mod reseau;
+mod semaine;
 mod tableau_de_bord;
 mod territoire;

@@ -78,7 +78,8 @@ async fn phoning_the_network_a_call_then_an_offer_in_under_a_minute() {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let week = app.get_as("/gestion/semaine", &cookie).await.body;
         assert!(
-            week.contains("Appels à passer (1)") && week.contains("Charpentes du Perche"),
+            week.contains("Appels à passer cette semaine (1)")
+                && week.contains("Charpentes du Perche"),
             "{backend}: {week}"
         );
 
@@ -118,7 +119,7 @@ async fn phoning_the_network_a_call_then_an_offer_in_under_a_minute() {
             !app.get_as("/gestion/semaine", &cookie)
                 .await
                 .body
-                .contains("Appels à passer (1)"),
+                .contains("Appels à passer cette semaine (1)"),
             "the last call no longer asks to call back"
         );
     }

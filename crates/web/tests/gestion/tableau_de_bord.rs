@@ -36,7 +36,7 @@ async fn the_dashboard_draws_the_weeks_in_svg_with_the_figures_as_text() {
         .await;
         let page = app.get_as("/gestion", &cookie).await.body;
         assert!(
-            page.contains("<strong>1</strong> nouvelles offres depuis lundi"),
+            page.contains("<strong>1</strong> nouvelles offres cette semaine"),
             "{backend}: {page}"
         );
         assert!(page.contains("<strong>1</strong> appels depuis lundi"));

@@ -15,4 +15,12 @@ pub fn router() -> Router<AppState> {
         .route("/editions/{number}", get(public::one))
         .route("/gestion/edition", get(gestion::edition_preview))
         .route("/gestion/edition/publier", post(gestion::publish_edition))
+        .route(
+            "/gestion/edition/offres/{id}/confirmer",
+            post(gestion::confirm_now),
+        )
+        .route(
+            "/gestion/edition/offres/{id}/prolonger",
+            post(gestion::extend),
+        )
 }

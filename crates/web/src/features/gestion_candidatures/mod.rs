@@ -51,7 +51,7 @@ async fn pipeline(
         .iter()
         .map(|a| ApplicationLine {
             id: a.id,
-            sent: a.created_at.format("%d/%m/%Y").to_string(),
+            sent: crate::shell::dates::paris_day(a.created_at),
             name: format!("{} {}", a.first_name, a.last_name),
             offer_id: a.offer_id,
             offer: offers

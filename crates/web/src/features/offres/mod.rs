@@ -47,13 +47,7 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let q = CatalogueQuery {
-        new_only: true,
-        sort: Sort::Date,
-        per_page: 6,
-        ..Default::default()
-    };
-    let found = catalogue::run(&state, &q).await?;
+    let found = catalogue::new_this_week(&state, 6).await?;
     let page = HomePage {
         layout: Layout::new(&state, "/").with_feed("/editions.atom", "Les éditions du jeudi"),
         form: Form::from_query(&CatalogueQuery::default()),
@@ -167,11 +161,7 @@ async fn results(
         offers,
         widened,
         more_link,
-        depuis: q
-            .near
-            .as_ref()
-            .map(|n| format!("?depuis={}", n.code))
-            .unwrap_or_default(),
+        depuis: offer_link_query(&q),
         radii: RADII,
         levels: LEVELS,
     };
@@ -216,6 +206,9 @@ struct OfferPage {
     share: Share,
     /// Carried to the application form, so the application keeps its channel.
     via: Option<String>,
+    /// "← Retour à la recherche": the search the visitor came from, rebuilt from its parsed
+    /// query (always `/offres?…`, never a link elsewhere), or all offers.
+    back: Option<String>,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -253,9 +246,25 @@ pub struct CfaView {
     pub distance: Option<String>,
 }
 
+/// What a result's link to its offer carries: where the distance is measured from, and the
+/// search to go back to.
+fn offer_link_query(q: &CatalogueQuery) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if let Some(n) = &q.near {
+        pairs.push(("depuis", n.code.to_string()));
+    }
+    pairs.push(("retour", q.page_query(q.page)));
+    format!(
+        "?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
 #[derive(serde::Deserialize)]
 struct OfferParams {
     depuis: Option<String>,
+    /// The search the visitor came from, as its query string.
+    retour: Option<String>,
     /// The channel whose link brought the visitor (`?via=whatsapp`), counted per week.
     via: Option<String>,
     /// The click token of an alert's mail (`?via=alerte&alerte=…`): the alert is in use.
@@ -300,9 +309,16 @@ async fn offer(
     let params: OfferParams =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or(OfferParams {
             depuis: None,
+            retour: None,
             via: None,
             alerte: None,
         });
+    // Only a search Tremplin understands goes back, re-written from what it means.
+    let back = params
+        .retour
+        .as_deref()
+        .and_then(|r| CatalogueQuery::parse(r, ParamStyle::Page, &state).ok())
+        .map(|q| format!("/offres?{}", q.page_query(q.page)));
     let here = state.refs.communes.get(offer.fields.commune.as_str());
     let from = params
         .depuis
@@ -375,6 +391,7 @@ async fn offer(
         jsonld,
         meta_description,
         also,
+        back,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -106,7 +106,7 @@ async fn person(
         {
             applications.push(ApplicationLine {
                 id: a.id,
-                sent: a.created_at.format("%d/%m/%Y").to_string(),
+                sent: crate::shell::dates::paris_day(a.created_at),
                 name: format!("{} {}", a.first_name, a.last_name),
                 offer_id: a.offer_id,
                 offer: String::new(),

@@ -7,13 +7,17 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Duration;
 use serde::Deserialize;
 use tremplin_domain::network::{CallInput, CallOutcome};
-use tremplin_domain::{CodeInsee, Invalid, Siret};
+use tremplin_domain::{CodeInsee, Invalid, OfferStatus, Siret};
 use tremplin_storage::{
     CompanyContact, CompanyDetail, CompanyFilter, CompanyRecord, CompanySummary,
 };
+
+mod filters;
+mod week;
+
+use filters::{CommuneChoice, Sector};
 
 use crate::shell::Id;
 use crate::shell::Layout;
@@ -27,7 +31,12 @@ pub fn router() -> Router<AppState> {
         .route("/gestion/entreprises/nouvelle", get(new))
         .route("/gestion/entreprises/{id}", get(detail))
         .route("/gestion/entreprises/{id}/appels", post(record_call))
-        .route("/gestion/semaine", get(week))
+        .route("/gestion/semaine", get(week::week))
+        .route(
+            "/gestion/semaine/confirmer/{id}",
+            get(week::confirm_form).post(week::confirm),
+        )
+        .route("/gestion/semaine/annuler", post(week::undo))
 }
 
 pub struct CompanyLine {
@@ -51,7 +60,11 @@ fn company_line(state: &AppState, c: &CompanySummary) -> CompanyLine {
             .and_then(|k| state.refs.communes.get(k))
             .map_or_else(String::new, |k| k.name.clone()),
         last_call: match c.last_call_at {
-            Some(at) => format!("{} ({})", at.format("%d/%m/%Y"), c.last_outcome_label()),
+            Some(at) => format!(
+                "{} ({})",
+                crate::shell::dates::paris_day(at),
+                c.last_outcome_label()
+            ),
             None => "jamais appelée".into(),
         },
         next_call: c
@@ -63,7 +76,7 @@ fn company_line(state: &AppState, c: &CompanySummary) -> CompanyLine {
 }
 
 #[derive(Deserialize, Default)]
-struct ListQuery {
+pub(super) struct ListQuery {
     nom: Option<String>,
     secteur: Option<String>,
     commune: Option<String>,
@@ -85,17 +98,9 @@ struct ListPage {
     jamais: bool,
     offres: bool,
     companies: Vec<CompanyLine>,
-}
-
-/// The commune filter of the lists: an INSEE code, or nothing.
-fn commune_filter(v: &Option<String>) -> Result<Option<String>, WebError> {
-    non_empty(v)
-        .map(|c| {
-            CodeInsee::parse(&c)
-                .map(|c| c.to_string())
-                .map_err(|e| WebError::BadRequest(e.message))
-        })
-        .transpose()
+    sectors: Vec<Sector>,
+    commune_choices: Vec<(String, String)>,
+    communes: Vec<String>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
@@ -110,10 +115,14 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    let commune = commune_filter(&q.commune)?;
+    let (commune, commune_choices) = match filters::commune_filter(&state, q.commune.as_deref())? {
+        CommuneChoice::Any => (None, Vec::new()),
+        CommuneChoice::One(code) => (Some(code), Vec::new()),
+        CommuneChoice::Several(list) => (None, list),
+    };
     let filter = CompanyFilter {
         name: non_empty(&q.nom),
-        naf: non_empty(&q.secteur),
+        naf: filters::sector_filter(q.secteur.as_deref())?,
         commune,
         never_called: q.jamais.is_some(),
         with_open_offers: q.offres.is_some(),
@@ -130,12 +139,19 @@ async fn list(
             None => None,
         },
     };
-    let companies = state.store.companies(&filter).await?;
+    let companies = if commune_choices.is_empty() {
+        state.store.companies(&filter).await?
+    } else {
+        Vec::new()
+    };
     let page = ListPage {
         layout: Layout::new(&state, "/gestion/entreprises"),
         nav: Nav::new(&staff),
         nom: q.nom.unwrap_or_default(),
-        secteur: q.secteur.unwrap_or_default(),
+        secteur: filter.naf.clone().unwrap_or_default(),
+        sectors: filters::sectors(&state).await?,
+        commune_choices,
+        communes: filters::territory_communes(&state),
         commune: q.commune.unwrap_or_default(),
         depuis: q.depuis.unwrap_or_default(),
         jamais: filter.never_called,
@@ -320,26 +336,53 @@ struct DetailPage {
     commune: String,
     outcomes: Vec<(&'static str, &'static str)>,
     errors: Vec<Invalid>,
+    /// After a call was recorded (the redirect says so): the page confirms it.
+    recorded: bool,
+    open_offers: Vec<OfferLine>,
+    past_offers: Vec<OfferLine>,
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    /// `enregistre`: a call was just recorded.
+    appel: Option<String>,
 }
 
 async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Id(id): Id,
+    Query(q): Query<DetailQuery>,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    render_detail(&state, &staff, id, Vec::new())
+    let recorded = q.appel.as_deref() == Some("enregistre");
+    render_detail(&state, &staff, id, Vec::new(), recorded)
         .await
         .map(Html)
 }
+
+/// How many of a company's offers its page lists.
+const COMPANY_OFFERS: i64 = 100;
 
 async fn render_detail(
     state: &AppState,
     staff: &Staff,
     id: i64,
     errors: Vec<Invalid>,
+    recorded: bool,
 ) -> Result<String, WebError> {
     let c = state.store.company(id).await?.ok_or(WebError::NotFound)?;
+    let (open, past): (Vec<_>, Vec<_>) = state
+        .store
+        .company_offers(id, COMPANY_OFFERS)
+        .await?
+        .into_iter()
+        .partition(|o| {
+            !matches!(
+                o.status,
+                OfferStatus::Pourvue | OfferStatus::Expiree | OfferStatus::Retiree
+            )
+        });
     let commune = c
         .summary
         .commune_code
@@ -358,6 +401,9 @@ async fn render_detail(
         commune,
         outcomes,
         errors,
+        recorded,
+        open_offers: open.iter().map(|o| line(state, o)).collect(),
+        past_offers: past.iter().map(|o| line(state, o)).collect(),
     };
     Ok(page.render()?)
 }
@@ -383,7 +429,8 @@ async fn record_call(
     staff.require_conseiller()?;
     staff.check_csrf(&f.csrf)?;
     let now = state.clock.now();
-    match CallInput::parse(&f.outcome, &f.notes, &f.next_call_on, now.date_naive()) {
+    let today = crate::shell::dates::paris_today(now);
+    match CallInput::parse(&f.outcome, &f.notes, &f.next_call_on, today) {
         Ok(call) => {
             state
                 .store
@@ -393,119 +440,14 @@ async fn record_call(
             let next = if call.outcome == CallOutcome::OffreRecueillie {
                 format!("/gestion/offres/nouvelle?entreprise={company_id}")
             } else {
-                format!("/gestion/entreprises/{company_id}")
+                format!("/gestion/entreprises/{company_id}?appel=enregistre#message")
             };
             Ok(Redirect::to(&next).into_response())
         }
         Err(errors) => Ok((
             StatusCode::BAD_REQUEST,
-            Html(render_detail(&state, &staff, company_id, errors).await?),
+            Html(render_detail(&state, &staff, company_id, errors, false).await?),
         )
             .into_response()),
     }
-}
-
-#[derive(Template)]
-#[template(path = "features/reseau/templates/week.html")]
-struct WeekPage {
-    layout: Layout,
-    nav: Nav,
-    due: Vec<CompanyLine>,
-    reverify: Vec<OfferLine>,
-    /// Applications without an answer for 7 days: call the employer.
-    relances: Vec<(String, String, i64, String)>,
-    /// Partners' changes to validated offers, oldest first: (offer, title, sent).
-    revisions: Vec<(i64, String, String)>,
-    never: Vec<CompanyLine>,
-    secteur: String,
-    commune: String,
-}
-
-async fn week(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, WebError> {
-    staff.require_conseiller()?;
-    let now = state.clock.now();
-    let weeks = state.territory().map_or(4, |t| t.reverify_weeks.max(1));
-    // Offers whose confirmation falls due before next Thursday's edition.
-    let before = now - Duration::weeks(weeks) + Duration::days(7);
-    let due = state.store.calls_due(now.date_naive()).await?;
-    // A week's work, oldest first: the page stays light whatever the catalogue's size.
-    let reverify = state.store.offers_to_reverify(before, 100).await?;
-    let commune = commune_filter(&q.commune)?;
-    let never = state
-        .store
-        .companies(&CompanyFilter {
-            naf: non_empty(&q.secteur),
-            commune,
-            never_called: true,
-            ..Default::default()
-        })
-        .await?;
-    let waiting = state
-        .store
-        .applications_without_answer((now - Duration::days(7)).timestamp())
-        .await?;
-    let titles: std::collections::HashMap<i64, _> = state
-        .store
-        .get_offers(&waiting.iter().map(|a| a.offer_id).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    let relances = waiting
-        .iter()
-        .map(|a| {
-            let offer = titles.get(&a.offer_id);
-            (
-                format!("{} {}", a.first_name, a.last_name),
-                offer.map_or_else(String::new, |o| o.fields.title.clone()),
-                a.offer_id,
-                offer.map_or_else(String::new, |o| {
-                    o.fields
-                        .contact
-                        .phone
-                        .as_ref()
-                        .map(|p| p.display())
-                        .unwrap_or_default()
-                }),
-            )
-        })
-        .collect();
-    let pending = state.store.pending_revisions(None, 50).await?;
-    let titles: std::collections::HashMap<i64, String> = state
-        .store
-        .get_offers(&pending.iter().map(|p| p.offer_id).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.fields.title))
-        .collect();
-    let revisions = pending
-        .iter()
-        .map(|p| {
-            (
-                p.offer_id,
-                titles.get(&p.offer_id).cloned().unwrap_or_default(),
-                crate::shell::dates::paris(p.submitted_at),
-            )
-        })
-        .collect();
-    let page = WeekPage {
-        layout: Layout::new(&state, "/gestion/semaine"),
-        nav: Nav::new(&staff),
-        due: due.iter().map(|c| company_line(&state, c)).collect(),
-        reverify: reverify.iter().map(|o| line(&state, o)).collect(),
-        relances,
-        revisions,
-        never: never
-            .iter()
-            .take(50)
-            .map(|c| company_line(&state, c))
-            .collect(),
-        secteur: q.secteur.unwrap_or_default(),
-        commune: q.commune.unwrap_or_default(),
-    };
-    Ok(Html(page.render()?))
 }

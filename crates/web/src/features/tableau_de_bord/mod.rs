@@ -74,7 +74,10 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
                 .map(|c| c.count as usize)
                 .sum()
         };
-        new_this_week = this_week(&publications);
+        // The same count as the home page's "Nouveau cette semaine".
+        new_this_week = crate::services::catalogue::new_this_week(&state, 1)
+            .await?
+            .total;
         calls_this_week = this_week(&calls);
         let sources: Vec<(&str, &'static str)> = [
             SourceKind::Appel,

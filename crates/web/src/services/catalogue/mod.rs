@@ -6,5 +6,5 @@ mod search;
 pub mod view;
 
 pub use query::{CatalogueQuery, DEFAULT_RADIUS_KM, Near, ParamStyle, QueryProblem};
-pub use search::{Found, run, run_in, run_widening, similar};
+pub use search::{Found, new_since, new_this_week, run, run_in, run_widening, similar};
 pub use view::{OfferView, view};

@@ -14,6 +14,25 @@ pub struct Found {
     pub widened_to: Option<u32>,
 }
 
+/// Where "new this week" starts: the last seven days, so that Thursday's edition stays new
+/// until the next one. The home page, the offer cards, the "Nouvelles cette semaine" filter
+/// and the dashboard all count from here.
+pub fn new_since(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    now - Duration::days(7)
+}
+
+/// The offers in the catalogue now that are new this week, newest first: the first `shown`
+/// of them and how many there are. One count for the home page and the dashboard.
+pub async fn new_this_week(state: &AppState, shown: u32) -> Result<Found, WebError> {
+    let q = CatalogueQuery {
+        new_only: true,
+        sort: tremplin_search::Sort::Date,
+        per_page: shown.max(1),
+        ..Default::default()
+    };
+    run(state, &q).await
+}
+
 /// Runs the search as asked.
 pub async fn run(state: &AppState, q: &CatalogueQuery) -> Result<Found, WebError> {
     let results = search_index(state, &state.index, q, q.radius_km).await?;
@@ -69,7 +88,7 @@ async fn search_index(
         start_from: q.start_from,
         start_to: q.start_to,
         today: Some(now.date_naive()),
-        published_since: q.new_only.then(|| now - Duration::days(7)),
+        published_since: q.new_only.then(|| new_since(now)),
         sort: q.sort,
         offset: ((q.page - 1) * q.per_page) as usize,
         limit: q.per_page as usize,

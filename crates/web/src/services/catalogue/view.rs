@@ -1,6 +1,6 @@
 //! An offer as pages and the API show it: labels in French, distances, links.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tremplin_domain::Offer;
 use tremplin_domain::geo::format_distance;
@@ -108,7 +108,7 @@ pub fn view(
         published_label: offer.published_at.map(|p| p.format("%d/%m/%Y").to_string()),
         new_this_week: offer
             .published_at
-            .is_some_and(|p| p <= now && now - p < Duration::days(7)),
+            .is_some_and(|p| p <= now && p > super::new_since(now)),
         source_kind: f.source.kind.as_str(),
         source_label: source_label(f.source.kind, &f.source.name),
         source_name: f.source.name.clone(),
