@@ -168,6 +168,10 @@ async fn demo_alert(state: &AppState, now: chrono::DateTime<Utc>) -> anyhow::Res
             &alerts::describe(state, &q),
             now,
         )
+        .await?;
+    Ok(())
+}
+
 /// The counselor's week: calls to return (one overdue, one today, one on Thursday), offers not
 /// confirmed for four weeks (« à revérifier »), and one whose start date passed: the edition's
 /// preview offers to confirm the first and extend the last.

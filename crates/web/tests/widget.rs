@@ -320,12 +320,12 @@ async fn the_builder_gives_the_code_and_partners_are_counted_under_their_name() 
         let section = &dashboard[dashboard.find("<h2 id=\"diffusion\">").unwrap()..];
         assert!(
             section.contains(
-                "<th scope=\"row\">Widget · ENT lycée Jean-Monnet</th><td>3</td><td>0</td>"
+                "<th scope=\"row\">Widget · ENT lycée Jean-Monnet</th><td data-label=\"Offres ouvertes\">3</td><td data-label=\"Candidatures\">0</td>"
             ),
             "{section}"
         );
         assert!(
-            section.contains("<th scope=\"row\">Widget</th><td>1</td><td>0</td>"),
+            section.contains("<th scope=\"row\">Widget</th><td data-label=\"Offres ouvertes\">1</td><td data-label=\"Candidatures\">0</td>"),
             "{section}"
         );
         // The chart per week and channel, with its table, and the offers most opened.
@@ -379,7 +379,7 @@ async fn the_dashboard_shows_what_each_edition_brought() {
             .count();
         assert!(new >= 2);
         assert!(
-            cells.contains(&format!("<td>{new}</td><td>3</td><td>0</td>")),
+            cells.contains(&format!("<td data-label=\"Nouvelles offres\">{new}</td><td data-label=\"Ouvertes par un lien partagé\">3</td><td data-label=\"Candidatures\">0</td>")),
             "{backend}: {cells}"
         );
     }
