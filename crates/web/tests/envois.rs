@@ -103,6 +103,7 @@ async fn application(app: &TestApp) -> (i64, String) {
     (
         id,
         follow
+            .link
             .trim_start_matches("https://tremplin.example")
             .to_owned(),
     )
