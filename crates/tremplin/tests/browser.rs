@@ -626,3 +626,133 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
     c.close().await.ok();
     outcome.expect("browser steps");
 }
+
+/// The suggestions a `<datalist>` holds once the autocomplete has filled it.
+async fn suggestions(c: &Client, list: &str) -> Result<Vec<String>, fantoccini::error::CmdError> {
+    let start = Instant::now();
+    loop {
+        let found = c
+            .execute(
+                "return [...document.querySelectorAll('#' + arguments[0] + ' option')]
+                    .map(o => o.value + ' | ' + o.textContent)",
+                vec![json!(list)],
+            )
+            .await?;
+        let found: Vec<String> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect();
+        if !found.is_empty() || start.elapsed() > Duration::from_secs(5) {
+            return Ok(found);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_young_person_types_mortagne_and_picks_mortagne_au_perche() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], |_| {}) else {
+        return;
+    };
+    let base = h.base.clone();
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&base).await?;
+        c.find(Locator::Id("commune")).await?.send_keys("Mortagne").await?;
+        // With JavaScript, suggestions name the département, the territory first.
+        let offered = suggestions(&c, "communes-suggestions").await?;
+        assert!(
+            offered.first().is_some_and(|o| o == "Mortagne-au-Perche (61400) | Orne (61)"),
+            "{offered:?}"
+        );
+        assert!(offered.iter().any(|o| o.ends_with("Vosges (88)")), "{offered:?}");
+        // Sent as typed: a choice, never a silent jump to Mortagne (88).
+        navigate(&c, Locator::Css("form.search button[type=submit]")).await?;
+        let h1 = c.wait().for_element(Locator::Css("h1.results-title")).await?.text().await?;
+        assert_eq!(h1, "Quelle est votre commune ?");
+        let first = c.find(Locator::Css(".choices li")).await?.text().await?;
+        assert!(first.starts_with("Mortagne-au-Perche (61400) Orne (61)"), "{first}");
+        assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "commune choice");
+        assert_eq!(sticking_out(&c).await?, json!([]), "the choice fits a 390 px phone");
+        screenshot(&c, "choix-commune-telephone").await;
+
+        navigate(&c, Locator::LinkText("Mortagne-au-Perche (61400)")).await?;
+        let heading = c.wait().for_element(Locator::Css("h1.results-title")).await?.text().await?;
+        assert!(heading.ends_with("autour de Mortagne-au-Perche"), "{heading}");
+        assert!(c.find(Locator::Css(".card h3 a")).await.is_ok(), "results are shown");
+        assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "results");
+        assert_eq!(sticking_out(&c).await?, json!([]), "results fit a 390 px phone");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}
+
+#[tokio::test]
+async fn a_counselor_creates_an_offer_naming_the_metier_and_the_commune() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], add_counselor) else {
+        return;
+    };
+    let base = h.base.clone();
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!("{base}/gestion/offres/nouvelle")).await?;
+        c.wait().for_element(Locator::Id("password")).await?;
+        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
+        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
+        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        c.wait().for_element(Locator::Id("rome_code")).await?;
+        for (id, value) in [
+            ("title", "Boulanger·ère en alternance"),
+            ("description", "Fabrication du pain et des viennoiseries au fournil, avec le maître boulanger."),
+            ("company_name", "Fournil du Perche (fictif)"),
+            ("target_diploma_level", "3"),
+            ("contact_phone", "02 33 00 00 00"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(value).await?;
+        }
+        c.find(Locator::Id("rome_code")).await?.send_keys("boulang").await?;
+        let offered = suggestions(&c, "metiers-suggestions").await?;
+        assert!(offered.iter().any(|o| o.starts_with("Boulanger / Boulangère (D1102)")), "{offered:?}");
+        c.find(Locator::Id("rome_code")).await?.send_keys("er").await?;
+        c.find(Locator::Id("commune_code")).await?.send_keys("Mortagne").await?;
+        let offered = suggestions(&c, "communes-suggestions").await?;
+        assert!(offered.first().is_some_and(|o| o.contains("Orne (61)")), "{offered:?}");
+        assert_eq!(small_fields(&c).await?, json!([]), "touch-friendly fields");
+        assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "offer form");
+        assert_eq!(sticking_out(&c).await?, json!([]), "the offer form fits a 390 px phone");
+        navigate(&c, Locator::Css("form.offer-form button[type=submit]")).await?;
+
+        // "boulanger" is understood; "Mortagne" asks which one.
+        let legend = c.wait().for_element(Locator::Css("fieldset.name-choices legend")).await?;
+        assert_eq!(legend.text().await?, "Quelle commune ?");
+        assert_eq!(
+            c.find(Locator::Id("rome_code")).await?.prop("value").await?.as_deref(),
+            Some("boulanger"),
+            "what was typed stays"
+        );
+        assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "commune choice");
+        assert_eq!(sticking_out(&c).await?, json!([]), "the choice fits a 390 px phone");
+        c.find(Locator::Css("input[name=commune_choisie][value='Mortagne-au-Perche (61400)']"))
+            .await?
+            .click()
+            .await?;
+        navigate(&c, Locator::Css("form.offer-form button[type=submit]")).await?;
+        let main = c.wait().for_element(Locator::Css("main .company")).await?;
+        let page = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(page.contains("Boulanger·ère en alternance"), "{page}");
+        assert!(page.contains("Mortagne-au-Perche"), "{page}");
+        drop(main);
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}
