@@ -152,17 +152,14 @@ async fn screenshot(c: &Client, name: &str) {
 
 /// Creates the counselor account the tests sign in with, before the server starts.
 fn add_counselor(data: &Path) {
+    add_user(data, "conseil@ml.example", "conseiller");
+}
+
+/// Creates an account with the binary's own command, as an installer would.
+fn add_user(data: &Path, email: &str, role: &str) {
     use std::io::Write;
     let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
-        .args([
-            "user",
-            "add",
-            "--email",
-            "conseil@ml.example",
-            "--role",
-            "conseiller",
-            "--data-dir",
-        ])
+        .args(["user", "add", "--email", email, "--role", role, "--data-dir"])
         .arg(data)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -773,28 +770,7 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
 /// Creates an admin account before the server starts (the widget's allowed sites are an
 /// admin's setting).
 fn add_admin(data: &Path) {
-    use std::io::Write;
-    let mut add = Command::new(env!("CARGO_BIN_EXE_tremplin"))
-        .args([
-            "user",
-            "add",
-            "--email",
-            "admin@ml.example",
-            "--role",
-            "admin",
-            "--data-dir",
-        ])
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"un mot de passe solide\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+    add_user(data, "admin@ml.example", "admin");
 }
 
 /// A partner's site on another origin (`http://localhost:port`, Tremplin being at

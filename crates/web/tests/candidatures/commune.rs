@@ -31,7 +31,7 @@ async fn a_commune_typed_by_name_reaches_the_employer() {
         let app = TestApp::with_catalogue(backend).await;
         let dir = tempfile::tempdir().unwrap();
         let r = app.get("/offres/1/postuler").await;
-        assert!(r.body.contains("Votre commune <span class=\"hint\">(nom ou code postal)</span>"));
+        assert!(r.body.contains("Votre commune <span class=\"req\">(obligatoire)</span> <span class=\"hint\">(nom ou code postal)</span>"));
         assert!(!r.body.contains("Code INSEE"), "{backend}");
         assert!(r.body.contains("data-suggest=\"communes\""));
         let (cookie, csrf) = form(&app, 1).await;

@@ -46,23 +46,34 @@ const DAYS: [(i64, &str); 7] = [
     (7, "dimanche"),
 ];
 
-async fn territory(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
-    staff.require_admin()?;
+/// The page, with what the admin typed and why it was refused when it was.
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    error: Option<String>,
+    origins: Option<(String, String)>,
+) -> Result<TerritoryPage, WebError> {
     let t = state
         .territory()
         .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
-    Ok(Html(
-        TerritoryPage {
-            layout: Layout::new(&state, "/gestion/territoire"),
-            nav: Nav::new(&staff),
-            t,
-            days: DAYS,
-            error: None,
-            origins: state.store.widget_origins().await?.join("\n"),
-            origins_error: None,
-        }
-        .render()?,
-    ))
+    let (origins, origins_error) = match origins {
+        Some((typed, why)) => (typed, Some(why)),
+        None => (state.store.widget_origins().await?.join("\n"), None),
+    };
+    Ok(TerritoryPage {
+        layout: Layout::new(state, "/gestion/territoire"),
+        nav: Nav::new(staff),
+        t,
+        days: DAYS,
+        error,
+        origins,
+        origins_error,
+    })
+}
+
+async fn territory(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    staff.require_admin()?;
+    Ok(Html(page(&state, &staff, None, None).await?.render()?))
 }
 
 #[derive(Deserialize)]
@@ -130,15 +141,7 @@ async fn save_territory(
         (weekday, time, weeks, tolerance, phone, hours)
     else {
         let error = Some("Vérifiez les réglages : un jour de la semaine, une heure HH:MM, de 1 à 52 semaines, de 0 à 365 jours, un numéro de téléphone français (10 chiffres) et des horaires d'une ligne de 200 caractères au plus.".to_owned());
-        let page = TerritoryPage {
-            layout: Layout::new(&state, "/gestion/territoire"),
-            nav: Nav::new(&staff),
-            t,
-            days: DAYS,
-            error,
-            origins: state.store.widget_origins().await?.join("\n"),
-            origins_error: None,
-        };
+        let page = page(&state, &staff, error, None).await?;
         return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
     };
     state
@@ -175,21 +178,11 @@ async fn save_origins(
 ) -> Result<Response, WebError> {
     staff.require_admin()?;
     staff.check_csrf(&f.csrf)?;
-    let t = state
-        .territory()
-        .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
     let list = match origins::parse(&f.origines) {
         Ok(list) => list,
         Err(message) => {
-            let page = TerritoryPage {
-                layout: Layout::new(&state, "/gestion/territoire"),
-                nav: Nav::new(&staff),
-                t,
-                days: DAYS,
-                error: None,
-                origins: f.origines.chars().take(20_000).collect(),
-                origins_error: Some(message),
-            };
+            let typed = f.origines.chars().take(20_000).collect();
+            let page = page(&state, &staff, None, Some((typed, message))).await?;
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };
