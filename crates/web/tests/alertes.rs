@@ -440,7 +440,7 @@ async fn bad_input_is_answered_in_french_and_stores_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let csrf = form(&app).await;
         let s = &app.state;
-        let cases: Vec<(Vec<(&str, &str)>, &str, StatusCode, &str)> = vec![
+        let cases: Vec<BadCase> = vec![
             (
                 SEARCH.to_vec(),
                 "pas-une-adresse",
@@ -566,6 +566,14 @@ async fn bad_input_is_answered_in_french_and_stores_nothing() {
         assert_eq!(app.state.store.alert_counts(0).await.unwrap().active, 0);
     }
 }
+
+/// (search fields, address, expected status, what the page says)
+type BadCase = (
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+    StatusCode,
+    &'static str,
+);
 
 fn urlencoding(s: &str) -> String {
     s.bytes()
