@@ -1,7 +1,7 @@
 //! Application work with no HTTP in it: search over the index and the indexer that follows the
-//! database, the edition, applications and their notices, retention, the outbox, uploads,
-//! invitations, reach, and the saved-search alerts. (CSV files and the connectors' runs live
-//! in the connectors crate.)
+//! database, the edition, applications and their notices, retention, the mail and SMS outboxes,
+//! uploads, invitations, reach, and the saved-search alerts. (CSV files and the connectors' runs
+//! live in the connectors crate.)
 
 pub mod alerts;
 pub mod applications;
