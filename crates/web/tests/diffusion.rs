@@ -100,8 +100,8 @@ async fn shared_links_are_counted_and_the_dashboard_shows_them() {
             .expect("a Diffusion section");
         let section = &dashboard[at..];
         assert!(
-            section.contains("<th scope=\"row\">WhatsApp</th><td>3</td><td>0</td>")
-                && section.contains("<th scope=\"row\">Facebook</th><td>2</td><td>1</td>"),
+            section.contains("<th scope=\"row\">WhatsApp</th><td data-label=\"Offres ouvertes\">3</td><td data-label=\"Candidatures\">0</td>")
+                && section.contains("<th scope=\"row\">Facebook</th><td data-label=\"Offres ouvertes\">2</td><td data-label=\"Candidatures\">1</td>"),
             "{backend}: {section}"
         );
     }
