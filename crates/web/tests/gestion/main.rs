@@ -11,5 +11,6 @@ mod jetons;
 mod offres_gestion;
 mod reseau;
 mod semaine;
+mod semaine_edition;
 mod tableau_de_bord;
 mod territoire;
