@@ -12,5 +12,6 @@ mod offres_gestion;
 mod offres_noms;
 mod reseau;
 mod semaine;
+mod semaine_edition;
 mod tableau_de_bord;
 mod territoire;
