@@ -45,7 +45,10 @@ pub fn compact(input: &str) -> (String, Vec<u8>) {
     let mut out = String::with_capacity(folded.len() + 8);
     let mut starts = Vec::new();
     for word in folded.split(' ').filter(|w| !w.is_empty()) {
-        starts.push(out.len().min(u8::MAX as usize) as u8);
+        // Word starts past 255 bytes are not kept (no commune name is that long).
+        if out.len() <= u8::MAX as usize {
+            starts.push(out.len() as u8);
+        }
         out.push_str(match word {
             "st" => "saint",
             "ste" => "sainte",

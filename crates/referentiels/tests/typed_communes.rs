@@ -206,3 +206,26 @@ fn suggestions_show_the_territory_first_then_the_largest() {
     let hits = COMMUNES.search_in("lyon", 3, &focus);
     assert_eq!(hits[0].name, "Lyon");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever a person types, an answer and no panic; a single commune is one that exists.
+    #[test]
+    fn anything_typed_gets_an_answer(typed in "\\PC{0,60}") {
+        let focus = Focus::departements(&["61".to_owned()]);
+        if let CommuneMatch::One(c) = COMMUNES.resolve_in(&typed, &focus) {
+            proptest::prop_assert!(COMMUNES.get(c.code.as_str()).is_some());
+        }
+        let _ = COMMUNES.search_in(&typed, 10, &focus);
+        if let Some(c) = COMMUNES.get("61293") {
+            let _ = COMMUNES.known_as(c, &typed);
+        }
+    }
+
+    /// Names with saints, hyphens and digits glued on, the way a phone keyboard mangles them.
+    #[test]
+    fn mangled_names_get_an_answer(typed in "(St|Ste|saint|L'|la )?[a-zA-Zéèêâ' -]{0,30}( [0-9]{1,5}| \\([0-9]{2,5}\\))?") {
+        let _ = COMMUNES.resolve_in(&typed, &Focus::default());
+    }
+}
