@@ -1,6 +1,6 @@
 //! Application work with no HTTP in it: search over the index and the indexer that follows the
 //! database, the edition, applications and their notices, retention, the outbox, uploads,
-//! invitations. (CSV files and the connectors' runs live in the connectors crate.)
+//! invitations, and what relays an edition (cards, kit, printed catalogue and posters). (CSV files and the connectors' runs live in the connectors crate.)
 
 pub mod applications;
 pub mod catalogue;
@@ -8,6 +8,7 @@ pub mod editions;
 pub mod indexer;
 pub mod invitations;
 pub mod notices;
+pub mod relays;
 pub mod outbox;
 pub mod retention;
 pub mod revisions;

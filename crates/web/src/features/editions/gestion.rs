@@ -20,6 +20,8 @@ pub(super) struct EditionPage {
     next_edition: String,
     preview: EditionPreview,
     kinds: [EntryKind; 3],
+    /// The latest published editions (number, date), each with its social kit.
+    published: Vec<(i64, String)>,
 }
 
 pub(super) async fn edition_preview(
@@ -33,6 +35,13 @@ pub(super) async fn edition_preview(
         next_edition: next_edition(editions::next_slot(&state)),
         preview: state.store.edition_preview().await?,
         kinds: EntryKind::ALL,
+        published: state
+            .store
+            .editions(5)
+            .await?
+            .into_iter()
+            .map(|e| (e.number, crate::shell::dates::french_date(e.published_at)))
+            .collect(),
     };
     Ok(Html(page.render()?))
 }

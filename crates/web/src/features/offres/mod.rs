@@ -13,6 +13,7 @@ use tremplin_domain::reach;
 use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
+use crate::services::relays;
 use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::dates::monday_of;
@@ -179,6 +180,9 @@ struct OfferPage {
     share: Share,
     /// Carried to the application form, so the application keeps its channel.
     via: Option<&'static str>,
+    /// The 1200×630 card shown by link previews (absolute), and its alternative text.
+    card: String,
+    card_alt: String,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -317,9 +321,13 @@ async fn offer(
             .count_view(o.id, channel, monday_of(now))
             .await?;
     }
+    let card = format!("{}/offres/{}/carte.png?format=lien", state.config.public_url, o.id);
+    let card_alt = relays::offer_card(&state, &o).alt_text();
     let page = OfferPage {
         via,
         share,
+        card,
+        card_alt,
         layout: Layout::new(&state, &o.path),
         o,
         from,
