@@ -70,13 +70,15 @@ impl Card {
     /// The card's alternative text: everything it says, in reading order.
     pub fn alt_text(&self) -> String {
         let m = metrics();
-        let mut alt = format!("{} : {}.", m.clean(&self.kicker), m.clean(&self.title));
+        // A sentence per part, without doubling the final stop after "…".
+        let sentence = |s: String| if s.ends_with(['.', '…', '!', '?']) { s } else { s + "." };
+        let mut alt = sentence(format!("{} : {}", m.clean(&self.kicker), m.clean(&self.title)));
         for d in &self.details {
-            let _ = write!(alt, " {}.", m.clean(d));
+            let _ = write!(alt, " {}", sentence(m.clean(d)));
         }
         let _ = write!(
             alt,
-            " Pour voir l'offre et postuler : {} (ou le QR code de l'image). {}.",
+            " Pour voir et postuler : {} (ou le QR code de l'image). {}.",
             self.link_label,
             m.clean(&self.territory)
         );
