@@ -2,10 +2,12 @@
 //! carries it (`?via=whatsapp`). Only these are counted: a made-up `via` counts for nothing.
 
 /// (as in the link, as the dashboard names it)
-pub const CHANNELS: [(&str, &str); 12] = [
+pub const CHANNELS: [(&str, &str); 15] = [
     ("facebook", "Facebook"),
     ("instagram", "Instagram"),
     ("linkedin", "LinkedIn"),
+    ("bluesky", "Bluesky"),
+    ("x", "X"),
     ("whatsapp", "WhatsApp"),
     ("sms", "SMS"),
     ("email", "E-mail"),
@@ -14,6 +16,7 @@ pub const CHANNELS: [(&str, &str); 12] = [
     ("widget", "Widget"),
     ("affiche", "Affiche"),
     ("qr", "QR code"),
+    ("catalogue", "Catalogue imprimé"),
     ("alerte", "Alerte"),
 ];
 

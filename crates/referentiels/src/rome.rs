@@ -51,6 +51,11 @@ impl Rome {
         self.by_code.get(code)
     }
 
+    /// Every métier, by code.
+    pub fn all(&self) -> impl Iterator<Item = &Metier> {
+        self.by_code.values()
+    }
+
     pub fn label(&self, code: &str) -> Option<&str> {
         self.get(code).map(|m| m.label.as_str())
     }

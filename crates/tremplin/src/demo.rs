@@ -140,6 +140,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .await?;
     }
     partner_change(state, france_travail, report.created[0]).await?;
+    // Last Thursday's edition, under its own slot (the scheduler will not publish it again):
+    // its new offers, its social kit and its printed catalogue are there at the first start.
+    let time = chrono::NaiveTime::parse_from_str(&t.publication_time, "%H:%M")?;
+    let due = tremplin_web::services::editions::due_slot(now, weekday, time);
+    store
+        .publish_edition(&tremplin_web::services::editions::slot_key(due), now, None)
+        .await?;
     reach(state, &report.created, now).await?;
     demo_alert(state, now).await?;
     phoning(state, &report.created).await?;

@@ -28,6 +28,7 @@ mod features {
     pub mod offres;
     pub mod offres_gestion;
     pub mod personnes;
+    pub mod relais;
     pub mod reponses;
     pub mod reseau;
     pub mod sante;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::offres_gestion::router())
         .merge(features::editions::router())
         .merge(features::flux::router())
+        .merge(features::relais::router())
         .merge(features::utilisateurs::router())
         .merge(features::territoire::router())
         .merge(features::journal::router())

@@ -42,6 +42,8 @@ pub struct Inner {
     departements: RwLock<Vec<String>>,
     /// Searches are CPU work on blocking threads: bounded so that a burst waits in line.
     pub search_permits: Semaphore,
+    /// Offer cards already drawn ([`crate::services::relays`]).
+    pub cards: crate::services::relays::CardCache,
     index_ready: AtomicBool,
 }
 
@@ -70,6 +72,7 @@ impl AppState {
             territory: RwLock::new(None),
             departements: RwLock::new(Vec::new()),
             search_permits: Semaphore::new(permits),
+            cards: Default::default(),
             index_ready: AtomicBool::new(false),
         }))
     }

@@ -33,7 +33,8 @@ fn slot_on(date: chrono::NaiveDate, at: NaiveTime) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn slot_key(slot: DateTime<Utc>) -> String {
+/// How a slot is named in the database: one edition a slot.
+pub fn slot_key(slot: DateTime<Utc>) -> String {
     slot.with_timezone(&Paris).to_rfc3339()
 }
 

@@ -1,7 +1,8 @@
 //! Application work with no HTTP in it: search over the index and the indexer that follows the
 //! database, the edition, applications and their notices, retention, the mail and SMS outboxes,
-//! uploads, invitations, reach, and the saved-search alerts. (CSV files and the connectors' runs
-//! live in the connectors crate.)
+//! uploads, invitations, reach, the saved-search alerts, and what relays an edition (cards, kit,
+//! printed catalogue and posters). (CSV files and the connectors' runs live in the connectors
+//! crate.)
 
 pub mod alerts;
 pub mod applications;
@@ -10,6 +11,7 @@ pub mod editions;
 pub mod indexer;
 pub mod invitations;
 pub mod notices;
+pub mod relays;
 pub mod outbox;
 pub mod phoning;
 pub mod reach;

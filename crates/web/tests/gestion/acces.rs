@@ -46,6 +46,8 @@ async fn authorization_matrix() {
         ("/gestion/offres/1".into(), [ANON, 404, 200, 200]),
         (format!("/gestion/offres/{own}"), [ANON, 200, 200, 200]),
         ("/gestion/edition".into(), [ANON, 403, 200, 200]),
+        // No edition published yet in this app: the kit of edition 1 does not exist.
+        ("/gestion/edition/1/kit".into(), [ANON, 403, 404, 404]),
         ("/gestion/semaine".into(), [ANON, 403, 200, 200]),
         ("/gestion/entreprises".into(), [ANON, 403, 200, 200]),
         (

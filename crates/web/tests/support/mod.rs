@@ -44,6 +44,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent: images, archives, PDFs.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -369,6 +371,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 }

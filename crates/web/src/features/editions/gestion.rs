@@ -89,6 +89,8 @@ pub(super) struct EditionPage {
     /// The extend form's suggested start date: in a month (AAAA-MM-JJ).
     suggested_start: String,
     today: String,
+    /// The latest published editions (number, date), each with its social kit.
+    published: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -142,6 +144,13 @@ pub(super) async fn edition_preview(
         flash,
         suggested_start: (today + chrono::Months::new(1)).to_string(),
         today: today.to_string(),
+        published: state
+            .store
+            .editions(5)
+            .await?
+            .into_iter()
+            .map(|e| (e.number, crate::shell::dates::french_date(e.published_at)))
+            .collect(),
     };
     Ok(Html(page.render()?))
 }

@@ -44,6 +44,8 @@ pub(super) struct EditionPage {
     new: Vec<EditionEntry>,
     updated: Vec<EditionEntry>,
     removed: Vec<EditionEntry>,
+    /// The edition's 1200×630 card, for link previews (absolute).
+    card: String,
 }
 
 pub(super) async fn one(
@@ -69,6 +71,7 @@ pub(super) async fn one(
         new: of(EntryKind::New),
         updated: of(EntryKind::Updated),
         removed: of(EntryKind::Removed),
+        card: format!("{}/editions/{number}/carte.png?format=lien", state.config.public_url),
     };
     Ok(Html(page.render()?))
 }

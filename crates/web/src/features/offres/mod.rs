@@ -12,6 +12,7 @@ use tremplin_domain::geo::{format_distance, haversine_km};
 use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
+use crate::services::relays;
 use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::dates::monday_of;
@@ -209,6 +210,9 @@ struct OfferPage {
     /// "← Retour à la recherche": the search the visitor came from, rebuilt from its parsed
     /// query (always `/offres?…`, never a link elsewhere), or all offers.
     back: Option<String>,
+    /// The 1200×630 card shown by link previews (absolute), and its alternative text.
+    card: String,
+    card_alt: String,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -381,9 +385,13 @@ async fn offer(
             crate::services::alerts::clicked(&state, token).await?;
         }
     }
+    let card = format!("{}/offres/{}/carte.png?format=lien", state.config.public_url, o.id);
+    let card_alt = relays::offer_card(&state, &o).alt_text();
     let page = OfferPage {
         via,
         share,
+        card,
+        card_alt,
         layout: Layout::new(&state, &o.path),
         o,
         from,
