@@ -396,7 +396,8 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
         assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "offer form");
         navigate(&c, Locator::Css("form.offer-form button[type=submit]")).await?;
         let status = c.wait().for_element(Locator::Css("main .company")).await?.text().await?;
-        assert!(status.contains("à valider (validée pour jeudi)"), "{status}");
+        assert!(status.contains("validée : sera publiée jeudi"), "{status}");
+        assert!(c.find(Locator::Css("main .notice")).await?.text().await?.contains("Offre enregistrée"));
 
         c.goto(&format!("{base}/gestion/edition")).await?;
         assert!(c.find(Locator::Css("main")).await?.text().await?.contains("Nouvelles offres (1)"));
@@ -1099,6 +1100,31 @@ async fn a_young_person_types_mortagne_and_picks_mortagne_au_perche() {
         assert!(c.find(Locator::Css(".card h3 a")).await.is_ok(), "results are shown");
         assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "results");
         assert_eq!(sticking_out(&c).await?, json!([]), "results fit a 390 px phone");
+
+        // From there, the same young person applies with only a phone number, names the
+        // commune as they say it, and keeps the follow-up link.
+        navigate(&c, Locator::Css(".card h3 a")).await?;
+        navigate(&c, Locator::LinkText("Postuler avec Tremplin")).await?;
+        c.wait().for_element(Locator::Id("prenom")).await?;
+        for (id, value) in [
+            ("prenom", "Inès"),
+            ("nom", "Durand"),
+            ("telephone", "06 12 34 56 78"),
+            ("commune", "Mortagne-au-Perche"),
+            ("disponible", "tout de suite"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(value).await?;
+        }
+        c.execute("document.getElementById('date_naissance').value = '2009-02-01';", vec![])
+            .await?;
+        c.find(Locator::Css("input[name=mobilite][value=deux_roues]")).await?.click().await?;
+        c.find(Locator::Id("consentement")).await?.click().await?;
+        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
+        let h1 = c.wait().for_element(Locator::Css("main h1")).await?.text().await?;
+        assert_eq!(h1, "Votre candidature est partie");
+        let link = c.find(Locator::Id("lien-suivi")).await?.prop("value").await?.unwrap_or_default();
+        assert!(link.contains("/c/"), "the short link to keep: {link}");
+        assert_eq!(sticking_out(&c).await?, json!([]), "the confirmation fits a 390 px phone");
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

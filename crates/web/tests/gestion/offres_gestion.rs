@@ -64,9 +64,17 @@ async fn a_counselors_week_from_the_form_to_the_thursday_edition() {
             "a counselor's offer is ready for Thursday"
         );
         assert!(stored.fields.rqth);
+        // The page the form leads to says it was saved, once, and the status in plain words.
+        let saved = r.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(saved.starts_with(&format!("offre_enregistree={id};")), "{saved}");
+        let with_flash = format!("{cookie}; offre_enregistree={id}");
+        let r = app.get_as(&location, &with_flash).await;
+        assert!(r.body.contains("<p>Offre enregistrée.</p>"), "{}", r.body);
+        assert!(r.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
         let page = app.get_as(&location, &cookie).await.body;
+        assert!(!page.contains("Offre enregistrée."));
         assert!(
-            page.contains("Offre créée") && page.contains("(validée pour jeudi)"),
+            page.contains("Offre créée") && page.contains("validée : sera publiée jeudi 3 décembre"),
             "{page}"
         );
 

@@ -107,3 +107,51 @@ async fn an_ambiguous_metier_gives_a_choice_and_an_unknown_one_a_message() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
+
+#[tokio::test]
+async fn an_offer_collected_by_phone_names_its_workplace_and_its_training_centre() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let cfa = tremplin_domain::CodeInsee::parse("61001").unwrap();
+        app.state
+            .store
+            .save_training_centre("3IFA Alençon", &cfa, "CAP Boulanger", None)
+            .await
+            .unwrap();
+        let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+        let form = app.get_as("/gestion/offres/nouvelle", &cookie).await.body;
+        assert!(form.contains("<label for=\"address\">Adresse du lieu de travail"), "{form}");
+        assert!(form.contains("<option value=\"3IFA Alençon\">3IFA Alençon</option>"), "{form}");
+
+        // A centre that does not exist: refused in French, nothing stored.
+        let mut f = offer(&csrf, "D1102", "61293");
+        f.push(("cfa", "CFA imaginaire"));
+        let r = app.post_form("/gestion/offres", &cookie, &f).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+        assert!(unescape(&r.body).contains("Aucun centre de formation ne s'appelle « CFA imaginaire »"), "{}", r.body);
+        assert_eq!(app.state.store.current_revision().await.unwrap(), 0);
+
+        let mut f = offer(&csrf, "D1102", "61293");
+        f.push(("cfa", "3IFA Alençon"));
+        f.push(("address", "12 rue du Fournil"));
+        let r = app.post_form("/gestion/offres", &cookie, &f).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id: i64 = r.headers[header::LOCATION].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+        let o = app.state.store.get_offer(id).await.unwrap().unwrap();
+        assert_eq!(o.fields.cfa.as_deref(), Some("3IFA Alençon"));
+        assert_eq!(o.fields.address.as_deref(), Some("12 rue du Fournil"));
+
+        // The edit form shows both, and saving it again keeps them.
+        let edit = app.get_as(&format!("/gestion/offres/{id}/modifier"), &cookie).await.body;
+        assert!(edit.contains("<option value=\"3IFA Alençon\" selected>"), "{edit}");
+        assert!(edit.contains("value=\"12 rue du Fournil\""));
+        let mut f = offer(&csrf, "D1102", "61293");
+        f.push(("cfa", "3IFA Alençon"));
+        f.push(("address", "14 rue du Fournil"));
+        let r = app.post_form(&format!("/gestion/offres/{id}/modifier"), &cookie, &f).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let o = app.state.store.get_offer(id).await.unwrap().unwrap();
+        assert_eq!(o.fields.cfa.as_deref(), Some("3IFA Alençon"));
+        assert_eq!(o.fields.address.as_deref(), Some("14 rue du Fournil"));
+    }
+}

@@ -17,7 +17,7 @@ use crate::services::catalogue::{self, OfferView};
 use crate::services::secrets;
 use crate::shell::Layout;
 use crate::shell::auth::ClientIp;
-use crate::shell::dates::french_day;
+use crate::shell::dates::{french_day, paris_today};
 use crate::{AppState, WebError};
 
 const UNDELIVERED: &str = "Nous n'avons pas pu l'envoyer à l'employeur. La Mission Locale est prévenue et va la lui transmettre, ou vous recontacter.";
@@ -186,7 +186,7 @@ async fn page(state: &AppState, a: Application, path: String) -> Result<Response
                 Some(x) => x.label().to_owned(),
                 None => "?".to_owned(),
             };
-            (french_day(at.date_naive()), label)
+            (french_day(paris_today(at)), label)
         })
         .collect();
     let (similar, search) = catalogue::similar(state, &offer, 3).await?;
@@ -196,7 +196,7 @@ async fn page(state: &AppState, a: Application, path: String) -> Result<Response
         title: offer.fields.title.clone(),
         company: offer.fields.company_name.clone(),
         offer_path: format!("/offres/{}", offer.id),
-        sent: french_day(a.created_at.date_naive()),
+        sent: french_day(paris_today(a.created_at)),
         status: match closed {
             Some(r) => r.applicant_status(),
             None if undelivered => UNDELIVERED.to_owned(),

@@ -40,6 +40,8 @@ pub(super) fn form_values(o: &Offer) -> HashMap<String, String> {
             opt(f.siret.as_ref().map(ToString::to_string)),
         ),
         ("commune_code".to_owned(), f.commune.to_string()),
+        ("address".to_owned(), opt(f.address.clone())),
+        ("cfa".to_owned(), opt(f.cfa.clone())),
         (
             "contract_type".to_owned(),
             f.contract_type.as_str().to_owned(),
@@ -135,6 +137,7 @@ pub(super) async fn edit_offer(
         notice,
         rome_choices: Vec::new(),
         commune_choices: Vec::new(),
+        centres: super::centre_names(&state).await?,
     };
     Ok(Html(page.render()?))
 }
@@ -164,8 +167,6 @@ pub(super) async fn save_offer(
     )
     .map(|mut input| {
         input.source.kind = offer.fields.source.kind;
-        input.cfa = offer.fields.cfa.clone();
-        input.address = offer.fields.address.clone();
         // The source's point stays with its commune; another commune means its centre.
         if input.commune == offer.fields.commune {
             input.location = offer.fields.location;
@@ -187,9 +188,7 @@ pub(super) async fn save_offer(
                 .await
                 .map(|_| ())
         } {
-            Ok(()) => {
-                return Ok(Redirect::to(&format!("/gestion/offres/{}", offer.id)).into_response());
-            }
+            Ok(()) => return Ok(super::saved_redirect(offer.id)),
             Err(tremplin_storage::StoreError::Invalid(e)) => vec![e],
             Err(e) => return Err(e.into()),
         },
@@ -209,6 +208,7 @@ pub(super) async fn save_offer(
         notice: waits_notice(&staff, &offer),
         rome_choices: named.rome_choices,
         commune_choices: named.commune_choices,
+        centres: super::centre_names(&state).await?,
     };
     Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }

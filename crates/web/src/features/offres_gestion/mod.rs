@@ -135,13 +135,15 @@ fn offer_form_field<'a>(
 }
 
 /// The fields of the offer form: the CSV import's column names.
-pub const FORM_FIELDS: [&str; 18] = [
+pub const FORM_FIELDS: [&str; 20] = [
     "title",
     "description",
     "rome_code",
     "company_name",
     "siret",
     "commune_code",
+    "address",
+    "cfa",
     "contract_type",
     "target_diploma_level",
     "diploma_label",
@@ -171,6 +173,21 @@ struct OfferFormPage {
     /// When the métier or the commune typed is ambiguous: what to pick from.
     rome_choices: Vec<crate::services::typed::Choice>,
     commune_choices: Vec<crate::services::typed::Choice>,
+    /// The training centres an offer may name (an offer collected by phone shows its CFA).
+    centres: Vec<String>,
+}
+
+/// The names of the training centres, for the form's choice.
+async fn centre_names(state: &AppState) -> Result<Vec<String>, WebError> {
+    let mut names: Vec<String> = state
+        .store
+        .training_centres()
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 impl OfferFormPage {
@@ -240,6 +257,7 @@ async fn new_offer(
         notice: None,
         rome_choices: Vec::new(),
         commune_choices: Vec::new(),
+        centres: centre_names(&state).await?,
     };
     Ok(Html(page.render()?))
 }
@@ -306,7 +324,7 @@ async fn create_offer(
             staff
                 .log(&state, "offre créée", &format!("offre {id}"))
                 .await?;
-            Ok(Redirect::to(&format!("/gestion/offres/{id}")).into_response())
+            Ok(saved_redirect(id))
         }
         Err(errors) => {
             let values = FORM_FIELDS
@@ -323,6 +341,7 @@ async fn create_offer(
                 notice: None,
                 rome_choices: named.rome_choices,
                 commune_choices: named.commune_choices,
+                centres: centre_names(&state).await?,
             };
             Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
@@ -342,6 +361,45 @@ struct OfferPage {
     version: i64,
     /// A partner's change waiting for a counselor.
     review: Option<revision::ReviewView>,
+    /// The status in plain words: "validée : sera publiée jeudi 3 décembre".
+    status_line: String,
+    /// "Offre enregistrée", just after the form was saved.
+    saved: bool,
+}
+
+/// A one-use cookie that says, on the page the form leads to, that the offer was saved:
+/// works without JavaScript and leaves the page's address as it is.
+const SAVED_COOKIE: &str = "offre_enregistree";
+
+/// The redirection after a save, with its one-use message.
+fn saved_redirect(id: i64) -> Response {
+    (
+        [(
+            axum::http::header::SET_COOKIE,
+            format!("{SAVED_COOKIE}={id}; Path=/gestion/offres; Max-Age=120; HttpOnly; SameSite=Lax"),
+        )],
+        Redirect::to(&format!("/gestion/offres/{id}")),
+    )
+        .into_response()
+}
+
+/// The status as a person reads it, with the Thursday a validated offer waits for.
+fn status_line(state: &AppState, offer: &Offer) -> String {
+    let next = crate::services::editions::next_slot(state)
+        .map(|at| crate::shell::dates::french_day(crate::shell::dates::paris_today(at)));
+    match (offer.status, offer.validated_at.is_some(), next) {
+        (OfferStatus::AValider, true, Some(day)) => format!("validée : sera publiée {day}"),
+        (OfferStatus::AValider, true, None) => "validée : sera publiée à la prochaine édition".into(),
+        (OfferStatus::AValider, false, Some(day)) => {
+            format!("à valider : un conseiller la relit avant l'édition du {day}")
+        }
+        (OfferStatus::AValider, false, None) => "à valider : un conseiller la relit".into(),
+        (OfferStatus::Publiee, _, _) => "publiée : dans le catalogue".into(),
+        (OfferStatus::AReverifier, _, Some(day)) => {
+            format!("à revérifier : quitte le catalogue {day} sans confirmation")
+        }
+        (status, _, _) => status.label().to_owned(),
+    }
 }
 
 /// The offer, if this member of staff may see it: counselors see all, partners their own.
@@ -378,8 +436,15 @@ async fn offer(
     State(state): State<AppState>,
     staff: Staff,
     Id(id): Id,
-) -> Result<Html<String>, WebError> {
+    headers: axum::http::HeaderMap,
+) -> Result<Response, WebError> {
     let offer = visible_offer(&state, &staff, id).await?;
+    let saved = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim() == format!("{SAVED_COOKIE}={}", offer.id));
     let actions = available(offer.status, offer.validated_at.is_some(), actor(&staff))
         .into_iter()
         .map(|a| (action_code(a), a.label()))
@@ -393,8 +458,16 @@ async fn offer(
         history: state.store.offer_history(offer.id).await?,
         version: offer.revision,
         review: revision::review_view(&state, &offer).await?,
+        status_line: status_line(&state, &offer),
+        saved,
     };
-    Ok(Html(page.render()?))
+    let body = Html(page.render()?);
+    Ok(if saved {
+        let clear = format!("{SAVED_COOKIE}=; Path=/gestion/offres; Max-Age=0");
+        ([(axum::http::header::SET_COOKIE, clear)], body).into_response()
+    } else {
+        body.into_response()
+    })
 }
 
 #[derive(Deserialize)]
