@@ -14,6 +14,7 @@ mod imports;
 mod mail;
 mod network;
 mod offers;
+mod pay_rules;
 mod reach;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -32,6 +33,7 @@ pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, 
 pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
 pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};
 pub use mail::{AccountToken, Attachment, QueuedMail};
+pub use pay_rules::StoredRule;
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, PeriodCount};
 pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,

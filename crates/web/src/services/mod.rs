@@ -13,4 +13,5 @@ pub mod reach;
 pub mod retention;
 pub mod revisions;
 pub mod secrets;
+pub mod simulateur;
 pub mod uploads;
