@@ -219,3 +219,38 @@ async fn the_openapi_document_describes_the_simulation() {
     assert!(op["responses"]["400"].is_object());
     assert!(doc["components"]["schemas"]["SimulationSalaire"]["properties"]["mois"].is_object());
 }
+
+mod no_input_breaks_the_simulator {
+    use super::support::TestApp;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        /// Any value for any parameter, on the page and the JSON: 200 or 400, never a 500.
+        #[test]
+        fn any_parameter_gets_a_clear_answer(
+            key in prop::sample::select(vec!["naissance", "age", "debut", "duree_mois", "contrat", "secteur", "niveau", "minimum_conventionnel", "imprimer"]),
+            value in prop_oneof!["\\PC{0,20}", "[0-9]{1,9}", "(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9]"],
+            page in prop::bool::ANY,
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let app = TestApp::new("sqlite").await;
+                let mut fields = vec![
+                    ("naissance", "2009-05-10"), ("debut", "2026-09-01"), ("duree_mois", "24"),
+                    ("contrat", "apprentissage"), ("secteur", "prive"),
+                ];
+                fields.retain(|(k, _)| *k != key);
+                fields.push((key, value.as_str()));
+                let encoded = serde_urlencoded::to_string(&fields).unwrap();
+                let path = if page { "/ma-vie-d-apprenti/salaire" } else { "/api/v1/simulations/salaire" };
+                let r = app.get(&format!("{path}?{encoded}")).await;
+                prop_assert!(r.status == 200 || r.status == 400, "{path}?{encoded} -> {}: {}", r.status, r.body);
+                if r.status == 400 && !page {
+                    prop_assert!(r.json()["error"].is_string());
+                }
+                Ok(())
+            })?;
+        }
+    }
+}
