@@ -53,7 +53,8 @@ const SELECT: &str = "SELECT r.id, r.category, r.key, r.valid_from, r.value, r.u
 
 impl Row {
     fn into_rule(self) -> Result<StoredRule> {
-        let corrupt = |e: tremplin_domain::Invalid| StoreError::Corrupt(format!("règle {} : {e}", self.id));
+        let corrupt =
+            |e: tremplin_domain::Invalid| StoreError::Corrupt(format!("règle {} : {e}", self.id));
         let category = Category::parse(&self.category).map_err(corrupt)?;
         let rule = Rule::new(
             category,
@@ -123,7 +124,10 @@ impl Store {
 
     pub async fn pay_rule(&self, id: i64) -> Result<Option<StoredRule>> {
         let sql = format!("{SELECT} WHERE r.id = $1");
-        let row: Option<Row> = on_pool!(self, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+        let row: Option<Row> = on_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
         row.map(Row::into_rule).transpose()
     }
 

@@ -15,7 +15,11 @@ async fn the_rules_file_loads_once_and_admin_rows_and_confirmations_are_kept() {
         let s = &db.store;
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
         let rules = parse_csv(FILE).unwrap();
-        assert_eq!(s.seed_pay_rules(&rules, now).await.unwrap(), rules.len() as u64, "{backend}");
+        assert_eq!(
+            s.seed_pay_rules(&rules, now).await.unwrap(),
+            rules.len() as u64,
+            "{backend}"
+        );
         assert_eq!(s.seed_pay_rules(&rules, now).await.unwrap(), 0, "{backend}");
         let stored = s.pay_rules().await.unwrap();
         assert_eq!(stored.len(), rules.len());
@@ -25,10 +29,17 @@ async fn the_rules_file_loads_once_and_admin_rows_and_confirmations_are_kept() {
         }
         assert_eq!(stored.iter().filter(|r| r.awaiting_check()).count(), 7);
 
-        let admin = s.add_user("admin@ml.example", "x", Role::Admin, None, now).await.unwrap().unwrap();
+        let admin = s
+            .add_user("admin@ml.example", "x", Role::Admin, None, now)
+            .await
+            .unwrap()
+            .unwrap();
         let flagged = stored.iter().find(|r| r.awaiting_check()).unwrap();
         assert!(s.confirm_pay_rule(flagged.id, admin, now).await.unwrap());
-        assert!(!s.confirm_pay_rule(flagged.id, admin, now).await.unwrap(), "confirmed twice");
+        assert!(
+            !s.confirm_pay_rule(flagged.id, admin, now).await.unwrap(),
+            "confirmed twice"
+        );
         let plain = stored.iter().find(|r| !r.rule.to_verify).unwrap();
         assert!(!s.confirm_pay_rule(plain.id, admin, now).await.unwrap());
         let again = s.pay_rule(flagged.id).await.unwrap().unwrap();
@@ -49,14 +60,27 @@ async fn the_rules_file_loads_once_and_admin_rows_and_confirmations_are_kept() {
         )
         .unwrap();
         assert!(s.add_pay_rule(&smic, admin, now).await.unwrap());
-        assert!(!s.add_pay_rule(&smic, admin, now).await.unwrap(), "same rule, same date");
+        assert!(
+            !s.add_pay_rule(&smic, admin, now).await.unwrap(),
+            "same rule, same date"
+        );
         // A reload changes none of it.
         assert_eq!(s.seed_pay_rules(&rules, now).await.unwrap(), 0);
         let after = s.pay_rules().await.unwrap();
         assert_eq!(after.len(), rules.len() + 1);
         let added = after.iter().find(|r| r.rule == smic).unwrap();
-        assert_eq!((added.origin.as_str(), added.created_by.as_deref()), ("admin", Some("admin@ml.example")));
+        assert_eq!(
+            (added.origin.as_str(), added.created_by.as_deref()),
+            ("admin", Some("admin@ml.example"))
+        );
         assert_eq!(added.rule.value, "1900.50");
-        assert!(s.pay_rule(flagged.id).await.unwrap().unwrap().confirmed_at.is_some());
+        assert!(
+            s.pay_rule(flagged.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .confirmed_at
+                .is_some()
+        );
     }
 }

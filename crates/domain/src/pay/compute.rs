@@ -125,7 +125,10 @@ fn bracket(contract: ContractType, age: u32) -> &'static str {
 
 /// Month by month for the whole contract, under `rules`.
 pub fn simulate(input: &PayInput, rules: &RuleSet) -> Result<Simulation, Invalid> {
-    let mut r = Reader { rules, used: Vec::new() };
+    let mut r = Reader {
+        rules,
+        used: Vec::new(),
+    };
     let start = input.start;
     // The contribution rules are those in force on the day the contract started.
     let (threshold_pct, contribution_pct, net_rule) = net_rule(input, &mut r)?;
@@ -139,19 +142,31 @@ pub fn simulate(input: &PayInput, rules: &RuleSet) -> Result<Simulation, Invalid
         let smic = r.get(Category::Smic, "mensuel", to)?;
         let (pct, base, on_min, gross) = match input.contract {
             ContractType::Apprentissage => {
-                let pct = r.get(Category::Apprentissage, &format!("annee{contract_year}_{bracket}"), to)?;
+                let pct = r.get(
+                    Category::Apprentissage,
+                    &format!("annee{contract_year}_{bracket}"),
+                    to,
+                )?;
                 let min = input.agreed_minimum.filter(|m| age >= 21 && *m > smic);
                 let base = min.unwrap_or(smic);
                 (pct, base, min.is_some(), round2(base * pct / 100.0))
             }
             ContractType::Professionnalisation => {
-                let level = if input.level.is_some_and(|l| l.get() >= 4) { "bac" } else { "sous-bac" };
+                let level = if input.level.is_some_and(|l| l.get() >= 4) {
+                    "bac"
+                } else {
+                    "sous-bac"
+                };
                 if bracket == "26+" {
                     let pct = r.get(Category::Professionnalisation, "26+", to)?;
                     let on_smic = round2(smic * pct / 100.0);
                     match input.agreed_minimum {
                         Some(m) => {
-                            let share = r.get(Category::Professionnalisation, "26+_minimum_conventionnel", to)?;
+                            let share = r.get(
+                                Category::Professionnalisation,
+                                "26+_minimum_conventionnel",
+                                to,
+                            )?;
                             let on_min = round2(m * share / 100.0);
                             if on_min > on_smic {
                                 (share, m, true, on_min)
@@ -162,7 +177,11 @@ pub fn simulate(input: &PayInput, rules: &RuleSet) -> Result<Simulation, Invalid
                         None => (pct, smic, false, on_smic),
                     }
                 } else {
-                    let pct = r.get(Category::Professionnalisation, &format!("{bracket}_{level}"), to)?;
+                    let pct = r.get(
+                        Category::Professionnalisation,
+                        &format!("{bracket}_{level}"),
+                        to,
+                    )?;
                     (pct, smic, false, round2(smic * pct / 100.0))
                 }
             }
@@ -186,8 +205,16 @@ pub fn simulate(input: &PayInput, rules: &RuleSet) -> Result<Simulation, Invalid
     let years = years(&months);
     let changes = text::changes(input, &months);
     let mut used = r.used;
-    used.sort_by(|a, b| (a.category, &a.key, a.valid_from).cmp(&(b.category, &b.key, b.valid_from)));
-    Ok(Simulation { months, years, changes, net_rule, used })
+    used.sort_by(|a, b| {
+        (a.category, &a.key, a.valid_from).cmp(&(b.category, &b.key, b.valid_from))
+    });
+    Ok(Simulation {
+        months,
+        years,
+        changes,
+        net_rule,
+        used,
+    })
 }
 
 /// (threshold as % of SMIC below which nothing is withheld, % withheld above it, in words).
@@ -196,14 +223,24 @@ fn net_rule(input: &PayInput, r: &mut Reader) -> Result<(f64, f64, String), Inva
     Ok(match (input.contract, input.sector) {
         (ContractType::Professionnalisation, _) => {
             let t = r.get(Category::Cotisations, "professionnalisation_taux", d)?;
-            (0.0, t, format!("Contrat de professionnalisation : environ {} de cotisations salariales sur tout le salaire brut.", text::percent(t)))
+            (
+                0.0,
+                t,
+                format!(
+                    "Contrat de professionnalisation : environ {} de cotisations salariales sur tout le salaire brut.",
+                    text::percent(t)
+                ),
+            )
         }
         (ContractType::Apprentissage, Sector::Public) => {
             let t = r.get(Category::Cotisations, "apprentissage_public_taux", d)?;
             let words = if t == 0.0 {
                 "Apprenti·e dans le secteur public : aucune cotisation salariale, le net est égal au brut.".to_owned()
             } else {
-                format!("Apprenti·e dans le secteur public : {} de cotisations salariales.", text::percent(t))
+                format!(
+                    "Apprenti·e dans le secteur public : {} de cotisations salariales.",
+                    text::percent(t)
+                )
             };
             (0.0, t, words)
         }
@@ -216,9 +253,20 @@ fn net_rule(input: &PayInput, r: &mut Reader) -> Result<(f64, f64, String), Inva
                 .map(|rule| rule.valid_from)
                 .unwrap_or(d);
             let words = if t == 0.0 {
-                format!("Contrat commencé le {} (règle en vigueur depuis le {}) : aucune cotisation salariale jusqu'à {} du SMIC.", text::long_date(d), text::long_date(since), text::percent(s))
+                format!(
+                    "Contrat commencé le {} (règle en vigueur depuis le {}) : aucune cotisation salariale jusqu'à {} du SMIC.",
+                    text::long_date(d),
+                    text::long_date(since),
+                    text::percent(s)
+                )
             } else {
-                format!("Contrat commencé le {} (règle en vigueur depuis le {}) : rien n'est retenu jusqu'à {} du SMIC ; au-delà, environ {} de cotisations et CSG/CRDS sur la part qui dépasse.", text::long_date(d), text::long_date(since), text::percent(s), text::percent(t))
+                format!(
+                    "Contrat commencé le {} (règle en vigueur depuis le {}) : rien n'est retenu jusqu'à {} du SMIC ; au-delà, environ {} de cotisations et CSG/CRDS sur la part qui dépasse.",
+                    text::long_date(d),
+                    text::long_date(since),
+                    text::percent(s),
+                    text::percent(t)
+                )
             };
             (s, t, words)
         }

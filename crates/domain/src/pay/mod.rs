@@ -30,7 +30,10 @@ impl Sector {
             "public" => Ok(Self::Public),
             other => Err(Invalid::new(
                 "secteur",
-                format!("« {} » n'est pas un secteur : « prive » ou « public ».", other.chars().take(40).collect::<String>()),
+                format!(
+                    "« {} » n'est pas un secteur : « prive » ou « public ».",
+                    other.chars().take(40).collect::<String>()
+                ),
             )),
         }
     }
@@ -78,18 +81,25 @@ impl PayInput {
         if !(MIN_MONTHS..=MAX_MONTHS).contains(&months) {
             return Err(Invalid::new(
                 "duree_mois",
-                format!("La durée du contrat va de {MIN_MONTHS} à {MAX_MONTHS} mois, pas {months}."),
+                format!(
+                    "La durée du contrat va de {MIN_MONTHS} à {MAX_MONTHS} mois, pas {months}."
+                ),
             ));
         }
         let age = age_on(birth, start);
         if birth >= start || !(MIN_AGE..=MAX_AGE).contains(&age) {
             return Err(Invalid::new(
                 "naissance",
-                format!("À la date de début, l'âge doit être entre {MIN_AGE} et {MAX_AGE} ans : vérifiez la date de naissance et la date de début."),
+                format!(
+                    "À la date de début, l'âge doit être entre {MIN_AGE} et {MAX_AGE} ans : vérifiez la date de naissance et la date de début."
+                ),
             ));
         }
         if start.checked_add_months(Months::new(months)).is_none() {
-            return Err(Invalid::new("debut", "Cette date de début n'est pas possible."));
+            return Err(Invalid::new(
+                "debut",
+                "Cette date de début n'est pas possible.",
+            ));
         }
         if contract == ContractType::Professionnalisation && level.is_none() {
             return Err(Invalid::new(
@@ -105,7 +115,15 @@ impl PayInput {
                 ));
             }
         }
-        Ok(Self { birth, start, months, contract, sector, level, agreed_minimum })
+        Ok(Self {
+            birth,
+            start,
+            months,
+            contract,
+            sector,
+            level,
+            agreed_minimum,
+        })
     }
 }
 

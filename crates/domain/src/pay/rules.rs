@@ -111,7 +111,10 @@ impl Rule {
         {
             return Err(Invalid::new(
                 "cle",
-                format!("« {} » n'est pas une clé de règle (minuscules, chiffres, _ + -).", clip(key)),
+                format!(
+                    "« {} » n'est pas une clé de règle (minuscules, chiffres, _ + -).",
+                    clip(key)
+                ),
             ));
         }
         let value = value.trim();
@@ -119,7 +122,10 @@ impl Rule {
             parse_amount(value).ok_or_else(|| {
                 Invalid::new(
                     "valeur",
-                    format!("« {} » n'est pas un nombre positif (ex. 12.02 ou 12,02).", clip(value)),
+                    format!(
+                        "« {} » n'est pas un nombre positif (ex. 12.02 ou 12,02).",
+                        clip(value)
+                    ),
                 )
             })?;
         } else if value.is_empty() {
@@ -139,16 +145,29 @@ impl Rule {
                 "Indiquez l'adresse de la source (https://…), sans espace.",
             ));
         }
-        for (field, text, max) in [("valeur", value, 200), ("libelle", label, 300), ("conditions", conditions, 1000), ("source", source, 500), ("unite", unit, 40)] {
+        for (field, text, max) in [
+            ("valeur", value, 200),
+            ("libelle", label, 300),
+            ("conditions", conditions, 1000),
+            ("source", source, 500),
+            ("unite", unit, 40),
+        ] {
             if text.chars().count() > max || text.chars().any(|c| c.is_control()) {
-                return Err(Invalid::new(field, format!("Texte trop long ou illisible ({max} caractères au plus).")));
+                return Err(Invalid::new(
+                    field,
+                    format!("Texte trop long ou illisible ({max} caractères au plus)."),
+                ));
             }
         }
         Ok(Self {
             category,
             key: key.to_owned(),
             valid_from,
-            value: if category.numeric() { value.replace(',', ".") } else { value.to_owned() },
+            value: if category.numeric() {
+                value.replace(',', ".")
+            } else {
+                value.to_owned()
+            },
             unit: unit.trim().to_owned(),
             label: label.to_owned(),
             conditions: conditions.trim().to_owned(),
@@ -223,7 +242,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<Rule>, String> {
         let line = n + 2;
         let r = record.map_err(|e| format!("ligne {line} : {e}"))?;
         if r.len() != 9 {
-            return Err(format!("ligne {line} : 9 colonnes attendues, {} lues", r.len()));
+            return Err(format!(
+                "ligne {line} : 9 colonnes attendues, {} lues",
+                r.len()
+            ));
         }
         let category = Category::parse(&r[0]).map_err(|e| format!("ligne {line} : {e}"))?;
         let date = NaiveDate::parse_from_str(&r[2], "%Y-%m-%d")
@@ -233,8 +255,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<Rule>, String> {
             "non" => false,
             other => return Err(format!("ligne {line} : a_verifier vaut « {other} »")),
         };
-        let rule = Rule::new(category, &r[1], date, &r[3], &r[4], &r[5], &r[6], &r[7], verify)
-            .map_err(|e| format!("ligne {line} : {e}"))?;
+        let rule = Rule::new(
+            category, &r[1], date, &r[3], &r[4], &r[5], &r[6], &r[7], verify,
+        )
+        .map_err(|e| format!("ligne {line} : {e}"))?;
         rules.push(rule);
     }
     Ok(rules)

@@ -32,11 +32,23 @@ fn confirmed_smic() -> RuleSet {
 }
 
 fn apprentice(birth: &str, start: &str, months: u32) -> PayInput {
-    PayInput::new(d(birth), d(start), months, ContractType::Apprentissage, Sector::Prive, None, None).unwrap()
+    PayInput::new(
+        d(birth),
+        d(start),
+        months,
+        ContractType::Apprentissage,
+        Sector::Prive,
+        None,
+        None,
+    )
+    .unwrap()
 }
 
 fn gross_net(s: &Simulation) -> Vec<(String, f64, f64, f64)> {
-    s.months.iter().map(|m| (m.month(), m.rate, m.gross, m.net)).collect()
+    s.months
+        .iter()
+        .map(|m| (m.month(), m.rate, m.gross, m.net))
+        .collect()
 }
 
 #[test]
@@ -46,18 +58,38 @@ fn the_rules_file_reads_with_its_sources_and_verify_flags() {
     assert_eq!(rules.iter().filter(|r| r.to_verify).count(), 7);
     assert!(rules.iter().all(|r| r.source.starts_with("https://")));
     let set = RuleSet::new(rules);
-    assert_eq!(set.at(Category::Smic, "mensuel", d("2025-12-31")).unwrap().value, "1801.80");
-    assert_eq!(set.at(Category::Smic, "mensuel", d("2026-01-01")).unwrap().value, "1823.03");
-    assert!(set.at(Category::Smic, "mensuel", d("2026-06-01")).unwrap().to_verify);
+    assert_eq!(
+        set.at(Category::Smic, "mensuel", d("2025-12-31"))
+            .unwrap()
+            .value,
+        "1801.80"
+    );
+    assert_eq!(
+        set.at(Category::Smic, "mensuel", d("2026-01-01"))
+            .unwrap()
+            .value,
+        "1823.03"
+    );
+    assert!(
+        set.at(Category::Smic, "mensuel", d("2026-06-01"))
+            .unwrap()
+            .to_verify
+    );
     assert!(set.at(Category::Smic, "mensuel", d("2024-10-31")).is_none());
-    assert!(parse_csv("h\nsmic,horaire,2026-01-01,douze,€/h,SMIC,,https://x.example,non\n").is_err());
+    assert!(
+        parse_csv("h\nsmic,horaire,2026-01-01,douze,€/h,SMIC,,https://x.example,non\n").is_err()
+    );
     assert!(parse_csv("h\nsmic,horaire,2026-13-01,12,€/h,SMIC,,https://x.example,non\n").is_err());
     assert!(parse_csv("h\nsmic,horaire,2026-01-01,12,€/h,SMIC,,pas une adresse,non\n").is_err());
 }
 
 #[test]
 fn born_2009_05_10_starting_2026_09_01_for_24_months_27_then_43_from_june_2027_then_51_in_year_2() {
-    let s = simulate(&apprentice("2009-05-10", "2026-09-01", 24), &confirmed_smic()).unwrap();
+    let s = simulate(
+        &apprentice("2009-05-10", "2026-09-01", 24),
+        &confirmed_smic(),
+    )
+    .unwrap();
     let rows = gross_net(&s);
     assert_eq!(rows.len(), 24);
     // 27 % × 1 823,03 = 492,22 until May 2027 (18 on 10 May: the bracket moves on 1 June).
@@ -82,15 +114,29 @@ fn born_2009_05_10_starting_2026_09_01_for_24_months_27_then_43_from_june_2027_t
     assert_eq!(s.years[1].net_total, 11111.04); // 12 × 925,92
     let texts: Vec<&str> = s.changes.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(texts.len(), 3, "{texts:?}");
-    assert!(texts[0].starts_with("En septembre 2026, ton contrat commence : tu as 17 ans"), "{}", texts[0]);
+    assert!(
+        texts[0].starts_with("En septembre 2026, ton contrat commence : tu as 17 ans"),
+        "{}",
+        texts[0]
+    );
     assert_eq!(
         texts[1],
         "En juin 2027, tu as eu 18 ans le 10 mai 2027 : ton salaire passe de 27\u{a0}% du SMIC à 43\u{a0}% du SMIC, soit de 492,22\u{a0}€ à 783,90\u{a0}€ brut par mois (783,90\u{a0}€ net)."
     );
     assert!(texts[2].starts_with("En septembre 2027, ta 2e année de contrat commence : ton salaire passe de 43\u{a0}% du SMIC à 51\u{a0}% du SMIC"), "{}", texts[2]);
     // The rules read, each once, with their sources.
-    assert!(s.used.iter().any(|r| r.key == "annee2_18-20" && r.source.starts_with("https://")));
-    assert_eq!(s.used.iter().filter(|r| r.category == Category::Smic).count(), 1);
+    assert!(
+        s.used
+            .iter()
+            .any(|r| r.key == "annee2_18-20" && r.source.starts_with("https://"))
+    );
+    assert_eq!(
+        s.used
+            .iter()
+            .filter(|r| r.category == Category::Smic)
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -99,34 +145,73 @@ fn the_smic_of_june_2026_applies_from_june_2026_27_percent_of_1867_02_is_504_10(
     let rows = gross_net(&s);
     assert_eq!(rows[4], ("2026-05".into(), 0.27, 492.22, 492.22));
     assert_eq!(rows[5], ("2026-06".into(), 0.27, 504.10, 504.10));
-    assert!(s.changes[1].text.contains("le SMIC passe de 1\u{a0}823,03\u{a0}€ à 1\u{a0}867,02\u{a0}€"), "{}", s.changes[1].text);
-    assert!(s.used.iter().any(|r| r.category == Category::Smic && r.to_verify));
+    assert!(
+        s.changes[1]
+            .text
+            .contains("le SMIC passe de 1\u{a0}823,03\u{a0}€ à 1\u{a0}867,02\u{a0}€"),
+        "{}",
+        s.changes[1].text
+    );
+    assert!(
+        s.used
+            .iter()
+            .any(|r| r.category == Category::Smic && r.to_verify)
+    );
 }
 
 #[test]
 fn net_of_a_contract_started_before_march_2025_equals_gross_below_79_percent() {
     // Born 2003-03-15, 21 at the start: 53 % × 1 801,80 = 954,95, under 79 % of the SMIC.
-    let before = simulate(&apprentice("2003-03-15", "2025-01-01", 24), &confirmed_smic()).unwrap();
-    assert_eq!((before.months[0].gross, before.months[0].net), (954.95, 954.95));
+    let before = simulate(
+        &apprentice("2003-03-15", "2025-01-01", 24),
+        &confirmed_smic(),
+    )
+    .unwrap();
+    assert_eq!(
+        (before.months[0].gross, before.months[0].net),
+        (954.95, 954.95)
+    );
     // January 2026, 2nd year: 61 % × 1 823,03 = 1 112,05, still under 79 % (1 440,19).
-    assert_eq!((before.months[12].gross, before.months[12].net), (1112.05, 1112.05));
+    assert_eq!(
+        (before.months[12].gross, before.months[12].net),
+        (1112.05, 1112.05)
+    );
     assert!(before.net_rule.contains("79"), "{}", before.net_rule);
 }
 
 #[test]
 fn net_of_a_contract_started_from_march_2025_loses_21_01_percent_above_half_the_smic() {
     // 954,95 − 21,01 % × (954,95 − 900,90) = 954,95 − 11,36 = 943,59.
-    let after = simulate(&apprentice("2003-03-15", "2025-03-01", 12), &confirmed_smic()).unwrap();
-    assert_eq!((after.months[0].gross, after.months[0].net), (954.95, 943.59));
+    let after = simulate(
+        &apprentice("2003-03-15", "2025-03-01", 12),
+        &confirmed_smic(),
+    )
+    .unwrap();
+    assert_eq!(
+        (after.months[0].gross, after.months[0].net),
+        (954.95, 943.59)
+    );
     // From January 2026: 53 % × 1 823,03 = 966,21; 21,01 % × (966,21 − 911,515) = 11,49.
     assert_eq!(after.months[10].month(), "2026-01");
-    assert_eq!((after.months[10].gross, after.months[10].net), (966.21, 954.72));
+    assert_eq!(
+        (after.months[10].gross, after.months[10].net),
+        (966.21, 954.72)
+    );
     assert!(after.net_rule.contains("50"), "{}", after.net_rule);
 }
 
 #[test]
 fn in_the_public_sector_net_equals_gross() {
-    let input = PayInput::new(d("2003-03-15"), d("2025-03-01"), 12, ContractType::Apprentissage, Sector::Public, None, None).unwrap();
+    let input = PayInput::new(
+        d("2003-03-15"),
+        d("2025-03-01"),
+        12,
+        ContractType::Apprentissage,
+        Sector::Public,
+        None,
+        None,
+    )
+    .unwrap();
     let s = simulate(&input, &confirmed_smic()).unwrap();
     assert!(s.months.iter().all(|m| m.net == m.gross));
     assert_eq!(s.months[0].gross, 954.95);
@@ -145,8 +230,14 @@ fn professionalisation_at_21_with_the_bac_80_percent_1458_42_less_20_84_percent_
     )
     .unwrap();
     let s = simulate(&input, &confirmed_smic()).unwrap();
-    assert_eq!((s.months[0].rate, s.months[0].gross, s.months[0].net), (0.80, 1458.42, 1154.49));
-    let cap = PayInput { level: Some(NiveauDiplome::new(3).unwrap()), ..input };
+    assert_eq!(
+        (s.months[0].rate, s.months[0].gross, s.months[0].net),
+        (0.80, 1458.42, 1154.49)
+    );
+    let cap = PayInput {
+        level: Some(NiveauDiplome::new(3).unwrap()),
+        ..input
+    };
     let s = simulate(&cap, &confirmed_smic()).unwrap();
     assert_eq!((s.months[0].rate, s.months[0].gross), (0.70, 1276.12)); // 70 % × 1 823,03
 }
@@ -154,7 +245,16 @@ fn professionalisation_at_21_with_the_bac_80_percent_1458_42_less_20_84_percent_
 #[test]
 fn the_agreed_minimum_applies_from_21_only_1900_euros_gives_1007_at_53_percent() {
     let input = |birth| {
-        PayInput::new(d(birth), d("2026-01-01"), 12, ContractType::Apprentissage, Sector::Prive, None, Some(1900.0)).unwrap()
+        PayInput::new(
+            d(birth),
+            d("2026-01-01"),
+            12,
+            ContractType::Apprentissage,
+            Sector::Prive,
+            None,
+            Some(1900.0),
+        )
+        .unwrap()
     };
     let s = simulate(&input("2004-06-15"), &confirmed_smic()).unwrap();
     // 53 % × 1 900 = 1 007,00; 21,01 % × (1 007 − 911,515) = 20,06.
@@ -163,9 +263,22 @@ fn the_agreed_minimum_applies_from_21_only_1900_euros_gives_1007_at_53_percent()
     // At 20 the SMIC counts (43 % × 1 823,03); 21 on 15 June 2026: the minimum from July.
     let s = simulate(&input("2005-06-15"), &confirmed_smic()).unwrap();
     assert_eq!(s.months[5].gross, 783.90);
-    assert_eq!((s.months[6].month(), s.months[6].gross), ("2026-07".into(), 1007.00));
-    assert!(s.changes[1].text.contains("minimum conventionnel"), "{}", s.changes[1].text);
-    assert!(s.changes[1].text.contains("tu as eu 21 ans le 15 juin 2026"), "{}", s.changes[1].text);
+    assert_eq!(
+        (s.months[6].month(), s.months[6].gross),
+        ("2026-07".into(), 1007.00)
+    );
+    assert!(
+        s.changes[1].text.contains("minimum conventionnel"),
+        "{}",
+        s.changes[1].text
+    );
+    assert!(
+        s.changes[1]
+            .text
+            .contains("tu as eu 21 ans le 15 juin 2026"),
+        "{}",
+        s.changes[1].text
+    );
 }
 
 #[test]
@@ -181,15 +294,55 @@ fn born_on_29_february_the_18th_birthday_is_1_march_and_the_bracket_moves_on_1_a
 #[test]
 fn bad_contracts_are_refused_in_french() {
     let make = |birth: &str, start: &str, months, contract, level| {
-        PayInput::new(d(birth), d(start), months, contract, Sector::Prive, level, None)
+        PayInput::new(
+            d(birth),
+            d(start),
+            months,
+            contract,
+            Sector::Prive,
+            level,
+            None,
+        )
     };
     let a = ContractType::Apprentissage;
-    assert!(make("2009-05-10", "2026-09-01", 5, a, None).unwrap_err().message.contains("6 à 36 mois"));
+    assert!(
+        make("2009-05-10", "2026-09-01", 5, a, None)
+            .unwrap_err()
+            .message
+            .contains("6 à 36 mois")
+    );
     assert!(make("2009-05-10", "2026-09-01", 37, a, None).is_err());
     assert!(make("2026-10-01", "2026-09-01", 12, a, None).is_err());
-    assert!(make("2015-01-01", "2026-09-01", 12, a, None).unwrap_err().message.contains("15"));
-    assert!(make("2005-01-01", "2026-09-01", 12, ContractType::Professionnalisation, None).unwrap_err().message.contains("niveau"));
-    assert!(PayInput::new(d("2005-01-01"), d("2026-09-01"), 12, a, Sector::Prive, None, Some(-3.0)).is_err());
+    assert!(
+        make("2015-01-01", "2026-09-01", 12, a, None)
+            .unwrap_err()
+            .message
+            .contains("15")
+    );
+    assert!(
+        make(
+            "2005-01-01",
+            "2026-09-01",
+            12,
+            ContractType::Professionnalisation,
+            None
+        )
+        .unwrap_err()
+        .message
+        .contains("niveau")
+    );
+    assert!(
+        PayInput::new(
+            d("2005-01-01"),
+            d("2026-09-01"),
+            12,
+            a,
+            Sector::Prive,
+            None,
+            Some(-3.0)
+        )
+        .is_err()
+    );
     // Before the first rule known: refused, not computed with a made-up figure.
     let e = simulate(&apprentice("2005-01-01", "2024-06-01", 12), &all_rules()).unwrap_err();
     assert!(e.message.contains("1er novembre 2024"), "{}", e.message);
@@ -221,7 +374,14 @@ fn legal_pct(rules: &RuleSet, input: &PayInput, day: NaiveDate) -> f64 {
         21..26 => "21-25",
         _ => "26+",
     };
-    rules.at(Category::Apprentissage, &format!("annee{year}_{bracket}"), day).unwrap().number()
+    rules
+        .at(
+            Category::Apprentissage,
+            &format!("annee{year}_{bracket}"),
+            day,
+        )
+        .unwrap()
+        .number()
 }
 
 proptest! {

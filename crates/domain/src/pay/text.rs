@@ -3,12 +3,22 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::PayInput;
-use super::compute::{Change, MonthPay};
 use super::age_on;
+use super::compute::{Change, MonthPay};
 
 const MONTHS: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 
 /// `1 823,03 €` (non-breaking spaces).
@@ -45,16 +55,28 @@ pub fn month_year(d: NaiveDate) -> String {
 
 /// `1er mars 2025`, `10 mai 2027`.
 pub fn long_date(d: NaiveDate) -> String {
-    let day = if d.day() == 1 { "1er".to_owned() } else { d.day().to_string() };
+    let day = if d.day() == 1 {
+        "1er".to_owned()
+    } else {
+        d.day().to_string()
+    };
     format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
 }
 
 fn ordinal(n: u32) -> String {
-    if n == 1 { "1re".into() } else { format!("{n}e") }
+    if n == 1 {
+        "1re".into()
+    } else {
+        format!("{n}e")
+    }
 }
 
 fn base_word(m: &MonthPay) -> &'static str {
-    if m.on_agreed_minimum { "du minimum conventionnel" } else { "du SMIC" }
+    if m.on_agreed_minimum {
+        "du minimum conventionnel"
+    } else {
+        "du SMIC"
+    }
 }
 
 fn capitalise(s: String) -> String {
@@ -68,7 +90,9 @@ fn capitalise(s: String) -> String {
 /// The start, then one sentence for each month whose pay changes, with its reasons.
 pub fn changes(input: &PayInput, months: &[MonthPay]) -> Vec<Change> {
     let mut out = Vec::new();
-    let Some(first) = months.first() else { return out };
+    let Some(first) = months.first() else {
+        return out;
+    };
     out.push(Change {
         month: first.from,
         text: format!(
@@ -88,14 +112,21 @@ pub fn changes(input: &PayInput, months: &[MonthPay]) -> Vec<Change> {
         }
         let mut reasons = Vec::new();
         if b.contract_year != a.contract_year {
-            reasons.push(format!("ta {} année de contrat commence", ordinal(b.contract_year)));
+            reasons.push(format!(
+                "ta {} année de contrat commence",
+                ordinal(b.contract_year)
+            ));
         }
         if b.bracket != a.bracket {
             let birthday = input.birth + Months::new(b.age * 12);
             reasons.push(format!("tu as eu {} ans le {}", b.age, long_date(birthday)));
         }
         if b.smic != a.smic {
-            reasons.push(format!("le SMIC passe de {} à {} brut par mois", euros(a.smic), euros(b.smic)));
+            reasons.push(format!(
+                "le SMIC passe de {} à {} brut par mois",
+                euros(a.smic),
+                euros(b.smic)
+            ));
         }
         if b.on_agreed_minimum && !a.on_agreed_minimum {
             reasons.push(format!(
@@ -114,12 +145,24 @@ pub fn changes(input: &PayInput, months: &[MonthPay]) -> Vec<Change> {
                 euros(b.gross)
             )
         } else {
-            format!("ton salaire passe de {} à {} brut par mois", euros(a.gross), euros(b.gross))
+            format!(
+                "ton salaire passe de {} à {} brut par mois",
+                euros(a.gross),
+                euros(b.gross)
+            )
         };
-        let why = if reasons.is_empty() { String::new() } else { format!(", {}", reasons.join(" et ")) };
+        let why = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", reasons.join(" et "))
+        };
         out.push(Change {
             month: b.from,
-            text: capitalise(format!("en {}{why} : {pay} ({} net).", month_year(b.from), euros(b.net))),
+            text: capitalise(format!(
+                "en {}{why} : {pay} ({} net).",
+                month_year(b.from),
+                euros(b.net)
+            )),
         });
     }
     out

@@ -17,7 +17,10 @@ pub async fn rules(state: &AppState) -> Result<RuleSet, WebError> {
             .into_iter()
             .map(|s| {
                 let awaiting = s.awaiting_check();
-                Rule { to_verify: awaiting, ..s.rule }
+                Rule {
+                    to_verify: awaiting,
+                    ..s.rule
+                }
             })
             .collect(),
     ))
@@ -41,8 +44,12 @@ fn filled(v: &Option<String>) -> Option<&str> {
 }
 
 fn date(v: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| format!("{what} « {} » n'est pas une date AAAA-MM-JJ (ex. 2026-09-01).", clip(v)))
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+        format!(
+            "{what} « {} » n'est pas une date AAAA-MM-JJ (ex. 2026-09-01).",
+            clip(v)
+        )
+    })
 }
 
 fn clip(s: &str) -> String {
@@ -59,7 +66,11 @@ impl SimQuery {
     /// The contract to simulate, or the French reason it cannot be. `allow_age`: the page
     /// accepts an age instead of a birth date; the API wants the date.
     pub fn input(&self, allow_age: bool) -> Result<PayInput, String> {
-        let start = date(filled(&self.debut).ok_or("Indiquez la date de début du contrat (debut, AAAA-MM-JJ).")?, "La date de début")?;
+        let start = date(
+            filled(&self.debut)
+                .ok_or("Indiquez la date de début du contrat (debut, AAAA-MM-JJ).")?,
+            "La date de début",
+        )?;
         let birth = match (filled(&self.naissance), filled(&self.age)) {
             (Some(b), _) => date(b, "La date de naissance")?,
             (None, Some(a)) if allow_age => {
@@ -67,7 +78,13 @@ impl SimQuery {
                     .parse()
                     .ok()
                     .filter(|y| (pay::MIN_AGE..=pay::MAX_AGE).contains(y))
-                    .ok_or_else(|| format!("L'âge se donne en années, de {} à {} ans.", pay::MIN_AGE, pay::MAX_AGE))?;
+                    .ok_or_else(|| {
+                        format!(
+                            "L'âge se donne en années, de {} à {} ans.",
+                            pay::MIN_AGE,
+                            pay::MAX_AGE
+                        )
+                    })?;
                 // Without a birth date, the birthday falls on the start: the latest bracket
                 // changes, so the figures are never above what the law guarantees.
                 start
@@ -81,12 +98,21 @@ impl SimQuery {
             .parse()
             .map_err(|_| "La durée du contrat est un nombre de mois, de 6 à 36.".to_owned())?;
         let contract = match filled(&self.contrat) {
-            None => return Err("Indiquez le type de contrat : apprentissage ou professionnalisation.".into()),
+            None => {
+                return Err(
+                    "Indiquez le type de contrat : apprentissage ou professionnalisation.".into(),
+                );
+            }
             Some(c) => ContractType::parse(c).map_err(|e| e.message)?,
         };
-        let sector = Sector::parse(filled(&self.secteur).ok_or("Indiquez le secteur de l'employeur : prive ou public.")?)
+        let sector = Sector::parse(
+            filled(&self.secteur).ok_or("Indiquez le secteur de l'employeur : prive ou public.")?,
+        )
+        .map_err(|e| e.message)?;
+        let level = filled(&self.niveau)
+            .map(NiveauDiplome::parse)
+            .transpose()
             .map_err(|e| e.message)?;
-        let level = filled(&self.niveau).map(NiveauDiplome::parse).transpose().map_err(|e| e.message)?;
         let minimum = match filled(&self.minimum_conventionnel) {
             None => None,
             Some(m) => Some(
@@ -100,7 +126,11 @@ impl SimQuery {
 
 /// Runs the simulation: a bad contract (or one the rules do not cover) is the person's input
 /// to fix, a 400.
-pub async fn run(state: &AppState, q: &SimQuery, allow_age: bool) -> Result<(PayInput, pay::Simulation), WebError> {
+pub async fn run(
+    state: &AppState,
+    q: &SimQuery,
+    allow_age: bool,
+) -> Result<(PayInput, pay::Simulation), WebError> {
     let input = q.input(allow_age).map_err(WebError::BadRequest)?;
     let rules = rules(state).await?;
     let sim = pay::simulate(&input, &rules).map_err(|e| WebError::BadRequest(e.message))?;

@@ -64,18 +64,30 @@ fn rows(stored: &[StoredRule]) -> Vec<(&'static str, Vec<RuleRow>)> {
                     label: s.rule.label.clone(),
                     key: s.rule.key.clone(),
                     since: s.rule.valid_from.format("%d/%m/%Y").to_string(),
-                    value: format!("{} {}", s.rule.value, s.rule.unit).trim().to_owned(),
+                    value: format!("{} {}", s.rule.value, s.rule.unit)
+                        .trim()
+                        .to_owned(),
                     conditions: s.rule.conditions.clone(),
                     source: s.rule.source.clone(),
                     awaiting: s.awaiting_check(),
                     confirmed: s.confirmed_at.map(|at| {
-                        format!("confirmée le {} par {}", french_date(at), s.confirmed_by.as_deref().unwrap_or("un compte supprimé"))
+                        format!(
+                            "confirmée le {} par {}",
+                            french_date(at),
+                            s.confirmed_by.as_deref().unwrap_or("un compte supprimé")
+                        )
                     }),
                     added: (s.origin == "admin").then(|| {
-                        format!("ajoutée le {} par {}", french_date(s.created_at), s.created_by.as_deref().unwrap_or("un compte supprimé"))
+                        format!(
+                            "ajoutée le {} par {}",
+                            french_date(s.created_at),
+                            s.created_by.as_deref().unwrap_or("un compte supprimé")
+                        )
                     }),
                     superseded: stored.iter().any(|o| {
-                        o.rule.category == c && o.rule.key == s.rule.key && o.rule.valid_from > s.rule.valid_from
+                        o.rule.category == c
+                            && o.rule.key == s.rule.key
+                            && o.rule.valid_from > s.rule.valid_from
                     }),
                 })
                 .collect();
@@ -85,13 +97,26 @@ fn rows(stored: &[StoredRule]) -> Vec<(&'static str, Vec<RuleRow>)> {
         .collect()
 }
 
-async fn render(state: &AppState, staff: &Staff, error: Option<String>, form: AddForm) -> Result<String, WebError> {
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    error: Option<String>,
+    form: AddForm,
+) -> Result<String, WebError> {
     let stored = state.store.pay_rules().await?;
     let mut choices: Vec<(String, String)> = Vec::new();
     for s in &stored {
         let value = format!("{}/{}", s.rule.category.as_str(), s.rule.key);
         if !choices.iter().any(|(v, _)| *v == value) {
-            choices.push((value, format!("{} – {} ({})", s.rule.category.label(), s.rule.label, s.rule.key)));
+            choices.push((
+                value,
+                format!(
+                    "{} – {} ({})",
+                    s.rule.category.label(),
+                    s.rule.label,
+                    s.rule.key
+                ),
+            ));
         }
     }
     Ok(RulesPage {
@@ -108,7 +133,9 @@ async fn render(state: &AppState, staff: &Staff, error: Option<String>, form: Ad
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
     staff.require_admin()?;
-    Ok(Html(render(&state, &staff, None, AddForm::default()).await?))
+    Ok(Html(
+        render(&state, &staff, None, AddForm::default()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -117,16 +144,37 @@ struct ConfirmForm {
     csrf: String,
 }
 
-async fn confirm(State(state): State<AppState>, staff: Staff, Id(id): Id, Form(f): Form<ConfirmForm>) -> Result<Response, WebError> {
+async fn confirm(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(id): Id,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, WebError> {
     staff.require_admin()?;
     staff.check_csrf(&f.csrf)?;
     let rule = state.store.pay_rule(id).await?.ok_or(WebError::NotFound)?;
-    if !state.store.confirm_pay_rule(id, staff.user.id, state.clock.now()).await? {
-        return Err(WebError::Conflict("Cette règle n'est pas « à vérifier », ou elle est déjà confirmée.".into()));
+    if !state
+        .store
+        .confirm_pay_rule(id, staff.user.id, state.clock.now())
+        .await?
+    {
+        return Err(WebError::Conflict(
+            "Cette règle n'est pas « à vérifier », ou elle est déjà confirmée.".into(),
+        ));
     }
     let r = &rule.rule;
-    let detail = format!("{}/{} au {} : {} {} ({})", r.category.as_str(), r.key, r.valid_from, r.value, r.unit, r.source);
-    staff.log(&state, "règle de salaire confirmée", &detail).await?;
+    let detail = format!(
+        "{}/{} au {} : {} {} ({})",
+        r.category.as_str(),
+        r.key,
+        r.valid_from,
+        r.value,
+        r.unit,
+        r.source
+    );
+    staff
+        .log(&state, "règle de salaire confirmée", &detail)
+        .await?;
     Ok(Redirect::to(&format!("/gestion/regles#regle-{id}")).into_response())
 }
 
@@ -148,7 +196,11 @@ struct AddForm {
     a_verifier: Option<String>,
 }
 
-async fn add(State(state): State<AppState>, staff: Staff, Form(f): Form<AddForm>) -> Result<Response, WebError> {
+async fn add(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<AddForm>,
+) -> Result<Response, WebError> {
     staff.require_admin()?;
     staff.check_csrf(&f.csrf)?;
     let stored = state.store.pay_rules().await?;
@@ -161,8 +213,18 @@ async fn add(State(state): State<AppState>, staff: Staff, Form(f): Form<AddForm>
         let date = NaiveDate::parse_from_str(f.valid_from.trim(), "%Y-%m-%d")
             .map_err(|_| "La date d'application s'écrit AAAA-MM-JJ (ex. 2027-01-01).".to_owned())?;
         let r = &latest.rule;
-        Rule::new(r.category, &r.key, date, &f.valeur, &r.unit, &r.label, &f.conditions, &f.source, f.a_verifier.is_some())
-            .map_err(|e| e.message)
+        Rule::new(
+            r.category,
+            &r.key,
+            date,
+            &f.valeur,
+            &r.unit,
+            &r.label,
+            &f.conditions,
+            &f.source,
+            f.a_verifier.is_some(),
+        )
+        .map_err(|e| e.message)
     })();
     let rule = match checked {
         Ok(rule) => rule,
@@ -171,12 +233,29 @@ async fn add(State(state): State<AppState>, staff: Staff, Form(f): Form<AddForm>
             return Ok((StatusCode::BAD_REQUEST, Html(body)).into_response());
         }
     };
-    if !state.store.add_pay_rule(&rule, staff.user.id, state.clock.now()).await? {
-        let message = format!("Cette règle a déjà une ligne au {} : les lignes ne sont jamais remplacées, choisissez une autre date.", rule.valid_from.format("%d/%m/%Y"));
+    if !state
+        .store
+        .add_pay_rule(&rule, staff.user.id, state.clock.now())
+        .await?
+    {
+        let message = format!(
+            "Cette règle a déjà une ligne au {} : les lignes ne sont jamais remplacées, choisissez une autre date.",
+            rule.valid_from.format("%d/%m/%Y")
+        );
         let body = render(&state, &staff, Some(message), f).await?;
         return Ok((StatusCode::CONFLICT, Html(body)).into_response());
     }
-    let detail = format!("{}/{} à partir du {} : {} {} ({})", rule.category.as_str(), rule.key, rule.valid_from, rule.value, rule.unit, rule.source);
-    staff.log(&state, "règle de salaire ajoutée", &detail).await?;
+    let detail = format!(
+        "{}/{} à partir du {} : {} {} ({})",
+        rule.category.as_str(),
+        rule.key,
+        rule.valid_from,
+        rule.value,
+        rule.unit,
+        rule.source
+    );
+    staff
+        .log(&state, "règle de salaire ajoutée", &detail)
+        .await?;
     Ok(Redirect::to("/gestion/regles").into_response())
 }

@@ -8,9 +8,14 @@ use crate::error::ApiError;
 use crate::services::simulateur::{self, SimQuery};
 use crate::{AppState, WebError};
 
-pub(super) async fn salaire(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
-    let q: SimQuery = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
-        .map_err(|_| WebError::BadRequest("Paramètres mal formés (un paramètre donné deux fois ?).".into()))?;
+pub(super) async fn salaire(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let q: SimQuery =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).map_err(|_| {
+            WebError::BadRequest("Paramètres mal formés (un paramètre donné deux fois ?).".into())
+        })?;
     let (input, sim) = simulateur::run(&state, &q, false).await?;
     let mois: Vec<Value> = sim
         .months

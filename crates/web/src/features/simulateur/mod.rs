@@ -99,7 +99,11 @@ struct RuleView {
 }
 
 fn range(first: f64, last: f64) -> String {
-    if first == last { euros(first) } else { format!("de {} à {}", euros(first), euros(last)) }
+    if first == last {
+        euros(first)
+    } else {
+        format!("de {} à {}", euros(first), euros(last))
+    }
 }
 
 fn view(input: &PayInput, sim: &Simulation, age_assumed: bool) -> ResultView {
@@ -112,9 +116,23 @@ fn view(input: &PayInput, sim: &Simulation, age_assumed: bool) -> ResultView {
         .years
         .iter()
         .map(|y| YearView {
-            title: if y.year == 1 { "1re année".into() } else { format!("{}e année", y.year) },
-            period: format!("{} – {} ({} mois)", month_year(y.from), month_year(y.to), y.months),
-            rates: y.rates.iter().map(|r| percent(r * 100.0)).collect::<Vec<_>>().join(" puis "),
+            title: if y.year == 1 {
+                "1re année".into()
+            } else {
+                format!("{}e année", y.year)
+            },
+            period: format!(
+                "{} – {} ({} mois)",
+                month_year(y.from),
+                month_year(y.to),
+                y.months
+            ),
+            rates: y
+                .rates
+                .iter()
+                .map(|r| percent(r * 100.0))
+                .collect::<Vec<_>>()
+                .join(" puis "),
             gross: range(y.gross_first, y.gross_last),
             net: range(y.net_first, y.net_last),
             gross_total: euros(y.gross_total),
@@ -127,7 +145,12 @@ fn view(input: &PayInput, sim: &Simulation, age_assumed: bool) -> ResultView {
         .map(|m| MonthView {
             label: month_year(m.from),
             year: m.contract_year,
-            rate: percent(m.rate * 100.0) + if m.on_agreed_minimum { " du minimum" } else { "" },
+            rate: percent(m.rate * 100.0)
+                + if m.on_agreed_minimum {
+                    " du minimum"
+                } else {
+                    ""
+                },
             gross: euros(m.gross),
             net: euros(m.net),
         })
@@ -137,10 +160,20 @@ fn view(input: &PayInput, sim: &Simulation, age_assumed: bool) -> ResultView {
         .iter()
         .map(|r| RuleView {
             label: r.label.clone(),
-            value: format!("{} {}", r.value.replace('.', ","), r.unit).trim().to_owned(),
+            value: format!("{} {}", r.value.replace('.', ","), r.unit)
+                .trim()
+                .to_owned(),
             since: pay::month_year(r.valid_from),
             source: r.source.clone(),
-            host: r.source.split("://").nth(1).unwrap_or(&r.source).split('/').next().unwrap_or_default().to_owned(),
+            host: r
+                .source
+                .split("://")
+                .nth(1)
+                .unwrap_or(&r.source)
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
             to_verify: r.to_verify,
         })
         .collect();
@@ -161,12 +194,18 @@ fn view(input: &PayInput, sim: &Simulation, age_assumed: bool) -> ResultView {
     }
 }
 
-async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
+async fn page(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
     let raw = raw.unwrap_or_default();
     // A malformed query shows the empty form with the reason, never a bare error page.
     let (q, mut error): (SimQuery, Option<String>) = match serde_urlencoded::from_str(&raw) {
         Ok(q) => (q, None),
-        Err(_) => (SimQuery::default(), Some("Ces paramètres sont mal formés : remplissez le formulaire.".into())),
+        Err(_) => (
+            SimQuery::default(),
+            Some("Ces paramètres sont mal formés : remplissez le formulaire.".into()),
+        ),
     };
     let print = raw.split('&').any(|p| p == "imprimer=1");
     let mut result = None;
@@ -185,19 +224,43 @@ async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<
             }
         }
     }
-    let v = |o: &Option<String>| o.as_deref().unwrap_or_default().chars().take(40).collect::<String>();
+    let v = |o: &Option<String>| {
+        o.as_deref()
+            .unwrap_or_default()
+            .chars()
+            .take(40)
+            .collect::<String>()
+    };
     let q_values = FormValues {
         naissance: v(&q.naissance),
         age: v(&q.age),
         debut: v(&q.debut),
         duree_mois: v(&q.duree_mois),
-        contrat: q.contrat.clone().filter(|c| c == "professionnalisation").unwrap_or_else(|| "apprentissage".into()),
-        secteur: q.secteur.clone().filter(|s| s == "public").unwrap_or_else(|| "prive".into()),
+        contrat: q
+            .contrat
+            .clone()
+            .filter(|c| c == "professionnalisation")
+            .unwrap_or_else(|| "apprentissage".into()),
+        secteur: q
+            .secteur
+            .clone()
+            .filter(|s| s == "public")
+            .unwrap_or_else(|| "prive".into()),
         niveau: v(&q.niveau),
         minimum: v(&q.minimum_conventionnel),
     };
-    let print_link = format!("{PATH}?{}&imprimer=1", raw.split('&').filter(|p| *p != "imprimer=1").collect::<Vec<_>>().join("&"));
-    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let print_link = format!(
+        "{PATH}?{}&imprimer=1",
+        raw.split('&')
+            .filter(|p| *p != "imprimer=1")
+            .collect::<Vec<_>>()
+            .join("&")
+    );
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let page = SalairePage {
         layout: Layout::new(&state, PATH),
         q: q_values,
