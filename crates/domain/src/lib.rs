@@ -13,6 +13,7 @@ mod offer;
 pub mod reach;
 pub mod revision;
 mod status;
+pub mod pay;
 mod values;
 
 pub use error::{Invalid, UnknownValue};

@@ -43,3 +43,9 @@ pub enum Error {
     #[error("fichier de référence illisible : {0}")]
     Read(String),
 }
+
+/// The pay rules file (`data/regles.csv`, checked by `scripts/regles/check.py`), loaded into
+/// the rules table at every start: see `Store::seed_pay_rules`.
+pub fn pay_rules() -> Result<Vec<tremplin_domain::pay::Rule>, Error> {
+    tremplin_domain::pay::parse_csv(include_str!("../data/regles.csv")).map_err(Error::Read)
+}

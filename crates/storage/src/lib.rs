@@ -16,6 +16,7 @@ mod mail;
 mod network;
 mod offers;
 mod phoning;
+mod pay_rules;
 mod reach;
 mod sms;
 #[cfg(feature = "testing")]
@@ -36,6 +37,7 @@ pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, 
 pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
 pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};
 pub use mail::{AccountToken, Attachment, QueuedMail};
+pub use pay_rules::StoredRule;
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, PeriodCount};
 pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,

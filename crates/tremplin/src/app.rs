@@ -21,6 +21,13 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .await
         .context("connexion à la base de données")?;
     store.migrate().await.context("migrations")?;
+    // The pay rules file, loaded at every start: rows already in the table are kept as they
+    // are (administrators' confirmations and added rows included).
+    let rules = tremplin_referentiels::pay_rules().context("règles de salaire")?;
+    store
+        .seed_pay_rules(&rules, chrono::Utc::now())
+        .await
+        .context("chargement des règles de salaire")?;
     Ok(store)
 }
 

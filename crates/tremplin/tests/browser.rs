@@ -1319,3 +1319,51 @@ async fn a_counselor_works_through_the_week_on_a_phone_confirms_by_call_and_keep
     c.close().await.ok();
     outcome.expect("browser steps");
 }
+
+#[tokio::test]
+async fn a_young_person_opens_the_pay_simulator_from_an_offer_on_a_phone() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], add_admin) else {
+        return;
+    };
+    let c = h.browser().await;
+    c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    c.goto(&format!("{}/offres", h.base)).await.unwrap();
+    navigate(&c, Locator::Css(".card h3 a")).await.unwrap();
+    navigate(&c, Locator::Css("a[href^='/ma-vie-d-apprenti/salaire?contrat=']"))
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().as_str().contains("duree_mois="));
+    assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "simulator form");
+    // The birth date (and a start date when the offer starts « dès que possible »).
+    c.execute(
+        "document.getElementById('naissance').value = '2009-05-10';
+         const d = document.getElementById('debut'); if (!d.value) d.value = '2026-09-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    navigate(&c, Locator::Css("form[action='/ma-vie-d-apprenti/salaire'] button"))
+        .await
+        .unwrap();
+    let heading = c.wait().for_element(Locator::Id("resultat")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Ton salaire");
+    let net = c.find(Locator::Css(".years dd strong")).await.unwrap().text().await.unwrap();
+    assert!(net.contains('€'), "{net}");
+    c.find(Locator::Css("details.detail summary")).await.unwrap().click().await.unwrap();
+    assert!(c.find(Locator::Css("table.months tbody tr")).await.unwrap().is_displayed().await.unwrap());
+    assert_eq!(sticking_out(&c).await.unwrap(), json!([]), "simulator at 390 px");
+    assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "simulator result");
+    screenshot(&c, "simulateur-telephone").await;
+
+    // The rules table, for an admin, on a phone too.
+    c.goto(&format!("{}/connexion", h.base)).await.unwrap();
+    c.find(Locator::Id("email")).await.unwrap().send_keys("admin@ml.example").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys("un mot de passe solide").await.unwrap();
+    navigate(&c, Locator::Css("main form button")).await.unwrap();
+    c.goto(&format!("{}/gestion/regles", h.base)).await.unwrap();
+    assert!(c.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap().contains("Règles"));
+    assert_eq!(sticking_out(&c).await.unwrap(), json!([]), "rules at 390 px");
+    assert_eq!(accessibility_violations(&c).await, Vec::<String>::new(), "rules page");
+    c.close().await.unwrap();
+}

@@ -29,9 +29,11 @@ mod features {
     pub mod offres_gestion;
     pub mod personnes;
     pub mod relais;
+    pub mod regles;
     pub mod reponses;
     pub mod reseau;
     pub mod sante;
+    pub mod simulateur;
     pub mod tableau_de_bord;
     pub mod territoire;
     pub mod utilisateurs;
@@ -85,6 +87,8 @@ pub fn router(state: AppState) -> Router {
         .merge(features::reseau::router())
         .merge(features::imports::router())
         .merge(features::widget::router())
+        .merge(features::simulateur::router())
+        .merge(features::regles::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())

@@ -117,6 +117,10 @@ impl TestApp {
             })
             .await
             .unwrap();
+        db.store
+            .seed_pay_rules(&tremplin_referentiels::pay_rules().unwrap(), now())
+            .await
+            .unwrap();
         let uploads = tempfile::tempdir().unwrap();
         let state = AppState::new(
             db.store.clone(),

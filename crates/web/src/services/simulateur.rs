@@ -1,0 +1,138 @@
+//! The pay simulator's work shared by its page and its JSON: the rules in force (from the
+//! rules table, with administrators' confirmations), and the query read into a checked
+//! contract. Nothing here is stored.
+
+use chrono::{Months, NaiveDate};
+use serde::Deserialize;
+use tremplin_domain::pay::{self, PayInput, Rule, RuleSet, Sector};
+use tremplin_domain::{ContractType, NiveauDiplome};
+
+use crate::{AppState, WebError};
+
+/// Every rule of the table; a row stays « à vérifier » until an administrator confirms it.
+pub async fn rules(state: &AppState) -> Result<RuleSet, WebError> {
+    let stored = state.store.pay_rules().await?;
+    Ok(RuleSet::new(
+        stored
+            .into_iter()
+            .map(|s| {
+                let awaiting = s.awaiting_check();
+                Rule {
+                    to_verify: awaiting,
+                    ..s.rule
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The simulator's parameters as typed (page form or API query), all optional here.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct SimQuery {
+    pub naissance: Option<String>,
+    pub age: Option<String>,
+    pub debut: Option<String>,
+    pub duree_mois: Option<String>,
+    pub contrat: Option<String>,
+    pub secteur: Option<String>,
+    pub niveau: Option<String>,
+    pub minimum_conventionnel: Option<String>,
+}
+
+fn filled(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date(v: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+        format!(
+            "{what} « {} » n'est pas une date AAAA-MM-JJ (ex. 2026-09-01).",
+            clip(v)
+        )
+    })
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+impl SimQuery {
+    /// Whether the person asked for a computation (the page opened from an offer only
+    /// prefills the form).
+    pub fn asks(&self) -> bool {
+        filled(&self.naissance).is_some() || filled(&self.age).is_some()
+    }
+
+    /// The contract to simulate, or the French reason it cannot be. `allow_age`: the page
+    /// accepts an age instead of a birth date; the API wants the date.
+    pub fn input(&self, allow_age: bool) -> Result<PayInput, String> {
+        let start = date(
+            filled(&self.debut)
+                .ok_or("Indiquez la date de début du contrat (debut, AAAA-MM-JJ).")?,
+            "La date de début",
+        )?;
+        let birth = match (filled(&self.naissance), filled(&self.age)) {
+            (Some(b), _) => date(b, "La date de naissance")?,
+            (None, Some(a)) if allow_age => {
+                let years: u32 = a
+                    .parse()
+                    .ok()
+                    .filter(|y| (pay::MIN_AGE..=pay::MAX_AGE).contains(y))
+                    .ok_or_else(|| {
+                        format!(
+                            "L'âge se donne en années, de {} à {} ans.",
+                            pay::MIN_AGE,
+                            pay::MAX_AGE
+                        )
+                    })?;
+                // Without a birth date, the birthday falls on the start: the latest bracket
+                // changes, so the figures are never above what the law guarantees.
+                start
+                    .checked_sub_months(Months::new(years * 12))
+                    .ok_or("Cet âge n'est pas possible.")?
+            }
+            _ => return Err("Indiquez la date de naissance (naissance, AAAA-MM-JJ).".into()),
+        };
+        let months: u32 = filled(&self.duree_mois)
+            .ok_or("Indiquez la durée du contrat en mois (duree_mois, de 6 à 36).")?
+            .parse()
+            .map_err(|_| "La durée du contrat est un nombre de mois, de 6 à 36.".to_owned())?;
+        let contract = match filled(&self.contrat) {
+            None => {
+                return Err(
+                    "Indiquez le type de contrat : apprentissage ou professionnalisation.".into(),
+                );
+            }
+            Some(c) => ContractType::parse(c).map_err(|e| e.message)?,
+        };
+        let sector = Sector::parse(
+            filled(&self.secteur).ok_or("Indiquez le secteur de l'employeur : prive ou public.")?,
+        )
+        .map_err(|e| e.message)?;
+        let level = filled(&self.niveau)
+            .map(NiveauDiplome::parse)
+            .transpose()
+            .map_err(|e| e.message)?;
+        let minimum = match filled(&self.minimum_conventionnel) {
+            None => None,
+            Some(m) => Some(
+                pay::parse_amount(&m.replace([' ', '\u{a0}', '€'], ""))
+                    .ok_or("Le minimum conventionnel est un salaire mensuel brut en euros (ex. 1900 ou 1900,50).")?,
+            ),
+        };
+        PayInput::new(birth, start, months, contract, sector, level, minimum).map_err(|e| e.message)
+    }
+}
+
+/// Runs the simulation: a bad contract (or one the rules do not cover) is the person's input
+/// to fix, a 400.
+pub async fn run(
+    state: &AppState,
+    q: &SimQuery,
+    allow_age: bool,
+) -> Result<(PayInput, pay::Simulation), WebError> {
+    let input = q.input(allow_age).map_err(WebError::BadRequest)?;
+    let rules = rules(state).await?;
+    let sim = pay::simulate(&input, &rules).map_err(|e| WebError::BadRequest(e.message))?;
+    Ok((input, sim))
+}
