@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use tremplin_domain::import::parse_record;
 use tremplin_domain::lifecycle::partner_change_waits;
 use tremplin_domain::{Offer, OfferStatus};
