@@ -10,10 +10,10 @@ pub mod import;
 pub mod lifecycle;
 pub mod network;
 mod offer;
+pub mod pay;
 pub mod reach;
 pub mod revision;
 mod status;
-pub mod pay;
 mod values;
 
 pub use error::{Invalid, UnknownValue};

@@ -71,8 +71,18 @@ impl Card {
     pub fn alt_text(&self) -> String {
         let m = metrics();
         // A sentence per part, without doubling the final stop after "…".
-        let sentence = |s: String| if s.ends_with(['.', '…', '!', '?']) { s } else { s + "." };
-        let mut alt = sentence(format!("{} : {}", m.clean(&self.kicker), m.clean(&self.title)));
+        let sentence = |s: String| {
+            if s.ends_with(['.', '…', '!', '?']) {
+                s
+            } else {
+                s + "."
+            }
+        };
+        let mut alt = sentence(format!(
+            "{} : {}",
+            m.clean(&self.kicker),
+            m.clean(&self.title)
+        ));
         for d in &self.details {
             let _ = write!(alt, " {}", sentence(m.clean(d)));
         }
@@ -169,8 +179,7 @@ fn layout_text(card: &Card, f: &Frame) -> (f32, Vec<String>, Vec<String>) {
     let title = m.clean(&card.title);
     for &size in f.title_sizes {
         let lines = wrap(m, &title, size, Weight::Bold, width);
-        if lines.len() <= f.title_max_lines && lines.len() as f32 * size * TITLE_LEADING <= room
-        {
+        if lines.len() <= f.title_max_lines && lines.len() as f32 * size * TITLE_LEADING <= room {
             return (size, lines, details);
         }
     }
@@ -193,22 +202,53 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
 
     // Kicker, on one line.
     let kicker_size = f.kicker_size;
-    let (kicker, _) = wrap_at_most(m, &m.clean(&card.kicker), kicker_size, Weight::Bold, text_width, 1);
+    let (kicker, _) = wrap_at_most(
+        m,
+        &m.clean(&card.kicker),
+        kicker_size,
+        Weight::Bold,
+        text_width,
+        1,
+    );
     let kicker_base = f.margin + 22.0 + kicker_size * ascent;
     for k in kicker {
-        lines.push(Line { x: f.margin, y: kicker_base, size: kicker_size, weight: Weight::Bold, fill: accent.clone(), anchor_middle: false, text: k });
+        lines.push(Line {
+            x: f.margin,
+            y: kicker_base,
+            size: kicker_size,
+            weight: Weight::Bold,
+            fill: accent.clone(),
+            anchor_middle: false,
+            text: k,
+        });
     }
 
     // Title and details.
     let (title_size, title, details) = layout_text(card, &f);
     let mut y = f.text_top;
     for t in title {
-        lines.push(Line { x: f.margin, y: y + title_size * ascent, size: title_size, weight: Weight::Bold, fill: white.clone(), anchor_middle: false, text: t });
+        lines.push(Line {
+            x: f.margin,
+            y: y + title_size * ascent,
+            size: title_size,
+            weight: Weight::Bold,
+            fill: white.clone(),
+            anchor_middle: false,
+            text: t,
+        });
         y += title_size * TITLE_LEADING;
     }
     y += TITLE_GAP;
     for d in details {
-        lines.push(Line { x: f.margin, y: y + f.detail_size * ascent, size: f.detail_size, weight: Weight::Regular, fill: white.clone(), anchor_middle: false, text: d });
+        lines.push(Line {
+            x: f.margin,
+            y: y + f.detail_size * ascent,
+            size: f.detail_size,
+            weight: Weight::Regular,
+            fill: white.clone(),
+            anchor_middle: false,
+            text: d,
+        });
         y += f.detail_size * DETAIL_LEADING;
     }
 
@@ -219,17 +259,45 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
             let top = f.height - SQUARE_FOOTER;
             let qr_size = 230.0;
             let qr_x = f.width - f.margin - qr_size;
-            let _ = write!(shapes, r#"<rect x="0" y="{top}" width="{}" height="{SQUARE_FOOTER}" fill="{white}"/>"#, f.width);
+            let _ = write!(
+                shapes,
+                r#"<rect x="0" y="{top}" width="{}" height="{SQUARE_FOOTER}" fill="{white}"/>"#,
+                f.width
+            );
             shapes.push_str(&qr.svg(qr_x, top + (SQUARE_FOOTER - qr_size) / 2.0, qr_size));
             let col = qr_x - 40.0 - f.margin;
-            footer_column(&mut lines, card, f.margin, top + 40.0, col, &dark, &[34.0, 30.0, 26.0, 22.0], 28.0, false);
+            footer_column(
+                &mut lines,
+                card,
+                f.margin,
+                top + 40.0,
+                col,
+                &dark,
+                &[34.0, 30.0, 26.0, 22.0],
+                28.0,
+                false,
+            );
         }
         Format::Link => {
             let left = f.width - LINK_PANEL;
-            let _ = write!(shapes, r#"<rect x="{left}" y="0" width="{LINK_PANEL}" height="{}" fill="{white}"/>"#, f.height);
+            let _ = write!(
+                shapes,
+                r#"<rect x="{left}" y="0" width="{LINK_PANEL}" height="{}" fill="{white}"/>"#,
+                f.height
+            );
             let qr_size = 270.0;
             shapes.push_str(&qr.svg(left + (LINK_PANEL - qr_size) / 2.0, 28.0, qr_size));
-            footer_column(&mut lines, card, left + LINK_PANEL / 2.0, 28.0 + qr_size + 8.0, LINK_PANEL - 48.0, &dark, &[24.0, 21.0, 18.0], 20.0, true);
+            footer_column(
+                &mut lines,
+                card,
+                left + LINK_PANEL / 2.0,
+                28.0 + qr_size + 8.0,
+                LINK_PANEL - 48.0,
+                &dark,
+                &[24.0, 21.0, 18.0],
+                20.0,
+                true,
+            );
         }
     }
 
@@ -250,7 +318,11 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
             l.size,
             if l.weight == Weight::Bold { 700 } else { 400 },
             l.fill,
-            if l.anchor_middle { r#" text-anchor="middle""# } else { "" },
+            if l.anchor_middle {
+                r#" text-anchor="middle""#
+            } else {
+                ""
+            },
             xml_escape(&l.text)
         );
     }
@@ -261,19 +333,48 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
 /// The footer's words: what to do, the short link, the territory. `x` is the left edge, or
 /// the centre when `centred`.
 #[allow(clippy::too_many_arguments)]
-fn footer_column(lines: &mut Vec<Line>, card: &Card, x: f32, top: f32, width: f32, colour: &str, link_sizes: &[f32], small: f32, centred: bool) {
+fn footer_column(
+    lines: &mut Vec<Line>,
+    card: &Card,
+    x: f32,
+    top: f32,
+    width: f32,
+    colour: &str,
+    link_sizes: &[f32],
+    small: f32,
+    centred: bool,
+) {
     let m = metrics();
     let ascent = m.ascent();
     let mut y = top;
     let push = |lines: &mut Vec<Line>, y: &mut f32, text: String, size: f32, weight: Weight| {
-        lines.push(Line { x, y: *y + size * ascent, size, weight, fill: colour.to_owned(), anchor_middle: centred, text });
+        lines.push(Line {
+            x,
+            y: *y + size * ascent,
+            size,
+            weight,
+            fill: colour.to_owned(),
+            anchor_middle: centred,
+            text,
+        });
         *y += size * 1.28;
     };
-    for l in wrap_at_most(m, "Voir l'offre et postuler :", small, Weight::Regular, width, 1).0 {
+    for l in wrap_at_most(
+        m,
+        "Voir l'offre et postuler :",
+        small,
+        Weight::Regular,
+        width,
+        1,
+    )
+    .0
+    {
         push(lines, &mut y, l, small, Weight::Regular);
     }
     // On one line when a smaller size allows, else on two.
-    let one = link_sizes.iter().find(|&&s| m.width(&card.link_label, s, Weight::Bold) <= width);
+    let one = link_sizes
+        .iter()
+        .find(|&&s| m.width(&card.link_label, s, Weight::Bold) <= width);
     let (size, link) = match one {
         Some(&s) => (s, vec![card.link_label.clone()]),
         None => crate::text::fit(m, &card.link_label, link_sizes, Weight::Bold, width, 2),
@@ -312,5 +413,7 @@ pub fn png(card: &Card, format: Format) -> Result<Vec<u8>, Error> {
     let (w, h) = format.size();
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| Error::Render("taille".into()))?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| Error::Render(e.to_string()))
+    pixmap
+        .encode_png()
+        .map_err(|e| Error::Render(e.to_string()))
 }

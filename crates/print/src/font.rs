@@ -68,7 +68,11 @@ impl Metrics {
         let mut out = String::with_capacity(text.len());
         let mut space = false;
         for c in text.chars() {
-            let c = if c.is_whitespace() || c.is_control() { ' ' } else { c };
+            let c = if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            };
             if c == ' ' {
                 space = !out.is_empty();
                 continue;
@@ -97,7 +101,10 @@ mod tests {
         assert!(w > 300.0 && w < 700.0, "{w}");
         assert!(m.width("Boulanger", 100.0, Weight::Bold) > w);
         assert_eq!(m.width("", 10.0, Weight::Bold), 0.0);
-        assert_eq!(m.clean("  Pâtissier\u{1F950}  \n(H/F) – Œuvre  "), "Pâtissier (H/F) – Œuvre");
+        assert_eq!(
+            m.clean("  Pâtissier\u{1F950}  \n(H/F) – Œuvre  "),
+            "Pâtissier (H/F) – Œuvre"
+        );
         assert_eq!(m.clean("L’Aigle\u{7}"), "L’Aigle");
     }
 }

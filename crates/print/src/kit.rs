@@ -26,8 +26,8 @@ impl Entry {
 /// The archive of `entries`, every file dated `date` (year, month, day, hour, minute).
 pub fn zip(entries: &[Entry], date: (u16, u8, u8, u8, u8)) -> Result<Vec<u8>, Error> {
     let bad = |e: zip::result::ZipError| Error::Zip(e.to_string());
-    let when = DateTime::from_date_and_time(date.0, date.1, date.2, date.3, date.4, 0)
-        .unwrap_or_default();
+    let when =
+        DateTime::from_date_and_time(date.0, date.1, date.2, date.3, date.4, 0).unwrap_or_default();
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     for e in entries {
         let method = if e.name.ends_with(".png") {

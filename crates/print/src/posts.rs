@@ -22,11 +22,51 @@ pub struct Network {
 /// Limits as each network documents them: Facebook 63 206 characters, Instagram 2 200 and 30
 /// hashtags, LinkedIn 3 000, Bluesky 300, X 280 (counted here in full, links included).
 pub const NETWORKS: [Network; 5] = [
-    Network { channel: "facebook", name: "Facebook", file: "facebook.txt", limit: 63_206, max_hashtags: 8, links: true, max_offers: 15 },
-    Network { channel: "instagram", name: "Instagram", file: "instagram.txt", limit: 2_200, max_hashtags: 30, links: false, max_offers: 20 },
-    Network { channel: "linkedin", name: "LinkedIn", file: "linkedin.txt", limit: 3_000, max_hashtags: 5, links: true, max_offers: 12 },
-    Network { channel: "bluesky", name: "Bluesky", file: "bluesky.txt", limit: 300, max_hashtags: 3, links: true, max_offers: 0 },
-    Network { channel: "x", name: "X", file: "x.txt", limit: 280, max_hashtags: 3, links: true, max_offers: 0 },
+    Network {
+        channel: "facebook",
+        name: "Facebook",
+        file: "facebook.txt",
+        limit: 63_206,
+        max_hashtags: 8,
+        links: true,
+        max_offers: 15,
+    },
+    Network {
+        channel: "instagram",
+        name: "Instagram",
+        file: "instagram.txt",
+        limit: 2_200,
+        max_hashtags: 30,
+        links: false,
+        max_offers: 20,
+    },
+    Network {
+        channel: "linkedin",
+        name: "LinkedIn",
+        file: "linkedin.txt",
+        limit: 3_000,
+        max_hashtags: 5,
+        links: true,
+        max_offers: 12,
+    },
+    Network {
+        channel: "bluesky",
+        name: "Bluesky",
+        file: "bluesky.txt",
+        limit: 300,
+        max_hashtags: 3,
+        links: true,
+        max_offers: 0,
+    },
+    Network {
+        channel: "x",
+        name: "X",
+        file: "x.txt",
+        limit: 280,
+        max_hashtags: 3,
+        links: true,
+        max_offers: 0,
+    },
 ];
 
 /// One new offer of the edition, as a post lists it.
@@ -80,17 +120,32 @@ pub fn hashtag(name: &str) -> String {
 impl EditionPosts {
     fn headline(&self) -> String {
         match self.count {
-            0 => format!("Pas de nouvelle offre d'apprentissage cette semaine autour de {}, mais le catalogue reste ouvert", self.around),
-            1 => format!("1 nouvelle offre d'apprentissage cette semaine autour de {}", self.around),
-            n => format!("{n} nouvelles offres d'apprentissage cette semaine autour de {}", self.around),
+            0 => format!(
+                "Pas de nouvelle offre d'apprentissage cette semaine autour de {}, mais le catalogue reste ouvert",
+                self.around
+            ),
+            1 => format!(
+                "1 nouvelle offre d'apprentissage cette semaine autour de {}",
+                self.around
+            ),
+            n => format!(
+                "{n} nouvelles offres d'apprentissage cette semaine autour de {}",
+                self.around
+            ),
         }
     }
 
     fn hashtags(&self, max: usize) -> Vec<String> {
-        let mut tags: Vec<String> = ["#apprentissage", "#alternance", "#emploi", "#jeunes", "#MissionLocale"]
-            .iter()
-            .map(|t| (*t).to_owned())
-            .collect();
+        let mut tags: Vec<String> = [
+            "#apprentissage",
+            "#alternance",
+            "#emploi",
+            "#jeunes",
+            "#MissionLocale",
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
         tags.insert(2, "#Orne".into());
         for p in &self.places {
             let t = hashtag(p);
@@ -112,16 +167,28 @@ impl EditionPosts {
             .take(network.max_offers)
             .map(|o| {
                 if network.links {
-                    format!("• {} – {}, {} : {}\n", o.title, o.company, o.commune, via(&o.url, network.channel))
+                    format!(
+                        "• {} – {}, {} : {}\n",
+                        o.title,
+                        o.company,
+                        o.commune,
+                        via(&o.url, network.channel)
+                    )
                 } else {
                     format!("• {} – {}, {}\n", o.title, o.company, o.commune)
                 }
             })
             .collect();
         let foot = if network.links {
-            format!("\nToutes les offres, sans compte, avec ou sans CV : {link}\nBesoin d'aide pour postuler ? La {} vous accompagne.\n", self.territory)
+            format!(
+                "\nToutes les offres, sans compte, avec ou sans CV : {link}\nBesoin d'aide pour postuler ? La {} vous accompagne.\n",
+                self.territory
+            )
         } else {
-            format!("\nToutes les offres, sans compte, avec ou sans CV : lien en bio ({link}).\nBesoin d'aide pour postuler ? La {} vous accompagne.\n", self.territory)
+            format!(
+                "\nToutes les offres, sans compte, avec ou sans CV : lien en bio ({link}).\nBesoin d'aide pour postuler ? La {} vous accompagne.\n",
+                self.territory
+            )
         };
         if network.max_offers == 0 {
             // A short network: the headline, the link, what hashtags fit.
@@ -148,13 +215,20 @@ impl EditionPosts {
         };
         let tags = self.hashtags(network.max_hashtags).join(" ");
         loop {
-            let text = format!("{head}{}{}{foot}\n{tags}", items.concat(), others(items.len()));
+            let text = format!(
+                "{head}{}{}{foot}\n{tags}",
+                items.concat(),
+                others(items.len())
+            );
             if len(&text) <= network.limit || items.is_empty() {
                 if len(&text) <= network.limit {
                     return text;
                 }
                 // Even without any offer listed it is too long: headline and link only.
-                return format!("{}.\n{link}", self.headline()).chars().take(network.limit).collect();
+                return format!("{}.\n{link}", self.headline())
+                    .chars()
+                    .take(network.limit)
+                    .collect();
             }
             items.pop();
         }
@@ -190,7 +264,11 @@ mod tests {
             for net in NETWORKS {
                 let p = e.post(&net);
                 assert!(len(&p) <= net.limit, "{} {n}: {}", net.name, len(&p));
-                assert!(p.contains(&format!("?via={}", net.channel)), "{}: {p}", net.name);
+                assert!(
+                    p.contains(&format!("?via={}", net.channel)),
+                    "{}: {p}",
+                    net.name
+                );
                 assert!(p.contains("#apprentissage"), "{}: {p}", net.name);
                 assert!(p.matches('#').count() <= net.max_hashtags);
             }

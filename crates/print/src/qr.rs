@@ -17,7 +17,11 @@ impl Qr {
             .map_err(|_| Error::Qr)?;
         Ok(Self {
             width: code.width(),
-            dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect(),
         })
     }
 

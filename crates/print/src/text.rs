@@ -105,7 +105,10 @@ pub fn fit(
         }
     }
     let size = sizes.last().copied().unwrap_or(12.0);
-    (size, wrap_at_most(m, text, size, weight, max_width, max_lines).0)
+    (
+        size,
+        wrap_at_most(m, text, size, weight, max_width, max_lines).0,
+    )
 }
 
 #[cfg(test)]
@@ -117,7 +120,13 @@ mod tests {
     #[test]
     fn breaks_between_words_then_inside_long_ones() {
         let m = metrics();
-        let lines = wrap(m, "Boulanger/Boulangère en alternance", 40.0, Weight::Bold, 300.0);
+        let lines = wrap(
+            m,
+            "Boulanger/Boulangère en alternance",
+            40.0,
+            Weight::Bold,
+            300.0,
+        );
         assert!(lines.len() >= 2, "{lines:?}");
         assert_eq!(lines[0], "Boulanger/");
         for l in &lines {

@@ -23,7 +23,8 @@ fn card(title: &str, id: usize) -> Card {
         kicker: "Offre d'apprentissage".into(),
         title: title.into(),
         details: vec![
-            "Établissements Fictifs de Réparation Mécanique et Carrosserie du Pays de Mortagne".into(),
+            "Établissements Fictifs de Réparation Mécanique et Carrosserie du Pays de Mortagne"
+                .into(),
             "Saint-Germain-de-Martigny (61560) · à 9 km de Mortagne-au-Perche".into(),
             "Apprentissage · 24 mois · dès le 01/09/2026".into(),
         ],
@@ -46,20 +47,35 @@ fn check(c: &Card, format: Format) -> support::Image {
         Format::Square => {
             // Left, right and top margins, and the gap above the footer: background only.
             img.uniform(0, 0, 64, 790, DARK).map_err(ctx).unwrap();
-            img.uniform(1080 - 64, 0, 1080, 790, DARK).map_err(ctx).unwrap();
+            img.uniform(1080 - 64, 0, 1080, 790, DARK)
+                .map_err(ctx)
+                .unwrap();
             img.uniform(0, 0, 1080, 70, DARK).map_err(ctx).unwrap();
             img.uniform(0, 752, 1080, 790, DARK).map_err(ctx).unwrap();
-            assert!(img.count_light(72, 190, 1008, 750) > 5_000, "{}", ctx("titre absent".into()));
+            assert!(
+                img.count_light(72, 190, 1008, 750) > 5_000,
+                "{}",
+                ctx("titre absent".into())
+            );
         }
         Format::Link => {
             img.uniform(0, 0, 48, 630, DARK).map_err(ctx).unwrap();
             img.uniform(794, 0, 840, 630, DARK).map_err(ctx).unwrap();
             img.uniform(0, 0, 840, 54, DARK).map_err(ctx).unwrap();
             img.uniform(0, 584, 840, 630, DARK).map_err(ctx).unwrap();
-            assert!(img.count_light(56, 150, 792, 582) > 4_000, "{}", ctx("titre absent".into()));
+            assert!(
+                img.count_light(56, 150, 792, 582) > 4_000,
+                "{}",
+                ctx("titre absent".into())
+            );
         }
     }
-    assert_eq!(img.qr_codes(), vec![c.qr_url.clone()], "{}", ctx("QR".into()));
+    assert_eq!(
+        img.qr_codes(),
+        vec![c.qr_url.clone()],
+        "{}",
+        ctx("QR".into())
+    );
     img
 }
 
@@ -75,7 +91,12 @@ fn longest_rome_trade_names_stay_inside_both_formats() {
 #[test]
 fn short_and_oversized_titles_too() {
     let long = "Opérateur / Opératrice de préparation ou de finition sur articles de cuirs, peaux ou matériaux associés en alternance - BTS (H/F), poste à pourvoir";
-    for title in ["Boulanger/Boulangère", "Maçon", long, "Anticonstitutionnellementanticonstitutionnellement"] {
+    for title in [
+        "Boulanger/Boulangère",
+        "Maçon",
+        long,
+        "Anticonstitutionnellementanticonstitutionnellement",
+    ] {
         for format in Format::ALL {
             check(&card(title, 7), format);
         }
@@ -105,9 +126,16 @@ fn escapes_text_and_writes_the_screenshots() {
         palette: Palette::default(),
     };
     let alt = demo.alt_text();
-    assert!(alt.contains("Conducteur / Conductrice d'engins agricoles") && alt.contains("Tourouvre"), "{alt}");
+    assert!(
+        alt.contains("Conducteur / Conductrice d'engins agricoles") && alt.contains("Tourouvre"),
+        "{alt}"
+    );
     for format in Format::ALL {
         check(&demo, format);
-        std::fs::write(screenshots().join(format!("carte-{}.png", format.slug())), png(&demo, format).unwrap()).unwrap();
+        std::fs::write(
+            screenshots().join(format!("carte-{}.png", format.slug())),
+            png(&demo, format).unwrap(),
+        )
+        .unwrap();
     }
 }

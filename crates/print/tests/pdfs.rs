@@ -28,16 +28,25 @@ fn sample(n: usize) -> Catalogue {
     labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
     let mut groups: Vec<Group> = Vec::new();
     for i in 0..n {
-        let title = if i % 3 == 0 { "Pâtissier/Pâtissière – œuvre « très » soignée".to_owned() } else { labels[i].clone() };
+        let title = if i % 3 == 0 {
+            "Pâtissier/Pâtissière – œuvre « très » soignée".to_owned()
+        } else {
+            labels[i].clone()
+        };
         let heading = format!("Métier n° {}", i / 7);
         match groups.last_mut() {
             Some(g) if g.heading == heading => g.items.push(item(i, &title)),
-            _ => groups.push(Group { heading, items: vec![item(i, &title)] }),
+            _ => groups.push(Group {
+                heading,
+                items: vec![item(i, &title)],
+            }),
         }
     }
     Catalogue {
         title: "Édition n° 12 – jeudi 27 novembre 2026".into(),
-        subtitle: format!("{n} offres d'apprentissage autour de L'Aigle et Mortagne-au-Perche, par métier"),
+        subtitle: format!(
+            "{n} offres d'apprentissage autour de L'Aigle et Mortagne-au-Perche, par métier"
+        ),
         territory: "Mission Locale de L'Aigle-Mortagne".into(),
         contact: Some("contact@ml.example.fr".into()),
         site: "offres.example.fr".into(),
@@ -57,23 +66,43 @@ fn catalogue_text_and_qr_codes_read_back() {
     let flat = squeeze(&text);
     for g in &c.groups {
         for it in &g.items {
-            assert!(flat.contains(&squeeze(&it.title)), "titre absent : {}\n{text}", it.title);
+            assert!(
+                flat.contains(&squeeze(&it.title)),
+                "titre absent : {}\n{text}",
+                it.title
+            );
         }
     }
-    assert!(text.contains("Édition n° 12") && text.contains("Pâtissier"), "{text}");
+    assert!(
+        text.contains("Édition n° 12") && text.contains("Pâtissier"),
+        "{text}"
+    );
     let pages = pdftoppm(&pdf, 150);
-    if std::env::var("KEEP_PAGES").is_ok() { for (i, p) in pages.iter().enumerate() { std::fs::write(format!("/tmp/imprimes-page-{i}.png"), p).unwrap(); } }
+    if std::env::var("KEEP_PAGES").is_ok() {
+        for (i, p) in pages.iter().enumerate() {
+            std::fs::write(format!("/tmp/imprimes-page-{i}.png"), p).unwrap();
+        }
+    }
     assert!(pages.len() >= 3, "{} pages", pages.len());
     let mut found = BTreeSet::new();
     for (i, page) in pages.iter().enumerate() {
         let img = decode_png(page);
-        assert!(img.width.abs_diff(1240) <= 1 && img.height.abs_diff(1754) <= 1, "A4 à 150 dpi : {}×{}", img.width, img.height);
+        assert!(
+            img.width.abs_diff(1240) <= 1 && img.height.abs_diff(1754) <= 1,
+            "A4 à 150 dpi : {}×{}",
+            img.width,
+            img.height
+        );
         found.extend(img.qr_codes());
         if i == 0 {
             std::fs::write(screenshots().join("catalogue-page.png"), page).unwrap();
         }
     }
-    let expected: BTreeSet<String> = c.groups.iter().flat_map(|g| g.items.iter().map(|i| i.url.clone())).collect();
+    let expected: BTreeSet<String> = c
+        .groups
+        .iter()
+        .flat_map(|g| g.items.iter().map(|i| i.url.clone()))
+        .collect();
     let missing: Vec<_> = expected.difference(&found).collect();
     assert!(missing.is_empty(), "QR codes illisibles : {missing:?}");
     assert_eq!(found, expected);
@@ -96,7 +125,11 @@ fn poster_text_and_qr_code_read_back() {
         return;
     }
     let rome = tremplin_referentiels::Rome::embedded();
-    let longest = rome.all().map(|m| m.label.clone()).max_by_key(|l| l.chars().count()).unwrap();
+    let longest = rome
+        .all()
+        .map(|m| m.label.clone())
+        .max_by_key(|l| l.chars().count())
+        .unwrap();
     for title in [longest, "Boulanger/Boulangère".to_owned()] {
         let p = Poster {
             kicker: "Offre d'apprentissage".into(),
@@ -119,7 +152,10 @@ fn poster_text_and_qr_code_read_back() {
         let pdf = poster::pdf(&p).unwrap();
         let text = pdftotext(&pdf);
         assert!(squeeze(&text).contains(&squeeze(&title)), "{text}");
-        assert!(text.contains("Boulangerie Fictive du Four à Bois") && text.contains("Scannez"), "{text}");
+        assert!(
+            text.contains("Boulangerie Fictive du Four à Bois") && text.contains("Scannez"),
+            "{text}"
+        );
         let pages = pdftoppm(&pdf, 100);
         assert_eq!(pages.len(), 1);
         assert_eq!(decode_png(&pages[0]).qr_codes(), vec![p.url.clone()]);

@@ -70,7 +70,10 @@ mod tests {
         assert_eq!(compact("Ste-Gauburge").0, "saintegauburge");
         // "Stella" is not a saint.
         assert_eq!(compact("Stella").0, "stella");
-        assert_eq!(compact("Vitrai-sous-Laigle"), ("vitraisouslaigle".into(), vec![0, 6, 10]));
+        assert_eq!(
+            compact("Vitrai-sous-Laigle"),
+            ("vitraisouslaigle".into(), vec![0, 6, 10])
+        );
     }
 
     #[test]

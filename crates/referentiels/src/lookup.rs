@@ -344,9 +344,12 @@ impl Communes {
                 {
                     continue;
                 }
-                if let Some((full, prefix)) = typo_distance(q.as_bytes(), key.text.as_bytes(), k)
-                {
-                    let quality = if full <= k { TYPO + full } else { TYPO_PREFIX + prefix };
+                if let Some((full, prefix)) = typo_distance(q.as_bytes(), key.text.as_bytes(), k) {
+                    let quality = if full <= k {
+                        TYPO + full
+                    } else {
+                        TYPO_PREFIX + prefix
+                    };
                     hits.push(self.hit(key.commune, quality, focus));
                 }
             }

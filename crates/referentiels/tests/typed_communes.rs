@@ -65,8 +65,9 @@ fn with_st(s: &str) -> String {
 /// A typo a person makes: two letters swapped, after the first three.
 fn typo(s: &str) -> Option<String> {
     let mut chars: Vec<char> = s.to_lowercase().chars().collect();
-    let i = (3..chars.len().saturating_sub(1))
-        .find(|&i| chars[i].is_alphabetic() && chars[i + 1].is_alphabetic() && chars[i] != chars[i + 1])?;
+    let i = (3..chars.len().saturating_sub(1)).find(|&i| {
+        chars[i].is_alphabetic() && chars[i + 1].is_alphabetic() && chars[i] != chars[i + 1]
+    })?;
     chars.swap(i, i + 1);
     Some(chars.into_iter().collect())
 }
@@ -80,8 +81,14 @@ fn variants(c: &Commune) -> Vec<(String, &'static str)> {
         (no_accents(&n.to_lowercase()), "minuscules sans accents"),
         (with_st(n), "St/Ste"),
         (n.replace(['-', '\''], " "), "sans tirets ni apostrophes"),
-        (n.replace(['-', ' '], " ").replace('\'', ""), "apostrophe collée"),
-        (format!("{} {}", no_accents(n), c.departement), "suivi du département"),
+        (
+            n.replace(['-', ' '], " ").replace('\'', ""),
+            "apostrophe collée",
+        ),
+        (
+            format!("{} {}", no_accents(n), c.departement),
+            "suivi du département",
+        ),
     ];
     if let Some(t) = typo(n).filter(|_| fold(n).len() >= 6) {
         v.push((t, "une faute de frappe"));
@@ -128,7 +135,11 @@ fn every_old_name_in_the_territory_finds_the_new_commune() {
                 tried += 1;
                 let found = first(&COMMUNES.resolve_in(&typed, &focus));
                 if found.is_none_or(|(f, _)| f.code != c.code) {
-                    failures.push(format!("« {typed} » → {:?} au lieu de {}", found.map(|(f, _)| f.label()), c.label()));
+                    failures.push(format!(
+                        "« {typed} » → {:?} au lieu de {}",
+                        found.map(|(f, _)| f.label()),
+                        c.label()
+                    ));
                 }
                 // Found under its old name, unless the new one holds it ("Perche en Nocé").
                 if found.is_some_and(|(f, _)| f.code == c.code)
@@ -154,7 +165,10 @@ fn the_issues_examples() {
         panic!("Mortagne: {:?}", r("Mortagne"))
     };
     assert_eq!(code(list[0]), "61293");
-    assert!(list.iter().any(|c| c.name == "Mortagne" && c.departement == "88"));
+    assert!(
+        list.iter()
+            .any(|c| c.name == "Mortagne" && c.departement == "88")
+    );
 
     for (typed, want) in [
         ("Mortagne 61", "61293"),
@@ -177,15 +191,23 @@ fn the_issues_examples() {
         );
     }
     // L'Aigle's postcode serves nine communes: a choice, L'Aigle (the largest) first.
-    assert!(matches!(r("61300"), CommuneMatch::Several(v) if code(v[0]) == "61214" && v.len() == 9));
+    assert!(
+        matches!(r("61300"), CommuneMatch::Several(v) if code(v[0]) == "61214" && v.len() == 9)
+    );
     // A typo: L'Aigle first in the choice.
-    assert_eq!(first(&r("laigel")).map(|(c, _)| code(c)).as_deref(), Some("61214"));
+    assert_eq!(
+        first(&r("laigel")).map(|(c, _)| code(c)).as_deref(),
+        Some("61214")
+    );
     // A postcode several communes share: a choice, never one of them silently.
     let CommuneMatch::Several(list) = r("61400") else {
         panic!("61400")
     };
     assert!(list.iter().any(|c| code(c) == "61293"));
-    assert!(list.iter().all(|c| c.postcodes.iter().any(|p| p == "61400")));
+    assert!(
+        list.iter()
+            .all(|c| c.postcodes.iter().any(|p| p == "61400"))
+    );
     // Without a territory, an exact name still wins and "Mortagne" is Mortagne (88).
     assert!(
         matches!(COMMUNES.resolve_in("Mortagne", &Focus::default()), CommuneMatch::One(c) if c.departement == "88")

@@ -15,8 +15,8 @@ mod imports;
 mod mail;
 mod network;
 mod offers;
-mod phoning;
 mod pay_rules;
+mod phoning;
 mod reach;
 mod sms;
 #[cfg(feature = "testing")]
@@ -37,13 +37,13 @@ pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, 
 pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
 pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};
 pub use mail::{AccountToken, Attachment, QueuedMail};
-pub use pay_rules::StoredRule;
 pub use network::{ApiToken, Call, CompanyDetail, CompanyFilter, CompanySummary, PeriodCount};
 pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
-pub use sms::{QueuedSms, SmsRecord};
+pub use pay_rules::StoredRule;
 pub use phoning::UndoneConfirmation;
+pub use sms::{QueuedSms, SmsRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -5,9 +5,8 @@
 /// Whether poppler's programs are on the PATH; panics when they are required and missing.
 pub fn poppler() -> bool {
     let found = ["pdftotext", "pdftoppm"].iter().all(|program| {
-        std::env::var_os("PATH").is_some_and(|path| {
-            std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
-        })
+        std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
     });
     if !found {
         assert!(

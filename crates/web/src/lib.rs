@@ -28,8 +28,8 @@ mod features {
     pub mod offres;
     pub mod offres_gestion;
     pub mod personnes;
-    pub mod relais;
     pub mod regles;
+    pub mod relais;
     pub mod reponses;
     pub mod reseau;
     pub mod sante;

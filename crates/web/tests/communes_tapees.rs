@@ -19,23 +19,40 @@ fn unescape(s: &str) -> String {
 async fn a_prefix_gives_a_choice_with_the_territory_first_and_the_departement() {
     for backend in backends() {
         let app = TestApp::with_catalogue(backend).await;
-        let r = app.get("/offres?q=boulanger&commune=Mortagne&rayon=20").await;
+        let r = app
+            .get("/offres?q=boulanger&commune=Mortagne&rayon=20")
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}");
         let body = unescape(&r.body);
-        assert!(body.contains("<h1 class=\"results-title\">Quelle est votre commune ?</h1>"), "{body}");
+        assert!(
+            body.contains("<h1 class=\"results-title\">Quelle est votre commune ?</h1>"),
+            "{body}"
+        );
         assert!(body.contains("Plusieurs communes correspondent à « Mortagne »"));
-        let first = body.find("Mortagne-au-Perche (61400)</a> <span class=\"place\">Orne (61)").expect(&body);
-        let vosges = body.find("Mortagne (88").expect("Mortagne (88) is offered too");
+        let first = body
+            .find("Mortagne-au-Perche (61400)</a> <span class=\"place\">Orne (61)")
+            .expect(&body);
+        let vosges = body
+            .find("Mortagne (88")
+            .expect("Mortagne (88) is offered too");
         assert!(first < vosges, "{backend}: the territory first");
         assert!(body.contains("Vosges (88)"));
         // The choice keeps the search and the distance.
         assert!(
-            body.contains("href=\"/offres?q=boulanger&rayon=20&commune=Mortagne-au-Perche+%2861400%29\""),
+            body.contains(
+                "href=\"/offres?q=boulanger&rayon=20&commune=Mortagne-au-Perche+%2861400%29\""
+            ),
             "{body}"
         );
-        let r = app.get("/offres?q=boulanger&rayon=20&commune=Mortagne-au-Perche+%2861400%29").await;
+        let r = app
+            .get("/offres?q=boulanger&rayon=20&commune=Mortagne-au-Perche+%2861400%29")
+            .await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(unescape(&r.body).contains("autour de Mortagne-au-Perche"), "{}", r.body);
+        assert!(
+            unescape(&r.body).contains("autour de Mortagne-au-Perche"),
+            "{}",
+            r.body
+        );
     }
 }
 
@@ -56,7 +73,10 @@ async fn the_issues_examples_land_on_the_right_commune() {
             let r = app.get(&format!("/offres?commune={typed}&rayon=30")).await;
             assert_eq!(r.status, StatusCode::OK, "{backend} {typed}: {}", r.body);
             let body = unescape(&r.body);
-            assert!(body.contains(&format!("autour de {name}")), "{backend} {typed}: {body}");
+            assert!(
+                body.contains(&format!("autour de {name}")),
+                "{backend} {typed}: {body}"
+            );
         }
         // L'Aigle's postcode serves nine communes: a choice, L'Aigle first.
         let r = app.get("/offres?commune=61300").await;
@@ -67,7 +87,10 @@ async fn the_issues_examples_land_on_the_right_commune() {
         // An old name is enough alone ("Le Sap" is now Sap-en-Auge); shared with other
         // communes' names, it gives a choice that says so, the territory first.
         let r = app.get("/offres?commune=Le%20Sap").await;
-        assert!(unescape(&r.body).contains("autour de Sap-en-Auge"), "{backend}");
+        assert!(
+            unescape(&r.body).contains("autour de Sap-en-Auge"),
+            "{backend}"
+        );
         let r = app.get("/offres?commune=Le%20Theil").await;
         let body = unescape(&r.body);
         let here = body
@@ -86,7 +109,13 @@ async fn the_autocomplete_names_the_departement() {
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(v[0]["name"], "Mortagne-au-Perche", "{backend}: {v}");
         assert_eq!(v[0]["place"], "Orne (61)");
-        assert!(v.as_array().unwrap().iter().any(|c| c["place"] == "Vosges (88)"), "{v}");
+        assert!(
+            v.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["place"] == "Vosges (88)"),
+            "{v}"
+        );
         let r = app.get("/api/v1/communes?q=la%20ferte%20frenel").await;
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(v[0]["name"], "La Ferté-en-Ouche", "{v}");

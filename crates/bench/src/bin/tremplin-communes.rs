@@ -23,9 +23,16 @@ fn main() {
     let communes = Communes::embedded().expect("embedded communes");
     let load = started.elapsed();
     let focus = Focus {
-        epcis: ["200068468", "200069458", "200036069", "200068435", "200068856", "200071504"]
-            .map(String::from)
-            .to_vec(),
+        epcis: [
+            "200068468",
+            "200069458",
+            "200036069",
+            "200068435",
+            "200068856",
+            "200071504",
+        ]
+        .map(String::from)
+        .to_vec(),
         departements: vec!["61".into()],
     };
     let all: Vec<&Commune> = (0..100_000)
@@ -87,7 +94,10 @@ fn way(c: &Commune, r: u64) -> String {
         0 => folded,
         1 => c.name.replace("Saint-", "St ").replace("Sainte-", "Ste "),
         2 => c.name.replace(['-', '\''], " "),
-        3 => folded.chars().take(folded.chars().count().clamp(4, 8)).collect(),
+        3 => folded
+            .chars()
+            .take(folded.chars().count().clamp(4, 8))
+            .collect(),
         4 => format!("{folded} {}", c.departement),
         5 => c.postcodes.first().cloned().unwrap_or(folded),
         6 => c.old_names.first().cloned().unwrap_or(folded),

@@ -24,12 +24,21 @@ fn main() {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--runs" => runs = it.next().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or_else(|| fail()),
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .unwrap_or_else(|| fail())
+            }
             _ => fail(),
         }
     }
     let world = World::load_in(&["61".to_owned()]);
-    let offers: Vec<(String, OfferDoc)> = world.placed_offers(300).map(|(p, o)| (p.name.clone(), o)).collect();
+    let offers: Vec<(String, OfferDoc)> = world
+        .placed_offers(300)
+        .map(|(p, o)| (p.name.clone(), o))
+        .collect();
 
     // One card: the first render loads the font; then the median of many.
     let c = offer_card(&offers[0].0, &offers[0].1);
@@ -43,17 +52,38 @@ fn main() {
                 time(|| card::png(&c, format).map(|_| ()))
             })
             .collect();
-        rows.push((format!("one card, {} ({}×{})", format.slug(), format.size().0, format.size().1), median(samples), "30 ms"));
+        rows.push((
+            format!(
+                "one card, {} ({}×{})",
+                format.slug(),
+                format.size().0,
+                format.size().1
+            ),
+            median(samples),
+            "30 ms",
+        ));
     }
-    let kit: Vec<Duration> = (0..runs).map(|_| time(|| build_kit(&offers[..50]).map(|_| ()))).collect();
+    let kit: Vec<Duration> = (0..runs)
+        .map(|_| time(|| build_kit(&offers[..50]).map(|_| ())))
+        .collect();
     let mut kit_bytes = 0;
     let _ = build_kit(&offers[..50]).map(|z| kit_bytes = z.len());
-    rows.push(("kit of a 50-offer edition (102 cards, 5 posts, ZIP)".into(), median(kit), "3 s"));
+    rows.push((
+        "kit of a 50-offer edition (102 cards, 5 posts, ZIP)".into(),
+        median(kit),
+        "3 s",
+    ));
     let cat = catalogue_of(&offers);
-    let pdf: Vec<Duration> = (0..runs).map(|_| time(|| catalogue::pdf(&cat).map(|_| ()))).collect();
+    let pdf: Vec<Duration> = (0..runs)
+        .map(|_| time(|| catalogue::pdf(&cat).map(|_| ())))
+        .collect();
     let pdf_bytes = catalogue::pdf(&cat).map(|p| p.len()).unwrap_or(0);
     let pages = catalogue::layout(&cat).len();
-    rows.push((format!("PDF catalogue, 300 offers ({pages} pages)"), median(pdf), "3 s"));
+    rows.push((
+        format!("PDF catalogue, 300 offers ({pages} pages)"),
+        median(pdf),
+        "3 s",
+    ));
 
     println!("| measure (median of {runs}+ runs) | time | aim |");
     println!("|---|---:|---:|");
@@ -61,7 +91,11 @@ fn main() {
     for (what, d, aim) in rows {
         println!("| {what} | {} | < {aim} |", ms(d));
     }
-    println!("\nkit: {} KB; catalogue: {} KB", kit_bytes / 1024, pdf_bytes / 1024);
+    println!(
+        "\nkit: {} KB; catalogue: {} KB",
+        kit_bytes / 1024,
+        pdf_bytes / 1024
+    );
 }
 
 fn fail() -> ! {
@@ -88,7 +122,11 @@ fn offer_card(place: &str, o: &OfferDoc) -> Card {
     Card {
         kicker: "Nouvelle offre d'apprentissage".into(),
         title: o.title.clone(),
-        details: vec![o.company.clone(), format!("{place} · à 14 km de L'Aigle"), "Apprentissage · 24 mois · dès que possible".into()],
+        details: vec![
+            o.company.clone(),
+            format!("{place} · à 14 km de L'Aigle"),
+            "Apprentissage · 24 mois · dès que possible".into(),
+        ],
         territory: TERRITORY.into(),
         link_label: format!("offres.ml-aigle-mortagne.fr/offres/{}", o.id),
         qr_url: format!("{SITE}/offres/{}?via=qr", o.id),
@@ -101,7 +139,10 @@ fn build_kit(offers: &[(String, OfferDoc)]) -> Result<Vec<u8>, tremplin_print::E
     let mut entries = Vec::new();
     let ed = Card {
         kicker: "Édition n° 12 · jeudi 27 novembre 2026".into(),
-        title: format!("{} nouvelles offres d'apprentissage cette semaine", offers.len()),
+        title: format!(
+            "{} nouvelles offres d'apprentissage cette semaine",
+            offers.len()
+        ),
         details: vec!["autour de L'Aigle et Mortagne-au-Perche".into()],
         territory: TERRITORY.into(),
         link_label: "offres.ml-aigle-mortagne.fr/editions/12".into(),
@@ -109,25 +150,45 @@ fn build_kit(offers: &[(String, OfferDoc)]) -> Result<Vec<u8>, tremplin_print::E
         palette: Palette::default(),
     };
     for format in Format::ALL {
-        entries.push(Entry::new(format!("edition/carte-{}.png", format.slug()), card::png(&ed, format)?));
+        entries.push(Entry::new(
+            format!("edition/carte-{}.png", format.slug()),
+            card::png(&ed, format)?,
+        ));
     }
     for (place, o) in offers {
         let c = offer_card(place, o);
         for format in Format::ALL {
-            entries.push(Entry::new(format!("offres/{}/carte-{}.png", o.id, format.slug()), card::png(&c, format)?));
+            entries.push(Entry::new(
+                format!("offres/{}/carte-{}.png", o.id, format.slug()),
+                card::png(&c, format)?,
+            ));
         }
-        entries.push(Entry::new(format!("offres/{}/texte-alternatif.txt", o.id), c.alt_text()));
+        entries.push(Entry::new(
+            format!("offres/{}/texte-alternatif.txt", o.id),
+            c.alt_text(),
+        ));
     }
     let posts = EditionPosts {
         count: offers.len(),
         around: "L'Aigle et Mortagne-au-Perche".into(),
         territory: TERRITORY.into(),
         url: format!("{SITE}/editions/12"),
-        offers: offers.iter().map(|(p, o)| PostOffer { title: o.title.clone(), company: o.company.clone(), commune: p.clone(), url: format!("{SITE}/offres/{}", o.id) }).collect(),
+        offers: offers
+            .iter()
+            .map(|(p, o)| PostOffer {
+                title: o.title.clone(),
+                company: o.company.clone(),
+                commune: p.clone(),
+                url: format!("{SITE}/offres/{}", o.id),
+            })
+            .collect(),
         places: vec!["L'Aigle".into(), "Mortagne-au-Perche".into()],
     };
     for n in NETWORKS {
-        entries.push(Entry::new(format!("publications/{}", n.file), posts.post(&n)));
+        entries.push(Entry::new(
+            format!("publications/{}", n.file),
+            posts.post(&n),
+        ));
     }
     zip(&entries, (2026, 11, 27, 9, 0))
 }
@@ -149,12 +210,16 @@ fn catalogue_of(offers: &[(String, OfferDoc)]) -> Catalogue {
         };
         match groups.last_mut() {
             Some(g) if g.heading == heading => g.items.push(item),
-            _ => groups.push(Group { heading, items: vec![item] }),
+            _ => groups.push(Group {
+                heading,
+                items: vec![item],
+            }),
         }
     }
     Catalogue {
         title: "Édition n° 12 – jeudi 27 novembre 2026".into(),
-        subtitle: "300 offres d'apprentissage autour de L'Aigle et Mortagne-au-Perche, par métier".into(),
+        subtitle: "300 offres d'apprentissage autour de L'Aigle et Mortagne-au-Perche, par métier"
+            .into(),
         territory: TERRITORY.into(),
         contact: Some("contact@ml-aigle-mortagne.fr".into()),
         site: "offres.ml-aigle-mortagne.fr".into(),

@@ -34,19 +34,52 @@ pub const WHITE: Colour = (0xff, 0xff, 0xff);
 #[derive(Debug, Clone)]
 pub enum Op {
     /// One line, `y` its baseline.
-    Text { x: f32, y: f32, size: f32, weight: Weight, colour: Colour, text: String },
-    Rect { x: f32, y: f32, w: f32, h: f32, colour: Colour },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        colour: Colour,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        colour: Colour,
+    },
     /// A QR code with its quiet zone in a `size` square, also a clickable link.
-    Qr { x: f32, y: f32, size: f32, url: String },
+    Qr {
+        x: f32,
+        y: f32,
+        size: f32,
+        url: String,
+    },
 }
 
 /// Lines of text laid from `y` down: returns the ops and the height taken.
-pub fn lines(x: f32, y: f32, size: f32, leading: f32, weight: Weight, colour: Colour, texts: Vec<String>) -> (Vec<Op>, f32) {
+pub fn lines(
+    x: f32,
+    y: f32,
+    size: f32,
+    leading: f32,
+    weight: Weight,
+    colour: Colour,
+    texts: Vec<String>,
+) -> (Vec<Op>, f32) {
     let ascent = font::metrics().ascent();
     let mut ops = Vec::with_capacity(texts.len());
     let mut at = y;
     for text in texts {
-        ops.push(Op::Text { x, y: at + size * ascent, size, weight, colour, text });
+        ops.push(Op::Text {
+            x,
+            y: at + size * ascent,
+            size,
+            weight,
+            colour,
+            text,
+        });
         at += size * leading;
     }
     (ops, at - y)
@@ -61,7 +94,11 @@ fn fill(colour: Colour) -> Fill {
 }
 
 /// Draws the laid-out pages. `footer(i, n)` gives each page its footer line.
-pub fn render(pages: &[Vec<Op>], title: &str, footer: impl Fn(usize, usize) -> String) -> Result<Vec<u8>, Error> {
+pub fn render(
+    pages: &[Vec<Op>],
+    title: &str,
+    footer: impl Fn(usize, usize) -> String,
+) -> Result<Vec<u8>, Error> {
     let regular = Font::new(font::REGULAR.into(), 0).ok_or_else(|| Error::Pdf("police".into()))?;
     let bold = Font::new(font::BOLD.into(), 0).ok_or_else(|| Error::Pdf("police".into()))?;
     let mut document = Document::new();
@@ -78,13 +115,38 @@ pub fn render(pages: &[Vec<Op>], title: &str, footer: impl Fn(usize, usize) -> S
         let mut links = Vec::new();
         let mut surface = page.surface();
         let foot = footer(i + 1, count);
-        let foot_ops = [Op::Text { x: 42.0, y: HEIGHT - 24.0, size: 8.5, weight: Weight::Regular, colour: GREY, text: foot }];
+        let foot_ops = [Op::Text {
+            x: 42.0,
+            y: HEIGHT - 24.0,
+            size: 8.5,
+            weight: Weight::Regular,
+            colour: GREY,
+            text: foot,
+        }];
         for op in ops.iter().chain(foot_ops.iter()) {
             match op {
-                Op::Text { x, y, size, weight, colour, text } => {
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    weight,
+                    colour,
+                    text,
+                } => {
                     surface.set_fill(Some(fill(*colour)));
-                    let f = if *weight == Weight::Bold { bold.clone() } else { regular.clone() };
-                    surface.draw_text(Point::from_xy(*x, *y), f, *size, text, false, TextDirection::LeftToRight);
+                    let f = if *weight == Weight::Bold {
+                        bold.clone()
+                    } else {
+                        regular.clone()
+                    };
+                    surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        f,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::LeftToRight,
+                    );
                 }
                 Op::Rect { x, y, w, h, colour } => {
                     if let Some(path) = rect_path(*x, *y, *w, *h) {
@@ -102,7 +164,12 @@ pub fn render(pages: &[Vec<Op>], title: &str, footer: impl Fn(usize, usize) -> S
                     }
                     let mut pb = PathBuilder::new();
                     for (rx, ry, len) in qr.runs() {
-                        if let Some(r) = Rect::from_xywh(x + (rx as f32 + 4.0) * unit, y + (ry as f32 + 4.0) * unit, len as f32 * unit, unit) {
+                        if let Some(r) = Rect::from_xywh(
+                            x + (rx as f32 + 4.0) * unit,
+                            y + (ry as f32 + 4.0) * unit,
+                            len as f32 * unit,
+                            unit,
+                        ) {
                             pb.push_rect(r);
                         }
                     }
@@ -118,7 +185,9 @@ pub fn render(pages: &[Vec<Op>], title: &str, footer: impl Fn(usize, usize) -> S
         }
         surface.finish();
         for (r, url) in links {
-            page.add_annotation(LinkAnnotation::new(r, Target::Action(LinkAction::new(url).into())).into());
+            page.add_annotation(
+                LinkAnnotation::new(r, Target::Action(LinkAction::new(url).into())).into(),
+            );
         }
         page.finish();
     }

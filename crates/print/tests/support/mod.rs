@@ -17,11 +17,21 @@ impl Image {
     }
 
     /// Every pixel of the rectangle has the colour `c`.
-    pub fn uniform(&self, x0: usize, y0: usize, x1: usize, y1: usize, c: [u8; 3]) -> Result<(), String> {
+    pub fn uniform(
+        &self,
+        x0: usize,
+        y0: usize,
+        x1: usize,
+        y1: usize,
+        c: [u8; 3],
+    ) -> Result<(), String> {
         for y in y0..y1 {
             for x in x0..x1 {
                 if self.at(x, y) != c {
-                    return Err(format!("pixel ({x}, {y}) = {:?}, attendu {c:?}", self.at(x, y)));
+                    return Err(format!(
+                        "pixel ({x}, {y}) = {:?}, attendu {c:?}",
+                        self.at(x, y)
+                    ));
                 }
             }
         }
@@ -41,10 +51,16 @@ impl Image {
         let grey: Vec<u8> = self
             .rgb
             .iter()
-            .map(|p| ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8)
+            .map(|p| {
+                ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000)
+                    as u8
+            })
             .collect();
         let w = self.width;
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(self.width, self.height, |x, y| grey[y * w + x]);
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(self.width, self.height, |x, y| {
+                grey[y * w + x]
+            });
         img.detect_grids()
             .into_iter()
             .filter_map(|g| g.decode().ok().map(|(_, s)| s))
@@ -67,9 +83,19 @@ pub fn decode_png(bytes: &[u8]) -> Image {
     };
     let rgb = buf[..info.buffer_size()]
         .chunks(channels)
-        .map(|p| if channels >= 3 { [p[0], p[1], p[2]] } else { [p[0]; 3] })
+        .map(|p| {
+            if channels >= 3 {
+                [p[0], p[1], p[2]]
+            } else {
+                [p[0]; 3]
+            }
+        })
         .collect();
-    Image { width: info.width as usize, height: info.height as usize, rgb }
+    Image {
+        width: info.width as usize,
+        height: info.height as usize,
+        rgb,
+    }
 }
 
 pub fn screenshots() -> PathBuf {
@@ -89,7 +115,11 @@ pub fn pdftotext(pdf: &[u8]) -> String {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) installé");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
     String::from_utf8(out.stdout).expect("UTF-8")
 }
@@ -105,7 +135,11 @@ pub fn pdftoppm(pdf: &[u8], dpi: u32) -> Vec<Vec<u8>> {
         .arg(dir.join("p"))
         .output()
         .expect("pdftoppm (poppler-utils) installé");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

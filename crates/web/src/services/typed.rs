@@ -47,7 +47,9 @@ pub fn commune(state: &AppState, typed: &str, what: &str) -> Result<String, Uncl
             "Nous ne trouvons pas la commune « {typed} » : vérifiez l'orthographe ou tapez son code postal."
         ))),
         CommuneMatch::Several(list) => Err(Unclear {
-            message: format!("Plusieurs communes correspondent à « {typed} » : choisissez la bonne."),
+            message: format!(
+                "Plusieurs communes correspondent à « {typed} » : choisissez la bonne."
+            ),
             choices: list
                 .into_iter()
                 .map(|c| Choice {

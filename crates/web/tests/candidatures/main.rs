@@ -4,8 +4,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-mod commune;
 mod common;
+mod commune;
 mod fermetures;
 mod formulaire;
 mod gestion_candidatures;

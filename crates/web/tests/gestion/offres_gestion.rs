@@ -32,8 +32,7 @@ async fn a_counselors_week_from_the_form_to_the_thursday_edition() {
         let r = app.post_form("/gestion/offres", &cookie, &bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(
-            r.body
-                .contains("Nous ne trouvons pas la commune « 99999 »"),
+            r.body.contains("Nous ne trouvons pas la commune « 99999 »"),
             "{}",
             r.body
         );
@@ -66,15 +65,24 @@ async fn a_counselors_week_from_the_form_to_the_thursday_edition() {
         assert!(stored.fields.rqth);
         // The page the form leads to says it was saved, once, and the status in plain words.
         let saved = r.headers[header::SET_COOKIE].to_str().unwrap();
-        assert!(saved.starts_with(&format!("offre_enregistree={id};")), "{saved}");
+        assert!(
+            saved.starts_with(&format!("offre_enregistree={id};")),
+            "{saved}"
+        );
         let with_flash = format!("{cookie}; offre_enregistree={id}");
         let r = app.get_as(&location, &with_flash).await;
         assert!(r.body.contains("<p>Offre enregistrée.</p>"), "{}", r.body);
-        assert!(r.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+        assert!(
+            r.headers[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0")
+        );
         let page = app.get_as(&location, &cookie).await.body;
         assert!(!page.contains("Offre enregistrée."));
         assert!(
-            page.contains("Offre créée") && page.contains("validée : sera publiée jeudi 3 décembre"),
+            page.contains("Offre créée")
+                && page.contains("validée : sera publiée jeudi 3 décembre"),
             "{page}"
         );
 

@@ -11,8 +11,8 @@ use tremplin_domain::application::{ApplicationInput, Mobility};
 use tremplin_domain::{Invalid, Offer};
 
 use crate::services::applications::deliver;
-use crate::services::{reach, secrets, typed};
 use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
+use crate::services::{reach, secrets, typed};
 use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::auth::{self, ClientIp};
@@ -73,7 +73,11 @@ fn commune_typed(
 ) -> Result<String, typed::Unclear> {
     let picked = values.get("commune_choisie").map_or("", |v| v.trim());
     let typed = values.get("commune").map_or("", |v| v.trim());
-    typed::commune(state, if picked.is_empty() { typed } else { picked }, "votre commune")
+    typed::commune(
+        state,
+        if picked.is_empty() { typed } else { picked },
+        "votre commune",
+    )
 }
 
 pub(super) async fn public_offer(state: &AppState, id: i64) -> Result<Offer, WebError> {
@@ -208,7 +212,8 @@ pub(super) async fn apply(
         ("commune", Err(_)) => String::new(),
         _ => values.get(k).cloned().unwrap_or_default(),
     };
-    let parsed = ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c));
+    let parsed =
+        ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c));
     let input = match (parsed, commune) {
         (Ok(input), Ok(_)) => input,
         (parsed, commune) => {
@@ -231,7 +236,10 @@ pub(super) async fn apply(
                 .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
                 .collect();
             // A commune picked from a choice becomes what the field shows.
-            if let Some(picked) = keep.remove("commune_choisie").filter(|p| !p.trim().is_empty()) {
+            if let Some(picked) = keep
+                .remove("commune_choisie")
+                .filter(|p| !p.trim().is_empty())
+            {
                 keep.insert("commune".into(), picked);
             }
             let mut shown = page(&state, &offer, csrf, keep, errors);
@@ -265,24 +273,25 @@ pub(super) async fn apply(
         Some(v) => reach::channel(&state, v).await?,
         None => None,
     };
-    let delivered = match deliver(&state, &offer, &input, cv.as_ref(), channel.as_deref(), now).await? {
-        Ok(d) => d,
-        Err(e) => {
-            if let Some(cv) = &cv {
-                let _ = tokio::fs::remove_file(&cv.path).await;
+    let delivered =
+        match deliver(&state, &offer, &input, cv.as_ref(), channel.as_deref(), now).await? {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(cv) = &cv {
+                    let _ = tokio::fs::remove_file(&cv.path).await;
+                }
+                let keep = values
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "csrf")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                return Ok((
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Html(page(&state, &offer, csrf, keep, vec![e]).render()?),
+                )
+                    .into_response());
             }
-            let keep = values
-                .iter()
-                .filter(|(k, _)| k.as_str() != "csrf")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            return Ok((
-                StatusCode::TOO_MANY_REQUESTS,
-                Html(page(&state, &offer, csrf, keep, vec![e]).render()?),
-            )
-                .into_response());
-        }
-    };
+        };
     let done = DonePage {
         layout: Layout::new(&state, "/offres"),
         title: offer.fields.title.clone(),

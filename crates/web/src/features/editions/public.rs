@@ -71,7 +71,10 @@ pub(super) async fn one(
         new: of(EntryKind::New),
         updated: of(EntryKind::Updated),
         removed: of(EntryKind::Removed),
-        card: format!("{}/editions/{number}/carte.png?format=lien", state.config.public_url),
+        card: format!(
+            "{}/editions/{number}/carte.png?format=lien",
+            state.config.public_url
+        ),
     };
     Ok(Html(page.render()?))
 }

@@ -385,7 +385,10 @@ async fn offer(
             crate::services::alerts::clicked(&state, token).await?;
         }
     }
-    let card = format!("{}/offres/{}/carte.png?format=lien", state.config.public_url, o.id);
+    let card = format!(
+        "{}/offres/{}/carte.png?format=lien",
+        state.config.public_url, o.id
+    );
     let card_alt = relays::offer_card(&state, &o).alt_text();
     let page = OfferPage {
         via,

@@ -196,7 +196,12 @@ pub(super) async fn save_offer(
     };
     let values = FORM_FIELDS
         .iter()
-        .map(|f| (f.to_string(), named.shown.get(*f).cloned().unwrap_or_default()))
+        .map(|f| {
+            (
+                f.to_string(),
+                named.shown.get(*f).cloned().unwrap_or_default(),
+            )
+        })
         .collect();
     let page = OfferFormPage {
         action: format!("/gestion/offres/{}/modifier", offer.id),

@@ -329,7 +329,12 @@ async fn create_offer(
         Err(errors) => {
             let values = FORM_FIELDS
                 .iter()
-                .map(|f| (f.to_string(), named.shown.get(*f).cloned().unwrap_or_default()))
+                .map(|f| {
+                    (
+                        f.to_string(),
+                        named.shown.get(*f).cloned().unwrap_or_default(),
+                    )
+                })
                 .collect();
             let page = OfferFormPage {
                 action: "/gestion/offres".into(),
@@ -376,7 +381,9 @@ fn saved_redirect(id: i64) -> Response {
     (
         [(
             axum::http::header::SET_COOKIE,
-            format!("{SAVED_COOKIE}={id}; Path=/gestion/offres; Max-Age=120; HttpOnly; SameSite=Lax"),
+            format!(
+                "{SAVED_COOKIE}={id}; Path=/gestion/offres; Max-Age=120; HttpOnly; SameSite=Lax"
+            ),
         )],
         Redirect::to(&format!("/gestion/offres/{id}")),
     )
@@ -389,7 +396,9 @@ fn status_line(state: &AppState, offer: &Offer) -> String {
         .map(|at| crate::shell::dates::french_day(crate::shell::dates::paris_today(at)));
     match (offer.status, offer.validated_at.is_some(), next) {
         (OfferStatus::AValider, true, Some(day)) => format!("validée : sera publiée {day}"),
-        (OfferStatus::AValider, true, None) => "validée : sera publiée à la prochaine édition".into(),
+        (OfferStatus::AValider, true, None) => {
+            "validée : sera publiée à la prochaine édition".into()
+        }
         (OfferStatus::AValider, false, Some(day)) => {
             format!("à valider : un conseiller la relit avant l'édition du {day}")
         }

@@ -56,7 +56,11 @@ pub(super) fn read(state: &AppState, form: &HashMap<String, String>) -> Named {
     // Several métiers may be given, separated by "|" (as in imports).
     let mut codes = Vec::new();
     let mut rome_choices = Vec::new();
-    for part in rome_typed.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in rome_typed
+        .split('|')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match typed::metier(state, part) {
             Ok(code) => codes.push(code),
             Err(unclear) => {
@@ -71,7 +75,11 @@ pub(super) fn read(state: &AppState, form: &HashMap<String, String>) -> Named {
     }
     coded.insert(
         "rome_code".into(),
-        if errors.is_empty() { codes.join("|") } else { String::new() },
+        if errors.is_empty() {
+            codes.join("|")
+        } else {
+            String::new()
+        },
     );
     let mut commune_choices = Vec::new();
     match typed::commune(state, &commune_typed, "la commune du poste") {

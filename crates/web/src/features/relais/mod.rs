@@ -35,8 +35,9 @@ struct Params {
 }
 
 fn params(raw: Option<&str>) -> Result<Params, WebError> {
-    serde_urlencoded::from_str(raw.unwrap_or(""))
-        .map_err(|_| WebError::BadRequest("Paramètres illisibles dans l'adresse : vérifiez le lien.".into()))
+    serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|_| {
+        WebError::BadRequest("Paramètres illisibles dans l'adresse : vérifiez le lien.".into())
+    })
 }
 
 fn format(p: &Params) -> Result<Format, WebError> {
@@ -50,7 +51,12 @@ fn format(p: &Params) -> Result<Format, WebError> {
 
 /// The offer as the offer page finds it: unknown or closed is a 404; another source's copy
 /// of a listed offer sends to that offer's same file.
-async fn public_offer(state: &AppState, id: i64, file: &str, raw: Option<&str>) -> Result<Result<Offer, Response>, WebError> {
+async fn public_offer(
+    state: &AppState,
+    id: i64,
+    file: &str,
+    raw: Option<&str>,
+) -> Result<Result<Offer, Response>, WebError> {
     let offer = state
         .store
         .get_offer(id)
@@ -58,16 +64,29 @@ async fn public_offer(state: &AppState, id: i64, file: &str, raw: Option<&str>) 
         .filter(|o| o.status.is_public())
         .ok_or(WebError::NotFound)?;
     if let Some(primary) = offer.duplicate_of
-        && state.store.get_offer(primary).await?.is_some_and(|p| p.is_listed())
+        && state
+            .store
+            .get_offer(primary)
+            .await?
+            .is_some_and(|p| p.is_listed())
     {
         let query = raw.map(|q| format!("?{q}")).unwrap_or_default();
-        return Ok(Err(Redirect::to(&format!("/offres/{primary}/{file}{query}")).into_response()));
+        return Ok(Err(Redirect::to(&format!(
+            "/offres/{primary}/{file}{query}"
+        ))
+        .into_response()));
     }
     Ok(Ok(offer))
 }
 
 /// A file answer; with an ETag the browser already holds, 304 without the body.
-fn file(headers: &HeaderMap, content_type: &'static str, bytes: Vec<u8>, etag: Option<&str>, disposition: Option<String>) -> Response {
+fn file(
+    headers: &HeaderMap,
+    content_type: &'static str,
+    bytes: Vec<u8>,
+    etag: Option<&str>,
+    disposition: Option<String>,
+) -> Response {
     let mut response = if etag.is_some_and(|e| {
         headers
             .get(header::IF_NONE_MATCH)
@@ -77,12 +96,16 @@ fn file(headers: &HeaderMap, content_type: &'static str, bytes: Vec<u8>, etag: O
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut r = Response::new(Body::from(bytes));
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         r
     };
     let h = response.headers_mut();
     // Public, shared by link previews: ten minutes, then asked again with the ETag.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=600"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=600"),
+    );
     if let Some(e) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
         h.insert(header::ETAG, e);
     }
@@ -92,7 +115,12 @@ fn file(headers: &HeaderMap, content_type: &'static str, bytes: Vec<u8>, etag: O
     response
 }
 
-async fn offer_card(State(state): State<AppState>, Id(id): Id, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, WebError> {
+async fn offer_card(
+    State(state): State<AppState>,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let format = format(&params(raw.as_deref())?)?;
     let offer = match public_offer(&state, id, "carte.png", raw.as_deref()).await? {
         Ok(o) => o,
@@ -100,14 +128,29 @@ async fn offer_card(State(state): State<AppState>, Id(id): Id, RawQuery(raw): Ra
     };
     let o = catalogue::view(&state, &offer, None, false);
     let key = relays::offer_key(&state, &offer, &o, format);
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(key.as_str()) {
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(key.as_str())
+    {
         return Ok(file(&headers, "image/png", Vec::new(), Some(&key), None));
     }
     let (png, key) = relays::offer_png(&state, &offer, format).await?;
-    Ok(file(&headers, "image/png", png.as_ref().clone(), Some(&key), None))
+    Ok(file(
+        &headers,
+        "image/png",
+        png.as_ref().clone(),
+        Some(&key),
+        None,
+    ))
 }
 
-async fn poster(State(state): State<AppState>, Id(id): Id, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, WebError> {
+async fn poster(
+    State(state): State<AppState>,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let offer = match public_offer(&state, id, "affiche.pdf", raw.as_deref()).await? {
         Ok(o) => o,
         Err(redirect) => return Ok(redirect),
@@ -121,11 +164,20 @@ async fn edition(state: &AppState, number: i64) -> Result<tremplin_storage::Edit
     state.store.edition(number).await?.ok_or(WebError::NotFound)
 }
 
-async fn edition_card(State(state): State<AppState>, Id(number): Id, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, WebError> {
+async fn edition_card(
+    State(state): State<AppState>,
+    Id(number): Id,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let format = format(&params(raw.as_deref())?)?;
     let e = edition(&state, number).await?;
     let key = relays::edition_key(&state, number, format);
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(key.as_str()) {
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(key.as_str())
+    {
         return Ok(file(&headers, "image/png", Vec::new(), Some(&key), None));
     }
     let views: Vec<_> = relays::new_offers(&state, &e)
@@ -138,7 +190,12 @@ async fn edition_card(State(state): State<AppState>, Id(number): Id, RawQuery(ra
     Ok(file(&headers, "image/png", png, Some(&key), None))
 }
 
-async fn catalogue_pdf(State(state): State<AppState>, Id(number): Id, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, WebError> {
+async fn catalogue_pdf(
+    State(state): State<AppState>,
+    Id(number): Id,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let p = params(raw.as_deref())?;
     let by = match p.par.as_deref() {
         None => printed::Grouping::Metier,
@@ -152,14 +209,23 @@ async fn catalogue_pdf(State(state): State<AppState>, Id(number): Id, RawQuery(r
     Ok(file(&headers, "application/pdf", pdf, None, Some(name)))
 }
 
-async fn kit_zip(State(state): State<AppState>, staff: Staff, Id(number): Id) -> Result<Response, WebError> {
+async fn kit_zip(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(number): Id,
+) -> Result<Response, WebError> {
     staff.require_conseiller()?;
     let e = edition(&state, number).await?;
     let zip = kit::kit(&state, &e, &french_date(e.published_at)).await?;
     let mut r = Response::new(Body::from(zip));
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
-    if let Ok(d) = HeaderValue::from_str(&format!("attachment; filename=\"kit-edition-{number}.zip\"")) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(d) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"kit-edition-{number}.zip\""
+    )) {
         h.insert(header::CONTENT_DISPOSITION, d);
     }
     Ok(r)

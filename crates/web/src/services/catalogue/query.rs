@@ -210,11 +210,7 @@ impl CatalogueQuery {
                             choices: list
                                 .into_iter()
                                 .map(|c| Near {
-                                    known_as: state
-                                        .refs
-                                        .communes
-                                        .known_as(c, v)
-                                        .map(str::to_owned),
+                                    known_as: state.refs.communes.known_as(c, v).map(str::to_owned),
                                     ..Near::from(c)
                                 })
                                 .collect(),

@@ -32,7 +32,10 @@ fn slug(title: &str) -> String {
 /// The kit's ZIP for `edition`; `date` as the edition's page shows it.
 pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<u8>, WebError> {
     let offers = new_offers(state, edition).await?;
-    let views: Vec<OfferView> = offers.iter().map(|o| catalogue::view(state, o, None, false)).collect();
+    let views: Vec<OfferView> = offers
+        .iter()
+        .map(|o| catalogue::view(state, o, None, false))
+        .collect();
     let mut entries = Vec::new();
     let mut alts = String::new();
     let number = edition.number;
@@ -40,20 +43,32 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
     let ed = edition_card(state, number, date, &views);
     for format in Format::ALL {
         let png = render(ed.clone(), format).await?;
-        entries.push(Entry::new(format!("edition/carte-{}.png", format.slug()), png));
+        entries.push(Entry::new(
+            format!("edition/carte-{}.png", format.slug()),
+            png,
+        ));
     }
     let alt = ed.alt_text();
-    entries.push(Entry::new("edition/texte-alternatif.txt", format!("{alt}\n")));
+    entries.push(Entry::new(
+        "edition/texte-alternatif.txt",
+        format!("{alt}\n"),
+    ));
     let _ = writeln!(alts, "edition/carte-*.png\n{alt}\n");
 
     for (offer, o) in offers.iter().zip(&views) {
         let dir = format!("offres/{}-{}", o.id, slug(&o.title));
         for format in Format::ALL {
             let (png, _) = offer_png(state, offer, format).await?;
-            entries.push(Entry::new(format!("{dir}/carte-{}.png", format.slug()), png.as_ref().clone()));
+            entries.push(Entry::new(
+                format!("{dir}/carte-{}.png", format.slug()),
+                png.as_ref().clone(),
+            ));
         }
         let alt: String = super::offer_card(state, o).alt_text();
-        entries.push(Entry::new(format!("{dir}/texte-alternatif.txt"), format!("{alt}\n")));
+        entries.push(Entry::new(
+            format!("{dir}/texte-alternatif.txt"),
+            format!("{alt}\n"),
+        ));
         let _ = writeln!(alts, "{dir}/carte-*.png\n{alt}\n");
     }
     entries.push(Entry::new("textes-alternatifs.txt", alts));
@@ -75,9 +90,15 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
         places: towns(state).iter().map(|c| c.name.clone()).collect(),
     };
     for network in NETWORKS {
-        entries.push(Entry::new(format!("publications/{}", network.file), posts.post(&network)));
+        entries.push(Entry::new(
+            format!("publications/{}", network.file),
+            posts.post(&network),
+        ));
     }
-    entries.insert(0, Entry::new("LISEZMOI.txt", readme(state, number, date, &views, &ed)));
+    entries.insert(
+        0,
+        Entry::new("LISEZMOI.txt", readme(state, number, date, &views, &ed)),
+    );
     let when = edition.published_at.naive_utc();
     use chrono::{Datelike, Timelike};
     let stamp = (

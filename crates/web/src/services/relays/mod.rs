@@ -89,13 +89,21 @@ pub fn distance_phrase(state: &AppState, o: &OfferView) -> Option<String> {
         .map(|t| (t, haversine_km(t.lat, t.lon, o.lat, o.lon)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .filter(|(_, d)| (1.0..=60.0).contains(d))
-        .map(|(t, d)| format!("à {} de {}", format_distance(d, o.approximate || t.approximate), t.name))
+        .map(|(t, d)| {
+            format!(
+                "à {} de {}",
+                format_distance(d, o.approximate || t.approximate),
+                t.name
+            )
+        })
 }
 
 /// The site's address without its scheme, as printed under a QR code.
 pub fn host(state: &AppState) -> String {
     let url = &state.config.public_url;
-    url.split_once("://").map_or(url.as_str(), |(_, rest)| rest).to_owned()
+    url.split_once("://")
+        .map_or(url.as_str(), |(_, rest)| rest)
+        .to_owned()
 }
 
 /// The absolute address of `path`, with its channel.
@@ -148,7 +156,11 @@ pub fn offer_card(state: &AppState, o: &OfferView) -> Card {
     Card {
         kicker: kicker(o),
         title: o.title.clone(),
-        details: vec![o.company_name.clone(), place_line(state, o), contract_line(o)],
+        details: vec![
+            o.company_name.clone(),
+            place_line(state, o),
+            contract_line(o),
+        ],
         territory: territory_name(state),
         link_label: format!("{}{}", host(state), o.path),
         qr_url: link(state, &o.path, "qr"),
@@ -163,7 +175,11 @@ fn hash(parts: &[&str]) -> u64 {
 }
 
 /// The offer's card as PNG and its ETag, drawn once per change of the offer.
-pub async fn offer_png(state: &AppState, offer: &Offer, format: Format) -> Result<(Arc<Vec<u8>>, String), WebError> {
+pub async fn offer_png(
+    state: &AppState,
+    offer: &Offer,
+    format: Format,
+) -> Result<(Arc<Vec<u8>>, String), WebError> {
     let o = catalogue::view(state, offer, None, false);
     let key = offer_key(state, offer, &o, format);
     if let Some(png) = state.cards.get(offer.id, format, &key) {
@@ -177,8 +193,17 @@ pub async fn offer_png(state: &AppState, offer: &Offer, format: Format) -> Resul
 
 /// The ETag of an offer's card: what it is drawn from.
 pub fn offer_key(state: &AppState, offer: &Offer, o: &OfferView, format: Format) -> String {
-    let h = hash(&[&territory_name(state), &state.config.public_url, if o.new_this_week { "n" } else { "" }]);
-    format!("\"carte-{}-{}-{}-{DESIGN}-{h:x}\"", offer.id, offer.revision, format.slug())
+    let h = hash(&[
+        &territory_name(state),
+        &state.config.public_url,
+        if o.new_this_week { "n" } else { "" },
+    ]);
+    format!(
+        "\"carte-{}-{}-{}-{DESIGN}-{h:x}\"",
+        offer.id,
+        offer.revision,
+        format.slug()
+    )
 }
 
 /// Draws a card on a blocking thread: it is CPU work.
@@ -208,8 +233,17 @@ pub fn edition_card(state: &AppState, number: i64, date: &str, new: &[OfferView]
     }
     let mut details = vec![format!("autour de {}", around(state))];
     if !trades.is_empty() {
-        let shown = trades.iter().take(4).cloned().collect::<Vec<_>>().join(", ");
-        details.push(if trades.len() > 4 { format!("{shown}…") } else { shown });
+        let shown = trades
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        details.push(if trades.len() > 4 {
+            format!("{shown}…")
+        } else {
+            shown
+        });
     }
     let path = format!("/editions/{number}");
     Card {
@@ -230,14 +264,23 @@ pub fn edition_key(state: &AppState, number: i64, format: Format) -> String {
 }
 
 /// The new offers of an edition still in the catalogue, in the edition's order.
-pub async fn new_offers(state: &AppState, edition: &tremplin_storage::Edition) -> Result<Vec<Offer>, WebError> {
+pub async fn new_offers(
+    state: &AppState,
+    edition: &tremplin_storage::Edition,
+) -> Result<Vec<Offer>, WebError> {
     let ids: Vec<i64> = edition
         .entries
         .iter()
         .filter(|e| e.kind == tremplin_storage::EntryKind::New)
         .map(|e| e.offer_id)
         .collect();
-    let mut offers: Vec<Offer> = state.store.get_offers(&ids).await?.into_iter().filter(Offer::is_listed).collect();
+    let mut offers: Vec<Offer> = state
+        .store
+        .get_offers(&ids)
+        .await?
+        .into_iter()
+        .filter(Offer::is_listed)
+        .collect();
     offers.sort_by_key(|o| ids.iter().position(|i| *i == o.id));
     Ok(offers)
 }

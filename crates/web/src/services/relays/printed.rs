@@ -64,7 +64,13 @@ async fn edition_offers(state: &AppState, edition: &Edition) -> Result<Vec<Offer
         .filter(|e| matches!(e.kind, EntryKind::New | EntryKind::Updated))
         .map(|e| e.offer_id)
         .collect();
-    Ok(state.store.get_offers(&ids).await?.into_iter().filter(Offer::is_listed).collect())
+    Ok(state
+        .store
+        .get_offers(&ids)
+        .await?
+        .into_iter()
+        .filter(Offer::is_listed)
+        .collect())
 }
 
 /// Groups `views` under their first métier or their commune, both in alphabetical order.
@@ -75,22 +81,40 @@ pub fn groups(state: &AppState, views: &[OfferView], by: Grouping) -> Vec<Group>
             Grouping::Metier => o
                 .rome
                 .first()
-                .map(|(code, label)| if label.is_empty() { code.clone() } else { label.clone() })
+                .map(|(code, label)| {
+                    if label.is_empty() {
+                        code.clone()
+                    } else {
+                        label.clone()
+                    }
+                })
                 .unwrap_or_else(|| "Autres métiers".to_owned()),
             Grouping::Commune => o.commune_name.clone(),
         };
-        map.entry(sort_key(&heading)).or_insert_with(|| (heading, Vec::new())).1.push(o);
+        map.entry(sort_key(&heading))
+            .or_insert_with(|| (heading, Vec::new()))
+            .1
+            .push(o);
     }
     map.into_values()
         .map(|(heading, mut offers)| {
             offers.sort_by_key(|o| (sort_key(&o.title), o.id));
-            Group { heading, items: offers.into_iter().map(|o| item(state, o)).collect() }
+            Group {
+                heading,
+                items: offers.into_iter().map(|o| item(state, o)).collect(),
+            }
         })
         .collect()
 }
 
 /// The catalogue's content, for the PDF and the benchmark.
-pub fn catalogue_of(state: &AppState, number: i64, date: &str, views: &[OfferView], by: Grouping) -> Catalogue {
+pub fn catalogue_of(
+    state: &AppState,
+    number: i64,
+    date: &str,
+    views: &[OfferView],
+    by: Grouping,
+) -> Catalogue {
     let n = views.len();
     let what = match n {
         0 => "Aucune offre".to_owned(),
@@ -116,9 +140,17 @@ pub fn catalogue_of(state: &AppState, number: i64, date: &str, views: &[OfferVie
 }
 
 /// The PDF catalogue of `edition`.
-pub async fn catalogue_pdf(state: &AppState, edition: &Edition, date: &str, by: Grouping) -> Result<Vec<u8>, WebError> {
+pub async fn catalogue_pdf(
+    state: &AppState,
+    edition: &Edition,
+    date: &str,
+    by: Grouping,
+) -> Result<Vec<u8>, WebError> {
     let offers = edition_offers(state, edition).await?;
-    let views: Vec<OfferView> = offers.iter().map(|o| cat::view(state, o, None, false)).collect();
+    let views: Vec<OfferView> = offers
+        .iter()
+        .map(|o| cat::view(state, o, None, false))
+        .collect();
     let c = catalogue_of(state, edition.number, date, &views, by);
     blocking(move || catalogue::pdf(&c)).await
 }
@@ -143,10 +175,21 @@ pub fn poster_of(state: &AppState, o: &OfferView) -> Poster {
             },
         ),
         ("Postes".to_owned(), o.positions.to_string()),
-        ("Permis B".to_owned(), if o.driving_licence { "Nécessaire" } else { "Pas nécessaire" }.to_owned()),
+        (
+            "Permis B".to_owned(),
+            if o.driving_licence {
+                "Nécessaire"
+            } else {
+                "Pas nécessaire"
+            }
+            .to_owned(),
+        ),
     ];
     if o.rqth {
-        facts.push(("Handicap".to_owned(), "Ouverte aux personnes en situation de handicap (RQTH)".to_owned()));
+        facts.push((
+            "Handicap".to_owned(),
+            "Ouverte aux personnes en situation de handicap (RQTH)".to_owned(),
+        ));
     }
     Poster {
         kicker: "Offre d'apprentissage".to_owned(),
@@ -169,7 +212,9 @@ pub async fn poster_pdf(state: &AppState, offer: &Offer) -> Result<Vec<u8>, WebE
     blocking(move || poster::pdf(&p)).await
 }
 
-async fn blocking(f: impl FnOnce() -> Result<Vec<u8>, tremplin_print::Error> + Send + 'static) -> Result<Vec<u8>, WebError> {
+async fn blocking(
+    f: impl FnOnce() -> Result<Vec<u8>, tremplin_print::Error> + Send + 'static,
+) -> Result<Vec<u8>, WebError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
