@@ -431,6 +431,43 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
     outcome.expect("browser steps");
 }
 
+/// On the application form: a 17-year-old who gives only a phone number and `commune` as they
+/// say it, sends it, and lands on the confirmation.
+async fn apply_with_only_a_phone(
+    c: &Client,
+    commune: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.wait().for_element(Locator::Id("prenom")).await?;
+    for (id, value) in [
+        ("prenom", "Inès"),
+        ("nom", "Durand"),
+        ("telephone", "06 12 34 56 78"),
+        ("commune", commune),
+        ("disponible", "tout de suite"),
+    ] {
+        c.find(Locator::Id(id)).await?.send_keys(value).await?;
+    }
+    c.execute(
+        "document.getElementById('date_naissance').value = '2009-02-01';",
+        vec![],
+    )
+    .await?;
+    c.find(Locator::Css("input[name=mobilite][value=deux_roues]"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Id("consentement")).await?.click().await?;
+    navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
+    let h1 = c
+        .wait()
+        .for_element(Locator::Css("main h1"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(h1, "Votre candidature est partie");
+    Ok(())
+}
+
 /// Quoted-printable decoding, enough to read links in the outbox's messages.
 /// Clicks what leads to another page and waits until the browser has replaced the page, so
 /// that what is looked for next is on the new one (not a stale element of the old).
@@ -446,35 +483,7 @@ async fn a_young_person_applies_with_only_a_phone_and_keeps_the_follow_up_link()
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/offres/1/postuler")).await?;
-        c.wait().for_element(Locator::Id("prenom")).await?;
-        // The commune as the form asks for it today.
-        for (id, value) in [
-            ("prenom", "Inès"),
-            ("nom", "Durand"),
-            ("telephone", "06 12 34 56 78"),
-            ("commune", "61293"),
-            ("disponible", "tout de suite"),
-        ] {
-            c.find(Locator::Id(id)).await?.send_keys(value).await?;
-        }
-        c.execute(
-            "document.getElementById('date_naissance').value = '2009-02-01';",
-            vec![],
-        )
-        .await?;
-        c.find(Locator::Css("input[name=mobilite][value=deux_roues]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Id("consentement")).await?.click().await?;
-        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
-        let h1 = c
-            .wait()
-            .for_element(Locator::Css("main h1"))
-            .await?
-            .text()
-            .await?;
-        assert_eq!(h1, "Votre candidature est partie");
+        apply_with_only_a_phone(&c, "61293").await?;
 
         // The short link, to copy or select; the QR code, drawn; the page fits the phone.
         let link = c
@@ -1157,34 +1166,7 @@ async fn a_young_person_types_mortagne_and_picks_mortagne_au_perche() {
         // commune as they say it, and keeps the follow-up link.
         navigate(&c, Locator::Css(".card h3 a")).await?;
         navigate(&c, Locator::LinkText("Postuler avec Tremplin")).await?;
-        c.wait().for_element(Locator::Id("prenom")).await?;
-        for (id, value) in [
-            ("prenom", "Inès"),
-            ("nom", "Durand"),
-            ("telephone", "06 12 34 56 78"),
-            ("commune", "Mortagne-au-Perche"),
-            ("disponible", "tout de suite"),
-        ] {
-            c.find(Locator::Id(id)).await?.send_keys(value).await?;
-        }
-        c.execute(
-            "document.getElementById('date_naissance').value = '2009-02-01';",
-            vec![],
-        )
-        .await?;
-        c.find(Locator::Css("input[name=mobilite][value=deux_roues]"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Id("consentement")).await?.click().await?;
-        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
-        let h1 = c
-            .wait()
-            .for_element(Locator::Css("main h1"))
-            .await?
-            .text()
-            .await?;
-        assert_eq!(h1, "Votre candidature est partie");
+        apply_with_only_a_phone(&c, "Mortagne-au-Perche").await?;
         let link = c
             .find(Locator::Id("lien-suivi"))
             .await?
