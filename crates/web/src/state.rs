@@ -44,6 +44,8 @@ pub struct Inner {
     pub search_permits: Semaphore,
     /// Offer cards already drawn ([`crate::services::relays`]).
     pub cards: crate::services::relays::CardCache,
+    /// Where uploaded and generated files live ([`crate::services::media`]).
+    pub media: crate::services::media::Media,
     index_ready: AtomicBool,
 }
 
@@ -63,6 +65,7 @@ impl AppState {
         config: WebConfig,
     ) -> Self {
         let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+        let media = crate::services::media::Media::local(config.uploads_dir.clone());
         Self(Arc::new(Inner {
             store,
             index,
@@ -73,6 +76,7 @@ impl AppState {
             departements: RwLock::new(Vec::new()),
             search_permits: Semaphore::new(permits),
             cards: Default::default(),
+            media,
             index_ready: AtomicBool::new(false),
         }))
     }

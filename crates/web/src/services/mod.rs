@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod editions;
 pub mod indexer;
 pub mod invitations;
+pub mod media;
 pub mod notices;
 pub mod outbox;
 pub mod phoning;
