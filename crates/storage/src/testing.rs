@@ -1,7 +1,7 @@
 //! Fresh databases for tests: SQLite always, PostgreSQL too when
 //! `TREMPLIN_TEST_POSTGRES_URL` points at a server (CI sets it and requires it).
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use crate::Store;
 
@@ -28,6 +28,8 @@ fn postgres_admin_url() -> Option<String> {
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+/// Whether this process already dropped the databases that earlier test processes left.
+static SWEPT: AtomicBool = AtomicBool::new(false);
 
 impl TestDb {
     pub async fn new(backend: &str) -> Self {
@@ -54,6 +56,9 @@ impl TestDb {
                 let admin = Store::connect(&admin_url)
                     .await
                     .expect("PostgreSQL reachable at TREMPLIN_TEST_POSTGRES_URL");
+                if !SWEPT.swap(true, Ordering::Relaxed) {
+                    admin.drop_orphans().await;
+                }
                 admin
                     .execute_admin(&format!("CREATE DATABASE {name}"))
                     .await
@@ -119,7 +124,30 @@ pub async fn copy_offer(store: &Store, template: i64, n: i64, prefix: &str) -> c
     })
 }
 
+/// The process that created a test database, from its name `tremplin_t_{pid}_{n}_{time}`.
+fn creator_pid(name: &str) -> Option<u32> {
+    name.strip_prefix("tremplin_t_")?.split('_').next()?.parse().ok()
+}
+
 impl Store {
+    /// Test databases are dropped by nobody when their process ends (a `Drop` cannot wait on
+    /// the server): the first database a test process makes drops those whose creating process
+    /// is no longer running on this machine, so repeated runs do not fill the disk.
+    async fn drop_orphans(&self) {
+        let names: Vec<String> = crate::on_pool!(self, |p| {
+            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'tremplin_t_%'")
+                .fetch_all(p)
+                .await
+        })
+        .unwrap_or_default();
+        for name in names {
+            let alive = creator_pid(&name).is_none_or(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                let _ = self.execute_admin(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+            }
+        }
+    }
+
     async fn execute_admin(&self, sql: &str) -> crate::Result<()> {
         crate::on_pool!(self, |p| sqlx::raw_sql(sql).execute(p).await.map(|_| ()))?;
         Ok(())
@@ -128,6 +156,13 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_creator_is_read_from_the_name() {
+        assert_eq!(super::creator_pid("tremplin_t_4242_3_123456"), Some(4242));
+        assert_eq!(super::creator_pid("tremplin_other"), None);
+        assert_eq!(super::creator_pid("tremplin_t_x_1_2"), None);
+    }
+
     #[test]
     fn database_name_is_replaced() {
         assert_eq!(
