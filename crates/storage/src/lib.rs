@@ -17,6 +17,7 @@ mod network;
 mod offers;
 mod pay_rules;
 mod phoning;
+mod queue;
 mod reach;
 mod sms;
 #[cfg(feature = "testing")]

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::queue::Outbox;
 use crate::{Result, Role, Store, on_pool};
 
 /// A message waiting in the outbox.
@@ -128,67 +129,29 @@ impl Store {
 
     /// Claims the oldest due message for `lease_seconds`: no other worker takes it meanwhile.
     pub async fn claim_mail(&self, now: i64, lease_seconds: i64) -> Result<Option<QueuedMail>> {
-        Ok(on_pool!(self, |p| {
-            // The condition is repeated outside the subquery: under concurrency PostgreSQL
-            // re-checks it on the row it waited for, so two workers never claim the same one.
-            sqlx::query_as(
-                "UPDATE mail_outbox SET locked_until_unix = $1 \
-                 WHERE id = (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_unix <= $2 \
-                             AND (locked_until_unix IS NULL OR locked_until_unix < $2) ORDER BY id LIMIT 1) \
-                 AND sent_at IS NULL AND failed_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
-                 RETURNING id, to_addr, subject, text_body, html_body, attempts, attachment_path, attachment_name, attachment_type, \
-                 application_id, list_unsubscribe",
-            )
-            .bind(now + lease_seconds)
-            .bind(now)
-            .fetch_optional(p)
-            .await
-        })?)
+        self.claim(
+            Outbox::Mail,
+            "id, to_addr, subject, text_body, html_body, attempts, attachment_path, attachment_name, attachment_type, \
+             application_id, list_unsubscribe",
+            now,
+            lease_seconds,
+        )
+        .await
     }
 
     pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, |p| {
-            sqlx::query("UPDATE mail_outbox SET sent_at = $1, locked_until_unix = NULL, attempts = attempts + 1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await
-                .map(|_| ())
-        })?;
-        Ok(())
+        self.mark_sent(Outbox::Mail, id, now).await
     }
 
     /// A failed attempt: tried again at `retry_at` (unix seconds).
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> Result<()> {
-        on_pool!(self, |p| {
-            sqlx::query(
-                "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_unix = $1, locked_until_unix = NULL, last_error = $2 WHERE id = $3",
-            )
-            .bind(retry_at)
-            .bind(error)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
+        self.mark_failed(Outbox::Mail, id, error, retry_at).await
     }
 
     /// A message that can never be sent (an address the mail library refuses, a permanent
     /// rejection by the server): marked failed once, never claimed again.
     pub async fn mail_abandoned(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, |p| {
-            sqlx::query(
-                "UPDATE mail_outbox SET attempts = attempts + 1, failed_at = $1, locked_until_unix = NULL, last_error = $2 WHERE id = $3",
-            )
-            .bind(now)
-            .bind(error)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
+        self.mark_abandoned(Outbox::Mail, id, error, now).await
     }
 
     /// Whether a message sending this application could never be sent.

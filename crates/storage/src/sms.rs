@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::queue::Outbox;
 use crate::{Result, Store, on_pool};
 
 /// A text waiting in the outbox.
@@ -50,63 +51,21 @@ impl Store {
 
     /// Claims the oldest due text for `lease_seconds` (see [`Store::claim_mail`]).
     pub async fn claim_sms(&self, now: i64, lease_seconds: i64) -> Result<Option<QueuedSms>> {
-        Ok(on_pool!(self, |p| {
-            sqlx::query_as(
-                "UPDATE sms_outbox SET locked_until_unix = $1 \
-                 WHERE id = (SELECT id FROM sms_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_unix <= $2 \
-                             AND (locked_until_unix IS NULL OR locked_until_unix < $2) ORDER BY id LIMIT 1) \
-                 AND sent_at IS NULL AND failed_at IS NULL AND (locked_until_unix IS NULL OR locked_until_unix < $2) \
-                 RETURNING id, application_id, to_phone, body, attempts",
-            )
-            .bind(now + lease_seconds)
-            .bind(now)
-            .fetch_optional(p)
-            .await
-        })?)
+        self.claim(Outbox::Sms, "id, application_id, to_phone, body, attempts", now, lease_seconds).await
     }
 
     pub async fn sms_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, |p| {
-            sqlx::query("UPDATE sms_outbox SET sent_at = $1, locked_until_unix = NULL, attempts = attempts + 1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await
-                .map(|_| ())
-        })?;
-        Ok(())
+        self.mark_sent(Outbox::Sms, id, now).await
     }
 
     /// A failed attempt: tried again at `retry_at` (unix seconds).
     pub async fn sms_failed(&self, id: i64, error: &str, retry_at: i64) -> Result<()> {
-        on_pool!(self, |p| {
-            sqlx::query(
-                "UPDATE sms_outbox SET attempts = attempts + 1, next_attempt_unix = $1, locked_until_unix = NULL, last_error = $2 WHERE id = $3",
-            )
-            .bind(retry_at)
-            .bind(error)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
+        self.mark_failed(Outbox::Sms, id, error, retry_at).await
     }
 
     /// A text that can never be sent (a number the provider refuses): never claimed again.
     pub async fn sms_abandoned(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, |p| {
-            sqlx::query(
-                "UPDATE sms_outbox SET attempts = attempts + 1, failed_at = $1, locked_until_unix = NULL, last_error = $2 WHERE id = $3",
-            )
-            .bind(now)
-            .bind(error)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|_| ())
-        })?;
-        Ok(())
+        self.mark_abandoned(Outbox::Sms, id, error, now).await
     }
 
     /// The texts about an application, oldest first: for the person's export.

@@ -126,7 +126,11 @@ pub async fn copy_offer(store: &Store, template: i64, n: i64, prefix: &str) -> c
 
 /// The process that created a test database, from its name `tremplin_t_{pid}_{n}_{time}`.
 fn creator_pid(name: &str) -> Option<u32> {
-    name.strip_prefix("tremplin_t_")?.split('_').next()?.parse().ok()
+    name.strip_prefix("tremplin_t_")?
+        .split('_')
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl Store {
@@ -141,9 +145,12 @@ impl Store {
         })
         .unwrap_or_default();
         for name in names {
-            let alive = creator_pid(&name).is_none_or(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+            let alive = creator_pid(&name)
+                .is_none_or(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
             if !alive {
-                let _ = self.execute_admin(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                let _ = self
+                    .execute_admin(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
             }
         }
     }

@@ -19,7 +19,8 @@ impl MediaKey {
             !s.is_empty()
                 && s != "."
                 && s != ".."
-                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
         };
         (raw.len() <= 200 && raw.split('/').all(ok_segment)).then(|| Self(raw.to_owned()))
     }
@@ -86,7 +87,13 @@ pub enum Caching {
 
 /// Answers a request for a stored file: 200 with its body, or 404 in French when it is gone.
 /// (Range requests, 206 and 416, come with the streaming backend.)
-pub async fn respond(media: &Media, key: &MediaKey, mime: &str, _request: &HeaderMap, caching: Caching) -> Response {
+pub async fn respond(
+    media: &Media,
+    key: &MediaKey,
+    mime: &str,
+    _request: &HeaderMap,
+    caching: Caching,
+) -> Response {
     match media.get(key).await {
         Ok(Some(bytes)) => {
             let cache = match caching {
@@ -97,7 +104,8 @@ pub async fn respond(media: &Media, key: &MediaKey, mime: &str, _request: &Heade
             let headers = response.headers_mut();
             headers.insert(
                 header::CONTENT_TYPE,
-                HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                HeaderValue::from_str(mime)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
             );
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             response
@@ -105,7 +113,10 @@ pub async fn respond(media: &Media, key: &MediaKey, mime: &str, _request: &Heade
         Ok(None) => (StatusCode::NOT_FOUND, "Ce fichier n'existe plus.").into_response(),
         Err(e) => {
             tracing::error!(cause = %e, "fichier illisible");
-            (StatusCode::SERVICE_UNAVAILABLE, "Ce fichier ne peut pas être lu pour le moment. Réessayez plus tard.")
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Ce fichier ne peut pas être lu pour le moment. Réessayez plus tard.",
+            )
                 .into_response()
         }
     }
@@ -119,7 +130,16 @@ mod tests {
     fn keys_stay_inside_the_root() {
         assert!(MediaKey::parse("cv/ab12.pdf").is_some());
         assert!(MediaKey::parse("pepites/3/video.mp4").is_some());
-        for bad in ["", "/etc/passwd", "cv/../x", "cv//x", "CV/x", "cv/x y", "./x", "cv/"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "cv/../x",
+            "cv//x",
+            "CV/x",
+            "cv/x y",
+            "./x",
+            "cv/",
+        ] {
             assert!(MediaKey::parse(bad).is_none(), "{bad:?}");
         }
     }
@@ -131,7 +151,10 @@ mod tests {
         let key = MediaKey::parse("a/b.txt").unwrap();
         assert_eq!(media.get(&key).await.unwrap(), None);
         media.put(&key, b"bonjour").await.unwrap();
-        assert_eq!(media.get(&key).await.unwrap().as_deref(), Some(&b"bonjour"[..]));
+        assert_eq!(
+            media.get(&key).await.unwrap().as_deref(),
+            Some(&b"bonjour"[..])
+        );
         media.delete(&key).await.unwrap();
         media.delete(&key).await.unwrap();
         assert_eq!(media.get(&key).await.unwrap(), None);
