@@ -200,7 +200,7 @@ async fn export_person(
         }
     }
     let records = young_people_json(&state, email.as_deref(), phone.as_deref()).await?;
-    let detail = format!("{}, {} fiche(s) jeune", counted(out.len(), alerts.len() as u64), records.len());
+    let detail = with_records(counted(out.len(), alerts.len() as u64), records.len());
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
         &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records }),
@@ -265,6 +265,15 @@ fn counted(applications: usize, alerts: u64) -> String {
     }
 }
 
+/// The same, with the counselors' records when there are some.
+fn with_records(detail: String, records: usize) -> String {
+    if records == 0 {
+        detail
+    } else {
+        format!("{detail}, {records} fiche(s) jeune")
+    }
+}
+
 /// Erases everything about a person (the right to erasure).
 async fn erase_person(
     State(state): State<AppState>,
@@ -295,7 +304,7 @@ async fn erase_person(
         state.store.delete_young_person(y.id).await?;
     }
     // The log says how many, not whose: no personal data in it.
-    let detail = format!("{}, {} fiche(s) jeune", counted(found.len(), alerts), records.len());
+    let detail = with_records(counted(found.len(), alerts), records.len());
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
