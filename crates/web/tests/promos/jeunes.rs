@@ -19,6 +19,13 @@ async fn a_record_is_created_from_names_and_refused_in_french_when_incomplete() 
             "the reminder"
         );
         let me_s = me.to_string();
+        let forged = new_record(&app, &cookie, "0000", "Inès", "ines@example.org", &[]).await;
+        assert_eq!(
+            forged.status,
+            StatusCode::FORBIDDEN,
+            "a form without its CSRF token"
+        );
+        assert!(app.state.store.young_people(None).await.unwrap().is_empty());
         let r = new_record(
             &app,
             &cookie,
