@@ -4,6 +4,7 @@
 //! [`Invalid`]. No HTTP, no SQL: the storage, search and web crates build on these types.
 
 pub mod application;
+pub mod board;
 mod error;
 pub mod geo;
 pub mod import;
@@ -11,10 +12,12 @@ pub mod lifecycle;
 pub mod network;
 mod offer;
 pub mod pay;
+pub mod promo;
 pub mod reach;
 pub mod revision;
 mod status;
 mod values;
+pub mod young;
 
 pub use error::{Invalid, UnknownValue};
 pub use offer::{Contact, GeoPoint, Offer, OfferInput, OfferSource, SourceKind, StartDate};

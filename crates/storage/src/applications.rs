@@ -33,7 +33,7 @@ pub struct Application {
     pub cv_type: Option<String>,
 }
 
-const SELECT: &str = "SELECT id, offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, message, \
+pub(crate) const SELECT: &str = "SELECT id, offer_id, first_name, last_name, email, phone, commune_code, birth_date, mobility, message, \
      status, answer_reason, created_at, updated_at, cv_path, cv_name, cv_type FROM applications";
 
 impl Store {

@@ -18,11 +18,13 @@ mod offers;
 mod pay_rules;
 mod phoning;
 mod queue;
+mod promos;
 mod reach;
 mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod widgets;
+mod young;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,7 +46,9 @@ pub use offers::{
 };
 pub use pay_rules::StoredRule;
 pub use phoning::UndoneConfirmation;
+pub use promos::{Member, Milestone, Promo};
 pub use sms::{QueuedSms, SmsRecord};
+pub use young::YoungPerson;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

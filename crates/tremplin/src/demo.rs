@@ -10,6 +10,8 @@ use tremplin_domain::{CodeInsee, OfferSource, OfferStatus, Siret, SourceKind};
 use tremplin_storage::{CompanyContact, CompanyRecord, OfferMeta, OrganisationKind, Territory};
 use tremplin_web::AppState;
 
+mod promo;
+
 const TERRITORY: &str = include_str!("../demo/territoire.toml");
 const CFAS: &str = include_str!("../demo/cfa.csv");
 const COMPANIES: &str = include_str!("../demo/entreprises.csv");
@@ -150,6 +152,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     reach(state, &report.created, now).await?;
     demo_alert(state, now).await?;
     phoning(state, &report.created).await?;
+    promo::load(state, &report.created, now).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"

@@ -23,11 +23,13 @@ mod features {
     pub mod flux;
     pub mod gestion_candidatures;
     pub mod imports;
+    pub mod jeunes;
     pub mod jetons;
     pub mod journal;
     pub mod offres;
     pub mod offres_gestion;
     pub mod personnes;
+    pub mod promos;
     pub mod regles;
     pub mod relais;
     pub mod reponses;
@@ -89,6 +91,8 @@ pub fn router(state: AppState) -> Router {
         .merge(features::widget::router())
         .merge(features::simulateur::router())
         .merge(features::regles::router())
+        .merge(features::jeunes::router())
+        .merge(features::promos::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())

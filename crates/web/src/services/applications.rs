@@ -59,6 +59,8 @@ pub struct Delivered {
     pub code: String,
     /// The link also leaves by SMS (a mobile number and no e-mail).
     pub by_sms: bool,
+    /// The application stored.
+    pub id: i64,
 }
 
 /// Stores an application and sends it: to the employer (or the Mission Locale for an offer
@@ -196,5 +198,6 @@ pub async fn deliver(
         link: follow,
         code: follow_token,
         by_sms,
+        id,
     }))
 }

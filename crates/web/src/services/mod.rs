@@ -14,6 +14,7 @@ pub mod media;
 pub mod notices;
 pub mod outbox;
 pub mod phoning;
+pub mod promos;
 pub mod reach;
 pub mod relays;
 pub mod retention;

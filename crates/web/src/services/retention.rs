@@ -1,10 +1,12 @@
-//! Applications are kept for the territory's retention period, then erased with their CV.
+//! Applications are kept for the territory's retention period, then erased with their CV; the
+//! counselors' records of young people too, with their milestones and notes.
 
 use chrono::Duration;
 
 use crate::{AppState, WebError};
 
-/// Erases applications (and CVs) whose last activity is older than the territory's retention.
+/// Erases applications (and CVs), and young people's records, whose last activity is older
+/// than the territory's retention; returns how many.
 pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
     let Some(t) = state.territory() else {
         return Ok(0);
@@ -22,5 +24,14 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
             "candidatures effacées au terme de leur conservation"
         );
     }
-    Ok(old.len())
+    // The counselors' records follow the same period, counted from their last change or
+    // milestone: with them go their milestones, memberships and notes.
+    let records = state.store.young_people_to_forget(before).await?;
+    for id in &records {
+        state.store.delete_young_person(*id).await?;
+    }
+    if !records.is_empty() {
+        tracing::info!(fiches = records.len(), "fiches jeunes effacées au terme de leur conservation");
+    }
+    Ok(old.len() + records.len())
 }

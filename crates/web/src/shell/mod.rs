@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod burnup;
 pub mod charts;
 mod csrf;
 pub mod dates;

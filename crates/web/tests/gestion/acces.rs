@@ -33,6 +33,53 @@ async fn authorization_matrix() {
         .unwrap()
         .0;
 
+    // A young person's record in a promo, for the pages that show them.
+    let young = app
+        .state
+        .store
+        .create_young_person(
+            &tremplin_domain::young::YoungPersonInput {
+                first_name: "Inès".into(),
+                last_name: "Fictif".into(),
+                birth_date: chrono::NaiveDate::from_ymd_opt(2005, 4, 2).unwrap(),
+                email: None,
+                phone: Some(tremplin_domain::Telephone::parse("0612345678").unwrap()),
+                guardian_name: None,
+                guardian_email: None,
+                guardian_phone: None,
+                commune: tremplin_domain::CodeInsee::parse("61214").unwrap(),
+                trades: Vec::new(),
+                licence: false,
+                vehicle: false,
+                counselor_id: None,
+                status: tremplin_domain::young::YoungStatus::EnSuivi,
+                notes: String::new(),
+            },
+            crate::support::now(),
+        )
+        .await
+        .unwrap();
+    let promo = app
+        .state
+        .store
+        .create_promo(
+            &tremplin_domain::promo::PromoInput {
+                name: "Promo".into(),
+                season_start: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                season_end: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+                goal_date: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+            },
+            &[],
+            crate::support::now(),
+        )
+        .await
+        .unwrap();
+    app.state
+        .store
+        .add_promo_member(promo, young, chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
+        .await
+        .unwrap();
+
     const ANON: u16 = 303;
     // (route, anonymous, partner, counselor, admin)
     let matrix: Vec<(String, [u16; 4])> = vec![
@@ -71,6 +118,23 @@ async fn authorization_matrix() {
             format!("/gestion/offres/{own}/modifier"),
             [ANON, 200, 200, 200],
         ),
+        // The young people counselors follow and the promos: counselors only.
+        ("/gestion/jeunes".into(), [ANON, 403, 200, 200]),
+        ("/gestion/jeunes?conseiller=moi".into(), [ANON, 403, 200, 200]),
+        ("/gestion/jeunes/nouveau".into(), [ANON, 403, 200, 200]),
+        ("/gestion/jeunes/export.csv".into(), [ANON, 403, 200, 200]),
+        (format!("/gestion/jeunes/{young}"), [ANON, 403, 200, 200]),
+        (format!("/gestion/jeunes/{young}/modifier"), [ANON, 403, 200, 200]),
+        ("/gestion/jeunes/9999".into(), [ANON, 403, 404, 404]),
+        (format!("/gestion/candidatures/nouvelle?jeune={young}"), [ANON, 403, 200, 200]),
+        ("/gestion/promos".into(), [ANON, 403, 200, 200]),
+        ("/gestion/promos/nouvelle".into(), [ANON, 403, 200, 200]),
+        ("/gestion/promos/resultats".into(), [ANON, 403, 200, 200]),
+        ("/gestion/promos/resultats.csv".into(), [ANON, 403, 200, 200]),
+        (format!("/gestion/promos/{promo}"), [ANON, 403, 200, 200]),
+        ("/gestion/promos/9999".into(), [ANON, 403, 404, 404]),
+        (format!("/gestion/promos/{promo}/membres/{young}"), [ANON, 403, 200, 200]),
+        (format!("/gestion/promos/{promo}/membres/9999"), [ANON, 403, 404, 404]),
     ];
     for (route, expected) in &matrix {
         let got = [
@@ -110,6 +174,13 @@ async fn authorization_matrix() {
         "/gestion/personnes/effacer",
         "/gestion/offres/1/modification/accepter",
         "/gestion/offres/1/modification/refuser",
+        "/gestion/jeunes",
+        "/gestion/jeunes/1",
+        "/gestion/jeunes/1/candidatures",
+        "/gestion/promos",
+        "/gestion/promos/1/membres",
+        "/gestion/promos/1/membres/1/etapes",
+        "/gestion/promos/1/membres/1/retirer",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -154,6 +225,13 @@ async fn authorization_matrix() {
             &partner_cookie,
             &partner_csrf,
         ),
+        ("/gestion/jeunes", &partner_cookie, &partner_csrf),
+        ("/gestion/jeunes/1", &partner_cookie, &partner_csrf),
+        ("/gestion/jeunes/1/candidatures", &partner_cookie, &partner_csrf),
+        ("/gestion/promos", &partner_cookie, &partner_csrf),
+        ("/gestion/promos/1/membres", &partner_cookie, &partner_csrf),
+        ("/gestion/promos/1/membres/1/etapes", &partner_cookie, &partner_csrf),
+        ("/gestion/promos/1/membres/1/retirer", &partner_cookie, &partner_csrf),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),

@@ -58,16 +58,50 @@ pub(super) async fn public_offers(
         .collect())
 }
 
+#[derive(serde::Deserialize, Default)]
+pub(super) struct FromRecord {
+    #[serde(default)]
+    jeune: String,
+}
+
+/// The form's values from a young person's record (« Postuler pour ce·tte jeune »).
+async fn prefilled(state: &AppState, jeune: &str) -> Result<HashMap<String, String>, WebError> {
+    let Ok(id) = jeune.trim().parse::<i64>() else {
+        return Ok(HashMap::new());
+    };
+    let y = state.store.young_person(id).await?.ok_or(WebError::NotFound)?;
+    let mobility = match (y.licence, y.vehicle) {
+        (true, true) => Mobility::PermisVoiture,
+        (true, false) => Mobility::Permis,
+        (false, true) => Mobility::DeuxRoues,
+        (false, false) => Mobility::Aucune,
+    };
+    Ok([
+        ("jeune", y.id.to_string()),
+        ("prenom", y.first_name),
+        ("nom", y.last_name),
+        ("email", y.email.unwrap_or_default()),
+        ("telephone", y.phone.unwrap_or_default()),
+        ("commune", y.commune_code),
+        ("date_naissance", y.birth_date.to_string()),
+        ("mobilite", mobility.as_str().to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect())
+}
+
 pub(super) async fn on_behalf_form(
     State(state): State<AppState>,
     staff: crate::shell::auth::Staff,
+    axum::extract::Query(q): axum::extract::Query<FromRecord>,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
     let page = OnBehalfPage {
         layout: Layout::new(&state, "/gestion/candidatures/nouvelle"),
         nav: crate::shell::Nav::new(&staff),
         offers: public_offers(&state, &[]).await?,
-        values: HashMap::new(),
+        values: prefilled(&state, &q.jeune).await?,
         errors: Vec::new(),
         sent: Vec::new(),
         mobilities: Mobility::ALL
@@ -106,6 +140,18 @@ pub(super) async fn on_behalf(
     let input = ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c))
         .map_err(|e| errors.extend(e))
         .ok();
+    // Started from a young person's record: the applications sent are attached to it.
+    let record = match values.get("jeune").map(|j| j.trim()).filter(|j| !j.is_empty()) {
+        None => None,
+        Some(j) => Some(
+            state
+                .store
+                .young_person(j.parse().map_err(|_| WebError::NotFound)?)
+                .await?
+                .ok_or(WebError::NotFound)?
+                .id,
+        ),
+    };
     let mut sent = Vec::new();
     if let (Some(input), true) = (&input, errors.is_empty()) {
         for id in &chosen {
@@ -117,10 +163,11 @@ pub(super) async fn on_behalf(
             else {
                 continue;
             };
-            let outcome = deliver(&state, &offer, input, None, None, now)
-                .await?
-                .map(|d| d.link)
-                .map_err(|e| e.message);
+            let outcome = deliver(&state, &offer, input, None, None, now).await?;
+            if let (Ok(d), Some(y)) = (&outcome, record) {
+                state.store.attach_application(y, d.id).await?;
+            }
+            let outcome = outcome.map(|d| d.link).map_err(|e| e.message);
             sent.push((offer.fields.title.clone(), outcome));
         }
         let detail = format!(

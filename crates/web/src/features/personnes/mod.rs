@@ -69,6 +69,8 @@ struct PersonPage {
     applications: Vec<ApplicationLine>,
     /// The address's alerts: (search, state): only admins, handling a request, see them.
     alerts: Vec<(String, &'static str)>,
+    /// The counselors' records of this person (or of whom they are the guardian): (id, name).
+    records: Vec<(i64, String)>,
 }
 
 fn alert_state(a: &tremplin_storage::Alert) -> &'static str {
@@ -88,8 +90,16 @@ async fn person(
     let searched = !q.email.trim().is_empty() || !q.telephone.trim().is_empty();
     let mut applications = Vec::new();
     let mut alerts = Vec::new();
+    let mut records = Vec::new();
     if searched {
         let (email, phone) = q.keys()?;
+        records = state
+            .store
+            .young_people_of_person(email.as_deref(), phone.as_deref())
+            .await?
+            .into_iter()
+            .map(|y| (y.id, y.name()))
+            .collect();
         if let Some(e) = &email {
             alerts = state
                 .store
@@ -123,6 +133,7 @@ async fn person(
         searched,
         applications,
         alerts,
+        records,
     };
     Ok(Html(page.render()?))
 }
@@ -188,10 +199,11 @@ async fn export_person(
             }));
         }
     }
-    let detail = counted(out.len(), alerts.len() as u64);
+    let records = young_people_json(&state, email.as_deref(), phone.as_deref()).await?;
+    let detail = with_records(counted(out.len(), alerts.len() as u64), records.len());
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
-        &serde_json::json!({ "candidatures": out, "alertes": alerts }),
+        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records }),
     )
     .unwrap_or_default();
     Ok((
@@ -208,12 +220,57 @@ async fn export_person(
         .into_response())
 }
 
+/// The counselors' records of a person with their promos' milestones and the notes: the notes
+/// are the person's to read on request.
+async fn young_people_json(
+    state: &AppState,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<Vec<serde_json::Value>, WebError> {
+    let mut out = Vec::new();
+    for y in state.store.young_people_of_person(email, phone).await? {
+        let promos = state.store.promos_of_young_person(y.id).await?;
+        let steps: Vec<serde_json::Value> = state
+            .store
+            .milestones_of_young_person(y.id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                serde_json::json!({
+                    "promo": promos.iter().find(|p| p.id == m.promo_id).map(|p| p.name.clone()),
+                    "etape": m.kind.as_str(), "date": m.on_day.to_string(), "entreprise": m.company, "cfa": m.cfa,
+                    "offre": m.offer_id, "candidature": m.application_id, "notee_le": m.recorded_at.to_rfc3339(),
+                })
+            })
+            .collect();
+        out.push(serde_json::json!({
+            "fiche": y.id, "prenom": y.first_name, "nom": y.last_name, "date_naissance": y.birth_date.to_string(),
+            "email": y.email, "telephone": y.phone, "representant_legal": y.guardian_name,
+            "representant_email": y.guardian_email, "representant_telephone": y.guardian_phone,
+            "commune": y.commune_code, "metiers": y.rome_codes, "permis": y.licence, "vehicule": y.vehicle,
+            "conseiller": y.counselor_email, "statut": y.status, "notes": y.notes,
+            "creee_le": y.created_at.to_rfc3339(), "modifiee_le": y.updated_at.to_rfc3339(),
+            "promos": promos.iter().map(|p| p.name.clone()).collect::<Vec<_>>(), "etapes": steps,
+        }));
+    }
+    Ok(out)
+}
+
 /// What the log says of a request: how many, never whose.
 fn counted(applications: usize, alerts: u64) -> String {
     if alerts == 0 {
         format!("{applications} candidature(s)")
     } else {
         format!("{applications} candidature(s), {alerts} alerte(s)")
+    }
+}
+
+/// The same, with the counselors' records when there are some.
+fn with_records(detail: String, records: usize) -> String {
+    if records == 0 {
+        detail
+    } else {
+        format!("{detail}, {records} fiche(s) jeune")
     }
 }
 
@@ -239,8 +296,15 @@ async fn erase_person(
         Some(e) => state.store.delete_alerts_of_email(e).await?,
         None => 0,
     };
+    let records = state
+        .store
+        .young_people_of_person(email.as_deref(), phone.as_deref())
+        .await?;
+    for y in &records {
+        state.store.delete_young_person(y.id).await?;
+    }
     // The log says how many, not whose: no personal data in it.
-    let detail = counted(found.len(), alerts);
+    let detail = with_records(counted(found.len(), alerts), records.len());
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
