@@ -4,6 +4,7 @@
 //! [`Invalid`]. No HTTP, no SQL: the storage, search and web crates build on these types.
 
 pub mod application;
+pub mod budget;
 mod error;
 pub mod geo;
 pub mod import;
