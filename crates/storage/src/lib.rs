@@ -22,6 +22,7 @@ mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod widgets;
+mod workshops;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,6 +45,7 @@ pub use offers::{
 pub use pay_rules::StoredRule;
 pub use phoning::UndoneConfirmation;
 pub use sms::{QueuedSms, SmsRecord};
+pub use workshops::{Workshop, WorkshopResult};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
