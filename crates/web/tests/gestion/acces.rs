@@ -61,6 +61,7 @@ async fn authorization_matrix() {
         ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
         ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
         ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
+        ("/gestion/ateliers".into(), [ANON, 403, 200, 200]),
         (
             "/gestion/candidatures/nouvelle".into(),
             [ANON, 403, 200, 200],
@@ -110,6 +111,7 @@ async fn authorization_matrix() {
         "/gestion/personnes/effacer",
         "/gestion/offres/1/modification/accepter",
         "/gestion/offres/1/modification/refuser",
+        "/gestion/ateliers",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -143,6 +145,7 @@ async fn authorization_matrix() {
         ("/gestion/territoire", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs/1", &partner_cookie, &partner_csrf),
+        ("/gestion/ateliers", &partner_cookie, &partner_csrf),
         ("/gestion/jetons/1/revoquer", &partner_cookie, &partner_csrf),
         (
             "/gestion/offres/1/modification/accepter",
