@@ -165,6 +165,7 @@ async fn the_budget_from_an_offer_shows_both_scenarios_what_is_left_and_the_aids
             "Abonnement de transport scolaire Nomad",
             "à vérifier",
             "≈ 36 km par la route",
+            "De chez toi au CFA",
         ] {
             assert!(b.contains(text), "{backend}: {text} missing");
         }

@@ -158,10 +158,10 @@ fn scenario(s: &Scenario) -> ScenarioView {
 fn view(c: &Computed) -> ResultView {
     let b = &c.budget;
     let mut trips = Vec::new();
-    for (what, leg) in [("l'entreprise", &b.to_company), ("le CFA", &b.to_cfa)] {
+    for (what, leg) in [("à l'entreprise", &b.to_company), ("au CFA", &b.to_cfa)] {
         if let Some(l) = leg {
             trips.push(format!(
-                "De chez toi à {what} : {}, {} en voiture.",
+                "De chez toi {what} : {}, {} en voiture.",
                 l.road_label(),
                 l.time_label()
             ));
