@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod board;
+pub mod budget;
 mod error;
 pub mod geo;
 pub mod import;

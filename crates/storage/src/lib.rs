@@ -25,6 +25,7 @@ mod sms;
 pub mod testing;
 mod widgets;
 mod young;
+mod workshops;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -49,6 +50,7 @@ pub use phoning::UndoneConfirmation;
 pub use promos::{Member, Milestone, Promo};
 pub use sms::{QueuedSms, SmsRecord};
 pub use young::YoungPerson;
+pub use workshops::{Workshop, WorkshopResult};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

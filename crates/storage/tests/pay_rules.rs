@@ -27,7 +27,7 @@ async fn the_rules_file_loads_once_and_admin_rows_and_confirmations_are_kept() {
         for r in &rules {
             assert!(read.contains(r), "{backend}: {r:?} not read back");
         }
-        assert_eq!(stored.iter().filter(|r| r.awaiting_check()).count(), 7);
+        assert_eq!(stored.iter().filter(|r| r.awaiting_check()).count(), 14);
 
         let admin = s
             .add_user("admin@ml.example", "x", Role::Admin, None, now)

@@ -1583,3 +1583,73 @@ async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contr
     c.close().await.ok();
     outcome.expect("browser steps");
 }
+
+#[tokio::test]
+async fn a_young_person_in_mortagne_sees_the_trips_of_an_offer_then_the_pay_and_the_budget() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], |_| {}) else {
+        return;
+    };
+    let c = h.browser().await;
+    let run = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!(
+            "{}/offres?q=boulanger&commune=Mortagne-au-Perche",
+            h.base
+        ))
+        .await?;
+        navigate(&c, Locator::Css(".card h3 a")).await?;
+        // The search's commune came with the link: the trips from Mortagne.
+        let company = c.find(Locator::Css(".trip-company")).await?.text().await?;
+        assert!(
+            company.starts_with("De Mortagne-au-Perche à l'entreprise")
+                && company.contains("km à vol d'oiseau")
+                && company.contains("en voiture"),
+            "{company}"
+        );
+        let cfa = c.find(Locator::Css(".trip-cfa")).await?.text().await?;
+        assert!(
+            cfa.contains("depuis l'entreprise") && cfa.contains("depuis Mortagne-au-Perche"),
+            "{cfa}"
+        );
+        fits_the_phone(&c, "offer with its trips").await?;
+        navigate(
+            &c,
+            Locator::Css("a[href^='/ma-vie-d-apprenti/salaire?contrat=']"),
+        )
+        .await?;
+        c.execute(
+            "document.getElementById('naissance').value = '2009-05-10';
+             const d = document.getElementById('debut'); if (!d.value) d.value = '2027-09-01';",
+            vec![],
+        )
+        .await?;
+        navigate(
+            &c,
+            Locator::Css("form[action='/ma-vie-d-apprenti/salaire'] button"),
+        )
+        .await?;
+        let net = c
+            .find(Locator::Css(".years dd strong"))
+            .await?
+            .text()
+            .await?;
+        assert!(net.contains('€'), "{net}");
+        navigate(&c, Locator::Css("a[href^='/ma-vie-d-apprenti/budget?']")).await?;
+        let heading = c.find(Locator::Id("resultat")).await?.text().await?;
+        assert!(heading.starts_with("Mon budget de"), "{heading}");
+        let month_net = c.find(Locator::Css(".net")).await?.text().await?;
+        assert!(month_net.contains('€'), "{month_net}");
+        assert_eq!(c.find_all(Locator::Css(".scenario")).await?.len(), 2);
+        let left = c.find(Locator::Css(".scenario .left")).await?.text().await?;
+        assert!(left.starts_with("Il te reste"), "{left}");
+        let trips = c.find(Locator::Css(".result p.hint")).await?.text().await?;
+        assert!(trips.starts_with("De chez toi à l'entreprise"), "{trips}");
+        fits_the_phone(&c, "budget").await?;
+        screenshot(&c, "budget-telephone").await;
+        Ok::<_, fantoccini::error::CmdError>(())
+    };
+    let outcome = run.await;
+    c.close().await.unwrap();
+    outcome.unwrap();
+}

@@ -16,6 +16,8 @@ mod state;
 mod features {
     pub mod alertes;
     pub mod api;
+    pub mod atelier;
+    pub mod budget;
     pub mod candidatures;
     pub mod comptes;
     pub mod connexion;
@@ -90,6 +92,8 @@ pub fn router(state: AppState) -> Router {
         .merge(features::imports::router())
         .merge(features::widget::router())
         .merge(features::simulateur::router())
+        .merge(features::budget::router())
+        .merge(features::atelier::router())
         .merge(features::regles::router())
         .merge(features::jeunes::router())
         .merge(features::promos::router())

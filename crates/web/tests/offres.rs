@@ -56,7 +56,9 @@ async fn results_near_a_commune_typed_by_name() {
         );
         assert!(r.body.contains("Aide-soignant·e"));
         assert!(
-            r.body.contains("href=\"/offres/2?depuis=61293&#38;retour="),
+            // The commune travels with the link: the offer page measures the trips from it.
+            r.body
+                .contains("href=\"/offres/2?commune=Mortagne-au-Perche+%2861400%29&#38;retour="),
             "{backend}"
         );
         // With a commune and no chosen order, nearest first.
@@ -210,7 +212,7 @@ async fn offer_page_has_every_field_json_ld_and_open_graph() {
             "<h1>Boulanger/Boulangère</h1>",
             "Entreprise Fictive",
             "à 28 km de Mortagne-au-Perche",
-            "3IFA Alençon, Alençon – à 54 km de l'entreprise",
+            "Le centre de formation, 3IFA Alençon (Alençon) : depuis l'entreprise 54 km à vol d&#39;oiseau",
             "href=\"tel:+33261910000\"",
             "mailto:contact@entreprise.example",
             "Ouverte aux personnes en situation de handicap (RQTH)",

@@ -236,7 +236,7 @@ async fn an_admin_adds_a_future_smic_used_from_its_month_and_confirms_a_flagged_
         let (cookie, csrf) = app.session(Role::Admin, None).await;
         let page = app.get_as("/gestion/regles", &cookie).await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
-        assert!(page.body.contains("7 règles à vérifier"), "{}", page.body);
+        assert!(page.body.contains("14 règles à vérifier"), "{}", page.body);
         assert!(
             page.body.contains("href=\"/gestion/regles\""),
             "linked from the nav"
@@ -329,7 +329,7 @@ async fn an_admin_adds_a_future_smic_used_from_its_month_and_confirms_a_flagged_
             .clone();
         assert_eq!(used["a_verifier"], false);
         let page = app.get_as("/gestion/regles", &cookie).await.body;
-        assert!(page.contains("6 règles à vérifier"));
+        assert!(page.contains("13 règles à vérifier"));
         assert!(page.contains("confirmée le") && page.contains("ajoutée le"));
         let actions: Vec<String> = app
             .state

@@ -19,10 +19,12 @@ pub enum Category {
     Impot,
     Aide,
     AideEmployeur,
+    /// The monthly budget's figures: cost per km, road factor, fares, aids' fixed amounts.
+    Budget,
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 8] = [
         Self::Smic,
         Self::Apprentissage,
         Self::Professionnalisation,
@@ -30,6 +32,7 @@ impl Category {
         Self::Impot,
         Self::Aide,
         Self::AideEmployeur,
+        Self::Budget,
     ];
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
@@ -53,6 +56,7 @@ impl Category {
             Self::Impot => "impot",
             Self::Aide => "aide",
             Self::AideEmployeur => "aide_employeur",
+            Self::Budget => "budget",
         }
     }
 
@@ -65,6 +69,7 @@ impl Category {
             Self::Impot => "Impôt sur le revenu",
             Self::Aide => "Aides pour l'apprenti",
             Self::AideEmployeur => "Aides à l'embauche (employeurs)",
+            Self::Budget => "Budget : trajets, logement, aides chiffrées",
         }
     }
 

@@ -54,8 +54,8 @@ fn gross_net(s: &Simulation) -> Vec<(String, f64, f64, f64)> {
 #[test]
 fn the_rules_file_reads_with_its_sources_and_verify_flags() {
     let rules = parse_csv(FILE).unwrap();
-    assert_eq!(rules.len(), 53);
-    assert_eq!(rules.iter().filter(|r| r.to_verify).count(), 7);
+    assert_eq!(rules.len(), 70);
+    assert_eq!(rules.iter().filter(|r| r.to_verify).count(), 14);
     assert!(rules.iter().all(|r| r.source.starts_with("https://")));
     let set = RuleSet::new(rules);
     assert_eq!(

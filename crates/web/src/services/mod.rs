@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod applications;
+pub mod budget;
 pub mod catalogue;
 pub mod editions;
 pub mod indexer;
@@ -22,5 +23,6 @@ pub mod revisions;
 pub mod secrets;
 pub mod simulateur;
 pub mod sms;
+pub mod trajets;
 pub mod typed;
 pub mod uploads;

@@ -108,6 +108,7 @@ async fn authorization_matrix() {
         ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
         ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
         ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
+        ("/gestion/ateliers".into(), [ANON, 403, 200, 200]),
         (
             "/gestion/candidatures/nouvelle".into(),
             [ANON, 403, 200, 200],
@@ -181,6 +182,7 @@ async fn authorization_matrix() {
         "/gestion/promos/1/membres",
         "/gestion/promos/1/membres/1/etapes",
         "/gestion/promos/1/membres/1/retirer",
+        "/gestion/ateliers",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -214,6 +216,7 @@ async fn authorization_matrix() {
         ("/gestion/territoire", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs/1", &partner_cookie, &partner_csrf),
+        ("/gestion/ateliers", &partner_cookie, &partner_csrf),
         ("/gestion/jetons/1/revoquer", &partner_cookie, &partner_csrf),
         (
             "/gestion/offres/1/modification/accepter",

@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
-use tremplin_domain::geo::{format_distance, haversine_km};
+use tremplin_domain::geo::haversine_km;
 use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
-use crate::services::relays;
+use crate::services::{relays, trajets, typed};
 use crate::shell::Id;
 use crate::shell::Layout;
 use crate::shell::dates::monday_of;
@@ -199,7 +199,9 @@ struct OfferPage {
     layout: Layout,
     o: OfferView,
     from: Option<(String, String)>,
-    cfa: Option<CfaView>,
+    trips: trajets::OfferTrips,
+    /// The commune typed on the page could not be understood: why, and the choices.
+    commune_problem: Option<typed::Unclear>,
     jsonld: String,
     meta_description: String,
     /// The same offer at other sources: (where, link to it there).
@@ -244,10 +246,25 @@ impl Share {
     }
 }
 
-pub struct CfaView {
-    pub name: String,
-    pub commune: String,
-    pub distance: Option<String>,
+/// The young person's commune: `?commune=` (typed, or the search's), else `?depuis=` (an INSEE
+/// code, older links); what could not be understood is said on the page.
+fn home_commune<'a>(
+    state: &'a AppState,
+    params: &OfferParams,
+) -> (Option<&'a tremplin_referentiels::Commune>, Option<typed::Unclear>) {
+    if let Some(typed_commune) = params.commune.as_deref().filter(|c| !c.trim().is_empty()) {
+        return match typed::commune(state, typed_commune, "ta commune") {
+            Ok(code) => (state.refs.communes.get(&code), None),
+            Err(u) => (None, Some(u)),
+        };
+    }
+    (
+        params
+            .depuis
+            .as_deref()
+            .and_then(|c| state.refs.communes.get(c)),
+        None,
+    )
 }
 
 /// What a result's link to its offer carries: where the distance is measured from, and the
@@ -255,7 +272,8 @@ pub struct CfaView {
 fn offer_link_query(q: &CatalogueQuery) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     if let Some(n) = &q.near {
-        pairs.push(("depuis", n.code.to_string()));
+        // The commune as links name it, so the offer page measures the trips from it.
+        pairs.push(("commune", n.key.clone()));
     }
     pairs.push(("retour", q.page_query(q.page)));
     format!(
@@ -266,6 +284,9 @@ fn offer_link_query(q: &CatalogueQuery) -> String {
 
 #[derive(serde::Deserialize)]
 struct OfferParams {
+    /// The young person's commune, typed or from the search (`?commune=`).
+    commune: Option<String>,
+    /// The same as an INSEE code (links made before `commune`).
     depuis: Option<String>,
     /// The search the visitor came from, as its query string.
     retour: Option<String>,
@@ -312,6 +333,7 @@ async fn offer(
         .collect();
     let params: OfferParams =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or(OfferParams {
+            commune: None,
             depuis: None,
             retour: None,
             via: None,
@@ -323,19 +345,10 @@ async fn offer(
         .as_deref()
         .and_then(|r| CatalogueQuery::parse(r, ParamStyle::Page, &state).ok())
         .map(|q| format!("/offres?{}", q.page_query(q.page)));
-    let here = state.refs.communes.get(offer.fields.commune.as_str());
-    let from = params
-        .depuis
-        .as_deref()
-        .and_then(|c| state.refs.communes.get(c))
-        .map(Near::from);
-    let point = offer
-        .fields
-        .location
-        .map(|p| (p.lat, p.lon))
-        .or(here.map(|h| (h.lat, h.lon)));
-    let distance = match (&from, point) {
-        (Some(f), Some((lat, lon))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
+    let (home, commune_problem) = home_commune(&state, &params);
+    let from = home.map(Near::from);
+    let distance = match (&from, trajets::company_point(&state, &offer)) {
+        (Some(f), Some((lat, lon, _))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
         _ => None,
     };
     let o = catalogue::view(
@@ -345,22 +358,7 @@ async fn offer(
         from.as_ref().is_some_and(|f| f.approximate),
     );
     let from = from.zip(o.distance_label.clone()).map(|(f, d)| (f.name, d));
-    let cfa = match offer.cfa_id {
-        Some(cfa_id) => state.store.training_centre(cfa_id).await?.map(|c| {
-            let cfa_commune = state.refs.communes.get(&c.commune_code);
-            CfaView {
-                name: c.name.clone(),
-                commune: cfa_commune.map_or_else(|| c.commune_code.clone(), |k| k.name.clone()),
-                distance: cfa_commune.zip(here).map(|(k, h)| {
-                    format_distance(
-                        haversine_km(k.lat, k.lon, h.lat, h.lon),
-                        k.approximate || h.approximate,
-                    )
-                }),
-            }
-        }),
-        None => None,
-    };
+    let trips = trajets::for_offer(&state, &offer, home).await?;
     let meta_description: String = o.description.chars().take(157).collect::<String>()
         + if o.description.chars().count() > 157 {
             "…"
@@ -398,7 +396,8 @@ async fn offer(
         layout: Layout::new(&state, &o.path),
         o,
         from,
-        cfa,
+        trips,
+        commune_problem,
         jsonld,
         meta_description,
         also,

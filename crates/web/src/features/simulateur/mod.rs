@@ -44,6 +44,8 @@ struct SalairePage {
     /// The printable version: the month-by-month detail open.
     print: bool,
     print_link: String,
+    /// The same contract's monthly budget (with the offer and commune it came with).
+    budget_link: String,
 }
 
 /// The form as typed, to fill it back.
@@ -57,6 +59,17 @@ struct FormValues {
     secteur: String,
     niveau: String,
     minimum: String,
+    /// Carried to the budget: the offer the simulator was opened from, the young person's
+    /// commune.
+    offre: String,
+    commune: String,
+}
+
+/// What the simulator only carries along, for the budget.
+#[derive(Default, serde::Deserialize)]
+struct Carried {
+    offre: Option<String>,
+    commune: Option<String>,
 }
 
 struct ResultView {
@@ -208,6 +221,7 @@ async fn page(
         ),
     };
     let print = raw.split('&').any(|p| p == "imprimer=1");
+    let carried: Carried = serde_urlencoded::from_str(&raw).unwrap_or_default();
     let mut result = None;
     if error.is_none() && q.asks() {
         match q.input(true) {
@@ -248,7 +262,16 @@ async fn page(
             .unwrap_or_else(|| "prive".into()),
         niveau: v(&q.niveau),
         minimum: v(&q.minimum_conventionnel),
+        offre: v(&carried.offre).chars().filter(char::is_ascii_digit).collect(),
+        commune: v(&carried.commune),
     };
+    let budget_link = format!(
+        "/ma-vie-d-apprenti/budget?{}",
+        raw.split('&')
+            .filter(|p| *p != "imprimer=1")
+            .collect::<Vec<_>>()
+            .join("&")
+    );
     let print_link = format!(
         "{PATH}?{}&imprimer=1",
         raw.split('&')
@@ -269,6 +292,7 @@ async fn page(
         result,
         print,
         print_link,
+        budget_link,
     };
     Ok((status, Html(page.render()?)).into_response())
 }

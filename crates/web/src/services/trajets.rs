@@ -1,0 +1,168 @@
+//! Trips by road between communes, for the offer page and the budget: the distance as the crow
+//! flies, made a road distance and an approximate car time by the rules table (road factor,
+//! average speed, both « à vérifier » until the Mission Locale sets them), and the training
+//! centres of an offer (its own, or the nearest teaching its diploma when none is set).
+
+use tremplin_domain::Offer;
+use tremplin_domain::budget::{Leg, TravelRules, road_leg};
+use tremplin_domain::geo::{format_distance, haversine_km};
+use tremplin_referentiels::{Commune, fold};
+use tremplin_storage::TrainingCentre;
+
+use crate::{AppState, WebError};
+
+/// How many centres are offered when the offer names none.
+pub const NEAREST_CFAS: usize = 3;
+
+/// The road rules in force today, or None when the table has none (the page then gives the
+/// distance as the crow flies only).
+pub async fn travel_rules(state: &AppState) -> Result<Option<TravelRules>, WebError> {
+    let rules = crate::services::simulateur::rules(state).await?;
+    let today = state.clock.now().date_naive();
+    Ok(TravelRules::at(&rules, today))
+}
+
+/// One trip as pages show it.
+#[derive(Debug, Clone)]
+pub struct Trip {
+    pub crow_km: f64,
+    /// « 28 km à vol d'oiseau » (≈ when a point is approximate).
+    pub crow: String,
+    /// « ≈ 36 km par la route », « ≈ 35 min en voiture »; None without road rules.
+    pub road: Option<String>,
+    pub time: Option<String>,
+    pub leg: Option<Leg>,
+}
+
+pub fn trip(a: &Commune, b: (f64, f64, bool), rules: Option<&TravelRules>) -> Trip {
+    let km = haversine_km(a.lat, a.lon, b.0, b.1);
+    let leg = rules.map(|r| road_leg(km, r));
+    Trip {
+        crow_km: km,
+        crow: format!(
+            "{} à vol d'oiseau",
+            format_distance(km, a.approximate || b.2)
+        ),
+        road: leg.map(|l| l.road_label()),
+        time: leg.map(|l| format!("{} en voiture", l.time_label())),
+        leg,
+    }
+}
+
+/// Where an offer's company is: its own point if geocoded, else its commune's centre.
+pub fn company_point(state: &AppState, offer: &Offer) -> Option<(f64, f64, bool)> {
+    let commune = state.refs.communes.get(offer.fields.commune.as_str());
+    offer
+        .fields
+        .location
+        .map(|p| (p.lat, p.lon, false))
+        .or(commune.map(|c| (c.lat, c.lon, c.approximate)))
+}
+
+/// A training centre and its commune.
+#[derive(Debug, Clone)]
+pub struct Cfa {
+    pub centre: TrainingCentre,
+    pub commune_name: String,
+    pub point: Option<(f64, f64, bool)>,
+    /// The centre is the offer's own (not one of the nearest teaching the diploma).
+    pub own: bool,
+}
+
+/// The offer's centre, or the nearest centres whose diplomas include the offer's diploma (same
+/// words, accents and case aside), nearest to the company first; empty when none is known.
+pub async fn cfas_for(state: &AppState, offer: &Offer) -> Result<Vec<Cfa>, WebError> {
+    let make = |c: TrainingCentre, own: bool| {
+        let commune = state.refs.communes.get(&c.commune_code);
+        Cfa {
+            commune_name: commune.map_or_else(|| c.commune_code.clone(), |k| k.name.clone()),
+            point: commune.map(|k| (k.lat, k.lon, k.approximate)),
+            centre: c,
+            own,
+        }
+    };
+    if let Some(id) = offer.cfa_id {
+        return Ok(state
+            .store
+            .training_centre(id)
+            .await?
+            .map(|c| vec![make(c, true)])
+            .unwrap_or_default());
+    }
+    let Some(diploma) = offer.fields.diploma_label.as_deref().map(fold) else {
+        return Ok(Vec::new());
+    };
+    if diploma.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: Vec<Cfa> = state
+        .store
+        .training_centres()
+        .await?
+        .into_iter()
+        .filter(|c| c.diploma_list().any(|d| fold(d) == diploma))
+        .map(|c| make(c, false))
+        .collect();
+    if let Some((lat, lon, _)) = company_point(state, offer) {
+        let d = |c: &Cfa| {
+            c.point
+                .map_or(f64::MAX, |(a, b, _)| haversine_km(lat, lon, a, b))
+        };
+        found.sort_by(|a, b| d(a).total_cmp(&d(b)));
+    }
+    found.truncate(NEAREST_CFAS);
+    Ok(found)
+}
+
+/// The trips an offer page shows: from the young person's commune to the company, and from
+/// the company (and from home) to each training centre.
+pub struct OfferTrips {
+    /// The young person's commune: (name, how links name it).
+    pub home: Option<(String, String)>,
+    pub to_company: Option<Trip>,
+    pub cfas: Vec<CfaTrips>,
+    /// Whether the road rules are known (else distances as the crow flies only).
+    pub road_known: bool,
+}
+
+pub struct CfaTrips {
+    pub name: String,
+    pub commune: String,
+    pub website: Option<String>,
+    pub own: bool,
+    pub from_company: Option<Trip>,
+    pub from_home: Option<Trip>,
+}
+
+pub async fn for_offer(
+    state: &AppState,
+    offer: &Offer,
+    home: Option<&Commune>,
+) -> Result<OfferTrips, WebError> {
+    let rules = travel_rules(state).await?;
+    let company = company_point(state, offer);
+    let to_company = home.zip(company).map(|(h, c)| trip(h, c, rules.as_ref()));
+    let cfas = cfas_for(state, offer)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let company_commune = state.refs.communes.get(offer.fields.commune.as_str());
+            CfaTrips {
+                from_company: company_commune
+                    .zip(c.point)
+                    .map(|(k, p)| trip(k, p, rules.as_ref())),
+                from_home: home.zip(c.point).map(|(h, p)| trip(h, p, rules.as_ref())),
+                name: c.centre.name,
+                commune: c.commune_name,
+                website: c.centre.website,
+                own: c.own,
+            }
+        })
+        .collect();
+    Ok(OfferTrips {
+        home: home.map(|h| (h.name.clone(), h.link_key())),
+        to_company,
+        cfas,
+        road_known: rules.is_some(),
+    })
+}
