@@ -14,12 +14,14 @@ mod state;
 /// shell, the services, the state and the error types, never another feature; only this file
 /// names them.
 mod features {
+    pub mod activites;
     pub mod alertes;
     pub mod api;
     pub mod candidatures;
     pub mod comptes;
     pub mod connexion;
     pub mod editions;
+    pub mod evenements;
     pub mod flux;
     pub mod gestion_candidatures;
     pub mod imports;
@@ -89,6 +91,8 @@ pub fn router(state: AppState) -> Router {
         .merge(features::widget::router())
         .merge(features::simulateur::router())
         .merge(features::regles::router())
+        .merge(features::evenements::router())
+        .merge(features::activites::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())

@@ -6,8 +6,10 @@
 
 pub mod alerts;
 pub mod applications;
+pub mod calendar;
 pub mod catalogue;
 pub mod editions;
+pub mod events;
 pub mod indexer;
 pub mod invitations;
 pub mod media;

@@ -1,4 +1,5 @@
-//! Applications are kept for the territory's retention period, then erased with their CV.
+//! Applications are kept for the territory's retention period, then erased with their CV;
+//! registrations to events, that long after their event.
 
 use chrono::Duration;
 
@@ -16,6 +17,7 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
             let _ = tokio::fs::remove_file(&path).await;
         }
     }
+    crate::services::events::forget_old(state).await?;
     if !old.is_empty() {
         tracing::info!(
             candidatures = old.len(),

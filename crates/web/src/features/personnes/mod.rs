@@ -69,6 +69,8 @@ struct PersonPage {
     applications: Vec<ApplicationLine>,
     /// The address's alerts: (search, state): only admins, handling a request, see them.
     alerts: Vec<(String, &'static str)>,
+    /// The registrations to events: (registered on, event and status).
+    registrations: Vec<(String, String)>,
 }
 
 fn alert_state(a: &tremplin_storage::Alert) -> &'static str {
@@ -88,8 +90,19 @@ async fn person(
     let searched = !q.email.trim().is_empty() || !q.telephone.trim().is_empty();
     let mut applications = Vec::new();
     let mut alerts = Vec::new();
+    let mut registrations = Vec::new();
     if searched {
         let (email, phone) = q.keys()?;
+        for r in state
+            .store
+            .registrations_of_person(email.as_deref(), phone.as_deref())
+            .await?
+        {
+            registrations.push((
+                crate::shell::dates::paris_day(r.created_at),
+                format!("événement n° {} – {} {} – {}", r.activity_id, r.first_name, r.last_name, r.status.label()),
+            ));
+        }
         if let Some(e) = &email {
             alerts = state
                 .store
@@ -123,6 +136,7 @@ async fn person(
         searched,
         applications,
         alerts,
+        registrations,
     };
     Ok(Html(page.render()?))
 }
@@ -188,10 +202,24 @@ async fn export_person(
             }));
         }
     }
-    let detail = counted(out.len(), alerts.len() as u64);
+    let registrations: Vec<serde_json::Value> = state
+        .store
+        .registrations_of_person(email.as_deref(), phone.as_deref())
+        .await?
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "inscription": r.id, "evenement": r.activity_id, "prenom": r.first_name, "nom": r.last_name,
+                "email": r.email, "telephone": r.phone, "commune": r.commune_code, "mineur": r.minor,
+                "responsable_nom": r.guardian_name, "responsable_telephone": r.guardian_phone,
+                "etat": r.status.as_str(), "presence": r.attendance, "inscrit_le": r.created_at.to_rfc3339(),
+            })
+        })
+        .collect();
+    let detail = format!("{}, {} inscription(s)", counted(out.len(), alerts.len() as u64), registrations.len());
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
-        &serde_json::json!({ "candidatures": out, "alertes": alerts }),
+        &serde_json::json!({ "candidatures": out, "alertes": alerts, "inscriptions": registrations }),
     )
     .unwrap_or_default();
     Ok((
@@ -239,8 +267,12 @@ async fn erase_person(
         Some(e) => state.store.delete_alerts_of_email(e).await?,
         None => 0,
     };
+    let registrations = state
+        .store
+        .delete_registrations_of_person(email.as_deref(), phone.as_deref())
+        .await?;
     // The log says how many, not whose: no personal data in it.
-    let detail = counted(found.len(), alerts);
+    let detail = format!("{}, {registrations} inscription(s)", counted(found.len(), alerts));
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
