@@ -100,7 +100,13 @@ async fn person(
         {
             registrations.push((
                 crate::shell::dates::paris_day(r.created_at),
-                format!("événement n° {} – {} {} – {}", r.activity_id, r.first_name, r.last_name, r.status.label()),
+                format!(
+                    "événement n° {} – {} {} – {}",
+                    r.activity_id,
+                    r.first_name,
+                    r.last_name,
+                    r.status.label()
+                ),
             ));
         }
         if let Some(e) = &email {
@@ -216,7 +222,10 @@ async fn export_person(
             })
         })
         .collect();
-    let detail = format!("{}, {} inscription(s)", counted(out.len(), alerts.len() as u64), registrations.len());
+    let detail = with_registrations(
+        counted(out.len(), alerts.len() as u64),
+        registrations.len() as u64,
+    );
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
         &serde_json::json!({ "candidatures": out, "alertes": alerts, "inscriptions": registrations }),
@@ -242,6 +251,15 @@ fn counted(applications: usize, alerts: u64) -> String {
         format!("{applications} candidature(s)")
     } else {
         format!("{applications} candidature(s), {alerts} alerte(s)")
+    }
+}
+
+/// The log's count with the registrations to events, when there are some.
+fn with_registrations(detail: String, registrations: u64) -> String {
+    if registrations == 0 {
+        detail
+    } else {
+        format!("{detail}, {registrations} inscription(s) à des événements")
     }
 }
 
@@ -272,7 +290,7 @@ async fn erase_person(
         .delete_registrations_of_person(email.as_deref(), phone.as_deref())
         .await?;
     // The log says how many, not whose: no personal data in it.
-    let detail = format!("{}, {registrations} inscription(s)", counted(found.len(), alerts));
+    let detail = with_registrations(counted(found.len(), alerts), registrations);
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
