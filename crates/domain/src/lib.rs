@@ -3,6 +3,7 @@
 //! Everything here validates at construction and speaks French to the user through
 //! [`Invalid`]. No HTTP, no SQL: the storage, search and web crates build on these types.
 
+pub mod activity;
 pub mod application;
 pub mod board;
 pub mod budget;

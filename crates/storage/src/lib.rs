@@ -7,6 +7,7 @@
 //! from both backends. Migrations exist per backend, table for table.
 
 mod accounts;
+pub mod activities;
 mod alerts;
 pub mod applications;
 mod catalogue;
@@ -36,6 +37,7 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{AuditEntry, FailureSpan, Role, Session, User};
+pub use activities::{Activity, Registration};
 pub use alerts::{Alert, AlertCounts, AlertLink, AlertMail};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};

@@ -153,6 +153,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     demo_alert(state, now).await?;
     phoning(state, &report.created).await?;
     promo::load(state, &report.created, now).await?;
+    crate::demo_events::load(state, now).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"

@@ -1,5 +1,5 @@
 //! The server's background work, started in one place: the scheduler (the Thursday edition
-//! and the day's deadlines, closing notices and retention, the connectors' nightly runs, the
+//! and the day's deadlines, closing notices and retention, the events' reminders, the connectors' nightly runs, the
 //! database's planner statistics), the outbox that sends the mail, and the follower that keeps
 //! this instance's index in step with the database.
 
@@ -74,6 +74,10 @@ pub async fn run_schedule(state: AppState, mut shutdown: tokio::sync::watch::Rec
 async fn round(state: &AppState) {
     if let Err(e) = editions::tick(state).await {
         tracing::warn!(cause = %e, "travail planifié interrompu, nouvel essai dans 30 s");
+    }
+    // The events' reminders, the day before.
+    if let Err(e) = crate::services::events::remind(state).await {
+        tracing::warn!(cause = %e, "rappels des événements : nouvel essai dans 30 s");
     }
     let now = state.clock.now();
     // Workshop sessions end the day they were opened: gone with their shared budgets.

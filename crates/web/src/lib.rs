@@ -14,6 +14,7 @@ mod state;
 /// shell, the services, the state and the error types, never another feature; only this file
 /// names them.
 mod features {
+    pub mod activites;
     pub mod alertes;
     pub mod api;
     pub mod atelier;
@@ -22,6 +23,7 @@ mod features {
     pub mod comptes;
     pub mod connexion;
     pub mod editions;
+    pub mod evenements;
     pub mod flux;
     pub mod gestion_candidatures;
     pub mod imports;
@@ -97,6 +99,8 @@ pub fn router(state: AppState) -> Router {
         .merge(features::regles::router())
         .merge(features::jeunes::router())
         .merge(features::promos::router())
+        .merge(features::evenements::router())
+        .merge(features::activites::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())

@@ -1,8 +1,9 @@
 //! The printed relays: the catalogue of an edition ([`catalogue`]) and the poster of an offer
-//! ([`poster`]), A4 PDFs written with krilla, the font embedded and subset. Laid out by hand:
+//! ([`poster`]), and an activity's attendance sheet ([`attendance`]): A4 PDFs written with krilla, the font embedded and subset. Laid out by hand:
 //! every line measured and wrapped, blocks moved to the next page when they do not fit, so
 //! nothing is cut off. Pages are laid out first, then drawn, so each knows the page count.
 
+pub mod attendance;
 pub mod catalogue;
 pub mod poster;
 

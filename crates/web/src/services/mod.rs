@@ -7,8 +7,10 @@
 pub mod alerts;
 pub mod applications;
 pub mod budget;
+pub mod calendar;
 pub mod catalogue;
 pub mod editions;
+pub mod events;
 pub mod indexer;
 pub mod invitations;
 pub mod media;

@@ -1,5 +1,6 @@
 //! Applications are kept for the territory's retention period, then erased with their CV; the
-//! counselors' records of young people too, with their milestones and notes.
+//! counselors' records of young people too, with their milestones and notes; registrations to
+//! events, that long after their event.
 
 use chrono::Duration;
 
@@ -18,6 +19,7 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
             let _ = tokio::fs::remove_file(&path).await;
         }
     }
+    crate::services::events::forget_old(state).await?;
     if !old.is_empty() {
         tracing::info!(
             candidatures = old.len(),

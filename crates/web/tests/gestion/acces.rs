@@ -109,6 +109,19 @@ async fn authorization_matrix() {
         ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
         ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
         ("/gestion/ateliers".into(), [ANON, 403, 200, 200]),
+        ("/gestion/activites".into(), [ANON, 403, 200, 200]),
+        ("/gestion/activites/nouvelle".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/activites/historique?email=a@b.fr".into(),
+            [ANON, 403, 200, 200],
+        ),
+        // No activity yet: number 1 does not exist.
+        ("/gestion/activites/1".into(), [ANON, 403, 404, 404]),
+        ("/gestion/activites/1/modifier".into(), [ANON, 403, 404, 404]),
+        (
+            "/gestion/activites/1/emargement.pdf".into(),
+            [ANON, 403, 404, 404],
+        ),
         (
             "/gestion/candidatures/nouvelle".into(),
             [ANON, 403, 200, 200],
@@ -183,6 +196,10 @@ async fn authorization_matrix() {
         "/gestion/promos/1/membres/1/etapes",
         "/gestion/promos/1/membres/1/retirer",
         "/gestion/ateliers",
+        "/gestion/activites",
+        "/gestion/activites/1/modifier",
+        "/gestion/activites/1/annuler",
+        "/gestion/activites/1/presences",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -235,6 +252,22 @@ async fn authorization_matrix() {
         ("/gestion/promos/1/membres", &partner_cookie, &partner_csrf),
         ("/gestion/promos/1/membres/1/etapes", &partner_cookie, &partner_csrf),
         ("/gestion/promos/1/membres/1/retirer", &partner_cookie, &partner_csrf),
+        ("/gestion/activites", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/activites/1/modifier",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/activites/1/annuler",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/activites/1/presences",
+            &partner_cookie,
+            &partner_csrf,
+        ),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),

@@ -71,6 +71,8 @@ struct PersonPage {
     alerts: Vec<(String, &'static str)>,
     /// The counselors' records of this person (or of whom they are the guardian): (id, name).
     records: Vec<(i64, String)>,
+    /// The registrations to events: (registered on, event and status).
+    registrations: Vec<(String, String)>,
 }
 
 fn alert_state(a: &tremplin_storage::Alert) -> &'static str {
@@ -91,6 +93,7 @@ async fn person(
     let mut applications = Vec::new();
     let mut alerts = Vec::new();
     let mut records = Vec::new();
+    let mut registrations = Vec::new();
     if searched {
         let (email, phone) = q.keys()?;
         records = state
@@ -100,6 +103,22 @@ async fn person(
             .into_iter()
             .map(|y| (y.id, y.name()))
             .collect();
+        for r in state
+            .store
+            .registrations_of_person(email.as_deref(), phone.as_deref())
+            .await?
+        {
+            registrations.push((
+                crate::shell::dates::paris_day(r.created_at),
+                format!(
+                    "événement n° {} – {} {} – {}",
+                    r.activity_id,
+                    r.first_name,
+                    r.last_name,
+                    r.status.label()
+                ),
+            ));
+        }
         if let Some(e) = &email {
             alerts = state
                 .store
@@ -134,6 +153,7 @@ async fn person(
         applications,
         alerts,
         records,
+        registrations,
     };
     Ok(Html(page.render()?))
 }
@@ -200,10 +220,27 @@ async fn export_person(
         }
     }
     let records = young_people_json(&state, email.as_deref(), phone.as_deref()).await?;
-    let detail = with_records(counted(out.len(), alerts.len() as u64), records.len());
+    let registrations: Vec<serde_json::Value> = state
+        .store
+        .registrations_of_person(email.as_deref(), phone.as_deref())
+        .await?
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "inscription": r.id, "evenement": r.activity_id, "prenom": r.first_name, "nom": r.last_name,
+                "email": r.email, "telephone": r.phone, "commune": r.commune_code, "mineur": r.minor,
+                "responsable_nom": r.guardian_name, "responsable_telephone": r.guardian_phone,
+                "etat": r.status.as_str(), "presence": r.attendance, "inscrit_le": r.created_at.to_rfc3339(),
+            })
+        })
+        .collect();
+    let detail = with_registrations(
+        with_records(counted(out.len(), alerts.len() as u64), records.len()),
+        registrations.len() as u64,
+    );
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
-        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records }),
+        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records, "inscriptions": registrations }),
     )
     .unwrap_or_default();
     Ok((
@@ -274,6 +311,15 @@ fn with_records(detail: String, records: usize) -> String {
     }
 }
 
+/// The log's count with the registrations to events, when there are some.
+fn with_registrations(detail: String, registrations: u64) -> String {
+    if registrations == 0 {
+        detail
+    } else {
+        format!("{detail}, {registrations} inscription(s) à des événements")
+    }
+}
+
 /// Erases everything about a person (the right to erasure).
 async fn erase_person(
     State(state): State<AppState>,
@@ -303,8 +349,12 @@ async fn erase_person(
     for y in &records {
         state.store.delete_young_person(y.id).await?;
     }
+    let registrations = state
+        .store
+        .delete_registrations_of_person(email.as_deref(), phone.as_deref())
+        .await?;
     // The log says how many, not whose: no personal data in it.
-    let detail = with_records(counted(found.len(), alerts), records.len());
+    let detail = with_registrations(with_records(counted(found.len(), alerts), records.len()), registrations);
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
