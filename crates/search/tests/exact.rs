@@ -156,7 +156,14 @@ fn build(offers: &[Offer], removed: &[usize]) -> (SearchIndex, HashMap<i64, Offe
         .enumerate()
         .map(|(i, o)| document(i as i64 + 1, o))
         .collect();
-    for (n, chunk) in docs.chunks(docs.len().div_ceil(3).max(1)).enumerate() {
+    // Half the cases in one segment (a cut-off by cell too early is not hidden by merging
+    // several segments' lists), half in several.
+    let batch = if offers.len() % 2 == 0 {
+        docs.len()
+    } else {
+        docs.len().div_ceil(3).max(1)
+    };
+    for (n, chunk) in docs.chunks(batch).enumerate() {
         index.apply(chunk, &[], n as i64 + 1).unwrap();
     }
     // Re-index the first tenth (deletes then adds) and remove some others.
@@ -306,27 +313,48 @@ fn the_nearest_twenty_among_thousands_are_exact() {
             published: i64::from(i % 7),
         });
     }
-    let (index, held) = build(&offers, &[]);
-    for (radius, word) in [(30.0, Some(0)), (12.0, None), (60.0, Some(1)), (0.5, None)] {
-        let a = Ask {
-            word,
-            centre: (CENTRE.0 + 0.01, CENTRE.1 - 0.02),
-            radius,
-            sort: Sort::Distance,
-            levels: vec![],
-            contract: None,
-            rqth: false,
-            start_to: None,
-            since: None,
-            offset: 0,
-            limit: 20,
-        };
-        let got = index.search(&query(&a)).unwrap();
-        let (total, page) = scan(&index, &held, &a);
-        assert_eq!(got.total, total);
-        assert_eq!(
-            got.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
-            page.iter().map(|h| h.0).collect::<Vec<_>>()
-        );
+    // One segment: the cut-off by cell is not hidden by the merge of several segments' lists.
+    let index = SearchIndex::in_ram().unwrap();
+    let docs = offers.iter().enumerate().map(|(i, o)| document(i as i64 + 1, o));
+    index.rebuild(docs, 1).unwrap();
+    let held: HashMap<i64, Offer> = offers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (i as i64 + 1, o.clone()))
+        .collect();
+    for c in 0..30 {
+        let f = f64::from(c);
+        for (radius, word, limit) in [
+            (30.0, Some(0), 20),
+            (12.0, None, 1),
+            (60.0, Some(1), 70),
+            (3.0, None, 5),
+            (20.0, None, 20),
+        ] {
+            let a = Ask {
+                word,
+                centre: (
+                    CENTRE.0 + (f * 2.1).sin() * 0.25,
+                    CENTRE.1 + (f * 1.3).cos() * 0.35,
+                ),
+                radius,
+                sort: Sort::Distance,
+                levels: vec![],
+                contract: None,
+                rqth: false,
+                start_to: None,
+                since: None,
+                offset: 0,
+                limit,
+            };
+            let got = index.search(&query(&a)).unwrap();
+            let (total, page) = scan(&index, &held, &a);
+            assert_eq!(got.total, total, "{a:?}");
+            assert_eq!(
+                got.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+                page.iter().map(|h| h.0).collect::<Vec<_>>(),
+                "{a:?}"
+            );
+        }
     }
 }
