@@ -266,8 +266,7 @@ impl OfferSegmentCollector {
                 } else {
                     d
                 };
-                if self.best.len() >= self.top && self.best.peek().is_some_and(|w| dist > w.key.0)
-                {
+                if self.best.len() >= self.top && self.best.peek().is_some_and(|w| dist > w.key.0) {
                     continue;
                 }
                 let published = self.published.first(doc).unwrap_or(0);

@@ -162,7 +162,14 @@ pub fn covering(lat: f64, lon: f64, radius_km: f64, budget: usize) -> Vec<Cell> 
         cos_lat: lat.to_radians().cos(),
     };
     let mut done: Vec<Cell> = Vec::new();
-    let mut edge: Vec<(Quad, f64)> = vec![(Quad { level: 0, x: 0, y: 0 }, 0.0)];
+    let mut edge: Vec<(Quad, f64)> = vec![(
+        Quad {
+            level: 0,
+            x: 0,
+            y: 0,
+        },
+        0.0,
+    )];
     while !edge.is_empty() {
         let mut next = Vec::with_capacity(edge.len() * 4);
         for &(quad, _) in &edge {

@@ -119,7 +119,11 @@ fn ask() -> impl Strategy<Value = Ask> {
         proptest::option::of(0usize..WORDS.len()),
         (-0.3f64..0.3, -0.4f64..0.4),
         prop_oneof![Just(0.0), Just(5.0), Just(30.0), 0.0f64..90.0],
-        prop_oneof![Just(Sort::Distance), Just(Sort::Relevance), Just(Sort::Date)],
+        prop_oneof![
+            Just(Sort::Distance),
+            Just(Sort::Relevance),
+            Just(Sort::Date)
+        ],
         proptest::collection::vec(3u8..8, 0..3),
         proptest::option::of(any::<bool>()),
         proptest::bool::weighted(0.2),
@@ -129,7 +133,19 @@ fn ask() -> impl Strategy<Value = Ask> {
         prop_oneof![Just(0usize), Just(1), Just(20), 1usize..60],
     )
         .prop_map(
-            |(word, (a, o), radius, sort, levels, contract, rqth, start_to, since, offset, limit)| {
+            |(
+                word,
+                (a, o),
+                radius,
+                sort,
+                levels,
+                contract,
+                rqth,
+                start_to,
+                since,
+                offset,
+                limit,
+            )| {
                 Ask {
                     word,
                     centre: (CENTRE.0 + a, CENTRE.1 + o),
@@ -315,7 +331,10 @@ fn the_nearest_twenty_among_thousands_are_exact() {
     }
     // One segment: the cut-off by cell is not hidden by the merge of several segments' lists.
     let index = SearchIndex::in_ram().unwrap();
-    let docs = offers.iter().enumerate().map(|(i, o)| document(i as i64 + 1, o));
+    let docs = offers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| document(i as i64 + 1, o));
     index.rebuild(docs, 1).unwrap();
     let held: HashMap<i64, Offer> = offers
         .iter()
