@@ -16,6 +16,9 @@ use crate::data::{Filter, Query, World, today};
 pub struct Measured {
     pub build: Duration,
     pub latencies: Vec<Duration>,
+    /// CPU time of the measuring thread per query (from the scheduler's own count): what the
+    /// query costs whatever else the machine runs.
+    pub cpu: Vec<Duration>,
     /// Matching offers (within the radius, before the top 20) summed over the measured queries.
     pub total_hits: u64,
     pub returned: u64,
@@ -69,6 +72,15 @@ impl Measured {
 }
 
 pub const LIMIT: usize = 20;
+
+/// The CPU time this thread has run, from `/proc/thread-self/schedstat` (nanoseconds, first
+/// field); zero where it cannot be read.
+pub fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
 
 fn warmup(queries: &[Query]) -> &[Query] {
     &queries[..queries.len().min(100)]
@@ -128,9 +140,11 @@ pub fn tremplin(world: &World, n: usize, queries: &[Query], dir: &Path) -> Measu
     };
     for q in queries {
         let sq = to_query(q);
+        let cpu = thread_cpu();
         let started = Instant::now();
         let r = index.search(&sq).expect("search");
         m.latencies.push(started.elapsed());
+        m.cpu.push(thread_cpu().saturating_sub(cpu));
         m.total_hits += r.total as u64;
         m.returned += r.hits.len() as u64;
         m.empty += u64::from(r.total == 0);

@@ -83,8 +83,20 @@ fn child(n: usize, queries: usize, engine: &str) {
     let mut lat = m.latencies.clone();
     lat.sort_unstable();
     let q = lat.len() as f64;
+    let mut cpu = m.cpu.clone();
+    cpu.sort_unstable();
+    let cpu_figures = if cpu.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " cpu_p50_us={} cpu_p99_us={} cpu_mean_us={}",
+            percentile(&cpu, 50.0).as_micros(),
+            percentile(&cpu, 99.0).as_micros(),
+            (cpu.iter().sum::<Duration>() / cpu.len() as u32).as_micros()
+        )
+    };
     println!(
-        "RESULT gen_s={:.3} build_s={:.3} p50_us={} p99_us={} mean_us={} hits={:.1} returned={:.2} empty={} hwm_kb={} disk_mb={:.1} text_mb={:.1} communes={}",
+        "RESULT gen_s={:.3} build_s={:.3} p50_us={} p99_us={} mean_us={}{cpu_figures} hits={:.1} returned={:.2} empty={} hwm_kb={} disk_mb={:.1} text_mb={:.1} communes={}",
         generation.as_secs_f64(),
         m.build.saturating_sub(generation).as_secs_f64(),
         percentile(&lat, 50.0).as_micros(),

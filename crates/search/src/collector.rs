@@ -1,15 +1,23 @@
 //! One pass over the matching documents: exact distance and date filters read from fast
 //! fields, the count, and the top results in the wanted order.
+//!
+//! Sorted by distance near a point, the pass only counts and sets the candidates aside by
+//! covering cell (an exact distance only for cells on the circle's edge, where the count needs
+//! it); the top results are then taken cell by cell, nearest cells first, and the cells that
+//! cannot hold a result nearer than the last one kept are never looked at again.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use tremplin_domain::geo::haversine_km;
 
+use crate::geo::Cell;
 use crate::index::{CONTRACT, ID, LAT, LEVEL, LON, PUBLISHED, START, START_ASAP};
+use crate::ranges::{Run, runs};
 use crate::{Hit, Sort};
 
 #[derive(Debug, Clone)]
@@ -28,6 +36,23 @@ pub(crate) struct OfferCollector {
     pub sort: Sort,
     pub filters: Filters,
     pub top: usize,
+    /// The cells covering the circle of `filters.near`, sorted by key; the query matches only
+    /// their documents.
+    pub cells: Option<Arc<Vec<Cell>>>,
+}
+
+/// The candidates of a search sorted by distance, set aside by cell (see the module comment).
+struct ByCell {
+    cells: Arc<Vec<Cell>>,
+    /// This segment's runs of the cells, in document order.
+    runs: Vec<Run>,
+    /// The run the last document fell in.
+    at: usize,
+    /// `candidates[starts[i]..starts[i + 1]]` fell in run `i` (filled up to `at`).
+    starts: Vec<usize>,
+    /// A document and its distance, NaN where its cell is wholly inside the circle (computed
+    /// only if the cell is reached).
+    candidates: Vec<(DocId, f64)>,
 }
 
 /// A candidate and its sort key; smaller keys come first.
@@ -74,6 +99,7 @@ pub(crate) struct OfferSegmentCollector {
     lon_buf: Vec<Option<f64>>,
     /// A max-heap of the best `top` so far: its head is the worst kept.
     best: BinaryHeap<Ranked>,
+    by_cell: Option<ByCell>,
 }
 
 impl Collector for OfferCollector {
@@ -86,7 +112,23 @@ impl Collector for OfferCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         let ff = segment.fast_fields();
+        let by_cell = match (&self.cells, self.sort, self.filters.near) {
+            (Some(cells), Sort::Distance, Some(_)) => {
+                let runs = runs(segment, cells)?;
+                let mut starts = Vec::with_capacity(runs.len() + 1);
+                starts.push(0);
+                Some(ByCell {
+                    cells: cells.clone(),
+                    runs,
+                    at: 0,
+                    starts,
+                    candidates: Vec::new(),
+                })
+            }
+            _ => None,
+        };
         Ok(OfferSegmentCollector {
+            by_cell,
             sort: self.sort,
             filters: self.filters.clone(),
             top: self.top,
@@ -118,6 +160,139 @@ impl Collector for OfferCollector {
 }
 
 impl OfferSegmentCollector {
+    /// Whether a document passes the filters read from fast fields other than the distance.
+    #[inline]
+    fn passes(&self, doc: DocId) -> bool {
+        let f = &self.filters;
+        if let Some(c) = f.contract {
+            if self.contract.first(doc) != Some(c) {
+                return false;
+            }
+        }
+        if f.levels != 0 {
+            let level = self.level.first(doc).unwrap_or(0).min(15);
+            if f.levels & (1 << level) == 0 {
+                return false;
+            }
+        }
+        if f.start_from.is_some() || f.start_to.is_some() {
+            let start = match self.start.first(doc) {
+                Some(START_ASAP) | None => f.today,
+                Some(s) => s,
+            };
+            if f.start_from.is_some_and(|from| start < from)
+                || f.start_to.is_some_and(|to| start > to)
+            {
+                return false;
+            }
+        }
+        if let Some(since) = f.published_since {
+            if self.published.first(doc).unwrap_or(0) < since {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A document of a search sorted by distance: counted, and set aside with its cell.
+    #[inline]
+    fn set_aside(&mut self, doc: DocId) {
+        if !self.passes(doc) {
+            return;
+        }
+        let Some((lat, lon, radius)) = self.filters.near else {
+            return;
+        };
+        let Some(c) = self.by_cell.as_mut() else {
+            return;
+        };
+        // The query matches only documents of the runs, in order.
+        while c.at < c.runs.len() && c.runs[c.at].end <= doc {
+            c.at += 1;
+            c.starts.push(c.candidates.len());
+        }
+        let Some(run) = c.runs.get(c.at) else {
+            return;
+        };
+        let distance = if c.cells[run.cell].inside {
+            f64::NAN
+        } else {
+            let (Some(dlat), Some(dlon)) = (self.lat.first(doc), self.lon.first(doc)) else {
+                return;
+            };
+            if (dlat - lat).abs() * KM_PER_DEGREE_LAT > radius {
+                return;
+            }
+            let d = haversine_km(lat, lon, dlat, dlon);
+            if d > radius {
+                return;
+            }
+            d
+        };
+        self.count += 1;
+        if self.top > 0 {
+            c.candidates.push((doc, distance));
+        }
+    }
+
+    /// The nearest `top` of the candidates set aside, cell by cell, nearest cells first.
+    fn nearest(&mut self) {
+        let Some(mut c) = self.by_cell.take() else {
+            return;
+        };
+        let Some((lat, lon, _)) = self.filters.near else {
+            return;
+        };
+        while c.starts.len() <= c.runs.len() {
+            c.starts.push(c.candidates.len());
+        }
+        let mut order: Vec<usize> = (0..c.runs.len()).collect();
+        order.sort_by(|&a, &b| {
+            c.cells[c.runs[a].cell]
+                .min_km
+                .total_cmp(&c.cells[c.runs[b].cell].min_km)
+        });
+        for i in order {
+            let min_km = c.cells[c.runs[i].cell].min_km;
+            if self.best.len() >= self.top && self.best.peek().is_some_and(|w| min_km > w.key.0) {
+                break;
+            }
+            for &(doc, d) in &c.candidates[c.starts[i]..c.starts[i + 1]] {
+                let dist = if d.is_nan() {
+                    match (self.lat.first(doc), self.lon.first(doc)) {
+                        (Some(dlat), Some(dlon)) => haversine_km(lat, lon, dlat, dlon),
+                        _ => continue,
+                    }
+                } else {
+                    d
+                };
+                if self.best.len() >= self.top && self.best.peek().is_some_and(|w| dist > w.key.0) {
+                    continue;
+                }
+                let published = self.published.first(doc).unwrap_or(0);
+                let id = self.id.first(doc).unwrap_or(0);
+                self.keep(Ranked {
+                    key: (dist, -(published as f64), id),
+                    hit: Hit {
+                        id: id as i64,
+                        score: 0.0,
+                        distance_km: Some(dist),
+                    },
+                });
+            }
+        }
+    }
+
+    #[inline]
+    fn keep(&mut self, ranked: Ranked) {
+        if self.best.len() < self.top {
+            self.best.push(ranked);
+        } else if self.best.peek().is_some_and(|worst| ranked < *worst) {
+            self.best.pop();
+            self.best.push(ranked);
+        }
+    }
+
     /// One candidate, with its coordinates already read (in blocks, when tantivy gives blocks).
     #[inline]
     fn consider(&mut self, doc: DocId, score: Score, point: (Option<f64>, Option<f64>)) {
@@ -199,12 +374,7 @@ impl OfferSegmentCollector {
                 distance_km: distance,
             },
         };
-        if self.best.len() < self.top {
-            self.best.push(ranked);
-        } else if self.best.peek().is_some_and(|worst| ranked < *worst) {
-            self.best.pop();
-            self.best.push(ranked);
-        }
+        self.keep(ranked);
     }
 }
 
@@ -215,6 +385,10 @@ impl SegmentCollector for OfferSegmentCollector {
     type Fruit = (usize, Vec<Ranked>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if self.by_cell.is_some() {
+            self.set_aside(doc);
+            return;
+        }
         let point = if self.filters.near.is_some() {
             (self.lat.first(doc), self.lon.first(doc))
         } else {
@@ -224,6 +398,12 @@ impl SegmentCollector for OfferSegmentCollector {
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
+        if self.by_cell.is_some() {
+            for doc in docs {
+                self.set_aside(*doc);
+            }
+            return;
+        }
         if self.filters.near.is_none() {
             for doc in docs {
                 self.consider(*doc, 0.0, (None, None));
@@ -246,7 +426,8 @@ impl SegmentCollector for OfferSegmentCollector {
         self.lon_buf = lons;
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(mut self) -> Self::Fruit {
+        self.nearest();
         (self.count, self.best.into_vec())
     }
 }

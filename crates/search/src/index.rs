@@ -8,13 +8,19 @@ use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy,
+    TantivyDocument, Term,
+};
 use tremplin_domain::ContractType;
 
 use crate::{Result, SearchError, analysis, geo};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "tremplin-index-4";
+///
+/// 5: the documents are sorted on a Z-order key of their position (index sorting), and the
+/// grid-cell terms are gone: a radius search reads runs of documents instead.
+const SCHEMA_VERSION: &str = "tremplin-index-5";
 
 /// What the index needs to know about an offer.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,8 +54,6 @@ pub(crate) struct Fields {
     pub level: Field,
     pub contract: Field,
     pub rqth: Field,
-    pub cell_fine: Field,
-    pub cell_coarse: Field,
     // Fast fields are read by name in the collector.
 }
 
@@ -60,8 +64,25 @@ pub(crate) const PUBLISHED: &str = "published";
 pub(crate) const LEVEL: &str = "level";
 pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const ID: &str = "id";
+/// The Z-order key of the position ([`geo::key`]), which the index is sorted on.
+pub(crate) const GEO: &str = "geo";
 /// Stored in the `start` fast field for "as soon as possible".
 pub(crate) const START_ASAP: i64 = i64::MIN;
+
+/// Documents sorted along the Z-order curve: the offers of a map cell are consecutive.
+fn settings() -> IndexSettings {
+    IndexSettings {
+        sort_by_field: Some(IndexSortByField {
+            field: GEO.to_owned(),
+            order: Order::Asc,
+        }),
+        ..IndexSettings::default()
+    }
+}
+
+fn builder() -> tantivy::IndexBuilder {
+    Index::builder().schema(schema().0).settings(settings())
+}
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -87,9 +108,8 @@ fn schema() -> (Schema, Fields) {
         level: b.add_u64_field(LEVEL, fast_indexed.clone()),
         contract: b.add_u64_field(CONTRACT, fast_indexed.clone()),
         rqth: b.add_u64_field("rqth", INDEXED),
-        cell_fine: b.add_text_field("cell_fine", STRING),
-        cell_coarse: b.add_text_field("cell_coarse", STRING),
     };
+    b.add_u64_field(GEO, NumericOptions::default().set_fast());
     b.add_f64_field(LAT, NumericOptions::default().set_fast());
     b.add_f64_field(LON, NumericOptions::default().set_fast());
     b.add_i64_field(START, NumericOptions::default().set_fast());
@@ -151,9 +171,10 @@ impl SearchIndex {
     /// it, and then nothing in `dir` has been read or changed.
     pub fn open(dir: &Path) -> Result<Self> {
         let lock = Self::lock(dir)?;
-        let (schema, _) = schema();
-        let opened = Index::open_or_create(MmapDirectory::open(dir)?, schema.clone())
+        let opened = builder()
+            .open_or_create(MmapDirectory::open(dir)?)
             .ok()
+            .filter(|i| i.settings().sort_by_field == settings().sort_by_field)
             .filter(|i| {
                 i.load_metas()
                     .ok()
@@ -166,7 +187,7 @@ impl SearchIndex {
             None => {
                 tracing::info!("index de recherche d'une autre version : reconstruction");
                 lock.clear()?;
-                Index::create_in_dir(dir, schema)?
+                builder().create_in_dir(dir)?
             }
         };
         // The writer takes the same lock for itself.
@@ -200,14 +221,14 @@ impl SearchIndex {
 
     /// An index in memory, for tests and benchmarks.
     pub fn in_ram() -> Result<Self> {
-        Self::with_index(Index::create_in_ram(schema().0), true)
+        Self::with_index(builder().create_in_ram()?, true)
     }
 
     /// An empty index in memory that is never written and takes no lock: for the commands
     /// that change only the database, beside running instances that keep their own index in
     /// step with it. [`SearchIndex::apply`] and [`SearchIndex::rebuild`] refuse.
     pub fn detached() -> Result<Self> {
-        Self::with_index(Index::create_in_ram(schema().0), false)
+        Self::with_index(builder().create_in_ram()?, false)
     }
 
     /// Names what the documents are computed from besides the offers (for Tremplin, the
@@ -337,12 +358,11 @@ impl SearchIndex {
         doc.add_u64(f.level, d.level.map_or(0, u64::from));
         doc.add_u64(f.contract, contract_code(d.contract));
         doc.add_u64(f.rqth, u64::from(d.rqth));
-        doc.add_text(f.cell_fine, geo::cell(d.lat, d.lon, geo::FINE));
-        doc.add_text(f.cell_coarse, geo::cell(d.lat, d.lon, geo::COARSE));
         let schema = self.index.schema();
         let field = |name| schema.get_field(name).expect("schema field");
         doc.add_f64(field(LAT), d.lat);
         doc.add_f64(field(LON), d.lon);
+        doc.add_u64(field(GEO), geo::key(d.lat, d.lon));
         doc.add_i64(field(START), d.start.map_or(START_ASAP, days));
         doc.add_i64(
             field(PUBLISHED),

@@ -9,6 +9,7 @@ mod collector;
 mod geo;
 mod index;
 mod query;
+mod ranges;
 
 pub use index::{IndexLock, OfferDoc, SearchIndex};
 pub use query::{Hit, SearchQuery, SearchResults, Sort};

@@ -1,5 +1,7 @@
 //! From what a young person asks to a tantivy query and a collector.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use tantivy::Term;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
@@ -8,6 +10,7 @@ use tremplin_domain::ContractType;
 
 use crate::collector::{Filters, OfferCollector};
 use crate::index::{contract_code, days};
+use crate::ranges::CellsQuery;
 use crate::{Result, SearchIndex, analysis, geo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +58,10 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// How many quadtree cells cover a search circle at most: more cells fit the circle closer
+/// (fewer exact distances on its edge) but cost binary searches in every segment.
+const CELL_BUDGET: usize = 96;
+
 /// Field weights: the title counts most.
 const WEIGHTS: [(&str, f32); 5] = [
     ("title", 4.0),
@@ -67,7 +74,10 @@ const WEIGHTS: [(&str, f32); 5] = [
 impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         let searcher = self.searcher();
-        let (query, has_text) = self.build_query(q, &searcher);
+        let cells = q
+            .near
+            .map(|(lat, lon, radius)| Arc::new(geo::covering(lat, lon, radius, CELL_BUDGET)));
+        let (query, has_text) = self.build_query(q, &searcher, cells.clone());
         let collector = OfferCollector {
             sort: match q.sort {
                 Sort::Relevance if !has_text => {
@@ -92,13 +102,19 @@ impl SearchIndex {
                 contract: q.contract.map(contract_code),
             },
             top: q.offset + q.limit,
+            cells,
         };
         let (total, mut hits) = searcher.search(&*query, &collector)?;
         let hits = hits.drain(..).skip(q.offset).collect();
         Ok(SearchResults { total, hits })
     }
 
-    fn build_query(&self, q: &SearchQuery, searcher: &tantivy::Searcher) -> (Box<dyn Query>, bool) {
+    fn build_query(
+        &self,
+        q: &SearchQuery,
+        searcher: &tantivy::Searcher,
+        cells: Option<Arc<Vec<geo::Cell>>>,
+    ) -> (Box<dyn Query>, bool) {
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
@@ -161,20 +177,9 @@ impl SearchIndex {
                     .collect(),
             ))
         };
-        if let Some((lat, lon, radius)) = q.near {
-            let (field, cells) = match geo::covering(lat, lon, radius, geo::FINE, 400) {
-                Some(cells) => (f.cell_fine, cells),
-                None => (
-                    f.cell_coarse,
-                    geo::covering(lat, lon, radius, geo::COARSE, usize::MAX).unwrap_or_default(),
-                ),
-            };
-            must.push(filter(any_of(
-                cells
-                    .iter()
-                    .map(|c| Term::from_field_text(field, c))
-                    .collect(),
-            )));
+        if let Some(cells) = cells {
+            // Scores nothing: the relevance of a match is its text's alone.
+            must.push((Occur::Must, Box::new(CellsQuery { cells })));
         }
         if !q.rome_codes.is_empty() {
             must.push(filter(any_of(

@@ -133,3 +133,31 @@ fn an_index_built_on_another_basis_starts_again_from_revision_zero() {
     assert_eq!(open("centres-2").indexed_revision(), 0);
     assert_eq!(open("").indexed_revision(), 0);
 }
+
+/// An index written by the previous version (grid-cell terms, documents not sorted by
+/// position) is rebuilt empty on open, so that the indexer replays the feed into the new
+/// format instead of searching an index the new code cannot read.
+#[test]
+fn an_index_of_the_previous_format_is_rebuilt_and_replayed() {
+    use tantivy::schema::{STRING, Schema, TEXT};
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut schema = Schema::builder();
+        let title = schema.add_text_field("title", TEXT);
+        let cell = schema.add_text_field("cell_fine", STRING);
+        let old = tantivy::Index::create_in_dir(dir.path(), schema.build()).unwrap();
+        let mut writer: tantivy::IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer
+            .add_document(tantivy::doc!(title => "Boulanger", cell => "487:5"))
+            .unwrap();
+        let mut commit = writer.prepare_commit().unwrap();
+        commit.set_payload("tremplin-index-4:7");
+        commit.commit().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!((index.indexed_revision(), index.num_docs()), (0, 0));
+    index.apply(&[doc(1, "Boulanger")], &[], 7).unwrap();
+    drop(index);
+    let again = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!((again.indexed_revision(), again.num_docs()), (7, 1));
+}
