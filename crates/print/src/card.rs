@@ -400,8 +400,9 @@ fn fonts() -> Arc<fontdb::Database> {
     .clone()
 }
 
-/// The card as a PNG image of the format's size.
-pub fn png(card: &Card, format: Format) -> Result<Vec<u8>, Error> {
+/// The card parsed into resvg's tree: text laid out and turned into outlines with the shipped
+/// font (loaded once for the process, see [`fonts`]).
+pub fn tree(card: &Card, format: Format) -> Result<usvg::Tree, Error> {
     let svg = svg(card, format)?;
     let options = usvg::Options {
         fontdb: fonts(),
@@ -409,11 +410,87 @@ pub fn png(card: &Card, format: Format) -> Result<Vec<u8>, Error> {
         languages: vec!["fr".to_owned()],
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| Error::Render(e.to_string()))?;
+    usvg::Tree::from_str(&svg, &options).map_err(|e| Error::Render(e.to_string()))
+}
+
+/// The tree drawn into pixels of the format's size.
+pub fn rasterize(tree: &usvg::Tree, format: Format) -> Result<tiny_skia::Pixmap, Error> {
     let (w, h) = format.size();
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| Error::Render("taille".into()))?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap
-        .encode_png()
-        .map_err(|e| Error::Render(e.to_string()))
+    resvg::render(tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    Ok(pixmap)
+}
+
+/// The pixels as PNG. A card is opaque (its background covers it): written as RGB, with the
+/// PNG encoder's fast setting (fdeflate, adaptive filters), which draws the same pixels as its
+/// default zlib level 6 in a fraction of the time for a slightly larger file. Anything with
+/// transparency keeps its alpha channel.
+pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, Error> {
+    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == u8::MAX);
+    if !opaque {
+        return pixmap
+            .encode_png()
+            .map_err(|e| Error::Render(e.to_string()));
+    }
+    // Opaque pixels are the same premultiplied or not: drop the alpha byte.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let bad = |e: png::EncodingError| Error::Render(e.to_string());
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(bad)?;
+    writer.write_image_data(&rgb).map_err(bad)?;
+    writer.finish().map_err(bad)?;
+    Ok(out)
+}
+
+/// The card as a PNG image of the format's size.
+pub fn png(card: &Card, format: Format) -> Result<Vec<u8>, Error> {
+    encode(&rasterize(&tree(card, format)?, format)?)
+}
+
+/// Many cards at once, drawn on every core (a kit's hundred cards): the results in the
+/// order of `jobs`.
+pub fn pngs(jobs: &[(Card, Format)]) -> Vec<Result<Vec<u8>, Error>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    if threads == 1 {
+        return jobs.iter().map(|(c, f)| png(c, *f)).collect();
+    }
+    // Work taken one card at a time from a shared counter: cards differ in cost (two sizes,
+    // long titles), so fixed halves would leave a core idle at the end.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<Vec<u8>, Error>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((c, f)) = jobs.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, png(c, *f)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
