@@ -40,6 +40,8 @@ pub struct Run<K> {
     pub elapsed: Duration,
     /// Open loop only: the most requests that were in flight at once.
     pub peak_in_flight: usize,
+    /// Open loop only: requests unanswered at the timeout (counted as errors).
+    pub timeouts: usize,
 }
 
 /// `users` users, each sending request after request until `duration` has passed; `request`
@@ -80,6 +82,7 @@ where
         samples,
         elapsed: start.elapsed(),
         peak_in_flight: users,
+        timeouts: 0,
     }
 }
 
@@ -114,23 +117,29 @@ where
         let (kind, fut) = request(i);
         tasks.push(tokio::spawn(async move {
             let left = timeout.saturating_sub(intended.elapsed());
-            let ok = tokio::time::timeout(left, fut).await.unwrap_or(false);
+            let answer = tokio::time::timeout(left, fut).await;
             drop(permit);
-            Sample {
+            let timed_out = answer.is_err();
+            let sample = Sample {
                 kind,
                 micros: latency_from(intended, Instant::now()).as_micros() as u64,
-                ok,
-            }
+                ok: answer.unwrap_or(false),
+            };
+            (sample, timed_out)
         }));
     }
     let mut samples = Vec::with_capacity(tasks.len());
+    let mut timeouts = 0;
     for task in tasks {
-        samples.push(task.await.expect("requête"));
+        let (sample, timed_out) = task.await.expect("requête");
+        samples.push(sample);
+        timeouts += usize::from(timed_out);
     }
     Run {
         samples,
         elapsed: start.elapsed(),
         peak_in_flight: peak,
+        timeouts,
     }
 }
 

@@ -353,6 +353,13 @@ async fn open(shared: &Arc<Shared>, settings: &Settings) -> Result<(), String> {
         let mix = open_phase(shared, settings, rate, false).await;
         report(health.as_ref(), &mix);
         println!("au plus {} requêtes en vol à la fois", mix.peak_in_flight);
+        if mix.timeouts > 0 {
+            println!(
+                "  {} × sans réponse après {} s",
+                mix.timeouts,
+                settings.timeout.as_secs()
+            );
+        }
         print_errors(shared);
         let s = Summary::of(&mix.samples);
         let achieved = s.count as f64 / mix.elapsed.as_secs_f64();
