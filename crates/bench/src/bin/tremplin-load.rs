@@ -352,7 +352,10 @@ async fn open(shared: &Arc<Shared>, settings: &Settings) -> Result<(), String> {
         };
         let mix = open_phase(shared, settings, rate, false).await;
         report(health.as_ref(), &mix);
-        println!("au plus {} requêtes en vol à la fois", mix.peak_in_flight);
+        println!(
+            "requêtes en vol à la fois, au plus : {}",
+            mix.peak_in_flight
+        );
         if mix.timeouts > 0 {
             println!(
                 "  {} × sans réponse après {} s",
