@@ -427,7 +427,9 @@ pub fn rasterize(tree: &usvg::Tree, format: Format) -> Result<tiny_skia::Pixmap,
 /// (one byte a pixel, every colour exact in the palette), or as RGB past 256 colours.
 /// Anything with transparency keeps tiny-skia's RGBA.
 pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, Error> {
-    encode_with(pixmap, png::Compression::Balanced, png::Filter::NoFilter)
+    // fdeflate: measured twice as fast as zlib 6 here for a file 1.5× larger, still smaller
+    // than tiny-skia's own (docs/perf.md).
+    encode_with(pixmap, png::Compression::Fast, png::Filter::Adaptive)
 }
 
 #[doc(hidden)]
