@@ -5,6 +5,9 @@
 #   scripts/load/run.sh                    # everything, as recorded in docs/perf.md
 #   OFFERS=10000 DURATION=10 scripts/load/run.sh sqlite     # a quick look
 #   scripts/load/run.sh prepare            # only load the offers (kept for the next runs)
+#   RATES=250,500,1000,1500 DURATION=30 scripts/load/run.sh sqlite
+#                                          # open loop: each arrival rate in turn, up to the
+#                                          # first whose p99 is over 200 ms or has an error
 #
 # Needs PostgreSQL on $PG (default: the local server, trust authentication) for the second part.
 # The loaded data is kept in $KEEP (one folder and one database per size): importing 100 000
@@ -17,6 +20,9 @@ USERS="${USERS:-200}"
 DURATION="${DURATION:-60}"
 PG="${PG:-postgres://postgres@127.0.0.1:5432}"
 WHICH="${1:-all}"
+# Closed loop (USERS simultaneous users) unless RATES lists arrival rates (open loop).
+RATES="${RATES:-}"
+if [[ -n "$RATES" ]]; then MODE=(--rate "$RATES" --skip-healthz); else MODE=(--users "$USERS"); fi
 KEEP="${KEEP:-$HOME/.cache/tremplin-load}/$OFFERS"
 DB="tremplin_charge_$OFFERS"
 EMAIL="charge@exemple.fr"
@@ -86,7 +92,7 @@ if [[ "$WHICH" == all || "$WHICH" == sqlite || "$WHICH" == prepare ]]; then
 fi
 if [[ "$WHICH" == all || "$WHICH" == sqlite ]]; then
   serve "$DIR" "$URL" 127.0.0.1:18081
-  "$LOAD" run --url http://127.0.0.1:18081 --users "$USERS" --duration "$DURATION" --email "$EMAIL"
+  "$LOAD" run --url http://127.0.0.1:18081 "${MODE[@]}" --duration "$DURATION" --email "$EMAIL"
   stop_all
 fi
 
@@ -106,6 +112,6 @@ if [[ "$WHICH" == all || "$WHICH" == postgres ]]; then
   serve "$KEEP/pg-a" "$URL" 127.0.0.1:18082
   serve "$KEEP/pg-b" "$URL" 127.0.0.1:18083
   "$LOAD" run --url http://127.0.0.1:18082 --url http://127.0.0.1:18083 \
-    --users "$USERS" --duration "$DURATION" --email "$EMAIL"
+    "${MODE[@]}" --duration "$DURATION" --email "$EMAIL"
   stop_all
 fi

@@ -5,7 +5,7 @@ mod support;
 
 use support::{decode_png, screenshots};
 use tremplin_print::Palette;
-use tremplin_print::card::{Card, Format, png};
+use tremplin_print::card::{self, Card, Format, png};
 
 const DARK: [u8; 3] = [0x12, 0x3c, 0x69];
 
@@ -138,4 +138,72 @@ fn escapes_text_and_writes_the_screenshots() {
         )
         .unwrap();
     }
+}
+
+/// The cards' encoder (indexed colours) writes the very pixels the renderer drew: decoded,
+/// they equal those of tiny-skia's own encoder (RGBA), for both formats, in a smaller file.
+#[test]
+fn the_fast_png_holds_the_same_pixels_as_the_renderers_own_encoder() {
+    for format in Format::ALL {
+        let c = card("Pâtissier / Pâtissière", 3);
+        let pixmap = card::rasterize(&card::tree(&c, format).unwrap(), format).unwrap();
+        let reference = decode_png(&pixmap.encode_png().unwrap());
+        let fast = decode_png(&card::encode(&pixmap).unwrap());
+        assert_eq!(
+            (fast.width, fast.height),
+            (reference.width, reference.height)
+        );
+        let differ = fast
+            .rgb
+            .iter()
+            .zip(&reference.rgb)
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(differ, 0, "{format:?} : {differ} pixels diffèrent");
+        let (small, before) = (card::encode(&pixmap).unwrap(), pixmap.encode_png().unwrap());
+        assert!(
+            small.len() < before.len(),
+            "{} ≥ {}",
+            small.len(),
+            before.len()
+        );
+        assert_eq!(png(&c, format).unwrap(), card::encode(&pixmap).unwrap());
+    }
+}
+
+/// Cards drawn together on every core come back in order, each the same bytes as drawn alone.
+#[test]
+fn cards_drawn_on_every_core_are_those_drawn_one_by_one_in_order() {
+    let jobs: Vec<(Card, Format)> = ["Boulanger/Boulangère", "Maçon", "Fleuriste", "Coiffeur"]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| Format::ALL.map(|f| (card(t, 100 + i), f)))
+        .collect();
+    let together = card::pngs(&jobs);
+    assert_eq!(together.len(), jobs.len());
+    for ((c, f), drawn) in jobs.iter().zip(together) {
+        assert_eq!(drawn.unwrap(), png(c, *f).unwrap(), "{f:?} « {} »", c.title);
+    }
+    assert!(card::pngs(&[]).is_empty());
+}
+
+/// Past 256 colours the encoder writes RGB, with transparency tiny-skia's RGBA: every pixel
+/// kept either way.
+#[test]
+fn images_of_many_colours_or_with_transparency_keep_every_pixel() {
+    use resvg::tiny_skia::Pixmap;
+    let mut many = Pixmap::new(600, 3).unwrap();
+    let mut expected = Vec::new();
+    for (i, p) in many.data_mut().chunks_exact_mut(4).enumerate() {
+        let c = [(i % 256) as u8, (i / 256 % 256) as u8, (i * 7 % 256) as u8];
+        p.copy_from_slice(&[c[0], c[1], c[2], 255]);
+        expected.push(c);
+    }
+    let decoded = decode_png(&card::encode(&many).unwrap());
+    assert_eq!((decoded.width, decoded.height), (600, 3));
+    assert!(decoded.rgb == expected, "RGB au-delà de 256 couleurs");
+
+    let mut clear = Pixmap::new(4, 4).unwrap();
+    clear.data_mut()[..4].copy_from_slice(&[60, 30, 0, 128]);
+    assert_eq!(card::encode(&clear).unwrap(), clear.encode_png().unwrap());
 }

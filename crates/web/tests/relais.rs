@@ -11,78 +11,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use support::{TestApp, backends, now, offer};
 use tremplin_storage::Role;
+use tremplin_testing::images::decode_png;
 
 const BASE: &str = "https://tremplin.example";
-
-struct Image {
-    width: usize,
-    height: usize,
-    rgb: Vec<[u8; 3]>,
-}
-
-impl Image {
-    fn qr_codes(&self) -> Vec<String> {
-        let grey: Vec<u8> = self
-            .rgb
-            .iter()
-            .map(|p| {
-                ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000)
-                    as u8
-            })
-            .collect();
-        let w = self.width;
-        let mut img =
-            rqrr::PreparedImage::prepare_from_greyscale(self.width, self.height, |x, y| {
-                grey[y * w + x]
-            });
-        img.detect_grids()
-            .into_iter()
-            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-            .collect()
-    }
-
-    fn colours(&self) -> usize {
-        self.rgb.iter().collect::<BTreeSet<_>>().len()
-    }
-
-    /// The first pixel of the rectangle that is not `c`.
-    fn stray(
-        &self,
-        x0: usize,
-        y0: usize,
-        x1: usize,
-        y1: usize,
-        c: [u8; 3],
-    ) -> Option<(usize, usize)> {
-        (y0..y1)
-            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
-            .find(|&(x, y)| self.rgb[y * self.width + x] != c)
-    }
-}
-
-fn decode_png(bytes: &[u8]) -> Image {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().expect("en-tête PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("taille")];
-    let info = reader.next_frame(&mut buf).expect("image PNG");
-    let n = info.color_type.samples();
-    let rgb = buf[..info.buffer_size()]
-        .chunks(n)
-        .map(|p| {
-            if n >= 3 {
-                [p[0], p[1], p[2]]
-            } else {
-                [p[0]; 3]
-            }
-        })
-        .collect();
-    Image {
-        width: info.width as usize,
-        height: info.height as usize,
-        rgb,
-    }
-}
 
 /// Runs poppler's `tool` on `pdf` in a directory removed when the answer is dropped.
 fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> tempfile::TempDir {

@@ -4,12 +4,18 @@
 //! tremplin-load csv --offers 100000 --departements 14,27,50,61,76 > offres.csv
 //! tremplin-load run --url http://127.0.0.1:8080 [--url http://127.0.0.1:8081] \
 //!     --users 200 --duration 60 --email conseillere@ml.fr --password … --departements 14,27,50,61,76
+//! tremplin-load run --url … --rate 250,500,1000,1500 --duration 30 --skip-healthz --email … --password …
 //! ```
 //!
 //! `csv` writes synthetic offers (real communes and ROME métiers) for `tremplin import csv`.
 //! `run` first measures `/healthz` alone, then the mix — search near a commune 60 %, offer page
-//! 30 %, applying 5 %, back-office pages 5 % — spreading users over the given instances, and
-//! prints throughput, latency percentiles, errors and the ratio of the two throughputs.
+//! 30 %, applying 5 %, back-office pages 5 % — spreading requests over the given instances, and
+//! prints throughput, latency percentiles (p50, p90, p99, max), errors and the ratio of the two
+//! throughputs. Without `--rate` it is a closed loop (`--users` users, each waiting for its
+//! answer); with `--rate` an open loop (requests arrive at that rate whatever the server does,
+//! latency counted from each request's intended start, as wrk2 does: see
+//! [`tremplin_bench::load`]). Several rates are tried in turn, up to the first the servers do
+//! not hold (p99 over `--p99-max`, an error, or under 95 % of the rate achieved).
 //! Applications come from distinct people and addresses (`X-Forwarded-For`): the servers must
 //! run with `--trust-proxy`, as behind the load balancer they model.
 
@@ -26,6 +32,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tremplin_bench::data::{self, Rng, World};
+use tremplin_bench::load::{self, Summary};
 
 #[derive(Parser)]
 #[command(name = "tremplin-load", about = "Générateur de charge pour Tremplin")]
@@ -49,8 +56,26 @@ enum Command {
         /// Instances à charger (les utilisateurs sont répartis entre elles).
         #[arg(long = "url", required = true)]
         urls: Vec<String>,
+        /// Boucle fermée : utilisateurs simultanés, chacun attend sa réponse.
         #[arg(long, default_value_t = 200)]
         users: usize,
+        /// Boucle ouverte : requêtes par seconde, à débit constant (plusieurs : essayées dans
+        /// l'ordre jusqu'au premier qui n'est pas tenu).
+        #[arg(long = "rate", value_delimiter = ',')]
+        rates: Vec<f64>,
+        /// Boucle ouverte : requêtes en vol au plus (au-delà, elles attendent et leur attente
+        /// compte dans la latence).
+        #[arg(long, default_value_t = 1024)]
+        in_flight: usize,
+        /// Boucle ouverte : un débit est tenu si son p99 reste sous ce seuil (ms), sans erreur.
+        #[arg(long, default_value_t = 200.0)]
+        p99_max: f64,
+        /// Une requête sans réponse après ce délai (s) compte comme une erreur.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// Ne mesure pas /healthz, seulement le mélange.
+        #[arg(long)]
+        skip_healthz: bool,
         /// Durée de chaque phase, en secondes.
         #[arg(long, default_value_t = 60)]
         duration: u64,
@@ -74,6 +99,11 @@ fn main() -> ExitCode {
         Command::Run {
             urls,
             users,
+            rates,
+            in_flight,
+            p99_max,
+            timeout,
+            skip_healthz,
             duration,
             email,
             password,
@@ -89,8 +119,19 @@ fn main() -> ExitCode {
                     .map(|u| u.trim_end_matches('/').to_owned())
                     .collect(),
                 users,
+                rates,
+                in_flight: in_flight.max(1),
+                p99_max,
+                timeout: Duration::from_secs(timeout.max(1)),
+                skip_healthz,
                 duration: Duration::from_secs(duration),
             };
+            if settings.rates.iter().any(|r| !r.is_finite() || *r <= 0.0) {
+                eprintln!(
+                    "tremplin-load : --rate attend des débits positifs (requêtes par seconde)"
+                );
+                return ExitCode::FAILURE;
+            }
             match runtime.block_on(run(settings, &email, &password, &departements)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -161,6 +202,11 @@ fn quote(s: &str) -> String {
 struct Settings {
     urls: Vec<String>,
     users: usize,
+    rates: Vec<f64>,
+    in_flight: usize,
+    p99_max: f64,
+    timeout: Duration,
+    skip_healthz: bool,
     duration: Duration,
 }
 
@@ -197,11 +243,7 @@ impl Kind {
     }
 }
 
-struct Sample {
-    kind: Kind,
-    micros: u64,
-    ok: bool,
-}
+type Sample = load::Sample<Kind>;
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
@@ -228,7 +270,7 @@ async fn run(
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
     let client: HttpClient = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(settings.users)
+        .pool_max_idle_per_host(settings.users.max(settings.in_flight))
         .build(connector);
     let mut sessions = Vec::new();
     for url in &settings.urls {
@@ -262,62 +304,154 @@ async fn run(
         applicants: AtomicU64::new(0),
         errors: Default::default(),
     });
+    if !settings.rates.is_empty() {
+        return open(&shared, &settings).await;
+    }
     println!(
-        "{} instance(s), {} utilisateurs simultanés, {} s par phase, {} offres publiées",
+        "{} instance(s), {} utilisateurs simultanés (boucle fermée), {} s par phase, {} offres publiées",
         settings.urls.len(),
         settings.users,
         settings.duration.as_secs(),
         offers
     );
-    let (health, health_elapsed) = phase(&shared, &settings, true).await;
-    let (mix, mix_elapsed) = phase(&shared, &settings, false).await;
-    report(&health, health_elapsed, &mix, mix_elapsed);
-    for (error, n) in shared.errors.lock().expect("lock").iter() {
+    let health = if settings.skip_healthz {
+        None
+    } else {
+        Some(closed(&shared, &settings, true).await)
+    };
+    let mix = closed(&shared, &settings, false).await;
+    report(health.as_ref(), &mix);
+    print_errors(&shared);
+    Ok(())
+}
+
+fn print_errors(shared: &Shared) {
+    let mut errors = shared.errors.lock().expect("lock");
+    for (error, n) in errors.iter() {
         println!("  {n} × {error}");
+    }
+    errors.clear();
+}
+
+/// Each rate in turn, open loop; stops after the first one not held.
+async fn open(shared: &Arc<Shared>, settings: &Settings) -> Result<(), String> {
+    println!(
+        "{} instance(s), boucle ouverte à débit constant, au plus {} requêtes en vol, {} s par débit, {} offres publiées",
+        settings.urls.len(),
+        settings.in_flight,
+        settings.duration.as_secs(),
+        shared.offers
+    );
+    let mut verdicts = Vec::new();
+    for &rate in &settings.rates {
+        println!("\n== {rate:.0} requêtes par seconde ==");
+        let health = if settings.skip_healthz {
+            None
+        } else {
+            Some(open_phase(shared, settings, rate, true).await)
+        };
+        let mix = open_phase(shared, settings, rate, false).await;
+        report(health.as_ref(), &mix);
+        println!(
+            "requêtes en vol à la fois, au plus : {}",
+            mix.peak_in_flight
+        );
+        if mix.timeouts > 0 {
+            println!(
+                "  {} × sans réponse après {} s",
+                mix.timeouts,
+                settings.timeout.as_secs()
+            );
+        }
+        print_errors(shared);
+        let s = Summary::of(&mix.samples);
+        let achieved = s.count as f64 / mix.elapsed.as_secs_f64();
+        let held = s.p99 < settings.p99_max && s.errors == 0 && achieved >= 0.95 * rate;
+        verdicts.push((rate, achieved, s, held));
+        if !held {
+            break;
+        }
+    }
+    println!(
+        "\n{:>10} {:>10} {:>9} {:>9} {:>8}  tenu (p99 < {} ms, 0 erreur, ≥ 95 % du débit)",
+        "visé/s", "atteint/s", "p99 ms", "max ms", "erreurs", settings.p99_max
+    );
+    for (rate, achieved, s, held) in &verdicts {
+        println!(
+            "{rate:>10.0} {achieved:>10.1} {:>9.2} {:>9.2} {:>8}  {}",
+            s.p99,
+            s.max,
+            s.errors,
+            if *held { "oui" } else { "non" }
+        );
+    }
+    match verdicts.iter().rev().find(|v| v.3) {
+        Some((rate, ..)) => println!("débit le plus haut tenu : {rate:.0} requêtes par seconde"),
+        None => println!("aucun des débits essayés n'est tenu"),
     }
     Ok(())
 }
 
-/// All users for the phase's duration; returns every sample and the time actually taken.
-async fn phase(shared: &Arc<Shared>, settings: &Settings, health: bool) -> (Vec<Sample>, f64) {
-    let start = Instant::now();
-    let deadline = start + settings.duration;
-    let mut tasks = Vec::new();
-    for user in 0..settings.users {
+/// The request `n` of an open loop or of user `user`'s closed loop: its kind, its own draws.
+fn draw(health: bool, seed: u64) -> (Kind, Rng) {
+    let mut rng = Rng::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed_10ad);
+    rng.next_u64();
+    let kind = if health {
+        Kind::Healthz
+    } else {
+        Kind::draw(&mut rng)
+    };
+    (kind, rng)
+}
+
+async fn measured(shared: &Shared, instance: usize, kind: Kind, mut rng: Rng) -> bool {
+    match one(shared, instance, kind, &mut rng).await {
+        Ok(()) => true,
+        Err(e) => {
+            let mut errors = shared.errors.lock().expect("lock");
+            *errors.entry(format!("{} : {e}", kind.label())).or_default() += 1;
+            false
+        }
+    }
+}
+
+/// All users for the phase's duration, each waiting for its answer.
+async fn closed(shared: &Arc<Shared>, settings: &Settings, health: bool) -> load::Run<Kind> {
+    let shared = shared.clone();
+    load::closed_loop(settings.users, settings.duration, move |user, n| {
         let shared = shared.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut rng = Rng::new(0x9e37_79b9 ^ (user as u64 + 1) * 7919);
+        async move {
+            let (kind, rng) = draw(health, (user as u64) << 32 | n);
             let instance = user % shared.urls.len();
-            let mut samples = Vec::new();
-            while Instant::now() < deadline {
-                let kind = if health {
-                    Kind::Healthz
-                } else {
-                    Kind::draw(&mut rng)
-                };
-                let began = Instant::now();
-                let ok = match one(&shared, instance, kind, &mut rng).await {
-                    Ok(()) => true,
-                    Err(e) => {
-                        let mut errors = shared.errors.lock().expect("lock");
-                        *errors.entry(format!("{} : {e}", kind.label())).or_default() += 1;
-                        false
-                    }
-                };
-                samples.push(Sample {
-                    kind,
-                    micros: began.elapsed().as_micros() as u64,
-                    ok,
-                });
-            }
-            samples
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.expect("user task"));
-    }
-    (all, start.elapsed().as_secs_f64())
+            (kind, measured(&shared, instance, kind, rng).await)
+        }
+    })
+    .await
+}
+
+/// Requests at `rate` a second for the phase's duration, spread over the instances.
+async fn open_phase(
+    shared: &Arc<Shared>,
+    settings: &Settings,
+    rate: f64,
+    health: bool,
+) -> load::Run<Kind> {
+    load::open_loop(
+        rate,
+        settings.duration,
+        settings.in_flight,
+        settings.timeout,
+        |i| {
+            let (kind, rng) = draw(health, i);
+            let instance = i as usize % shared.urls.len();
+            let shared = shared.clone();
+            (
+                kind,
+                async move { measured(&shared, instance, kind, rng).await },
+            )
+        },
+    )
+    .await
 }
 
 /// One request of the given kind; an error is any failure or an unexpected status.
@@ -505,44 +639,42 @@ async fn count_offers(client: &HttpClient, base: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("aucune offre publiée sur {base} : importez-les d'abord"))
 }
 
-fn report(health: &[Sample], health_elapsed: f64, mix: &[Sample], mix_elapsed: f64) {
-    let health_rate = health.len() as f64 / health_elapsed;
-    let mix_rate = mix.len() as f64 / mix_elapsed;
+fn report(health: Option<&load::Run<Kind>>, mix: &load::Run<Kind>) {
     println!();
     println!(
-        "{:<30} {:>9} {:>10} {:>9} {:>9} {:>8}",
-        "requêtes", "nombre", "débit/s", "p50 ms", "p99 ms", "erreurs"
+        "{:<30} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8}",
+        "requêtes", "nombre", "débit/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "erreurs"
     );
-    line(Kind::Healthz.label(), health, health_elapsed);
-    for kind in Kind::MIX {
-        let samples: Vec<&Sample> = mix.iter().filter(|s| s.kind == kind).collect();
-        line(kind.label(), &samples, mix_elapsed);
+    let elapsed = mix.elapsed.as_secs_f64();
+    if let Some(h) = health {
+        line(Kind::Healthz.label(), &h.samples, h.elapsed.as_secs_f64());
     }
-    let all: Vec<&Sample> = mix.iter().collect();
-    line("mélange (total)", &all, mix_elapsed);
-    println!();
-    println!(
-        "débit du mélange / débit de /healthz : {:.3} ({mix_rate:.0} / {health_rate:.0} requêtes par seconde)",
-        mix_rate / health_rate
-    );
+    for kind in Kind::MIX {
+        let samples: Vec<&Sample> = mix.samples.iter().filter(|s| s.kind == kind).collect();
+        line(kind.label(), samples, elapsed);
+    }
+    line("mélange (total)", &mix.samples, elapsed);
+    if let Some(h) = health {
+        let health_rate = h.samples.len() as f64 / h.elapsed.as_secs_f64();
+        let mix_rate = mix.samples.len() as f64 / elapsed;
+        println!();
+        println!(
+            "débit du mélange / débit de /healthz : {:.3} ({mix_rate:.0} / {health_rate:.0} requêtes par seconde)",
+            mix_rate / health_rate
+        );
+    }
 }
 
-fn line<S: std::borrow::Borrow<Sample>>(label: &str, samples: &[S], elapsed: f64) {
-    let mut micros: Vec<u64> = samples.iter().map(|s| s.borrow().micros).collect();
-    micros.sort_unstable();
-    let errors = samples.iter().filter(|s| !s.borrow().ok).count();
-    let pct = |p: f64| {
-        if micros.is_empty() {
-            0.0
-        } else {
-            micros[((micros.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0
-        }
-    };
+fn line<'a>(label: &str, samples: impl IntoIterator<Item = &'a Sample>, elapsed: f64) {
+    let s = Summary::of(samples);
     println!(
-        "{label:<30} {:>9} {:>10.1} {:>9.2} {:>9.2} {errors:>8}",
-        samples.len(),
-        samples.len() as f64 / elapsed,
-        pct(0.50),
-        pct(0.99),
+        "{label:<30} {:>9} {:>10.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8}",
+        s.count,
+        s.count as f64 / elapsed,
+        s.p50,
+        s.p90,
+        s.p99,
+        s.max,
+        s.errors,
     );
 }

@@ -63,13 +63,91 @@ fn main() {
             "30 ms",
         ));
     }
+    // Where one card's time goes (carre, the larger): each stage alone, median of many.
+    let stages: Vec<Card> = (0..runs * 4)
+        .map(|i| {
+            let (place, o) = &offers[i % offers.len()];
+            offer_card(place, o)
+        })
+        .collect();
+    let f = Format::Square;
+    let stage = |what: &str, run: &dyn Fn(&Card) -> Result<(), tremplin_print::Error>| {
+        let samples = stages.iter().map(|c| time(|| run(c))).collect();
+        (what.to_owned(), median(samples), "")
+    };
+    let mut breakdown = vec![
+        stage("layout: SVG with measured, wrapped text", &|c| {
+            card::svg(c, f).map(|_| ())
+        }),
+        stage("layout + usvg tree (text shaped into outlines)", &|c| {
+            card::tree(c, f).map(|_| ())
+        }),
+    ];
+    let trees: Vec<_> = stages
+        .iter()
+        .map(|c| card::tree(c, f).expect("arbre"))
+        .collect();
+    let pixmaps: Vec<_> = trees
+        .iter()
+        .map(|t| card::rasterize(t, f).expect("pixels"))
+        .collect();
+    let timed = |what: &str, run: &dyn Fn(usize) -> Result<(), tremplin_print::Error>| {
+        let samples = (0..stages.len()).map(|i| time(|| run(i))).collect();
+        (what.to_owned(), median(samples), "")
+    };
+    breakdown.push(timed("rasterize (resvg, tiny-skia)", &|i| {
+        card::rasterize(&trees[i], f).map(|_| ())
+    }));
+    breakdown.push(timed("PNG: indexed, zlib 6, no filter", &|i| {
+        card::encode_with(
+            &pixmaps[i],
+            png::Compression::Balanced,
+            png::Filter::NoFilter,
+        )
+        .map(|_| ())
+    }));
+    breakdown.push(timed(
+        "PNG: indexed, fdeflate, adaptive filter (what cards use)",
+        &|i| card::encode(&pixmaps[i]).map(|_| ()),
+    ));
+    breakdown.push(timed(
+        "PNG: RGBA, zlib 6, adaptive (tiny-skia's own, before)",
+        &|i| {
+            pixmaps[i]
+                .encode_png()
+                .map(|_| ())
+                .map_err(|e| tremplin_print::Error::Render(e.to_string()))
+        },
+    ));
+    let png_sizes = (
+        card::encode(&pixmaps[0]).map_or(0, |p| p.len()),
+        card::encode_with(
+            &pixmaps[0],
+            png::Compression::Balanced,
+            png::Filter::NoFilter,
+        )
+        .map_or(0, |p| p.len()),
+        pixmaps[0].encode_png().map_or(0, |p| p.len()),
+    );
+
+    let serial: Vec<Duration> = (0..runs)
+        .map(|_| time(|| build_kit(&offers[..50], false).map(|_| ())))
+        .collect();
+    rows.push((
+        "kit of a 50-offer edition, cards one after another".into(),
+        median(serial),
+        "3 s",
+    ));
     let kit: Vec<Duration> = (0..runs)
-        .map(|_| time(|| build_kit(&offers[..50]).map(|_| ())))
+        .map(|_| time(|| build_kit(&offers[..50], true).map(|_| ())))
         .collect();
     let mut kit_bytes = 0;
-    let _ = build_kit(&offers[..50]).map(|z| kit_bytes = z.len());
+    let _ = build_kit(&offers[..50], true).map(|z| kit_bytes = z.len());
     rows.push((
-        "kit of a 50-offer edition (102 cards, 5 posts, ZIP)".into(),
+        format!(
+            "kit of a 50-offer edition (102 cards, 5 posts, ZIP), cards on {} cores",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ),
         median(kit),
         "3 s",
     ));
@@ -92,9 +170,20 @@ fn main() {
         println!("| {what} | {} | < {aim} |", ms(d));
     }
     println!(
-        "\nkit: {} KB; catalogue: {} KB",
+        "\n| one carre card, stage by stage (median of {}) | time |",
+        stages.len()
+    );
+    println!("|---|---:|");
+    for (what, d, _) in breakdown {
+        println!("| {what} | {} |", ms(d));
+    }
+    println!(
+        "\nkit: {} KB; catalogue: {} KB; one carre card: {} KB (indexed, fdeflate) / {} KB (indexed, zlib 6) / {} KB (RGBA, before)",
         kit_bytes / 1024,
-        pdf_bytes / 1024
+        pdf_bytes / 1024,
+        png_sizes.0 / 1024,
+        png_sizes.1 / 1024,
+        png_sizes.2 / 1024
     );
 }
 
@@ -135,8 +224,12 @@ fn offer_card(place: &str, o: &OfferDoc) -> Card {
 }
 
 /// What `services::relays::kit` puts in the ZIP, without the database reads.
-fn build_kit(offers: &[(String, OfferDoc)]) -> Result<Vec<u8>, tremplin_print::Error> {
-    let mut entries = Vec::new();
+/// `together`: the cards drawn on every core, as the service draws those not yet cached.
+fn build_kit(
+    offers: &[(String, OfferDoc)],
+    together: bool,
+) -> Result<Vec<u8>, tremplin_print::Error> {
+    let mut jobs = Vec::new();
     let ed = Card {
         kicker: "Édition n° 12 · jeudi 27 novembre 2026".into(),
         title: format!(
@@ -149,25 +242,33 @@ fn build_kit(offers: &[(String, OfferDoc)]) -> Result<Vec<u8>, tremplin_print::E
         qr_url: format!("{SITE}/editions/12?via=qr"),
         palette: Palette::default(),
     };
+    let mut names = Vec::new();
+    let mut texts = Vec::new();
     for format in Format::ALL {
-        entries.push(Entry::new(
-            format!("edition/carte-{}.png", format.slug()),
-            card::png(&ed, format)?,
-        ));
+        names.push(format!("edition/carte-{}.png", format.slug()));
+        jobs.push((ed.clone(), format));
     }
     for (place, o) in offers {
         let c = offer_card(place, o);
         for format in Format::ALL {
-            entries.push(Entry::new(
-                format!("offres/{}/carte-{}.png", o.id, format.slug()),
-                card::png(&c, format)?,
-            ));
+            names.push(format!("offres/{}/carte-{}.png", o.id, format.slug()));
+            jobs.push((c.clone(), format));
         }
-        entries.push(Entry::new(
+        texts.push(Entry::new(
             format!("offres/{}/texte-alternatif.txt", o.id),
             c.alt_text(),
         ));
     }
+    let drawn = if together {
+        card::pngs(&jobs)
+    } else {
+        jobs.iter().map(|(c, f)| card::png(c, *f)).collect()
+    };
+    let mut entries = Vec::new();
+    for (name, png) in names.into_iter().zip(drawn) {
+        entries.push(Entry::new(name, png?));
+    }
+    entries.extend(texts);
     let posts = EditionPosts {
         count: offers.len(),
         around: "L'Aigle et Mortagne-au-Perche".into(),

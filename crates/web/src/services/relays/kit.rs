@@ -2,13 +2,14 @@
 //! edition's cards, their alternative texts, and the suggested posts for each network.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use tremplin_print::card::{Card, Format};
 use tremplin_print::kit::{Entry, zip};
 use tremplin_print::posts::{EditionPosts, NETWORKS, PostOffer};
 use tremplin_storage::Edition;
 
-use super::{edition_card, edition_headline, new_offers, offer_png, render, towns};
+use super::{edition_card, edition_headline, new_offers, offer_key, render_many, towns};
 use crate::services::catalogue::{self, OfferView};
 use crate::{AppState, WebError};
 
@@ -41,11 +42,43 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
     let number = edition.number;
 
     let ed = edition_card(state, number, date, &views);
+    // Every card, from the cache when its offer has not changed since it was drawn; the
+    // others (and the edition's two) drawn together on every core.
+    let mut cards: Vec<Option<Arc<Vec<u8>>>> = Vec::new();
+    let mut jobs: Vec<(Card, Format)> = Vec::new();
+    let mut drawing: Vec<(usize, Option<(i64, Format, String)>)> = Vec::new();
     for format in Format::ALL {
-        let png = render(ed.clone(), format).await?;
+        drawing.push((cards.len(), None));
+        jobs.push((ed.clone(), format));
+        cards.push(None);
+    }
+    for (offer, o) in offers.iter().zip(&views) {
+        let card = super::offer_card(state, o);
+        for format in Format::ALL {
+            let key = offer_key(state, offer, o, format);
+            if let Some(png) = state.cards.get(offer.id, format, &key) {
+                cards.push(Some(png));
+            } else {
+                drawing.push((cards.len(), Some((offer.id, format, key))));
+                jobs.push((card.clone(), format));
+                cards.push(None);
+            }
+        }
+    }
+    for ((slot, cached), png) in drawing.into_iter().zip(render_many(jobs).await?) {
+        let png = Arc::new(png);
+        if let Some((id, format, key)) = cached {
+            state.cards.put(id, format, key, png.clone());
+        }
+        cards[slot] = Some(png);
+    }
+    let mut cards = cards.into_iter().flatten();
+
+    for format in Format::ALL {
+        let png = cards.next().unwrap_or_default();
         entries.push(Entry::new(
             format!("edition/carte-{}.png", format.slug()),
-            png,
+            png.as_ref().clone(),
         ));
     }
     let alt = ed.alt_text();
@@ -55,10 +88,10 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
     ));
     let _ = writeln!(alts, "edition/carte-*.png\n{alt}\n");
 
-    for (offer, o) in offers.iter().zip(&views) {
+    for o in &views {
         let dir = format!("offres/{}-{}", o.id, slug(&o.title));
         for format in Format::ALL {
-            let (png, _) = offer_png(state, offer, format).await?;
+            let png = cards.next().unwrap_or_default();
             entries.push(Entry::new(
                 format!("{dir}/carte-{}.png", format.slug()),
                 png.as_ref().clone(),

@@ -214,6 +214,16 @@ pub async fn render(c: Card, format: Format) -> Result<Vec<u8>, WebError> {
         .map_err(|e| WebError::Internal(e.to_string()))
 }
 
+/// Draws many cards on blocking threads, on every core; the PNGs in the order of `jobs`.
+pub async fn render_many(jobs: Vec<(Card, Format)>) -> Result<Vec<Vec<u8>>, WebError> {
+    tokio::task::spawn_blocking(move || {
+        card::pngs(&jobs).into_iter().collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+    .map_err(|e| WebError::Internal(e.to_string()))
+}
+
 /// "12 nouvelles offres d'apprentissage cette semaine".
 pub fn edition_headline(count: usize) -> String {
     match count {
