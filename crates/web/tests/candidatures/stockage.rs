@@ -63,7 +63,7 @@ async fn through_two_instances(backend: &str, a_media: Media, b_media: Media, la
     assert_eq!(r.status, StatusCode::OK, "{label} {backend}: {}", r.body);
     assert_eq!(r.bytes, PDF, "{label}");
     assert_eq!(r.headers[header::ACCEPT_RANGES], "bytes");
-    assert_eq!(r.headers[header::CACHE_CONTROL], "private, no-store");
+    assert!(r.headers[header::CACHE_CONTROL].to_str().unwrap().contains("no-store"));
     assert!(
         r.headers[header::CONTENT_DISPOSITION]
             .to_str()
@@ -130,7 +130,7 @@ async fn through_two_instances(backend: &str, a_media: Media, b_media: Media, la
     assert_eq!(a.state.media.size(&key).await.unwrap(), None, "{label}: erased");
     assert_eq!(b.media.get(&key).await.unwrap(), None, "{label}: erased");
     assert_eq!(
-        get(&a, uri, &counselor, None, false).await.status,
+        get(&a.state, uri, &counselor, None, false).await.status,
         StatusCode::NOT_FOUND
     );
 }
