@@ -56,7 +56,10 @@ fn start() -> Option<Moto> {
                     }
                     let _ = child.kill();
                     let _ = child.wait();
-                    err.lines().last().unwrap_or("moto ne démarre pas").to_owned()
+                    err.lines()
+                        .last()
+                        .unwrap_or("moto ne démarre pas")
+                        .to_owned()
                 }
             }
         }
@@ -93,7 +96,10 @@ impl Moto {
         .unwrap();
         let mut answer = String::new();
         stream.read_to_string(&mut answer).unwrap();
-        assert!(answer.starts_with("HTTP/1.1 200"), "bucket {name} not created: {answer}");
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "bucket {name} not created: {answer}"
+        );
         name
     }
 }

@@ -26,13 +26,28 @@ async fn contract(media: &Media, label: &str) {
 
     let small = pattern(256_000);
     media.put(&key, &small).await.unwrap();
-    assert_eq!(media.get(&key).await.unwrap().as_deref(), Some(&small[..]), "{label}");
+    assert_eq!(
+        media.get(&key).await.unwrap().as_deref(),
+        Some(&small[..]),
+        "{label}"
+    );
     assert_eq!(media.size(&key).await.unwrap(), Some(256_000), "{label}");
-    assert!(media.head(&key).await.unwrap().unwrap().etag.is_some(), "{label}");
-    assert_eq!(read(media, &key, Some(10..20)).await, &small[10..20], "{label}");
+    assert!(
+        media.head(&key).await.unwrap().unwrap().etag.is_some(),
+        "{label}"
+    );
+    assert_eq!(
+        read(media, &key, Some(10..20)).await,
+        &small[10..20],
+        "{label}"
+    );
     assert_eq!(read(media, &key, None).await, small, "{label}");
     media.put(&key, b"remplace").await.unwrap();
-    assert_eq!(media.get(&key).await.unwrap().as_deref(), Some(&b"remplace"[..]), "{label}");
+    assert_eq!(
+        media.get(&key).await.unwrap().as_deref(),
+        Some(&b"remplace"[..]),
+        "{label}"
+    );
 
     // From a spooled upload larger than one part (8 MiB): sent in parts to a bucket.
     let big = pattern(9 * 1024 * 1024 + 3);
@@ -40,8 +55,15 @@ async fn contract(media: &Media, label: &str) {
     std::fs::write(spool.path(), &big).unwrap();
     let video = MediaKey::parse("essais/video.mp4").unwrap();
     media.put_file(&video, spool.path()).await.unwrap();
-    assert!(spool.path().exists(), "{label}: the caller's file is left alone");
-    assert_eq!(media.size(&video).await.unwrap(), Some(big.len() as u64), "{label}");
+    assert!(
+        spool.path().exists(),
+        "{label}: the caller's file is left alone"
+    );
+    assert_eq!(
+        media.size(&video).await.unwrap(),
+        Some(big.len() as u64),
+        "{label}"
+    );
     let edge = 8 * 1024 * 1024;
     assert_eq!(
         read(media, &video, Some(edge - 5..edge + 5)).await,
@@ -93,9 +115,23 @@ async fn an_s3_bucket_keeps_the_contract() {
     other.prefix = "autre".into();
     let other = Media::s3(&other).unwrap();
     assert_eq!(other.get(&key).await.unwrap(), None);
-    assert_eq!(Media::s3(&settings).unwrap().get(&key).await.unwrap().as_deref(), Some(&b"bonjour"[..]));
-    assert!(!format!("{media:?}").contains("moto-secret"), "no secret printed: {media:?}");
-    assert!(!format!("{settings:?}").contains("moto-secret"), "{settings:?}");
+    assert_eq!(
+        Media::s3(&settings)
+            .unwrap()
+            .get(&key)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(&b"bonjour"[..])
+    );
+    assert!(
+        !format!("{media:?}").contains("moto-secret"),
+        "no secret printed: {media:?}"
+    );
+    assert!(
+        !format!("{settings:?}").contains("moto-secret"),
+        "{settings:?}"
+    );
 }
 
 struct Answer {
@@ -104,7 +140,12 @@ struct Answer {
     body: Vec<u8>,
 }
 
-async fn ask(media: &Media, key: &MediaKey, request: &[(header::HeaderName, &str)], caching: Caching) -> Answer {
+async fn ask(
+    media: &Media,
+    key: &MediaKey,
+    request: &[(header::HeaderName, &str)],
+    caching: Caching,
+) -> Answer {
     let mut headers = HeaderMap::new();
     for (name, value) in request {
         headers.insert(name.clone(), HeaderValue::from_str(value).unwrap());
@@ -112,8 +153,15 @@ async fn ask(media: &Media, key: &MediaKey, request: &[(header::HeaderName, &str
     let response = respond(media, key, "video/mp4", &headers, caching).await;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
-    Answer { status, headers, body }
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 async fn ranges(media: &Media, label: &str) {
@@ -121,7 +169,10 @@ async fn ranges(media: &Media, label: &str) {
     let key = MediaKey::parse("pepites/1/video.mp4").unwrap();
     media.put(&key, &body).await.unwrap();
     let h = |a: &Answer, name: header::HeaderName| {
-        a.headers.get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+        a.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
     };
 
     let a = ask(media, &key, &[], Caching::Private).await;
@@ -132,20 +183,57 @@ async fn ranges(media: &Media, label: &str) {
     assert_eq!(h(&a, header::CACHE_CONTROL), "private, no-store", "{label}");
     assert!(h(&a, header::LAST_MODIFIED).ends_with(" GMT"), "{label}");
     let etag = h(&a, header::ETAG);
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "{label}: {etag}");
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "{label}: {etag}"
+    );
 
-    let a = ask(media, &key, &[(header::RANGE, "bytes=10-19")], Caching::Public).await;
-    assert_eq!((a.status, &a.body[..]), (StatusCode::PARTIAL_CONTENT, &body[10..20]), "{label}");
+    let a = ask(
+        media,
+        &key,
+        &[(header::RANGE, "bytes=10-19")],
+        Caching::Public,
+    )
+    .await;
+    assert_eq!(
+        (a.status, &a.body[..]),
+        (StatusCode::PARTIAL_CONTENT, &body[10..20]),
+        "{label}"
+    );
     assert_eq!(h(&a, header::CONTENT_RANGE), "bytes 10-19/100", "{label}");
     assert_eq!(h(&a, header::CONTENT_LENGTH), "10", "{label}");
-    assert_eq!(h(&a, header::CACHE_CONTROL), "public, max-age=31536000, immutable", "{label}");
+    assert_eq!(
+        h(&a, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable",
+        "{label}"
+    );
 
-    let a = ask(media, &key, &[(header::RANGE, "bytes=95-")], Caching::Public).await;
-    assert_eq!((a.status, &a.body[..]), (StatusCode::PARTIAL_CONTENT, &body[95..]), "{label}");
+    let a = ask(
+        media,
+        &key,
+        &[(header::RANGE, "bytes=95-")],
+        Caching::Public,
+    )
+    .await;
+    assert_eq!(
+        (a.status, &a.body[..]),
+        (StatusCode::PARTIAL_CONTENT, &body[95..]),
+        "{label}"
+    );
     assert_eq!(h(&a, header::CONTENT_RANGE), "bytes 95-99/100", "{label}");
     let a = ask(media, &key, &[(header::RANGE, "bytes=-3")], Caching::Public).await;
-    assert_eq!((a.status, &a.body[..]), (StatusCode::PARTIAL_CONTENT, &body[97..]), "{label}");
-    let a = ask(media, &key, &[(header::RANGE, "bytes=90-1000")], Caching::Public).await;
+    assert_eq!(
+        (a.status, &a.body[..]),
+        (StatusCode::PARTIAL_CONTENT, &body[97..]),
+        "{label}"
+    );
+    let a = ask(
+        media,
+        &key,
+        &[(header::RANGE, "bytes=90-1000")],
+        Caching::Public,
+    )
+    .await;
     assert_eq!(h(&a, header::CONTENT_RANGE), "bytes 90-99/100", "{label}");
 
     for out in ["bytes=100-", "bytes=100-200", "bytes=-0"] {
@@ -155,21 +243,63 @@ async fn ranges(media: &Media, label: &str) {
     }
     for whole in ["bytes=5-2", "bytes=0-1,5-6", "lignes=1-2"] {
         let a = ask(media, &key, &[(header::RANGE, whole)], Caching::Public).await;
-        assert_eq!((a.status, &a.body), (StatusCode::OK, &body), "{label} {whole}");
+        assert_eq!(
+            (a.status, &a.body),
+            (StatusCode::OK, &body),
+            "{label} {whole}"
+        );
     }
 
     // The browser's copy is current: 304; a range of another version: the whole file.
-    let a = ask(media, &key, &[(header::IF_NONE_MATCH, &etag)], Caching::Public).await;
-    assert_eq!((a.status, a.body.len()), (StatusCode::NOT_MODIFIED, 0), "{label}");
-    let a = ask(media, &key, &[(header::RANGE, "bytes=0-1"), (header::IF_RANGE, &etag)], Caching::Public).await;
-    assert_eq!((a.status, &a.body[..]), (StatusCode::PARTIAL_CONTENT, &body[..2]), "{label}");
-    let a = ask(media, &key, &[(header::RANGE, "bytes=0-1"), (header::IF_RANGE, "\"autre\"")], Caching::Public).await;
+    let a = ask(
+        media,
+        &key,
+        &[(header::IF_NONE_MATCH, &etag)],
+        Caching::Public,
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.body.len()),
+        (StatusCode::NOT_MODIFIED, 0),
+        "{label}"
+    );
+    let a = ask(
+        media,
+        &key,
+        &[(header::RANGE, "bytes=0-1"), (header::IF_RANGE, &etag)],
+        Caching::Public,
+    )
+    .await;
+    assert_eq!(
+        (a.status, &a.body[..]),
+        (StatusCode::PARTIAL_CONTENT, &body[..2]),
+        "{label}"
+    );
+    let a = ask(
+        media,
+        &key,
+        &[
+            (header::RANGE, "bytes=0-1"),
+            (header::IF_RANGE, "\"autre\""),
+        ],
+        Caching::Public,
+    )
+    .await;
     assert_eq!((a.status, &a.body), (StatusCode::OK, &body), "{label}");
 
     media.delete(&key).await.unwrap();
-    let a = ask(media, &key, &[(header::RANGE, "bytes=0-1")], Caching::Public).await;
+    let a = ask(
+        media,
+        &key,
+        &[(header::RANGE, "bytes=0-1")],
+        Caching::Public,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND, "{label}");
-    assert_eq!(String::from_utf8_lossy(&a.body), "Ce fichier n'existe plus.");
+    assert_eq!(
+        String::from_utf8_lossy(&a.body),
+        "Ce fichier n'existe plus."
+    );
 }
 
 #[tokio::test]

@@ -31,7 +31,8 @@ impl MediaKey {
             !s.is_empty()
                 && s != "."
                 && s != ".."
-                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
         };
         (raw.len() <= 200 && raw.split('/').all(ok_segment)).then(|| Self(raw.to_owned()))
     }
@@ -128,7 +129,9 @@ fn not_found(e: &io::Error) -> bool {
 
 fn from_store(e: object_store::Error) -> io::Error {
     match e {
-        object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, e.to_string()),
+        object_store::Error::NotFound { .. } => {
+            io::Error::new(io::ErrorKind::NotFound, e.to_string())
+        }
         other => io::Error::other(other.to_string()),
     }
 }
@@ -145,7 +148,8 @@ impl Media {
     pub fn s3(settings: &S3Settings) -> Result<Self, String> {
         // reqwest is built without a default TLS provider (aws-lc builds C): ring is ours.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(&settings.bucket);
+        let mut builder =
+            object_store::aws::AmazonS3Builder::from_env().with_bucket_name(&settings.bucket);
         if let Some(region) = &settings.region {
             builder = builder.with_region(region);
         }
@@ -217,7 +221,10 @@ impl Media {
             }
             Backend::Bucket { store, prefix, .. } => {
                 let payload = PutPayload::from(Bytes::copy_from_slice(bytes));
-                store.put(&Self::object(prefix, key), payload).await.map_err(from_store)?;
+                store
+                    .put(&Self::object(prefix, key), payload)
+                    .await
+                    .map_err(from_store)?;
                 Ok(())
             }
         }
@@ -245,7 +252,10 @@ impl Media {
                 let size = tokio::fs::metadata(source).await?.len();
                 if size <= PART_BYTES as u64 {
                     let bytes = tokio::fs::read(source).await?;
-                    store.put(&location, PutPayload::from(bytes)).await.map_err(from_store)?;
+                    store
+                        .put(&location, PutPayload::from(bytes))
+                        .await
+                        .map_err(from_store)?;
                     return Ok(());
                 }
                 let upload = store.put_multipart(&location).await.map_err(from_store)?;
@@ -281,10 +291,12 @@ impl Media {
     pub async fn get(&self, key: &MediaKey) -> io::Result<Option<Vec<u8>>> {
         let read = match &self.backend {
             Backend::Local(root) => tokio::fs::read(Self::path(root, key)).await,
-            Backend::Bucket { store, prefix, .. } => match store.get(&Self::object(prefix, key)).await {
-                Ok(result) => result.bytes().await.map(|b| b.to_vec()).map_err(from_store),
-                Err(e) => Err(from_store(e)),
-            },
+            Backend::Bucket { store, prefix, .. } => {
+                match store.get(&Self::object(prefix, key)).await {
+                    Ok(result) => result.bytes().await.map(|b| b.to_vec()).map_err(from_store),
+                    Err(e) => Err(from_store(e)),
+                }
+            }
         };
         match read {
             Ok(bytes) => Ok(Some(bytes)),
@@ -296,14 +308,22 @@ impl Media {
     /// Size, date and validator of the file, or `None` when there is none.
     pub async fn head(&self, key: &MediaKey) -> io::Result<Option<MediaMeta>> {
         let meta = match &self.backend {
-            Backend::Local(root) => tokio::fs::metadata(Self::path(root, key)).await.map(|m| local_meta(&m)),
+            Backend::Local(root) => tokio::fs::metadata(Self::path(root, key))
+                .await
+                .map(|m| local_meta(&m)),
             Backend::Bucket { store, prefix, .. } => store
                 .head(&Self::object(prefix, key))
                 .await
                 .map(|m| MediaMeta {
                     size: m.size,
                     last_modified: Some(m.last_modified),
-                    etag: m.e_tag.map(|t| if t.starts_with('"') { t } else { format!("\"{t}\"") }),
+                    etag: m.e_tag.map(|t| {
+                        if t.starts_with('"') {
+                            t
+                        } else {
+                            format!("\"{t}\"")
+                        }
+                    }),
                 })
                 .map_err(from_store),
         };
@@ -321,20 +341,26 @@ impl Media {
 
     /// The bytes of `range` (the whole file when `None`) as a stream, or `None` when there is
     /// no file. A range must lie inside the file ([`respond`] checks it against the size).
-    pub async fn open(&self, key: &MediaKey, range: Option<Range<u64>>) -> io::Result<Option<ByteStream>> {
+    pub async fn open(
+        &self,
+        key: &MediaKey,
+        range: Option<Range<u64>>,
+    ) -> io::Result<Option<ByteStream>> {
         let opened: io::Result<ByteStream> = match &self.backend {
-            Backend::Local(root) => async {
-                let mut file = tokio::fs::File::open(Self::path(root, key)).await?;
-                let reader: Box<dyn tokio::io::AsyncRead + Send + Unpin> = match range {
-                    Some(r) => {
-                        file.seek(io::SeekFrom::Start(r.start)).await?;
-                        Box::new(file.take(r.end.saturating_sub(r.start)))
-                    }
-                    None => Box::new(file),
-                };
-                Ok(tokio_util::io::ReaderStream::with_capacity(reader, READ_BYTES).boxed())
+            Backend::Local(root) => {
+                async {
+                    let mut file = tokio::fs::File::open(Self::path(root, key)).await?;
+                    let reader: Box<dyn tokio::io::AsyncRead + Send + Unpin> = match range {
+                        Some(r) => {
+                            file.seek(io::SeekFrom::Start(r.start)).await?;
+                            Box::new(file.take(r.end.saturating_sub(r.start)))
+                        }
+                        None => Box::new(file),
+                    };
+                    Ok(tokio_util::io::ReaderStream::with_capacity(reader, READ_BYTES).boxed())
+                }
+                .await
             }
-            .await,
             Backend::Bucket { store, prefix, .. } => {
                 let options = GetOptions {
                     range: range.map(GetRange::Bounded),
@@ -357,9 +383,10 @@ impl Media {
     pub async fn delete(&self, key: &MediaKey) -> io::Result<()> {
         let removed = match &self.backend {
             Backend::Local(root) => tokio::fs::remove_file(Self::path(root, key)).await,
-            Backend::Bucket { store, prefix, .. } => {
-                store.delete(&Self::object(prefix, key)).await.map_err(from_store)
-            }
+            Backend::Bucket { store, prefix, .. } => store
+                .delete(&Self::object(prefix, key))
+                .await
+                .map_err(from_store),
         };
         match removed {
             Err(e) if !not_found(&e) => Err(e),
@@ -462,7 +489,13 @@ fn gone() -> Response {
 /// asked (`Range: bytes=…`), 416 for a range outside it, 304 when the browser's copy is
 /// current (`If-None-Match`), 404 in French when it is gone. `Accept-Ranges`, `ETag` and
 /// `Last-Modified` on every answer; HEAD gets the same headers (axum drops the body).
-pub async fn respond(media: &Media, key: &MediaKey, mime: &str, request: &HeaderMap, caching: Caching) -> Response {
+pub async fn respond(
+    media: &Media,
+    key: &MediaKey,
+    mime: &str,
+    request: &HeaderMap,
+    caching: Caching,
+) -> Response {
     let meta = match media.head(key).await {
         Ok(Some(meta)) => meta,
         Ok(None) => return gone(),
@@ -481,18 +514,27 @@ pub async fn respond(media: &Media, key: &MediaKey, mime: &str, request: &Header
         }),
     );
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Some(tag) = meta.etag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
+    if let Some(tag) = meta
+        .etag
+        .as_deref()
+        .and_then(|t| HeaderValue::from_str(t).ok())
+    {
         headers.insert(header::ETAG, tag);
     }
     let modified = meta.last_modified.map(http_date);
-    if let Some(date) = modified.as_deref().and_then(|d| HeaderValue::from_str(d).ok()) {
+    if let Some(date) = modified
+        .as_deref()
+        .and_then(|d| HeaderValue::from_str(d).ok())
+    {
         headers.insert(header::LAST_MODIFIED, date);
     }
     let text = |name: header::HeaderName| request.get(name).and_then(|v| v.to_str().ok());
     let matches_tag = |list: &str| {
-        meta.etag
-            .as_deref()
-            .is_some_and(|tag| list.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == tag))
+        meta.etag.as_deref().is_some_and(|tag| {
+            list.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == tag)
+        })
     };
     if text(header::IF_NONE_MATCH).is_some_and(matches_tag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
@@ -503,7 +545,11 @@ pub async fn respond(media: &Media, key: &MediaKey, mime: &str, request: &Header
         Some(v) if v.starts_with('"') || v.starts_with("W/") => matches_tag(v),
         Some(v) => modified.as_deref() == Some(v.trim()),
     };
-    let asked = if range_applies { text(header::RANGE) } else { None };
+    let asked = if range_applies {
+        text(header::RANGE)
+    } else {
+        None
+    };
     let (status, range) = match wanted(asked, meta.size) {
         Wanted::Whole => (StatusCode::OK, None),
         Wanted::Part(r) => (StatusCode::PARTIAL_CONTENT, Some(r)),
@@ -511,12 +557,18 @@ pub async fn respond(media: &Media, key: &MediaKey, mime: &str, request: &Header
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", meta.size)) {
                 headers.insert(header::CONTENT_RANGE, v);
             }
-            return (StatusCode::RANGE_NOT_SATISFIABLE, headers, "Cette partie du fichier n'existe pas.").into_response();
+            return (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                headers,
+                "Cette partie du fichier n'existe pas.",
+            )
+                .into_response();
         }
     };
     let length = range.as_ref().map_or(meta.size, |r| r.end - r.start);
     if let Some(r) = &range
-        && let Ok(v) = HeaderValue::from_str(&format!("bytes {}-{}/{}", r.start, r.end - 1, meta.size))
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("bytes {}-{}/{}", r.start, r.end - 1, meta.size))
     {
         headers.insert(header::CONTENT_RANGE, v);
     }
@@ -537,7 +589,18 @@ mod tests {
     fn keys_stay_inside_the_root() {
         assert!(MediaKey::parse("cv/ab12.pdf").is_some());
         assert!(MediaKey::parse("pepites/3/video.mp4").is_some());
-        for bad in ["", "/etc/passwd", "cv/../x", "cv//x", "CV/x", "cv/x y", "./x", "cv/", "..", "cv/.."] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "cv/../x",
+            "cv//x",
+            "CV/x",
+            "cv/x y",
+            "./x",
+            "cv/",
+            "..",
+            "cv/..",
+        ] {
             assert!(MediaKey::parse(bad).is_none(), "{bad:?}");
         }
     }
@@ -545,10 +608,20 @@ mod tests {
     #[test]
     fn s3_urls() {
         let s = S3Settings::from_url("s3://tremplin-media/prod/cv").unwrap();
-        assert_eq!((s.bucket.as_str(), s.prefix.as_str()), ("tremplin-media", "prod/cv"));
+        assert_eq!(
+            (s.bucket.as_str(), s.prefix.as_str()),
+            ("tremplin-media", "prod/cv")
+        );
         assert_eq!(S3Settings::from_url("s3://b").unwrap().prefix, "");
         assert_eq!(S3Settings::from_url("s3://b/p/").unwrap().prefix, "p");
-        for bad in ["s3://", "s3:///x", "http://b/p", "s3://B/p", "s3://b/../x", "s3://b/a//b"] {
+        for bad in [
+            "s3://",
+            "s3:///x",
+            "http://b/p",
+            "s3://B/p",
+            "s3://b/../x",
+            "s3://b/a//b",
+        ] {
             assert!(S3Settings::from_url(bad).is_none(), "{bad:?}");
         }
     }
@@ -568,7 +641,14 @@ mod tests {
         assert_eq!(w("bytes=10-12"), Unsatisfiable);
         assert_eq!(w("bytes=-0"), Unsatisfiable);
         assert_eq!(wanted(Some("bytes=0-"), 0), Unsatisfiable);
-        for ignored in ["bytes=5-2", "bytes=0-1,4-5", "items=0-1", "bytes=a-b", "bytes=-", "bytes=+1-2"] {
+        for ignored in [
+            "bytes=5-2",
+            "bytes=0-1,4-5",
+            "items=0-1",
+            "bytes=a-b",
+            "bytes=-",
+            "bytes=+1-2",
+        ] {
             assert_eq!(w(ignored), Whole, "{ignored}");
         }
     }

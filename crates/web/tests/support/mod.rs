@@ -439,7 +439,10 @@ pub async fn send_to(state: &AppState, request: Request<Body>) -> Reply {
 
 /// Media in a bucket of their own on the local S3 server (moto), under a prefix; `None`, said
 /// aloud, when moto is not installed (a failure under `TREMPLIN_REQUIRE_S3`).
-pub fn s3_media() -> Option<(tremplin_web::services::media::Media, tremplin_web::services::media::S3Settings)> {
+pub fn s3_media() -> Option<(
+    tremplin_web::services::media::Media,
+    tremplin_web::services::media::S3Settings,
+)> {
     use tremplin_web::services::media::{Media, S3Settings, Secret};
     let moto = tremplin_testing::s3::moto()?;
     let settings = S3Settings {
@@ -466,8 +469,8 @@ pub async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
         &mailer,
         &tremplin_web::SystemClock,
     )
-        .await
-        .unwrap();
+    .await
+    .unwrap();
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map(|d| d.map(|e| e.unwrap().path()).collect())
         .unwrap_or_default();
