@@ -12,6 +12,7 @@ use anyhow::Context;
 use tremplin_referentiels::{Centre, Communes, Rome};
 use tremplin_search::{SearchError, SearchIndex};
 use tremplin_storage::Store;
+use tremplin_web::services::media::Media;
 use tremplin_web::{AppState, Referentiels, SystemClock, WebConfig};
 
 use crate::config::Config;
@@ -107,19 +108,25 @@ async fn state(
     index: SearchIndex,
     refs: Arc<Referentiels>,
 ) -> anyhow::Result<AppState> {
-    let state = AppState::new(
+    let media = match &config.media_s3 {
+        Some(s3) => Media::s3(s3).map_err(anyhow::Error::msg)?,
+        None => Media::local(&config.media_dir),
+    };
+    tracing::info!(stockage = %media.describe(), "fichiers déposés");
+    let state = AppState::with_media(
         store,
         Arc::new(index),
         refs,
         Arc::new(SystemClock),
         WebConfig {
             public_url: config.public_url.clone(),
-            uploads_dir: config.data_dir.join("uploads"),
+            uploads_dir: config.media_dir.clone(),
             trust_proxy: config.trust_proxy,
             connectors: config.connectors.clone(),
             body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
             sms: config.sms.is_some(),
         },
+        media,
     );
     state.refresh_territory().await?;
     Ok(state)

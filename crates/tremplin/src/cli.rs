@@ -89,6 +89,29 @@ pub struct GlobalArgs {
     /// Expéditeur des SMS : un numéro (+33…) ou un nom autorisé par le fournisseur.
     #[arg(long, global = true, env = "TREMPLIN_SMS_FROM")]
     pub sms_from: Option<String>,
+    /// Dossier des fichiers déposés (CV, vidéos), à partager entre instances (par défaut
+    /// <data-dir>/uploads).
+    #[arg(long, global = true, env = "TREMPLIN_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+    /// Stockage objet compatible S3 des fichiers, au lieu d'un dossier : s3://seau/prefixe.
+    #[arg(long, global = true, env = "TREMPLIN_MEDIA_URL")]
+    pub media_url: Option<String>,
+    /// Adresse du service S3 quand ce n'est pas AWS (ex. https://s3.fr-par.scw.cloud).
+    #[arg(long, global = true, env = "TREMPLIN_MEDIA_S3_ENDPOINT")]
+    pub media_s3_endpoint: Option<String>,
+    /// Région du stockage S3 (ex. fr-par, eu-west-3).
+    #[arg(long, global = true, env = "TREMPLIN_MEDIA_S3_REGION")]
+    pub media_s3_region: Option<String>,
+    /// Identifiant de la clé d'accès S3.
+    #[arg(long, global = true, env = "TREMPLIN_MEDIA_S3_ACCESS_KEY_ID")]
+    pub media_s3_access_key_id: Option<String>,
+    #[arg(
+        long,
+        global = true,
+        env = "TREMPLIN_MEDIA_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true
+    )]
+    pub media_s3_secret_access_key: Option<String>,
     /// Niveau de journalisation (ex. info, debug, tremplin=debug).
     #[arg(long, global = true, env = "TREMPLIN_LOG")]
     pub log: Option<String>,

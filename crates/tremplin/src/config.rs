@@ -11,6 +11,7 @@ use tremplin_connectors::ConnectorSettings;
 use tremplin_connectors::{france_travail, labonnealternance};
 use tremplin_mail::sms::{SmsConfig, TWILIO_API_BASE};
 use tremplin_mail::{MailConfig, Password, Security};
+use tremplin_web::services::media::{S3Settings, Secret as MediaSecret};
 
 use crate::cli::Cli;
 
@@ -45,6 +46,12 @@ struct FileConfig {
     sms_account_sid: Option<String>,
     sms_auth_token: Option<String>,
     sms_from: Option<String>,
+    media_dir: Option<PathBuf>,
+    media_url: Option<String>,
+    media_s3_endpoint: Option<String>,
+    media_s3_region: Option<String>,
+    media_s3_access_key_id: Option<String>,
+    media_s3_secret_access_key: Option<String>,
 }
 
 pub struct Config {
@@ -60,6 +67,10 @@ pub struct Config {
     /// Where texts go; `None`: no SMS at all.
     pub sms: Option<SmsConfig>,
     pub connectors: ConnectorSettings,
+    /// The media folder (`<data-dir>/uploads` by default), where files go without a bucket.
+    pub media_dir: PathBuf,
+    /// An S3-compatible bucket for the media, instead of the folder.
+    pub media_s3: Option<S3Settings>,
 }
 
 /// A value that never prints (a database URL may carry a password).
@@ -168,6 +179,35 @@ impl Config {
             },
             &data_dir,
         )?;
+        let media_dir = g
+            .media_dir
+            .clone()
+            .or(file.media_dir)
+            .unwrap_or_else(|| data_dir.join("uploads"));
+        let media_s3 = match g.media_url.clone().or(file.media_url) {
+            None => None,
+            Some(url) => {
+                let mut s = S3Settings::from_url(&url).with_context(|| {
+                    format!(
+                        "stockage des fichiers « {url} » invalide : écrivez s3://seau/prefixe (ou donnez un dossier avec media_dir)"
+                    )
+                })?;
+                s.endpoint = g.media_s3_endpoint.clone().or(file.media_s3_endpoint);
+                if let Some(e) = &s.endpoint
+                    && !(e.starts_with("https://") || e.starts_with("http://"))
+                {
+                    bail!("adresse du stockage S3 « {e} » invalide : elle doit commencer par https://");
+                }
+                s.region = g.media_s3_region.clone().or(file.media_s3_region);
+                s.access_key_id = g.media_s3_access_key_id.clone().or(file.media_s3_access_key_id);
+                s.secret_access_key = g
+                    .media_s3_secret_access_key
+                    .clone()
+                    .or(file.media_s3_secret_access_key)
+                    .map(MediaSecret);
+                Some(s)
+            }
+        };
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let france_travail = match (
             env("FRANCE_TRAVAIL_CLIENT_ID").or(file.france_travail_client_id),
@@ -206,6 +246,8 @@ impl Config {
             mail,
             mail_from,
             sms,
+            media_dir,
+            media_s3,
             data_dir,
             database_url: Secret(database_url),
             bind,

@@ -26,7 +26,12 @@ pub fn start(
 ) -> Workers {
     let mut workers = vec![
         tokio::spawn(indexer::follow(state.clone(), shutdown.clone())),
-        tokio::spawn(outbox::run(state.store.clone(), mailer, shutdown.clone())),
+        tokio::spawn(outbox::run(
+            state.store.clone(),
+            state.media.clone(),
+            mailer,
+            shutdown.clone(),
+        )),
     ];
     if let Some(sender) = sms {
         workers.push(tokio::spawn(crate::services::sms::run(

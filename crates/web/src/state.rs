@@ -13,7 +13,8 @@ pub struct WebConfig {
     /// The address people reach the site at, for links in shared cards and JSON-LD
     /// ("https://offres.ml-aigle-mortagne.fr"), without a trailing slash.
     pub public_url: String,
-    /// Where uploaded files (CVs) are kept: outside any path the site serves.
+    /// The local media folder of [`AppState::new`] (`<data-dir>/uploads` unless set apart);
+    /// files are reached through [`Inner::media`], which may be a bucket instead.
     pub uploads_dir: std::path::PathBuf,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     pub trust_proxy: bool,
@@ -57,6 +58,7 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// Media in the local folder `config.uploads_dir`.
     pub fn new(
         store: Store,
         index: Arc<SearchIndex>,
@@ -64,8 +66,20 @@ impl AppState {
         clock: Arc<dyn Clock>,
         config: WebConfig,
     ) -> Self {
-        let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         let media = crate::services::media::Media::local(config.uploads_dir.clone());
+        Self::with_media(store, index, refs, clock, config, media)
+    }
+
+    /// Media wherever `media` keeps them (a folder shared by the instances, or a bucket).
+    pub fn with_media(
+        store: Store,
+        index: Arc<SearchIndex>,
+        refs: Arc<Referentiels>,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+        media: crate::services::media::Media,
+    ) -> Self {
+        let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self(Arc::new(Inner {
             store,
             index,

@@ -26,7 +26,7 @@ async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
     )
     .unwrap();
     let clock = FixedClock(now() + Duration::days(800));
-    tremplin_web::services::outbox::drain(&app.state.store, &mailer, &clock)
+    tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
         .await
         .unwrap();
     let mut files: Vec<_> = std::fs::read_dir(dir)

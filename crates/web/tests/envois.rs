@@ -128,7 +128,7 @@ async fn an_address_the_sender_refuses_is_failed_once_told_to_the_mission_locale
         )
         .unwrap();
         let (id, follow) = application(&app).await;
-        drain(&app.state.store, &mailer, &FixedClock(now()))
+        drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
             .await
             .unwrap();
         assert!(
@@ -159,7 +159,7 @@ async fn an_address_the_sender_refuses_is_failed_once_told_to_the_mission_locale
             .await
             .unwrap();
         assert_eq!(
-            drain(&app.state.store, &mailer, &FixedClock(now()))
+            drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
                 .await
                 .unwrap(),
             1,
@@ -168,7 +168,7 @@ async fn an_address_the_sender_refuses_is_failed_once_told_to_the_mission_locale
         for hours in [1, 2, 30] {
             let later = FixedClock(now() + Duration::hours(hours));
             assert_eq!(
-                drain(&app.state.store, &mailer, &later).await.unwrap(),
+                drain(&app.state.store, &app.state.media, &mailer, &later).await.unwrap(),
                 0,
                 "{backend}: never retried"
             );
@@ -266,7 +266,7 @@ async fn a_permanent_smtp_rejection_is_not_retried_and_the_address_stays_out_of_
     };
     let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
     let (id, follow) = application(&app).await;
-    drain(&app.state.store, &mailer, &FixedClock(now()))
+    drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
         .await
         .unwrap();
     app.state
@@ -283,15 +283,14 @@ async fn a_permanent_smtp_rejection_is_not_retried_and_the_address_stays_out_of_
         .await
         .unwrap();
     assert_eq!(
-        drain(&app.state.store, &mailer, &FixedClock(now()))
+        drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
             .await
             .unwrap(),
         1,
         "the notice only"
     );
     assert_eq!(
-        drain(
-            &app.state.store,
+        drain(&app.state.store, &app.state.media,
             &mailer,
             &FixedClock(now() + Duration::hours(2))
         )

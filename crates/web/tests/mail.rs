@@ -55,7 +55,7 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
             .unwrap();
 
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &mailer, &clock)
+            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
                 .await
                 .unwrap(),
             0
@@ -70,7 +70,7 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         tokio::spawn(smtp_sink(listener, received.clone()));
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &mailer, &clock)
+            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
                 .await
                 .unwrap(),
             0,
@@ -78,14 +78,14 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
         );
         *clock.0.lock().unwrap() += Duration::seconds(31);
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &mailer, &clock)
+            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
                 .await
                 .unwrap(),
             1
         );
         *clock.0.lock().unwrap() += Duration::hours(2);
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &mailer, &clock)
+            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
                 .await
                 .unwrap(),
             0,

@@ -9,6 +9,8 @@ use std::time::Duration;
 use tremplin_mail::{FileAttachment, MailError, Mailer, Outgoing};
 use tremplin_storage::{QueuedMail, Store};
 
+use crate::services::media::Media;
+use crate::services::uploads::read_cv;
 use crate::{Clock, SystemClock};
 
 /// A claimed message belongs to this worker for so long.
@@ -18,9 +20,11 @@ pub fn retry_delay(attempts: i64) -> i64 {
     (30_i64 << attempts.clamp(0, 7)).min(3600)
 }
 
-/// Sends what is due at `clock`'s time; returns how many were sent.
+/// Sends what is due at `clock`'s time; returns how many were sent. Attachments (CVs) are
+/// read from `media`.
 pub async fn drain(
     store: &Store,
+    media: &Media,
     mailer: &Mailer,
     clock: &dyn Clock,
 ) -> Result<usize, tremplin_storage::StoreError> {
@@ -30,7 +34,10 @@ pub async fn drain(
         .await?
     {
         let attachment = match (&m.attachment_path, &m.attachment_name, &m.attachment_type) {
-            (Some(path), Some(name), Some(kind)) => match tokio::fs::read(path).await {
+            (Some(path), Some(name), Some(kind)) => match read_cv(media, path)
+                .await
+                .and_then(|b| b.ok_or_else(|| std::io::Error::other("introuvable")))
+            {
                 Ok(bytes) => Some(FileAttachment {
                     name: name.clone(),
                     content_type: kind.clone(),
@@ -125,6 +132,7 @@ async fn tell_the_mission_locale(
 /// Runs [`drain`] every two seconds until `shutdown`.
 pub async fn run(
     store: Store,
+    media: Media,
     mailer: Arc<Mailer>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -134,7 +142,7 @@ pub async fn run(
             _ = every.tick() => {}
             _ = shutdown.changed() => return,
         }
-        if let Err(e) = drain(&store, &mailer, &SystemClock).await {
+        if let Err(e) = drain(&store, &media, &mailer, &SystemClock).await {
             tracing::warn!(cause = %e, "boîte d'envoi indisponible, nouvel essai");
         }
     }

@@ -16,7 +16,7 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
     let old = state.store.applications_to_forget(before).await?;
     for (id, _) in &old {
         if let Some(path) = state.store.delete_application(*id).await? {
-            let _ = tokio::fs::remove_file(&path).await;
+            crate::services::uploads::delete_cv(&state.media, &path).await;
         }
     }
     crate::services::events::forget_old(state).await?;

@@ -12,4 +12,5 @@ mod gestion_candidatures;
 mod lien;
 mod personnes;
 mod reponses;
+mod stockage;
 mod suivi;

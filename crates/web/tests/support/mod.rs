@@ -21,6 +21,7 @@ use tremplin_storage::testing::TestDb;
 use tremplin_storage::{OrganisationKind, Role, Territory};
 use tremplin_web::{AppState, FixedClock, Referentiels, WebConfig};
 
+#[allow(unused_imports)] // not every test binary loops over the backends
 pub use tremplin_storage::testing::backends;
 
 static REFS: LazyLock<Arc<Referentiels>> = LazyLock::new(|| {
@@ -98,6 +99,20 @@ impl TestApp {
         backend: &str,
         connectors: tremplin_connectors::ConnectorSettings,
     ) -> Self {
+        Self::build(backend, connectors, None).await
+    }
+
+    /// An app whose media live in `media` (a shared folder, a bucket) instead of its own
+    /// temporary uploads folder.
+    pub async fn with_media(backend: &str, media: tremplin_web::services::media::Media) -> Self {
+        Self::build(backend, Default::default(), Some(media)).await
+    }
+
+    async fn build(
+        backend: &str,
+        connectors: tremplin_connectors::ConnectorSettings,
+        media: Option<tremplin_web::services::media::Media>,
+    ) -> Self {
         let db = TestDb::new(backend).await;
         db.store
             .save_territory(&Territory {
@@ -122,7 +137,9 @@ impl TestApp {
             .await
             .unwrap();
         let uploads = tempfile::tempdir().unwrap();
-        let state = AppState::new(
+        let media =
+            media.unwrap_or_else(|| tremplin_web::services::media::Media::local(uploads.path()));
+        let state = AppState::with_media(
             db.store.clone(),
             Arc::new(SearchIndex::in_ram().unwrap()),
             REFS.clone(),
@@ -135,6 +152,7 @@ impl TestApp {
                 body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
                 sms: true,
             },
+            media,
         );
         state.refresh_territory().await.unwrap();
         Self {
@@ -168,9 +186,43 @@ impl TestApp {
         state
     }
 
+    /// Another instance on the same database whose media live in `media`, and whose own
+    /// uploads folder is `uploads` (a folder apart from the first instance's).
+    pub async fn instance_with_media(
+        &self,
+        uploads: &std::path::Path,
+        media: tremplin_web::services::media::Media,
+    ) -> AppState {
+        let store = tremplin_storage::Store::connect(&self._db.url)
+            .await
+            .unwrap();
+        let state = AppState::with_media(
+            store,
+            Arc::new(SearchIndex::in_ram().unwrap()),
+            REFS.clone(),
+            Arc::new(FixedClock(now())),
+            WebConfig {
+                public_url: "https://tremplin.example".into(),
+                uploads_dir: uploads.to_owned(),
+                trust_proxy: true,
+                connectors: Default::default(),
+                body_timeout: tremplin_web::shell::protect::BODY_TIMEOUT,
+                sms: true,
+            },
+            media,
+        );
+        state.refresh_territory().await.unwrap();
+        state
+    }
+
     /// A test app with a small catalogue around L'Aigle and Mortagne-au-Perche.
     pub async fn with_catalogue(backend: &str) -> Self {
-        let app = Self::new(backend).await;
+        Self::new(backend).await.and_catalogue().await
+    }
+
+    /// The same small catalogue, in an app already built.
+    pub async fn and_catalogue(self) -> Self {
+        let app = self;
         app.publish(offer("b1", "Boulanger/Boulangère", "61214"), 1)
             .await;
         let mut care = offer("b2", "Aide-soignant·e", "61293");
@@ -364,20 +416,44 @@ impl TestApp {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = tremplin_web::router(self.state.clone())
-            .oneshot(request)
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            bytes: bytes.to_vec(),
-        }
+        send_to(&self.state, request).await
     }
+}
+
+/// A request to the instance `state` (another instance than a [`TestApp`]'s own, say).
+pub async fn send_to(state: &AppState, request: Request<Body>) -> Reply {
+    let response = tremplin_web::router(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// Media in a bucket of their own on the local S3 server (moto), under a prefix; `None`, said
+/// aloud, when moto is not installed (a failure under `TREMPLIN_REQUIRE_S3`).
+pub fn s3_media() -> Option<(
+    tremplin_web::services::media::Media,
+    tremplin_web::services::media::S3Settings,
+)> {
+    use tremplin_web::services::media::{Media, S3Settings, Secret};
+    let moto = tremplin_testing::s3::moto()?;
+    let settings = S3Settings {
+        bucket: moto.bucket(),
+        prefix: "essais".into(),
+        endpoint: Some(moto.endpoint.clone()),
+        region: Some("us-east-1".into()),
+        access_key_id: Some("moto".into()),
+        secret_access_key: Some(Secret("moto-secret".into())),
+    };
+    Some((Media::s3(&settings).unwrap(), settings))
 }
 
 /// Sends what the outbox holds into `dir` and returns the messages as written.
@@ -387,9 +463,14 @@ pub async fn outbox(app: &TestApp, dir: &std::path::Path) -> Vec<String> {
         "Tremplin <ne-pas-repondre@ml-test.example>",
     )
     .unwrap();
-    tremplin_web::services::outbox::drain(&app.state.store, &mailer, &tremplin_web::SystemClock)
-        .await
-        .unwrap();
+    tremplin_web::services::outbox::drain(
+        &app.state.store,
+        &app.state.media,
+        &mailer,
+        &tremplin_web::SystemClock,
+    )
+    .await
+    .unwrap();
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map(|d| d.map(|e| e.unwrap().path()).collect())
         .unwrap_or_default();

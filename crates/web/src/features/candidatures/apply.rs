@@ -278,7 +278,7 @@ pub(super) async fn apply(
             Ok(d) => d,
             Err(e) => {
                 if let Some(cv) = &cv {
-                    let _ = tokio::fs::remove_file(&cv.path).await;
+                    crate::services::uploads::delete_cv(&state.media, &cv.path).await;
                 }
                 let keep = values
                     .iter()

@@ -286,9 +286,7 @@ async fn withdraw(
         return Ok(Html(page.render()?).into_response());
     }
     if let Some(cv) = state.store.delete_application(a.id).await? {
-        if let Err(e) = tokio::fs::remove_file(&cv).await {
-            tracing::warn!(candidature = a.id, cause = %e, "CV déjà absent");
-        }
+        crate::services::uploads::delete_cv(&state.media, &cv).await;
     }
     let page = WithdrawnPage {
         layout: Layout::new(state, "/candidature"),

@@ -76,11 +76,13 @@ async fn pipeline(
     Ok(Html(page.render()?))
 }
 
-/// The CV, to counselors only, always as a download (never displayed by the browser).
+/// The CV, to counselors only, always as a download (never displayed by the browser), from
+/// the shared media storage; range requests are answered (a download resumed on a bad line).
 async fn download_cv(
     State(state): State<AppState>,
     staff: crate::shell::auth::Staff,
     Id(id): Id,
+    request: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     staff.require_conseiller()?;
     let a = state
@@ -91,12 +93,16 @@ async fn download_cv(
     let (Some(path), Some(name), Some(kind)) = (&a.cv_path, &a.cv_name, &a.cv_type) else {
         return Err(WebError::NotFound);
     };
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| WebError::NotFound)?;
-    staff
-        .log(&state, "CV consulté", &format!("candidature {id}"))
-        .await?;
+    let mut response =
+        crate::services::uploads::respond_cv(&state.media, path, kind, &request).await;
+    if response.status() == axum::http::StatusCode::NOT_FOUND {
+        return Err(WebError::NotFound);
+    }
+    if response.status().is_success() {
+        staff
+            .log(&state, "CV consulté", &format!("candidature {id}"))
+            .await?;
+    }
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -117,18 +123,12 @@ async fn download_cv(
             }
         })
         .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    if let Ok(v) = header::HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    )) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
 }
 
 #[derive(serde::Deserialize)]

@@ -335,7 +335,7 @@ async fn erase_person(
         .await?;
     for a in &found {
         if let Some(path) = state.store.delete_application(a.id).await? {
-            let _ = tokio::fs::remove_file(&path).await;
+            crate::services::uploads::delete_cv(&state.media, &path).await;
         }
     }
     let alerts = match &email {
