@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod network;
 mod offer;
 pub mod pay;
+pub mod pepite;
 pub mod reach;
 pub mod revision;
 mod status;
