@@ -16,6 +16,8 @@ mod mail;
 mod network;
 mod offers;
 mod pay_rules;
+mod pepite_people;
+mod pepites;
 mod phoning;
 mod reach;
 mod sms;
@@ -42,6 +44,9 @@ pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
 pub use pay_rules::StoredRule;
+pub use pepites::{
+    MAX_REQUESTS_PER_DAY, MAX_REQUESTS_PER_PEPITE, MediaSlot, MeetingRequest, NewMeetingRequest, Pepite, StoredConsent,
+};
 pub use phoning::UndoneConfirmation;
 pub use sms::{QueuedSms, SmsRecord};
 
