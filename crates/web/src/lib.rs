@@ -27,6 +27,7 @@ mod features {
     pub mod journal;
     pub mod offres;
     pub mod offres_gestion;
+    pub mod pepites;
     pub mod personnes;
     pub mod regles;
     pub mod relais;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::widget::router())
         .merge(features::simulateur::router())
         .merge(features::regles::router())
+        .merge(features::pepites::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())

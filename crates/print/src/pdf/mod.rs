@@ -4,6 +4,7 @@
 //! nothing is cut off. Pages are laid out first, then drawn, so each knows the page count.
 
 pub mod catalogue;
+pub mod consent;
 pub mod poster;
 
 use krilla::Document;

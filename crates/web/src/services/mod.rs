@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod media;
 pub mod notices;
 pub mod outbox;
+pub mod pepites;
 pub mod phoning;
 pub mod reach;
 pub mod relays;
