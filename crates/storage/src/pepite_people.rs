@@ -358,3 +358,18 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Gives a consent a new private link (the confirmation e-mail of a paper form carries it).
+    pub async fn set_pepite_consent_token(&self, consent_id: i64, token_hash: &str) -> Result<()> {
+        on_pool!(self, |p| {
+            sqlx::query("UPDATE pepite_consents SET token_hash = $2 WHERE id = $1")
+                .bind(consent_id)
+                .bind(token_hash)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+}

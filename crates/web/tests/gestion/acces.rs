@@ -61,6 +61,11 @@ async fn authorization_matrix() {
         ("/gestion/territoire".into(), [ANON, 403, 403, 200]),
         ("/gestion/candidatures".into(), [ANON, 403, 200, 200]),
         ("/gestion/personnes".into(), [ANON, 403, 403, 200]),
+        ("/gestion/pepites".into(), [ANON, 403, 200, 200]),
+        ("/gestion/pepites/nouvelle".into(), [ANON, 403, 200, 200]),
+        ("/gestion/pepites/1".into(), [ANON, 403, 404, 404]),
+        ("/gestion/pepites/1/sous-titres".into(), [ANON, 403, 404, 404]),
+        ("/gestion/pepites/1/apercu/video".into(), [ANON, 403, 404, 404]),
         (
             "/gestion/candidatures/nouvelle".into(),
             [ANON, 403, 200, 200],
