@@ -634,3 +634,43 @@ async fn the_employer_form_checks_in_french_and_goes_to_the_counselor_only() {
         );
     }
 }
+
+#[tokio::test]
+async fn export_and_erasure_cover_the_pepites() {
+    let app = TestApp::new("sqlite").await;
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    let id = published_adult(&app, &cookie, &csrf).await;
+    let (admin, admin_csrf) = app.session(Role::Admin, None).await;
+    let r = app
+        .post_form(
+            "/gestion/personnes/export",
+            &admin,
+            &[("csrf", &admin_csrf), ("email", "lea@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let json = r.json();
+    assert_eq!(json["pepites"]["portraits"][0]["pepite"], id, "{json}");
+    assert_eq!(json["pepites"]["portraits"][0]["portrait"]["prenom"], "Léa");
+    let r = app
+        .post_form(
+            "/gestion/personnes/effacer",
+            &admin,
+            &[("csrf", &admin_csrf), ("email", "lea@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.state.store.pepite(id).await.unwrap().is_none());
+    assert_eq!(
+        app.get(&format!("/pepites/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    for _ in 0..100 {
+        if walk(app.uploads.path()).is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(walk(app.uploads.path()).is_empty());
+    assert_eq!(app.state.store.pepite_tombstones().await.unwrap().len(), 1);
+}

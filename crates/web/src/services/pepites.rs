@@ -103,3 +103,55 @@ pub async fn sweep(state: &AppState) -> Result<(), WebError> {
     }
     Ok(())
 }
+
+/// What the pépites hold about a person (the right of access): the portraits their consents
+/// name, with those consents, and the requests they sent as an employer.
+pub async fn export_person(state: &AppState, email: Option<&str>, phone: Option<&str>) -> Result<serde_json::Value, WebError> {
+    let (consents, requests) = state.store.pepite_records_of_person(email, phone).await?;
+    let mut portraits = Vec::new();
+    for c in &consents {
+        let p = state.store.pepite(c.pepite_id).await?;
+        portraits.push(serde_json::json!({
+            "pepite": c.pepite_id,
+            "portrait": p.as_ref().map(|p| serde_json::json!({
+                "prenom": p.display_name, "date_naissance": p.birth_date.to_string(), "zone": p.area_name,
+                "metiers": p.trades, "disponible": p.available_from.to_string(), "atouts": [p.strength_1, p.strength_2, p.strength_3],
+                "texte": p.story, "etat": p.status, "vues": p.views,
+            })),
+            "consentement": {
+                "qui": c.signer, "nom": c.name, "lien": c.link, "email": c.email, "voie": c.channel,
+                "donne_le": c.given_on.map(|d| d.to_string()), "tremplin": c.tremplin, "reseaux_et_presse": c.social_and_press,
+                "jusqu_au": c.until.map(|d| d.to_string()), "retire_le": c.withdrawn_on.map(|d| d.to_string()),
+            },
+        }));
+    }
+    let requests: Vec<serde_json::Value> = requests
+        .iter()
+        .map(|r| serde_json::json!({
+            "pepite": r.pepite_id, "entreprise": r.company_name, "commune": r.commune_code, "siret": r.siret,
+            "nom": r.contact_name, "telephone": r.phone, "email": r.email, "message": r.message,
+            "suite": r.outcome, "envoyee_le": r.created_at.to_rfc3339(),
+        }))
+        .collect();
+    Ok(serde_json::json!({ "portraits": portraits, "demandes": requests }))
+}
+
+/// Erases what the pépites hold about a person (the right to erasure): a portrait their
+/// consent names leaves at once and is forgotten (its tombstone stays, without name), their
+/// requests as an employer are deleted. Returns how many records went.
+pub async fn erase_person(state: &AppState, email: Option<&str>, phone: Option<&str>) -> Result<usize, WebError> {
+    let (consents, requests) = state.store.pepite_records_of_person(email, phone).await?;
+    let mut ids: Vec<i64> = consents.iter().map(|c| c.pepite_id).collect();
+    ids.dedup();
+    for id in &ids {
+        end(state, *id, "retiree", "effacement demandé").await?;
+        for key in state.store.delete_pepite(*id).await? {
+            state.store.queue_media_erasure(&key, state.clock.now()).await?;
+        }
+    }
+    for r in &requests {
+        state.store.delete_meeting_request(r.id).await?;
+    }
+    erase_queued(state).await?;
+    Ok(ids.len() + requests.len())
+}

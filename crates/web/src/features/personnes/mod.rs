@@ -188,10 +188,12 @@ async fn export_person(
             }));
         }
     }
+    let pepites =
+        crate::services::pepites::export_person(&state, email.as_deref(), phone.as_deref()).await?;
     let detail = counted(out.len(), alerts.len() as u64);
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
-        &serde_json::json!({ "candidatures": out, "alertes": alerts }),
+        &serde_json::json!({ "candidatures": out, "alertes": alerts, "pepites": pepites }),
     )
     .unwrap_or_default();
     Ok((
@@ -239,8 +241,10 @@ async fn erase_person(
         Some(e) => state.store.delete_alerts_of_email(e).await?,
         None => 0,
     };
+    let pepites =
+        crate::services::pepites::erase_person(&state, email.as_deref(), phone.as_deref()).await?;
     // The log says how many, not whose: no personal data in it.
-    let detail = counted(found.len(), alerts);
+    let detail = format!("{}, {pepites} fiche(s) pépites", counted(found.len(), alerts));
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
