@@ -150,6 +150,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     reach(state, &report.created, now).await?;
     demo_alert(state, now).await?;
     phoning(state, &report.created).await?;
+    crate::demo_pepites::load(state).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"
