@@ -29,11 +29,26 @@ pub fn pdf(f: &ConsentForm) -> Result<Vec<u8>, Error> {
     let mut ops = Vec::new();
     let mut y = 48.0;
     let block = |ops: &mut Vec<Op>, y: &mut f32, text: &str, size: f32, weight: Weight, colour| {
-        let (o, h) = lines(MARGIN, *y, size, 1.35, weight, colour, wrap(m, &m.clean(text), size, weight, width));
+        let (o, h) = lines(
+            MARGIN,
+            *y,
+            size,
+            1.35,
+            weight,
+            colour,
+            wrap(m, &m.clean(text), size, weight, width),
+        );
         ops.extend(o);
         *y += h + size * 0.6;
     };
-    block(&mut ops, &mut y, "Consentement au portrait « Nos pépites »", 20.0, Weight::Bold, BLACK);
+    block(
+        &mut ops,
+        &mut y,
+        "Consentement au portrait « Nos pépites »",
+        20.0,
+        Weight::Bold,
+        BLACK,
+    );
     block(&mut ops, &mut y, &f.territory, 11.0, Weight::Regular, GREY);
     block(
         &mut ops,
@@ -46,9 +61,30 @@ pub fn pdf(f: &ConsentForm) -> Result<Vec<u8>, Error> {
         Weight::Regular,
         BLACK,
     );
-    block(&mut ops, &mut y, "Cochez ce que vous acceptez (deux choix séparés) :", 11.0, Weight::Bold, BLACK);
-    block(&mut ops, &mut y, "[   ] sur Tremplin, pour les employeurs du territoire (page non référencée par les moteurs de recherche) ;", 11.0, Weight::Regular, BLACK);
-    block(&mut ops, &mut y, "[   ] sur les réseaux sociaux de la Mission Locale et dans la presse locale.", 11.0, Weight::Regular, BLACK);
+    block(
+        &mut ops,
+        &mut y,
+        "Cochez ce que vous acceptez (deux choix séparés) :",
+        11.0,
+        Weight::Bold,
+        BLACK,
+    );
+    block(
+        &mut ops,
+        &mut y,
+        "[   ] sur Tremplin, pour les employeurs du territoire (page non référencée par les moteurs de recherche) ;",
+        11.0,
+        Weight::Regular,
+        BLACK,
+    );
+    block(
+        &mut ops,
+        &mut y,
+        "[   ] sur les réseaux sociaux de la Mission Locale et dans la presse locale.",
+        11.0,
+        Weight::Regular,
+        BLACK,
+    );
     block(
         &mut ops,
         &mut y,
@@ -70,11 +106,27 @@ pub fn pdf(f: &ConsentForm) -> Result<Vec<u8>, Error> {
     );
     block(&mut ops, &mut y, &f.withdraw_url, 10.0, Weight::Bold, BLACK);
     y += 20.0;
-    block(&mut ops, &mut y, "Fait à ____________________, le ____ / ____ / ________", 11.0, Weight::Regular, BLACK);
-    block(&mut ops, &mut y, "Signature :", 11.0, Weight::Regular, BLACK);
+    block(
+        &mut ops,
+        &mut y,
+        "Fait à ____________________, le ____ / ____ / ________",
+        11.0,
+        Weight::Regular,
+        BLACK,
+    );
+    block(
+        &mut ops,
+        &mut y,
+        "Signature :",
+        11.0,
+        Weight::Regular,
+        BLACK,
+    );
     if y > HEIGHT - 80.0 {
         return Err(Error::Pdf("formulaire trop long pour une page".into()));
     }
     let title = format!("Consentement – {}", f.young_name);
-    render(&[ops], &title, |_, _| format!("Tremplin · {}", metrics().clean(&f.territory)))
+    render(&[ops], &title, |_, _| {
+        format!("Tremplin · {}", metrics().clean(&f.territory))
+    })
 }

@@ -16,15 +16,32 @@ pub fn is_minor(p: &Pepite, today: NaiveDate) -> bool {
 }
 
 /// The consents that allow nothing yet, in order; empty when the portrait may be shown.
-pub fn missing(p: &Pepite, consents: &[StoredConsent], scope: Scope, today: NaiveDate) -> Vec<Missing> {
-    let given: Vec<_> = consents.iter().filter_map(StoredConsent::to_domain).collect();
-    consent::all_missing(is_minor(p, today), p.holders.clamp(0, 2) as u8, &given, scope, today)
+pub fn missing(
+    p: &Pepite,
+    consents: &[StoredConsent],
+    scope: Scope,
+    today: NaiveDate,
+) -> Vec<Missing> {
+    let given: Vec<_> = consents
+        .iter()
+        .filter_map(StoredConsent::to_domain)
+        .collect();
+    consent::all_missing(
+        is_minor(p, today),
+        p.holders.clamp(0, 2) as u8,
+        &given,
+        scope,
+        today,
+    )
 }
 
 /// The territory's limits for one video.
 pub async fn limits(state: &AppState) -> Result<VideoLimits, WebError> {
     let (mb, seconds) = state.store.pepite_video_limits().await?;
-    Ok(VideoLimits { max_bytes: mb.max(1) as u64 * 1_000_000, max_ms: seconds.max(1) as u64 * 1000 })
+    Ok(VideoLimits {
+        max_bytes: mb.max(1) as u64 * 1_000_000,
+        max_ms: seconds.max(1) as u64 * 1000,
+    })
 }
 
 /// Erases what the store says is to erase; what fails stays queued for the next round.
@@ -40,7 +57,9 @@ pub async fn erase_queued(state: &AppState) -> Result<usize, WebError> {
                 state.store.media_erased(&raw).await?;
                 erased += 1;
             }
-            Err(e) => tracing::warn!(cause = %e, "fichier de pépite non effacé, nouvel essai au prochain tour"),
+            Err(e) => {
+                tracing::warn!(cause = %e, "fichier de pépite non effacé, nouvel essai au prochain tour")
+            }
         }
     }
     Ok(erased)
@@ -50,7 +69,9 @@ pub async fn erase_queued(state: &AppState) -> Result<usize, WebError> {
 /// counselor told by e-mail. `status` is `retiree` (consent withdrawn) or `terminee`.
 pub async fn end(state: &AppState, id: i64, status: &str, reason: &str) -> Result<(), WebError> {
     let now = state.clock.now();
-    let Some(p) = state.store.pepite(id).await? else { return Ok(()) };
+    let Some(p) = state.store.pepite(id).await? else {
+        return Ok(());
+    };
     let keys = state.store.end_pepite(id, status, reason, now).await?;
     if keys.is_empty() && p.is_over() {
         return Ok(());
@@ -62,7 +83,10 @@ pub async fn end(state: &AppState, id: i64, status: &str, reason: &str) -> Resul
             "Bonjour,\n\nLe portrait de {} (pépite n° {id}) a quitté Tremplin : {reason}.\nSa vidéo, son affiche et ses sous-titres sont effacés ; il reste seulement la trace qu'un portrait a existé.\n\n{}/gestion/pepites/{id}\n",
             p.display_name, state.config.public_url
         );
-        state.store.enqueue_mail(&to, &subject, &text, None, now).await?;
+        state
+            .store
+            .enqueue_mail(&to, &subject, &text, None, now)
+            .await?;
     }
     Ok(())
 }
@@ -70,7 +94,13 @@ pub async fn end(state: &AppState, id: i64, status: &str, reason: &str) -> Resul
 /// The e-mail of the counselor in charge, or of the territory when none is named.
 pub async fn counselor_email(state: &AppState, p: &Pepite) -> Result<Option<String>, WebError> {
     if let Some(id) = p.counselor_id {
-        if let Some(u) = state.store.users().await?.into_iter().find(|u| u.id == id && u.active) {
+        if let Some(u) = state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .find(|u| u.id == id && u.active)
+        {
             return Ok(Some(u.email));
         }
     }
@@ -97,7 +127,10 @@ pub async fn sweep(state: &AppState) -> Result<(), WebError> {
         let before = state.clock.now() - Duration::days(30 * t.retention_months.max(1));
         for id in state.store.pepites_to_forget(before).await? {
             for key in state.store.delete_pepite(id).await? {
-                state.store.queue_media_erasure(&key, state.clock.now()).await?;
+                state
+                    .store
+                    .queue_media_erasure(&key, state.clock.now())
+                    .await?;
             }
         }
     }
@@ -106,7 +139,11 @@ pub async fn sweep(state: &AppState) -> Result<(), WebError> {
 
 /// What the pépites hold about a person (the right of access): the portraits their consents
 /// name, with those consents, and the requests they sent as an employer.
-pub async fn export_person(state: &AppState, email: Option<&str>, phone: Option<&str>) -> Result<serde_json::Value, WebError> {
+pub async fn export_person(
+    state: &AppState,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<serde_json::Value, WebError> {
     let (consents, requests) = state.store.pepite_records_of_person(email, phone).await?;
     let mut portraits = Vec::new();
     for c in &consents {
@@ -139,14 +176,21 @@ pub async fn export_person(state: &AppState, email: Option<&str>, phone: Option<
 /// Erases what the pépites hold about a person (the right to erasure): a portrait their
 /// consent names leaves at once and is forgotten (its tombstone stays, without name), their
 /// requests as an employer are deleted. Returns how many records went.
-pub async fn erase_person(state: &AppState, email: Option<&str>, phone: Option<&str>) -> Result<usize, WebError> {
+pub async fn erase_person(
+    state: &AppState,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<usize, WebError> {
     let (consents, requests) = state.store.pepite_records_of_person(email, phone).await?;
     let mut ids: Vec<i64> = consents.iter().map(|c| c.pepite_id).collect();
     ids.dedup();
     for id in &ids {
         end(state, *id, "retiree", "effacement demandé").await?;
         for key in state.store.delete_pepite(*id).await? {
-            state.store.queue_media_erasure(&key, state.clock.now()).await?;
+            state
+                .store
+                .queue_media_erasure(&key, state.clock.now())
+                .await?;
         }
     }
     for r in &requests {

@@ -76,13 +76,24 @@ fn request_line(r: &MeetingRequest, name: &str) -> RequestLine {
             Some(s) => format!("{} (SIRET {s}, {})", r.company_name, r.commune_code),
             None => format!("{} ({})", r.company_name, r.commune_code),
         },
-        contact: [Some(r.contact_name.clone()), r.phone.clone(), r.email.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+        contact: [
+            Some(r.contact_name.clone()),
+            r.phone.clone(),
+            r.email.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
         message: r.message.clone(),
         outcome: r.outcome.as_deref().map(outcome_label),
     }
 }
 
-pub(super) async fn list(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
     let today = state.clock.now().date_naive();
     let all = state.store.pepites().await?;
@@ -95,15 +106,34 @@ pub(super) async fn list(State(state): State<AppState>, staff: Staff) -> Result<
             id: p.id,
             name: p.display_name.clone(),
             status: status_label(&p.status),
-            missing: if p.is_over() { 0 } else { pepites::missing(p, &consents, Scope::Tremplin, today).len() },
+            missing: if p.is_over() {
+                0
+            } else {
+                pepites::missing(p, &consents, Scope::Tremplin, today).len()
+            },
             views: p.views,
             requests: requests.iter().filter(|r| r.pepite_id == p.id).count(),
             featured: p.featured_week.as_deref() == Some(week.as_str()),
         });
     }
-    let name = |id: i64| all.iter().find(|p| p.id == id).map_or("", |p| p.display_name.as_str());
-    let requests = requests.iter().map(|r| request_line(r, name(r.pepite_id))).collect();
-    Ok(Html(ListPage { layout: Layout::new(&state, "/gestion/pepites"), nav: Nav::new(&staff), pepites: lines, requests }.render()?))
+    let name = |id: i64| {
+        all.iter()
+            .find(|p| p.id == id)
+            .map_or("", |p| p.display_name.as_str())
+    };
+    let requests = requests
+        .iter()
+        .map(|r| request_line(r, name(r.pepite_id)))
+        .collect();
+    Ok(Html(
+        ListPage {
+            layout: Layout::new(&state, "/gestion/pepites"),
+            nav: Nav::new(&staff),
+            pepites: lines,
+            requests,
+        }
+        .render()?,
+    ))
 }
 
 /// The ISO week of the next Thursday edition (`2026-W49`).
@@ -134,7 +164,14 @@ impl FormPage {
     }
 }
 
-fn form_page(state: &AppState, staff: &Staff, action: String, title: &str, values: HashMap<String, String>, errors: Vec<Invalid>) -> FormPage {
+fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    action: String,
+    title: &str,
+    values: HashMap<String, String>,
+    errors: Vec<Invalid>,
+) -> FormPage {
     FormPage {
         layout: Layout::new(state, &action),
         nav: Nav::new(staff),
@@ -146,14 +183,30 @@ fn form_page(state: &AppState, staff: &Staff, action: String, title: &str, value
     }
 }
 
-pub(super) async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+pub(super) async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
     let values = HashMap::from([("titulaires".to_owned(), "2".to_owned())]);
-    Ok(Html(form_page(&state, &staff, "/gestion/pepites/nouvelle".into(), "Nouvelle pépite", values, Vec::new()).render()?))
+    Ok(Html(
+        form_page(
+            &state,
+            &staff,
+            "/gestion/pepites/nouvelle".into(),
+            "Nouvelle pépite",
+            values,
+            Vec::new(),
+        )
+        .render()?,
+    ))
 }
 
 /// The form's portrait, checked (metier words resolved), and the number of holders.
-fn parse(state: &AppState, values: &HashMap<String, String>) -> Result<(Portrait, u8), Vec<Invalid>> {
+fn parse(
+    state: &AppState,
+    values: &HashMap<String, String>,
+) -> Result<(Portrait, u8), Vec<Invalid>> {
     let get = |k: &str| values.get(k).map_or("", |v| v.trim()).to_owned();
     let mut errors = Vec::new();
     let mut trades = Vec::new();
@@ -201,28 +254,52 @@ fn parse(state: &AppState, values: &HashMap<String, String>) -> Result<(Portrait
     }
 }
 
-pub(super) async fn create(State(state): State<AppState>, staff: Staff, Form(values): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+pub(super) async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     staff.require_conseiller()?;
     staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
     match parse(&state, &values) {
         Ok((portrait, holders)) => {
-            let id = state.store.create_pepite(&portrait, holders, Some(staff.user.id), state.clock.now()).await?;
-            staff.log(&state, "pepite.creee", &format!("pépite {id}")).await?;
+            let id = state
+                .store
+                .create_pepite(&portrait, holders, Some(staff.user.id), state.clock.now())
+                .await?;
+            staff
+                .log(&state, "pepite.creee", &format!("pépite {id}"))
+                .await?;
             Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
         }
         Err(errors) => {
-            let page = form_page(&state, &staff, "/gestion/pepites/nouvelle".into(), "Nouvelle pépite", values, errors);
+            let page = form_page(
+                &state,
+                &staff,
+                "/gestion/pepites/nouvelle".into(),
+                "Nouvelle pépite",
+                values,
+                errors,
+            );
             Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
     }
 }
 
-pub(super) async fn counselor_pepite(state: &AppState, staff: &Staff, id: i64) -> Result<Pepite, WebError> {
+pub(super) async fn counselor_pepite(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> Result<Pepite, WebError> {
     staff.require_conseiller()?;
     state.store.pepite(id).await?.ok_or(WebError::NotFound)
 }
 
-pub(super) async fn edit_form(State(state): State<AppState>, staff: Staff, Id(id): Id) -> Result<Html<String>, WebError> {
+pub(super) async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(id): Id,
+) -> Result<Html<String>, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     let trades = p.trade_codes();
     let mut values: HashMap<String, String> = [
@@ -245,22 +322,49 @@ pub(super) async fn edit_form(State(state): State<AppState>, staff: Staff, Id(id
     for (i, t) in trades.iter().enumerate() {
         values.insert(format!("metier_{}", i + 1), t.to_string());
     }
-    Ok(Html(form_page(&state, &staff, format!("/gestion/pepites/{id}/modifier"), "Modifier le portrait", values, Vec::new()).render()?))
+    Ok(Html(
+        form_page(
+            &state,
+            &staff,
+            format!("/gestion/pepites/{id}/modifier"),
+            "Modifier le portrait",
+            values,
+            Vec::new(),
+        )
+        .render()?,
+    ))
 }
 
-pub(super) async fn update(State(state): State<AppState>, staff: Staff, Id(id): Id, Form(values): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+pub(super) async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(id): Id,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
     if p.is_over() {
-        return Err(WebError::Conflict("Ce portrait est terminé : il ne peut plus changer.".into()));
+        return Err(WebError::Conflict(
+            "Ce portrait est terminé : il ne peut plus changer.".into(),
+        ));
     }
     match parse(&state, &values) {
         Ok((portrait, holders)) => {
-            state.store.update_pepite(id, &portrait, holders, state.clock.now()).await?;
+            state
+                .store
+                .update_pepite(id, &portrait, holders, state.clock.now())
+                .await?;
             Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
         }
         Err(errors) => {
-            let page = form_page(&state, &staff, format!("/gestion/pepites/{id}/modifier"), "Modifier le portrait", values, errors);
+            let page = form_page(
+                &state,
+                &staff,
+                format!("/gestion/pepites/{id}/modifier"),
+                "Modifier le portrait",
+                values,
+                errors,
+            );
             Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
     }
@@ -296,7 +400,8 @@ struct DetailPage {
 }
 
 fn consent_line(c: &StoredConsent) -> ConsentLine {
-    let signer = tremplin_domain::pepite::consent::Signer::parse(&c.signer).map_or("?", |s| s.label());
+    let signer =
+        tremplin_domain::pepite::consent::Signer::parse(&c.signer).map_or("?", |s| s.label());
     let state = match (&c.given_on, &c.withdrawn_on) {
         (_, Some(w)) => format!("retiré le {}", crate::shell::dates::french_day(*w)),
         (Some(g), None) => {
@@ -310,12 +415,27 @@ fn consent_line(c: &StoredConsent) -> ConsentLine {
             format!(
                 "donné le {} ({}) jusqu'au {}, {}",
                 crate::shell::dates::french_day(*g),
-                if c.channel == "papier" { "formulaire papier" } else { "en ligne" },
-                c.until.map_or_else(String::new, crate::shell::dates::french_day),
-                if scopes.is_empty() { "rien d'accordé".to_owned() } else { scopes.join(" ; ") }
+                if c.channel == "papier" {
+                    "formulaire papier"
+                } else {
+                    "en ligne"
+                },
+                c.until
+                    .map_or_else(String::new, crate::shell::dates::french_day),
+                if scopes.is_empty() {
+                    "rien d'accordé".to_owned()
+                } else {
+                    scopes.join(" ; ")
+                }
             )
         }
-        (None, None) => if c.channel == "papier" { "formulaire papier à recevoir".to_owned() } else { "lien envoyé, en attente de réponse".to_owned() },
+        (None, None) => {
+            if c.channel == "papier" {
+                "formulaire papier à recevoir".to_owned()
+            } else {
+                "lien envoyé, en attente de réponse".to_owned()
+            }
+        }
     };
     ConsentLine {
         id: c.id,
@@ -326,27 +446,58 @@ fn consent_line(c: &StoredConsent) -> ConsentLine {
     }
 }
 
-pub(super) async fn detail_page(state: &AppState, staff: &Staff, p: Pepite, notice: Option<String>) -> Result<String, WebError> {
+pub(super) async fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    p: Pepite,
+    notice: Option<String>,
+) -> Result<String, WebError> {
     let today = state.clock.now().date_naive();
     let consents = state.store.pepite_consents(p.id).await?;
     let minor = pepites::is_minor(&p, today);
-    let messages = |scope| pepites::missing(&p, &consents, scope, today).iter().map(|m| m.message(scope)).collect::<Vec<_>>();
+    let messages = |scope| {
+        pepites::missing(&p, &consents, scope, today)
+            .iter()
+            .map(|m| m.message(scope))
+            .collect::<Vec<_>>()
+    };
     let missing = messages(Scope::Tremplin);
     let missing_social = messages(Scope::SocialAndPress);
     let mut signers = vec![("jeune", "La personne filmée")];
     if minor {
-        signers.push(("titulaire_1", "Première personne titulaire de l'autorité parentale"));
+        signers.push((
+            "titulaire_1",
+            "Première personne titulaire de l'autorité parentale",
+        ));
         if p.holders >= 2 {
-            signers.push(("titulaire_2", "Seconde personne titulaire de l'autorité parentale"));
+            signers.push((
+                "titulaire_2",
+                "Seconde personne titulaire de l'autorité parentale",
+            ));
         }
     }
-    let requests = state.store.meeting_requests(Some(p.id)).await?.iter().map(|r| request_line(r, &p.display_name)).collect();
+    let requests = state
+        .store
+        .meeting_requests(Some(p.id))
+        .await?
+        .iter()
+        .map(|r| request_line(r, &p.display_name))
+        .collect();
     let history = state
         .store
         .pepite_events(p.id)
         .await?
         .into_iter()
-        .map(|(at, kind, note)| (crate::shell::dates::paris(at), if note.is_empty() { kind } else { format!("{kind} – {note}") }))
+        .map(|(at, kind, note)| {
+            (
+                crate::shell::dates::paris(at),
+                if note.is_empty() {
+                    kind
+                } else {
+                    format!("{kind} – {note}")
+                },
+            )
+        })
         .collect();
     let page = DetailPage {
         layout: Layout::new(state, &format!("/gestion/pepites/{}", p.id)),
@@ -369,7 +520,11 @@ pub(super) async fn detail_page(state: &AppState, staff: &Staff, p: Pepite, noti
     Ok(page.render()?)
 }
 
-pub(super) async fn detail(State(state): State<AppState>, staff: Staff, Id(id): Id) -> Result<Html<String>, WebError> {
+pub(super) async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(id): Id,
+) -> Result<Html<String>, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     Ok(Html(detail_page(&state, &staff, p, None).await?))
 }
@@ -383,13 +538,24 @@ pub(super) struct ActionForm {
 }
 
 /// Publish, take back, feature this week, end (contract signed).
-pub(super) async fn action(State(state): State<AppState>, staff: Staff, Id(id): Id, Form(f): Form<ActionForm>) -> Result<Response, WebError> {
+pub(super) async fn action(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(id): Id,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     staff.check_csrf(&f.csrf)?;
     let now = state.clock.now();
     let refuse = |message: String| async {
         let p = state.store.pepite(id).await?.ok_or(WebError::NotFound)?;
-        Ok::<_, WebError>((StatusCode::CONFLICT, Html(detail_page(&state, &staff, p, Some(message)).await?)).into_response())
+        Ok::<_, WebError>(
+            (
+                StatusCode::CONFLICT,
+                Html(detail_page(&state, &staff, p, Some(message)).await?),
+            )
+                .into_response(),
+        )
     };
     if p.is_over() {
         return refuse("Ce portrait est terminé : il ne peut plus changer.".into()).await;
@@ -399,36 +565,64 @@ pub(super) async fn action(State(state): State<AppState>, staff: Staff, Id(id): 
             let consents = state.store.pepite_consents(id).await?;
             let today = now.date_naive();
             if let Some(m) = pepites::missing(&p, &consents, Scope::Tremplin, today).first() {
-                return refuse(format!("Publication refusée : {}", m.message(Scope::Tremplin))).await;
+                return refuse(format!(
+                    "Publication refusée : {}",
+                    m.message(Scope::Tremplin)
+                ))
+                .await;
             }
-            let what = [(p.video_key.is_none(), "la vidéo"), (p.poster_key.is_none(), "l'affiche"), (p.captions_key.is_none(), "les sous-titres")];
+            let what = [
+                (p.video_key.is_none(), "la vidéo"),
+                (p.poster_key.is_none(), "l'affiche"),
+                (p.captions_key.is_none(), "les sous-titres"),
+            ];
             let absent: Vec<&str> = what.iter().filter(|(a, _)| *a).map(|(_, w)| *w).collect();
             if !absent.is_empty() {
-                return refuse(format!("Publication refusée : il manque {}.", absent.join(", "))).await;
+                return refuse(format!(
+                    "Publication refusée : il manque {}.",
+                    absent.join(", ")
+                ))
+                .await;
             }
             state.store.set_pepite_published(id, true, now).await?;
-            staff.log(&state, "pepite.publiee", &format!("pépite {id}")).await?;
+            staff
+                .log(&state, "pepite.publiee", &format!("pépite {id}"))
+                .await?;
         }
         "depublier" => {
             state.store.set_pepite_published(id, false, now).await?;
         }
         "semaine" => {
             let week = this_week(&state);
-            let featured = state.store.published_pepites().await?.iter().filter(|o| o.featured_week.as_deref() == Some(week.as_str())).count();
+            let featured = state
+                .store
+                .published_pepites()
+                .await?
+                .iter()
+                .filter(|o| o.featured_week.as_deref() == Some(week.as_str()))
+                .count();
             if !p.is_published() {
-                return refuse("Seule une pépite publiée peut partir avec l'édition du jeudi.".into()).await;
+                return refuse(
+                    "Seule une pépite publiée peut partir avec l'édition du jeudi.".into(),
+                )
+                .await;
             }
             if p.featured_week.as_deref() == Some(week.as_str()) {
                 state.store.set_pepite_featured(id, None).await?;
             } else if featured >= 2 {
-                return refuse("Deux pépites partent déjà cette semaine : retirez-en une d'abord.".into()).await;
+                return refuse(
+                    "Deux pépites partent déjà cette semaine : retirez-en une d'abord.".into(),
+                )
+                .await;
             } else {
                 state.store.set_pepite_featured(id, Some(&week)).await?;
             }
         }
         "contrat" => {
             pepites::end(&state, id, "terminee", "contrat signé").await?;
-            staff.log(&state, "pepite.terminee", &format!("pépite {id}")).await?;
+            staff
+                .log(&state, "pepite.terminee", &format!("pépite {id}"))
+                .await?;
         }
         _ => return Err(WebError::BadRequest("Action inconnue.".into())),
     }
@@ -444,13 +638,27 @@ pub(super) struct OutcomeForm {
 }
 
 /// What came of an employer's request; a contract ends the pépite.
-pub(super) async fn outcome(State(state): State<AppState>, staff: Staff, Id(id): Id, Form(f): Form<OutcomeForm>) -> Result<Response, WebError> {
+pub(super) async fn outcome(
+    State(state): State<AppState>,
+    staff: Staff,
+    Id(id): Id,
+    Form(f): Form<OutcomeForm>,
+) -> Result<Response, WebError> {
     staff.require_conseiller()?;
     staff.check_csrf(&f.csrf)?;
-    if !matches!(f.suite.as_str(), "rencontre" | "immersion" | "contrat" | "sans_suite") {
-        return Err(WebError::BadRequest("Choisissez ce qui est ressorti de la demande.".into()));
+    if !matches!(
+        f.suite.as_str(),
+        "rencontre" | "immersion" | "contrat" | "sans_suite"
+    ) {
+        return Err(WebError::BadRequest(
+            "Choisissez ce qui est ressorti de la demande.".into(),
+        ));
     }
-    let pepite_id = state.store.set_meeting_outcome(id, &f.suite, state.clock.now()).await?.ok_or(WebError::NotFound)?;
+    let pepite_id = state
+        .store
+        .set_meeting_outcome(id, &f.suite, state.clock.now())
+        .await?
+        .ok_or(WebError::NotFound)?;
     if f.suite == "contrat" {
         pepites::end(&state, pepite_id, "terminee", "contrat signé").await?;
     }

@@ -23,11 +23,20 @@ const MAX_UPLOAD_BYTES: usize = 400 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/gestion/pepites", get(gestion::list))
-        .route("/gestion/pepites/nouvelle", get(gestion::new_form).post(gestion::create))
+        .route(
+            "/gestion/pepites/nouvelle",
+            get(gestion::new_form).post(gestion::create),
+        )
         .route("/gestion/pepites/{id}", get(gestion::detail))
-        .route("/gestion/pepites/{id}/modifier", get(gestion::edit_form).post(gestion::update))
+        .route(
+            "/gestion/pepites/{id}/modifier",
+            get(gestion::edit_form).post(gestion::update),
+        )
         .route("/gestion/pepites/{id}/action", post(gestion::action))
-        .route("/gestion/pepites/demandes/{id}/suite", post(gestion::outcome))
+        .route(
+            "/gestion/pepites/demandes/{id}/suite",
+            post(gestion::outcome),
+        )
         .route(
             "/gestion/pepites/{id}/video",
             post(uploads::video).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
@@ -38,12 +47,20 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/gestion/pepites/{id}/sous-titres",
-            get(uploads::captions_form).post(uploads::captions).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+            get(uploads::captions_form)
+                .post(uploads::captions)
+                .layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
         )
         .route("/gestion/pepites/{id}/apercu/{slot}", get(uploads::preview))
         .route("/gestion/pepites/{id}/consentements", post(consent::ask))
-        .route("/gestion/pepites/{id}/consentements/{cid}/recu", post(consent::received))
-        .route("/pepites/consentement/{token}", get(consent::page).post(consent::answer))
+        .route(
+            "/gestion/pepites/{id}/consentements/{cid}/recu",
+            post(consent::received),
+        )
+        .route(
+            "/pepites/consentement/{token}",
+            get(consent::page).post(consent::answer),
+        )
         .route("/pepites", get(public::list))
         .route("/pepites/{id}", get(public::page))
         .route("/pepites/{id}/rencontrer", post(public::request))
@@ -86,11 +103,21 @@ impl Shown {
             trades: p
                 .trade_codes()
                 .iter()
-                .map(|c| state.refs.rome.get(c.as_str()).map_or_else(|| c.to_string(), |m| m.label.clone()))
+                .map(|c| {
+                    state
+                        .refs
+                        .rome
+                        .get(c.as_str())
+                        .map_or_else(|| c.to_string(), |m| m.label.clone())
+                })
                 .collect(),
             available_from: crate::shell::dates::french_day(p.available_from),
             mobility: mobility.join(", "),
-            strengths: [p.strength_1.clone(), p.strength_2.clone(), p.strength_3.clone()],
+            strengths: [
+                p.strength_1.clone(),
+                p.strength_2.clone(),
+                p.strength_3.clone(),
+            ],
             story: p.story.clone(),
         }
     }
@@ -102,7 +129,13 @@ pub(crate) fn area_choices(state: &AppState) -> Vec<(String, String)> {
     let epcis = state.territory().map(|t| t.epcis).unwrap_or_default();
     let mut out: Vec<(String, String)> = epcis
         .iter()
-        .filter_map(|e| state.refs.communes.epci_name(e).map(|n| (format!("epci:{e}"), n.to_owned())))
+        .filter_map(|e| {
+            state
+                .refs
+                .communes
+                .epci_name(e)
+                .map(|n| (format!("epci:{e}"), n.to_owned()))
+        })
         .collect();
     let mut communes: Vec<(String, String)> = state
         .refs
@@ -117,9 +150,17 @@ pub(crate) fn area_choices(state: &AppState) -> Vec<(String, String)> {
 }
 
 /// The area picked in the form, checked against the referentials.
-pub(crate) fn area_of(state: &AppState, value: &str) -> Result<tremplin_domain::pepite::Area, tremplin_domain::Invalid> {
+pub(crate) fn area_of(
+    state: &AppState,
+    value: &str,
+) -> Result<tremplin_domain::pepite::Area, tremplin_domain::Invalid> {
     use tremplin_domain::pepite::Area;
-    let unknown = || tremplin_domain::Invalid::new("area", "Choisissez la zone dans la liste : sa communauté de communes, ou une commune de plus de 2 000 habitants.");
+    let unknown = || {
+        tremplin_domain::Invalid::new(
+            "area",
+            "Choisissez la zone dans la liste : sa communauté de communes, ou une commune de plus de 2 000 habitants.",
+        )
+    };
     match value.split_once(':') {
         Some(("epci", code)) => {
             let name = state.refs.communes.epci_name(code).ok_or_else(unknown)?;

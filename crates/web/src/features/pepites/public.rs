@@ -48,14 +48,21 @@ pub(super) struct Filter {
     zone: String,
 }
 
-pub(super) async fn list(State(state): State<AppState>, Query(f): Query<Filter>) -> Result<Html<String>, WebError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    Query(f): Query<Filter>,
+) -> Result<Html<String>, WebError> {
     let today = state.clock.now().date_naive();
     let all = state.store.published_pepites().await?;
     let mut trades: Vec<(String, String)> = Vec::new();
     let mut areas: Vec<String> = Vec::new();
     for p in &all {
         for c in p.trade_codes() {
-            let label = state.refs.rome.get(c.as_str()).map_or_else(|| c.to_string(), |m| m.label.clone());
+            let label = state
+                .refs
+                .rome
+                .get(c.as_str())
+                .map_or_else(|| c.to_string(), |m| m.label.clone());
             if !trades.iter().any(|(code, _)| code == c.as_str()) {
                 trades.push((c.to_string(), label));
             }
@@ -74,8 +81,21 @@ pub(super) async fn list(State(state): State<AppState>, Query(f): Query<Filter>)
         .filter(|p| f.zone.is_empty() || p.area_name == f.zone)
         .collect();
     shown.sort_by_key(|p| p.featured_week.as_deref() != Some(week.as_str()));
-    let cards = shown.into_iter().map(|p| Card { shown: Shown::of(&state, p, today), poster: p.poster_key.is_some() }).collect();
-    let page = ListPage { layout: Layout::new(&state, "/pepites"), cards, trades, areas, trade: f.metier, area: f.zone };
+    let cards = shown
+        .into_iter()
+        .map(|p| Card {
+            shown: Shown::of(&state, p, today),
+            poster: p.poster_key.is_some(),
+        })
+        .collect();
+    let page = ListPage {
+        layout: Layout::new(&state, "/pepites"),
+        cards,
+        trades,
+        areas,
+        trade: f.metier,
+        area: f.zone,
+    };
     Ok(Html(page.render()?))
 }
 
@@ -99,18 +119,34 @@ impl PepitePage {
         self.values.get(k).map_or("", String::as_str)
     }
     fn err(&self, k: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == k).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == k)
+            .map(|e| e.message.as_str())
     }
 }
 
 async fn published(state: &AppState, id: i64) -> Result<Pepite, WebError> {
-    state.store.pepite(id).await?.filter(Pepite::is_published).ok_or(WebError::NotFound)
+    state
+        .store
+        .pepite(id)
+        .await?
+        .filter(Pepite::is_published)
+        .ok_or(WebError::NotFound)
 }
 
-async fn pepite_page(state: &AppState, p: &Pepite, csrf: String, values: HashMap<String, String>, errors: Vec<Invalid>) -> Result<PepitePage, WebError> {
+async fn pepite_page(
+    state: &AppState,
+    p: &Pepite,
+    csrf: String,
+    values: HashMap<String, String>,
+    errors: Vec<Invalid>,
+) -> Result<PepitePage, WebError> {
     let transcript = match p.captions_key.as_deref().and_then(MediaKey::parse) {
         Some(key) => match state.media.get(&key).await {
-            Ok(Some(b)) => Captions::parse(&String::from_utf8_lossy(&b), u64::MAX).map(|c| c.transcript()).unwrap_or_default(),
+            Ok(Some(b)) => Captions::parse(&String::from_utf8_lossy(&b), u64::MAX)
+                .map(|c| c.transcript())
+                .unwrap_or_default(),
             _ => Vec::new(),
         },
         None => Vec::new(),
@@ -129,20 +165,39 @@ async fn pepite_page(state: &AppState, p: &Pepite, csrf: String, values: HashMap
     })
 }
 
-pub(super) async fn page(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Result<Response, WebError> {
+pub(super) async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let p = published(&state, id).await?;
     state.store.count_pepite_view(id).await?;
     let (csrf, cookie) = auth::public_csrf(&state, &headers);
-    let body = pepite_page(&state, &p, csrf, HashMap::new(), Vec::new()).await?.render()?;
+    let body = pepite_page(&state, &p, csrf, HashMap::new(), Vec::new())
+        .await?
+        .render()?;
     Ok(([(header::SET_COOKIE, cookie)], Html(body)).into_response())
 }
 
 /// A published pépite's file; anything else (not published, ended, unknown) is 404.
-pub(super) async fn media(State(state): State<AppState>, Path((id, slot)): Path<(i64, String)>, headers: HeaderMap) -> Result<Response, WebError> {
+pub(super) async fn media(
+    State(state): State<AppState>,
+    Path((id, slot)): Path<(i64, String)>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let p = published(&state, id).await?;
-    let key = slot_key(&p, &slot).and_then(|k| MediaKey::parse(&k)).ok_or(WebError::NotFound)?;
+    let key = slot_key(&p, &slot)
+        .and_then(|k| MediaKey::parse(&k))
+        .ok_or(WebError::NotFound)?;
     // Not kept by browsers: a withdrawn portrait must not stay in anyone's cache.
-    Ok(media::respond(&state.media, &key, mime_of(key.as_str()), &headers, Caching::Private).await)
+    Ok(media::respond(
+        &state.media,
+        &key,
+        mime_of(key.as_str()),
+        &headers,
+        Caching::Private,
+    )
+    .await)
 }
 
 /// The employer's request, checked: every error at once, in French.
@@ -153,7 +208,10 @@ fn check(state: &AppState, v: &HashMap<String, String>) -> Result<NewMeetingRequ
         if let Err(e) = check_text(field, label, value, multiline) {
             errors.push(e);
         } else if value.is_empty() || value.chars().count() > max {
-            errors.push(Invalid::new(field, format!("Indiquez « {label} » ({max} caractères au plus).")));
+            errors.push(Invalid::new(
+                field,
+                format!("Indiquez « {label} » ({max} caractères au plus)."),
+            ));
         }
     };
     let (company, name, message) = (get("entreprise"), get("nom"), get("message"));
@@ -197,14 +255,31 @@ fn check(state: &AppState, v: &HashMap<String, String>) -> Result<NewMeetingRequ
             }
         },
     };
-    if phone.is_none() && email.is_none() && !errors.iter().any(|e| e.field == "telephone" || e.field == "email") {
-        errors.push(Invalid::new("telephone", "Indiquez un téléphone ou un e-mail, pour que la Mission Locale vous réponde."));
+    if phone.is_none()
+        && email.is_none()
+        && !errors
+            .iter()
+            .any(|e| e.field == "telephone" || e.field == "email")
+    {
+        errors.push(Invalid::new(
+            "telephone",
+            "Indiquez un téléphone ou un e-mail, pour que la Mission Locale vous réponde.",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let sender_key = email.clone().or_else(|| phone.clone()).unwrap_or_default();
-    Ok(NewMeetingRequest { company_name: company, commune_code: commune, siret, contact_name: name, phone, email, message, sender_key })
+    Ok(NewMeetingRequest {
+        company_name: company,
+        commune_code: commune,
+        siret,
+        contact_name: name,
+        phone,
+        email,
+        message,
+        sender_key,
+    })
 }
 
 pub(super) async fn request(
@@ -216,19 +291,41 @@ pub(super) async fn request(
 ) -> Result<Response, WebError> {
     let p = published(&state, id).await?;
     let csrf = auth::check_public_csrf(&headers, values.get("csrf").map_or("", String::as_str))?;
-    let keep: HashMap<String, String> =
-        values.iter().filter(|(k, _)| k.as_str() != "csrf").map(|(k, v)| (k.clone(), v.chars().take(2000).collect())).collect();
+    let keep: HashMap<String, String> = values
+        .iter()
+        .filter(|(k, _)| k.as_str() != "csrf")
+        .map(|(k, v)| (k.clone(), v.chars().take(2000).collect()))
+        .collect();
     let again = |status: StatusCode, errors: Vec<Invalid>| {
         let (state, p, csrf, keep) = (&state, &p, csrf.clone(), keep.clone());
-        async move { Ok::<_, WebError>((status, Html(pepite_page(state, p, csrf, keep, errors).await?.render()?)).into_response()) }
+        async move {
+            Ok::<_, WebError>(
+                (
+                    status,
+                    Html(pepite_page(state, p, csrf, keep, errors).await?.render()?),
+                )
+                    .into_response(),
+            )
+        }
     };
     let now = state.clock.now();
     let ip_key = format!("pepite-ip:{ip}");
-    if state.store.login_failures(&ip_key, now.timestamp() - 3600).await? >= MAX_PER_IP_HOUR {
-        let e = Invalid::new("limite", "Beaucoup de demandes sont parties de cette connexion en une heure. Réessayez dans une heure, ou appelez la Mission Locale.");
+    if state
+        .store
+        .login_failures(&ip_key, now.timestamp() - 3600)
+        .await?
+        >= MAX_PER_IP_HOUR
+    {
+        let e = Invalid::new(
+            "limite",
+            "Beaucoup de demandes sont parties de cette connexion en une heure. Réessayez dans une heure, ou appelez la Mission Locale.",
+        );
         return again(StatusCode::TOO_MANY_REQUESTS, vec![e]).await;
     }
-    state.store.record_login_failure(&[ip_key], now.timestamp()).await?;
+    state
+        .store
+        .record_login_failure(&[ip_key], now.timestamp())
+        .await?;
     let mut done = pepite_page(&state, &p, csrf.clone(), HashMap::new(), Vec::new()).await?;
     done.sent = true;
     // A robot filled the hidden field: the usual answer, nothing stored.
@@ -241,23 +338,44 @@ pub(super) async fn request(
     };
     if let Err(e) = state.store.create_meeting_request(id, &r, now).await {
         return match e {
-            tremplin_storage::StoreError::Invalid(i) => again(StatusCode::TOO_MANY_REQUESTS, vec![i]).await,
+            tremplin_storage::StoreError::Invalid(i) => {
+                again(StatusCode::TOO_MANY_REQUESTS, vec![i]).await
+            }
             e => Err(e.into()),
         };
     }
     if let Some(to) = pepites::counselor_email(&state, &p).await? {
-        let commune = state.refs.communes.get(&r.commune_code).map_or_else(|| r.commune_code.clone(), |c| c.name.clone());
-        let contact = [r.phone.as_deref(), r.email.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        let commune = state
+            .refs
+            .communes
+            .get(&r.commune_code)
+            .map_or_else(|| r.commune_code.clone(), |c| c.name.clone());
+        let contact = [r.phone.as_deref(), r.email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
         let text = format!(
             "Bonjour,\n\n{} ({commune}{}) souhaite rencontrer {} (pépite n° {id}).\n\nContact : {} – {contact}\nMessage :\n{}\n\nLa demande et sa suite : {}/gestion/pepites/{id}#demandes\n",
             r.company_name,
-            r.siret.as_deref().map_or_else(String::new, |s| format!(", SIRET {s}")),
+            r.siret
+                .as_deref()
+                .map_or_else(String::new, |s| format!(", SIRET {s}")),
             p.display_name,
             r.contact_name,
             r.message,
             state.config.public_url
         );
-        state.store.enqueue_mail(&to, &format!("Une entreprise souhaite rencontrer {}", p.display_name), &text, None, now).await?;
+        state
+            .store
+            .enqueue_mail(
+                &to,
+                &format!("Une entreprise souhaite rencontrer {}", p.display_name),
+                &text,
+                None,
+                now,
+            )
+            .await?;
     }
     Ok(Html(done.render()?).into_response())
 }

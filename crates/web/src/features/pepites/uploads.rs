@@ -27,9 +27,16 @@ pub(super) fn new_key(id: i64, what: &str, ext: &str) -> MediaKey {
 }
 
 /// Reads a multipart form: its text fields and the bytes of its one file field `file`.
-async fn read_multipart(state: &AppState, request: Request, file: &str) -> Result<(HashMap<String, String>, Option<Vec<u8>>), WebError> {
-    let bad = || WebError::BadRequest("Le formulaire est mal formé ou le fichier trop lourd.".into());
-    let mut form = Multipart::from_request(request, state).await.map_err(|_| bad())?;
+async fn read_multipart(
+    state: &AppState,
+    request: Request,
+    file: &str,
+) -> Result<(HashMap<String, String>, Option<Vec<u8>>), WebError> {
+    let bad =
+        || WebError::BadRequest("Le formulaire est mal formé ou le fichier trop lourd.".into());
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| bad())?;
     let mut values = HashMap::new();
     let mut bytes = None;
     while let Some(field) = form.next_field().await.map_err(|_| bad())? {
@@ -46,16 +53,40 @@ async fn read_multipart(state: &AppState, request: Request, file: &str) -> Resul
     Ok((values, bytes))
 }
 
-async fn refused(state: &AppState, staff: &Staff, id: i64, message: String) -> Result<Response, WebError> {
+async fn refused(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    message: String,
+) -> Result<Response, WebError> {
     let p = state.store.pepite(id).await?.ok_or(WebError::NotFound)?;
-    Ok((StatusCode::BAD_REQUEST, Html(detail_page(state, staff, p, Some(message)).await?)).into_response())
+    Ok((
+        StatusCode::BAD_REQUEST,
+        Html(detail_page(state, staff, p, Some(message)).await?),
+    )
+        .into_response())
 }
 
 /// Stores `bytes` in `slot`, erasing the file it replaces.
-async fn replace(state: &AppState, id: i64, slot: MediaSlot, key: &MediaKey, bytes: &[u8], video: Option<(&str, i64)>) -> Result<(), WebError> {
-    state.media.put(key, bytes).await.map_err(|e| WebError::Internal(format!("fichier non écrit : {e}")))?;
+async fn replace(
+    state: &AppState,
+    id: i64,
+    slot: MediaSlot,
+    key: &MediaKey,
+    bytes: &[u8],
+    video: Option<(&str, i64)>,
+) -> Result<(), WebError> {
+    state
+        .media
+        .put(key, bytes)
+        .await
+        .map_err(|e| WebError::Internal(format!("fichier non écrit : {e}")))?;
     let now = state.clock.now();
-    match state.store.set_pepite_media(id, slot, Some(key.as_str()), video, now).await {
+    match state
+        .store
+        .set_pepite_media(id, slot, Some(key.as_str()), video, now)
+        .await
+    {
         Ok(Some(old)) => {
             state.store.queue_media_erasure(&old, now).await?;
             pepites::erase_queued(state).await?;
@@ -69,28 +100,64 @@ async fn replace(state: &AppState, id: i64, slot: MediaSlot, key: &MediaKey, byt
     Ok(())
 }
 
-pub(super) async fn video(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, request: Request) -> Result<Response, WebError> {
+pub(super) async fn video(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     let (values, bytes) = read_multipart(&state, request, "video").await?;
     staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
     if p.is_over() {
-        return refused(&state, &staff, id, "Ce portrait est terminé : il ne peut plus changer.".into()).await;
+        return refused(
+            &state,
+            &staff,
+            id,
+            "Ce portrait est terminé : il ne peut plus changer.".into(),
+        )
+        .await;
     }
     let Some(bytes) = bytes else {
-        return refused(&state, &staff, id, "Choisissez le fichier de la vidéo.".into()).await;
+        return refused(
+            &state,
+            &staff,
+            id,
+            "Choisissez le fichier de la vidéo.".into(),
+        )
+        .await;
     };
     let info = match recognise(&bytes, pepites::limits(&state).await?) {
         Ok(info) => info,
         Err(e) => return refused(&state, &staff, id, e.message).await,
     };
     let key = new_key(id, "video", info.kind.extension());
-    replace(&state, id, MediaSlot::Video, &key, &bytes, Some((info.kind.mime(), info.duration_ms as i64))).await?;
-    staff.log(&state, "pepite.video", &format!("pépite {id}")).await?;
+    replace(
+        &state,
+        id,
+        MediaSlot::Video,
+        &key,
+        &bytes,
+        Some((info.kind.mime(), info.duration_ms as i64)),
+    )
+    .await?;
+    staff
+        .log(&state, "pepite.video", &format!("pépite {id}"))
+        .await?;
     // Where ffmpeg is installed: a lighter copy and a poster frame, in the background.
     if let Some(ffmpeg) = ffmpeg() {
         let state = state.clone();
         tokio::spawn(async move {
-            if let Err(e) = derive(&state, &ffmpeg, id, &bytes, info.kind, p.poster_key.is_none()).await {
+            if let Err(e) = derive(
+                &state,
+                &ffmpeg,
+                id,
+                &bytes,
+                info.kind,
+                p.poster_key.is_none(),
+            )
+            .await
+            {
                 tracing::warn!(cause = %e, "copie légère de la vidéo non faite");
             }
         });
@@ -100,38 +167,85 @@ pub(super) async fn video(State(state): State<AppState>, staff: Staff, Path(id):
 
 /// `ffmpeg` on the PATH, if any.
 fn ffmpeg() -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| std::path::Path::new(d).join("ffmpeg")).find(|p| p.is_file())
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| std::path::Path::new(d).join("ffmpeg"))
+        .find(|p| p.is_file())
 }
 
 /// The lighter copy (360 p) and, when there is no poster yet, a frame at one second.
-async fn derive(state: &AppState, ffmpeg: &std::path::Path, id: i64, bytes: &[u8], kind: VideoKind, poster: bool) -> Result<(), WebError> {
+async fn derive(
+    state: &AppState,
+    ffmpeg: &std::path::Path,
+    id: i64,
+    bytes: &[u8],
+    kind: VideoKind,
+    poster: bool,
+) -> Result<(), WebError> {
     let io = |e: std::io::Error| WebError::Internal(e.to_string());
     let dir = tempfile_dir().map_err(io)?;
     let input = dir.join(format!("in.{}", kind.extension()));
     tokio::fs::write(&input, bytes).await.map_err(io)?;
     let light = dir.join("light.mp4");
-    let mut args: Vec<std::ffi::OsString> = ["-y", "-loglevel", "error", "-i"].map(Into::into).to_vec();
+    let mut args: Vec<std::ffi::OsString> =
+        ["-y", "-loglevel", "error", "-i"].map(Into::into).to_vec();
     args.push(input.clone().into());
     args.extend(
-        ["-vf", "scale=-2:'min(360,ih)'", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart"]
-            .map(Into::into),
+        [
+            "-vf",
+            "scale=-2:'min(360,ih)'",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "30",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-movflags",
+            "+faststart",
+        ]
+        .map(Into::into),
     );
     args.push(light.clone().into());
     let ok = run(ffmpeg, args).await;
     if ok {
         let b = tokio::fs::read(&light).await.map_err(io)?;
-        replace(state, id, MediaSlot::Light, &new_key(id, "legere", "mp4"), &b, None).await?;
+        replace(
+            state,
+            id,
+            MediaSlot::Light,
+            &new_key(id, "legere", "mp4"),
+            &b,
+            None,
+        )
+        .await?;
     }
     if poster {
         let frame = dir.join("poster.jpg");
-        let mut args: Vec<std::ffi::OsString> = ["-y", "-loglevel", "error", "-ss", "1", "-i"].map(Into::into).to_vec();
+        let mut args: Vec<std::ffi::OsString> = ["-y", "-loglevel", "error", "-ss", "1", "-i"]
+            .map(Into::into)
+            .to_vec();
         args.push(input.clone().into());
         args.extend(["-frames:v", "1", "-q:v", "4"].map(Into::into));
         args.push(frame.clone().into());
         let ok = run(ffmpeg, args).await;
         if ok {
             let b = tokio::fs::read(&frame).await.map_err(io)?;
-            replace(state, id, MediaSlot::Poster, &new_key(id, "affiche", "jpg"), &b, None).await?;
+            replace(
+                state,
+                id,
+                MediaSlot::Poster,
+                &new_key(id, "affiche", "jpg"),
+                &b,
+                None,
+            )
+            .await?;
         }
     }
     let _ = tokio::fs::remove_dir_all(&dir).await;
@@ -141,13 +255,22 @@ async fn derive(state: &AppState, ffmpeg: &std::path::Path, id: i64, bytes: &[u8
 /// Runs ffmpeg off the async threads; whether it succeeded.
 async fn run(ffmpeg: &std::path::Path, args: Vec<std::ffi::OsString>) -> bool {
     let ffmpeg = ffmpeg.to_owned();
-    tokio::task::spawn_blocking(move || std::process::Command::new(ffmpeg).args(args).stdin(std::process::Stdio::null()).status().is_ok_and(|s| s.success()))
-        .await
-        .unwrap_or(false)
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(ffmpeg)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+    .await
+    .unwrap_or(false)
 }
 
 fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("tremplin-pepite-{}", &secrets::random_token()[..16]));
+    let dir = std::env::temp_dir().join(format!(
+        "tremplin-pepite-{}",
+        &secrets::random_token()[..16]
+    ));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -165,20 +288,51 @@ fn image_kind(b: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-pub(super) async fn poster(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, request: Request) -> Result<Response, WebError> {
+pub(super) async fn poster(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     let (values, bytes) = read_multipart(&state, request, "affiche").await?;
     staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
     if p.is_over() {
-        return refused(&state, &staff, id, "Ce portrait est terminé : il ne peut plus changer.".into()).await;
+        return refused(
+            &state,
+            &staff,
+            id,
+            "Ce portrait est terminé : il ne peut plus changer.".into(),
+        )
+        .await;
     }
     let Some(bytes) = bytes else {
-        return refused(&state, &staff, id, "Choisissez l'image de l'affiche.".into()).await;
+        return refused(
+            &state,
+            &staff,
+            id,
+            "Choisissez l'image de l'affiche.".into(),
+        )
+        .await;
     };
     let Some((ext, _)) = image_kind(&bytes).filter(|_| bytes.len() <= 5_000_000) else {
-        return refused(&state, &staff, id, "L'affiche doit être une image JPEG, PNG ou WebP de 5 Mo au plus.".into()).await;
+        return refused(
+            &state,
+            &staff,
+            id,
+            "L'affiche doit être une image JPEG, PNG ou WebP de 5 Mo au plus.".into(),
+        )
+        .await;
     };
-    replace(&state, id, MediaSlot::Poster, &new_key(id, "affiche", ext), &bytes, None).await?;
+    replace(
+        &state,
+        id,
+        MediaSlot::Poster,
+        &new_key(id, "affiche", ext),
+        &bytes,
+        None,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
 }
 
@@ -207,10 +361,24 @@ pub(super) fn slot_key(p: &Pepite, slot: &str) -> Option<String> {
 }
 
 /// A counselor's preview of any file, published or not (never kept by the browser).
-pub(super) async fn preview(State(state): State<AppState>, staff: Staff, Path((id, slot)): Path<(i64, String)>, headers: HeaderMap) -> Result<Response, WebError> {
+pub(super) async fn preview(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, slot)): Path<(i64, String)>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
-    let key = slot_key(&p, &slot).and_then(|k| MediaKey::parse(&k)).ok_or(WebError::NotFound)?;
-    Ok(media::respond(&state.media, &key, mime_of(key.as_str()), &headers, Caching::Private).await)
+    let key = slot_key(&p, &slot)
+        .and_then(|k| MediaKey::parse(&k))
+        .ok_or(WebError::NotFound)?;
+    Ok(media::respond(
+        &state.media,
+        &key,
+        mime_of(key.as_str()),
+        &headers,
+        Caching::Private,
+    )
+    .await)
 }
 
 struct CueRow {
@@ -235,22 +403,42 @@ struct CaptionsPage {
 fn rows_of(cues: &[Cue], extra: usize) -> Vec<CueRow> {
     let mut rows: Vec<CueRow> = cues
         .iter()
-        .map(|c| CueRow { n: 0, start: stamp(c.start_ms), end: stamp(c.end_ms), text: c.text.clone() })
+        .map(|c| CueRow {
+            n: 0,
+            start: stamp(c.start_ms),
+            end: stamp(c.end_ms),
+            text: c.text.clone(),
+        })
         .collect();
-    rows.extend((0..extra).map(|_| CueRow { n: 0, start: String::new(), end: String::new(), text: String::new() }));
+    rows.extend((0..extra).map(|_| CueRow {
+        n: 0,
+        start: String::new(),
+        end: String::new(),
+        text: String::new(),
+    }));
     rows.iter_mut().enumerate().for_each(|(i, r)| r.n = i + 1);
     rows
 }
 
 async fn stored_cues(state: &AppState, p: &Pepite) -> Vec<Cue> {
-    let Some(key) = p.captions_key.as_deref().and_then(MediaKey::parse) else { return Vec::new() };
+    let Some(key) = p.captions_key.as_deref().and_then(MediaKey::parse) else {
+        return Vec::new();
+    };
     match state.media.get(&key).await {
-        Ok(Some(b)) => Captions::parse(&String::from_utf8_lossy(&b), u64::MAX).map(|c| c.cues().to_vec()).unwrap_or_default(),
+        Ok(Some(b)) => Captions::parse(&String::from_utf8_lossy(&b), u64::MAX)
+            .map(|c| c.cues().to_vec())
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
 }
 
-fn captions_page(state: &AppState, staff: &Staff, p: &Pepite, rows: Vec<CueRow>, errors: Vec<Invalid>) -> CaptionsPage {
+fn captions_page(
+    state: &AppState,
+    staff: &Staff,
+    p: &Pepite,
+    rows: Vec<CueRow>,
+    errors: Vec<Invalid>,
+) -> CaptionsPage {
     CaptionsPage {
         layout: Layout::new(state, &format!("/gestion/pepites/{}/sous-titres", p.id)),
         nav: Nav::new(staff),
@@ -262,10 +450,16 @@ fn captions_page(state: &AppState, staff: &Staff, p: &Pepite, rows: Vec<CueRow>,
     }
 }
 
-pub(super) async fn captions_form(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+pub(super) async fn captions_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
     let cues = stored_cues(&state, &p).await;
-    Ok(Html(captions_page(&state, &staff, &p, rows_of(&cues, 3), Vec::new()).render()?))
+    Ok(Html(
+        captions_page(&state, &staff, &p, rows_of(&cues, 3), Vec::new()).render()?,
+    ))
 }
 
 /// A time typed in the editor: `00:01.500`, `00:00:01.500`, or seconds (`1,5`).
@@ -277,9 +471,18 @@ fn typed_time(raw: &str) -> Option<u64> {
     })
 }
 
-pub(super) async fn captions(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, headers: HeaderMap, request: Request) -> Result<Response, WebError> {
+pub(super) async fn captions(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
-    let multipart = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/"));
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
     let (values, file) = if multipart {
         read_multipart(&state, request, "fichier").await?
     } else {
@@ -290,20 +493,41 @@ pub(super) async fn captions(State(state): State<AppState>, staff: Staff, Path(i
     };
     staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
     let again = |rows: Vec<CueRow>, e: Invalid| -> Result<Response, WebError> {
-        Ok((StatusCode::BAD_REQUEST, Html(captions_page(&state, &staff, &p, rows, vec![e]).render()?)).into_response())
+        Ok((
+            StatusCode::BAD_REQUEST,
+            Html(captions_page(&state, &staff, &p, rows, vec![e]).render()?),
+        )
+            .into_response())
     };
     let Some(video_ms) = p.video_ms.filter(|_| p.video_key.is_some()) else {
-        return again(rows_of(&[], 3), Invalid::new("captions", "Envoyez d'abord la vidéo : les sous-titres se calent sur sa durée."));
+        return again(
+            rows_of(&[], 3),
+            Invalid::new(
+                "captions",
+                "Envoyez d'abord la vidéo : les sous-titres se calent sur sa durée.",
+            ),
+        );
     };
     if p.is_over() {
-        return Err(WebError::Conflict("Ce portrait est terminé : il ne peut plus changer.".into()));
+        return Err(WebError::Conflict(
+            "Ce portrait est terminé : il ne peut plus changer.".into(),
+        ));
     }
     let parsed = if multipart {
         let Some(bytes) = file else {
-            return again(rows_of(&stored_cues(&state, &p).await, 3), Invalid::new("captions", "Choisissez le fichier de sous-titres (.vtt)."));
+            return again(
+                rows_of(&stored_cues(&state, &p).await, 3),
+                Invalid::new("captions", "Choisissez le fichier de sous-titres (.vtt)."),
+            );
         };
         let Ok(text) = String::from_utf8(bytes) else {
-            return again(rows_of(&[], 3), Invalid::new("captions", "Ce fichier n'est pas un texte WebVTT (encodage UTF-8 attendu)."));
+            return again(
+                rows_of(&[], 3),
+                Invalid::new(
+                    "captions",
+                    "Ce fichier n'est pas un texte WebVTT (encodage UTF-8 attendu).",
+                ),
+            );
         };
         Captions::parse(&text, video_ms as u64)
     } else {
@@ -311,7 +535,12 @@ pub(super) async fn captions(State(state): State<AppState>, staff: Staff, Path(i
         let mut rows = Vec::new();
         let mut bad_time = None;
         for n in 1..=200 {
-            let get = |k: &str| values.get(&format!("{k}_{n}")).map_or("", |v| v.as_str()).to_owned();
+            let get = |k: &str| {
+                values
+                    .get(&format!("{k}_{n}"))
+                    .map_or("", |v| v.as_str())
+                    .to_owned()
+            };
             let (start, end, text) = (get("debut"), get("fin"), get("texte"));
             if !values.contains_key(&format!("texte_{n}")) {
                 break;
@@ -320,15 +549,32 @@ pub(super) async fn captions(State(state): State<AppState>, staff: Staff, Path(i
                 continue;
             }
             match (typed_time(&start), typed_time(&end)) {
-                (Some(s), Some(e)) => cues.push(Cue { start_ms: s, end_ms: e, text: text.clone() }),
+                (Some(s), Some(e)) => cues.push(Cue {
+                    start_ms: s,
+                    end_ms: e,
+                    text: text.clone(),
+                }),
                 _ => bad_time = bad_time.or(Some(rows.len() + 1)),
             }
-            rows.push(CueRow { n: 0, start, end, text });
+            rows.push(CueRow {
+                n: 0,
+                start,
+                end,
+                text,
+            });
         }
         if let Some(n) = bad_time {
             let mut rows = rows;
             rows.iter_mut().enumerate().for_each(|(i, r)| r.n = i + 1);
-            return again(rows, Invalid::new("captions", format!("Sous-titre n° {n} : écrivez le début et la fin comme 00:01.500 ou en secondes (1,5).")));
+            return again(
+                rows,
+                Invalid::new(
+                    "captions",
+                    format!(
+                        "Sous-titre n° {n} : écrivez le début et la fin comme 00:01.500 ou en secondes (1,5)."
+                    ),
+                ),
+            );
         }
         match Captions::from_cues(cues.clone(), video_ms as u64) {
             Ok(c) => Ok(c),
@@ -342,6 +588,14 @@ pub(super) async fn captions(State(state): State<AppState>, staff: Staff, Path(i
         Ok(c) => c,
         Err(e) => return again(rows_of(&stored_cues(&state, &p).await, 3), e),
     };
-    replace(&state, id, MediaSlot::Captions, &new_key(id, "sous-titres", "vtt"), captions.to_webvtt().as_bytes(), None).await?;
+    replace(
+        &state,
+        id,
+        MediaSlot::Captions,
+        &new_key(id, "sous-titres", "vtt"),
+        captions.to_webvtt().as_bytes(),
+        None,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
 }
