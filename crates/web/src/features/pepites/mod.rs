@@ -11,7 +11,9 @@ use tremplin_storage::Pepite;
 
 use crate::AppState;
 
+mod actions;
 mod consent;
+mod derive;
 mod gestion;
 mod public;
 mod uploads;
@@ -32,10 +34,10 @@ pub fn router() -> Router<AppState> {
             "/gestion/pepites/{id}/modifier",
             get(gestion::edit_form).post(gestion::update),
         )
-        .route("/gestion/pepites/{id}/action", post(gestion::action))
+        .route("/gestion/pepites/{id}/action", post(actions::action))
         .route(
             "/gestion/pepites/demandes/{id}/suite",
-            post(gestion::outcome),
+            post(actions::outcome),
         )
         .route(
             "/gestion/pepites/{id}/video",

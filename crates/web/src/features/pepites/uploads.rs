@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use tremplin_domain::Invalid;
 use tremplin_domain::pepite::webvtt::{parse_timestamp, stamp};
-use tremplin_domain::pepite::{Captions, Cue, VideoKind, recognise};
+use tremplin_domain::pepite::{Captions, Cue, recognise};
 use tremplin_storage::{MediaSlot, Pepite};
 
 use super::gestion::{counselor_pepite, detail_page};
@@ -68,7 +68,7 @@ async fn refused(
 }
 
 /// Stores `bytes` in `slot`, erasing the file it replaces.
-async fn replace(
+pub(super) async fn replace(
     state: &AppState,
     id: i64,
     slot: MediaSlot,
@@ -145,10 +145,10 @@ pub(super) async fn video(
         .log(&state, "pepite.video", &format!("pépite {id}"))
         .await?;
     // Where ffmpeg is installed: a lighter copy and a poster frame, in the background.
-    if let Some(ffmpeg) = ffmpeg() {
+    if let Some(ffmpeg) = super::derive::ffmpeg() {
         let state = state.clone();
         tokio::spawn(async move {
-            if let Err(e) = derive(
+            if let Err(e) = super::derive::derive(
                 &state,
                 &ffmpeg,
                 id,
@@ -163,116 +163,6 @@ pub(super) async fn video(
         });
     }
     Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
-}
-
-/// `ffmpeg` on the PATH, if any.
-fn ffmpeg() -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|d| std::path::Path::new(d).join("ffmpeg"))
-        .find(|p| p.is_file())
-}
-
-/// The lighter copy (360 p) and, when there is no poster yet, a frame at one second.
-async fn derive(
-    state: &AppState,
-    ffmpeg: &std::path::Path,
-    id: i64,
-    bytes: &[u8],
-    kind: VideoKind,
-    poster: bool,
-) -> Result<(), WebError> {
-    let io = |e: std::io::Error| WebError::Internal(e.to_string());
-    let dir = tempfile_dir().map_err(io)?;
-    let input = dir.join(format!("in.{}", kind.extension()));
-    tokio::fs::write(&input, bytes).await.map_err(io)?;
-    let light = dir.join("light.mp4");
-    let mut args: Vec<std::ffi::OsString> =
-        ["-y", "-loglevel", "error", "-i"].map(Into::into).to_vec();
-    args.push(input.clone().into());
-    args.extend(
-        [
-            "-vf",
-            "scale=-2:'min(360,ih)'",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "30",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "64k",
-            "-movflags",
-            "+faststart",
-        ]
-        .map(Into::into),
-    );
-    args.push(light.clone().into());
-    let ok = run(ffmpeg, args).await;
-    if ok {
-        let b = tokio::fs::read(&light).await.map_err(io)?;
-        replace(
-            state,
-            id,
-            MediaSlot::Light,
-            &new_key(id, "legere", "mp4"),
-            &b,
-            None,
-        )
-        .await?;
-    }
-    if poster {
-        let frame = dir.join("poster.jpg");
-        let mut args: Vec<std::ffi::OsString> = ["-y", "-loglevel", "error", "-ss", "1", "-i"]
-            .map(Into::into)
-            .to_vec();
-        args.push(input.clone().into());
-        args.extend(["-frames:v", "1", "-q:v", "4"].map(Into::into));
-        args.push(frame.clone().into());
-        let ok = run(ffmpeg, args).await;
-        if ok {
-            let b = tokio::fs::read(&frame).await.map_err(io)?;
-            replace(
-                state,
-                id,
-                MediaSlot::Poster,
-                &new_key(id, "affiche", "jpg"),
-                &b,
-                None,
-            )
-            .await?;
-        }
-    }
-    let _ = tokio::fs::remove_dir_all(&dir).await;
-    Ok(())
-}
-
-/// Runs ffmpeg off the async threads; whether it succeeded.
-async fn run(ffmpeg: &std::path::Path, args: Vec<std::ffi::OsString>) -> bool {
-    let ffmpeg = ffmpeg.to_owned();
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(ffmpeg)
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-    .await
-    .unwrap_or(false)
-}
-
-fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!(
-        "tremplin-pepite-{}",
-        &secrets::random_token()[..16]
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 /// An image the browsers show, by its first bytes: (extension, type).
