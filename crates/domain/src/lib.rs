@@ -15,6 +15,7 @@ pub mod network;
 mod offer;
 pub mod pay;
 pub mod promo;
+pub mod pepite;
 pub mod reach;
 pub mod revision;
 mod status;

@@ -17,6 +17,8 @@ mod mail;
 mod network;
 mod offers;
 mod pay_rules;
+mod pepite_people;
+mod pepites;
 mod phoning;
 mod queue;
 mod promos;
@@ -48,6 +50,9 @@ pub use offers::{
     ChangedOffer, FeedPosition, OfferChange, OfferMeta, PendingRevision, UpsertOutcome,
 };
 pub use pay_rules::StoredRule;
+pub use pepites::{
+    MAX_REQUESTS_PER_DAY, MAX_REQUESTS_PER_PEPITE, MediaSlot, MeetingRequest, NewMeetingRequest, Pepite, StoredConsent,
+};
 pub use phoning::UndoneConfirmation;
 pub use promos::{Member, Milestone, Promo};
 pub use sms::{QueuedSms, SmsRecord};

@@ -154,6 +154,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     phoning(state, &report.created).await?;
     promo::load(state, &report.created, now).await?;
     crate::demo_events::load(state, now).await?;
+    crate::demo_pepites::load(state).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"

@@ -96,4 +96,8 @@ async fn round(state: &AppState) {
     {
         tracing::warn!(cause = %e, "imports planifiés : nouvel essai dans 30 s");
     }
+    // Withdrawn or expired portraits leave within a round, their files with them.
+    if let Err(e) = crate::services::pepites::sweep(state).await {
+        tracing::warn!(cause = %e, "pépites : nouvel essai dans 30 s");
+    }
 }

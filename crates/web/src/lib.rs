@@ -32,6 +32,7 @@ mod features {
     pub mod journal;
     pub mod offres;
     pub mod offres_gestion;
+    pub mod pepites;
     pub mod personnes;
     pub mod promos;
     pub mod regles;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::promos::router())
         .merge(features::evenements::router())
         .merge(features::activites::router())
+        .merge(features::pepites::router())
         .fallback(shell::not_found)
         .with_state(state.clone())
         .layer(shell::panics::layer())

@@ -5,6 +5,7 @@
 
 pub mod attendance;
 pub mod catalogue;
+pub mod consent;
 pub mod poster;
 
 use krilla::Document;

@@ -16,6 +16,7 @@ pub mod invitations;
 pub mod media;
 pub mod notices;
 pub mod outbox;
+pub mod pepites;
 pub mod phoning;
 pub mod promos;
 pub mod reach;

@@ -122,6 +122,11 @@ async fn authorization_matrix() {
             "/gestion/activites/1/emargement.pdf".into(),
             [ANON, 403, 404, 404],
         ),
+        ("/gestion/pepites".into(), [ANON, 403, 200, 200]),
+        ("/gestion/pepites/nouvelle".into(), [ANON, 403, 200, 200]),
+        ("/gestion/pepites/1".into(), [ANON, 403, 404, 404]),
+        ("/gestion/pepites/1/sous-titres".into(), [ANON, 403, 404, 404]),
+        ("/gestion/pepites/1/apercu/video".into(), [ANON, 403, 404, 404]),
         (
             "/gestion/candidatures/nouvelle".into(),
             [ANON, 403, 200, 200],

@@ -234,13 +234,15 @@ async fn export_person(
             })
         })
         .collect();
+    let pepites =
+        crate::services::pepites::export_person(&state, email.as_deref(), phone.as_deref()).await?;
     let detail = with_registrations(
         with_records(counted(out.len(), alerts.len() as u64), records.len()),
         registrations.len() as u64,
     );
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
-        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records, "inscriptions": registrations }),
+        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records, "inscriptions": registrations, "pepites": pepites }),
     )
     .unwrap_or_default();
     Ok((
@@ -353,8 +355,13 @@ async fn erase_person(
         .store
         .delete_registrations_of_person(email.as_deref(), phone.as_deref())
         .await?;
+    let pepites =
+        crate::services::pepites::erase_person(&state, email.as_deref(), phone.as_deref()).await?;
     // The log says how many, not whose: no personal data in it.
-    let detail = with_registrations(with_records(counted(found.len(), alerts), records.len()), registrations);
+    let detail = format!(
+        "{}, {pepites} fiche(s) pépites",
+        with_registrations(with_records(counted(found.len(), alerts), records.len()), registrations)
+    );
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
 }
