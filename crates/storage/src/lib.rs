@@ -21,6 +21,7 @@ mod reach;
 mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transport;
 mod widgets;
 
 use std::str::FromStr;
@@ -44,6 +45,7 @@ pub use offers::{
 pub use pay_rules::StoredRule;
 pub use phoning::UndoneConfirmation;
 pub use sms::{QueuedSms, SmsRecord};
+pub use transport::{NewTransportFeed, TransportFeed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -217,6 +217,20 @@ pub fn read_zip(bytes: &[u8]) -> Result<Feed, GtfsError> {
     Ok(feed)
 }
 
+/// A ZIP of the given files (name, CSV text): how the demo and the benchmark make a feed.
+pub fn write_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, body) in files {
+        // Writing to memory fails only if the process is out of memory.
+        w.start_file(*name, opts).expect("ZIP in memory");
+        w.write_all(body).expect("ZIP in memory");
+    }
+    w.finish().expect("ZIP in memory").into_inner()
+}
+
 /// A ZIP holding only the files Tremplin reads, copied as they were compressed: what is
 /// stored, so that every instance reads the same feed without its shapes and fares.
 pub fn repack(bytes: &[u8]) -> Result<Vec<u8>, GtfsError> {

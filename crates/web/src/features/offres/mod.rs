@@ -20,6 +20,7 @@ use crate::{AppState, WebError};
 
 mod closed;
 mod form;
+mod transport;
 
 use form::{Form, LEVELS, RADII};
 
@@ -213,6 +214,8 @@ struct OfferPage {
     /// The 1200×630 card shown by link previews (absolute), and its alternative text.
     card: String,
     card_alt: String,
+    /// "Y aller sans voiture": the week's trips by coach or train.
+    transport: transport::TransportBlock,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -273,6 +276,8 @@ struct OfferParams {
     via: Option<String>,
     /// The click token of an alert's mail (`?via=alerte&alerte=…`): the alert is in use.
     alerte: Option<String>,
+    /// The young person's commune, a name or an INSEE code (else the searched one, `depuis`).
+    commune: Option<String>,
 }
 
 async fn offer(
@@ -316,6 +321,7 @@ async fn offer(
             retour: None,
             via: None,
             alerte: None,
+            commune: None,
         });
     // Only a search Tremplin understands goes back, re-written from what it means.
     let back = params
@@ -334,6 +340,13 @@ async fn offer(
         .location
         .map(|p| (p.lat, p.lon))
         .or(here.map(|h| (h.lat, h.lon)));
+    let transport = transport::block(
+        &state,
+        params.commune.as_deref().or(params.depuis.as_deref()),
+        point,
+        offer.cfa_id,
+    )
+    .await?;
     let distance = match (&from, point) {
         (Some(f), Some((lat, lon))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
         _ => None,
@@ -403,6 +416,7 @@ async fn offer(
         meta_description,
         also,
         back,
+        transport,
     };
     Ok(Html(page.render()?).into_response())
 }
