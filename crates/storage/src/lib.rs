@@ -26,6 +26,7 @@ mod reach;
 mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transport;
 mod widgets;
 mod young;
 mod workshops;
@@ -58,6 +59,7 @@ pub use promos::{Member, Milestone, Promo};
 pub use sms::{QueuedSms, SmsRecord};
 pub use young::YoungPerson;
 pub use workshops::{Workshop, WorkshopResult};
+pub use transport::{NewTransportFeed, TransportFeed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

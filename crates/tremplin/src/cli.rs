@@ -246,4 +246,7 @@ pub enum Referentiels {
     /// Remplace les coordonnées des communes par le fichier officiel « Communes et villes de
     /// France » de data.gouv.fr (communes-france-AAAA.csv).
     Communes { file: PathBuf },
+    /// Importe un flux GTFS (cars, trains : un fichier .zip) pour les trajets sans voiture ;
+    /// il remplace le précédent. Les serveurs en marche le prennent en moins d'une minute.
+    Gtfs { file: PathBuf },
 }

@@ -16,6 +16,16 @@ const TERRITORY: &str = include_str!("../demo/territoire.toml");
 const CFAS: &str = include_str!("../demo/cfa.csv");
 const COMPANIES: &str = include_str!("../demo/entreprises.csv");
 const OFFERS: &str = include_str!("../demo/offres.csv");
+/// Fictional coach lines of the territory, written by `scripts/demo/gtfs.py`.
+const GTFS: [(&str, &str); 7] = [
+    ("agency.txt", include_str!("../demo/gtfs/agency.txt")),
+    ("stops.txt", include_str!("../demo/gtfs/stops.txt")),
+    ("routes.txt", include_str!("../demo/gtfs/routes.txt")),
+    ("trips.txt", include_str!("../demo/gtfs/trips.txt")),
+    ("stop_times.txt", include_str!("../demo/gtfs/stop_times.txt")),
+    ("calendar.txt", include_str!("../demo/gtfs/calendar.txt")),
+    ("calendar_dates.txt", include_str!("../demo/gtfs/calendar_dates.txt")),
+];
 
 #[derive(Deserialize)]
 struct TerritoryFile {
@@ -155,10 +165,24 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     promo::load(state, &report.created, now).await?;
     crate::demo_events::load(state, now).await?;
     crate::demo_pepites::load(state).await?;
+    coach_lines(state, now).await?;
     tracing::info!(
         offres = report.created.len() + 1,
         "territoire de démonstration chargé"
     );
+    Ok(())
+}
+
+/// The fictional coach lines, imported like any feed: an offer opened from a search around
+/// Mortagne-au-Perche shows Monday's coach to work and Friday's back.
+async fn coach_lines(state: &AppState, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
+    use tremplin_web::services::transport;
+    let files: Vec<(&str, &[u8])> = GTFS.iter().map(|(n, b)| (*n, b.as_bytes())).collect();
+    let zip = tremplin_transport::gtfs::write_zip(&files);
+    transport::import(&state.store, "demo-cars-du-perche.zip", zip, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("lignes de car de démonstration : {e}"))?;
+    transport::refresh(state).await?;
     Ok(())
 }
 

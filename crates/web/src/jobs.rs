@@ -77,6 +77,10 @@ pub async fn run_schedule(state: AppState, mut shutdown: tokio::sync::watch::Rec
 
 /// One round: the edition and deadlines, then the connectors' nightly runs.
 async fn round(state: &AppState) {
+    // Another instance may have imported a new transport feed.
+    if let Err(e) = crate::services::transport::refresh(state).await {
+        tracing::warn!(cause = %e, "réseau de transport non relu, nouvel essai dans 30 s");
+    }
     if let Err(e) = editions::tick(state).await {
         tracing::warn!(cause = %e, "travail planifié interrompu, nouvel essai dans 30 s");
     }

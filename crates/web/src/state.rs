@@ -47,6 +47,8 @@ pub struct Inner {
     pub cards: crate::services::relays::CardCache,
     /// Where uploaded and generated files live ([`crate::services::media`]).
     pub media: crate::services::media::Media,
+    /// The public transport network built from the stored feed ([`crate::services::transport`]).
+    pub transport: crate::services::transport::Transport,
     index_ready: AtomicBool,
 }
 
@@ -91,6 +93,7 @@ impl AppState {
             search_permits: Semaphore::new(permits),
             cards: Default::default(),
             media,
+            transport: Default::default(),
             index_ready: AtomicBool::new(false),
         }))
     }

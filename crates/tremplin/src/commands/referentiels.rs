@@ -35,3 +35,35 @@ pub async fn communes(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// Imports a GTFS feed into the database, whole or not at all. Every instance reads it from
+/// there at its next scheduler round (30 s), so one import serves them all.
+pub async fn gtfs(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
+    use tremplin_web::services::transport::{ImportError, import};
+    let bytes = std::fs::read(file).with_context(|| format!("ouverture de {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map_or_else(|| "flux.zip".into(), |n| n.to_string_lossy().into_owned());
+    let store = crate::app::open_store(&config).await?;
+    match import(&store, &name, bytes, chrono::Utc::now()).await {
+        Ok(feed) => {
+            let days = match (feed.valid_from, feed.valid_to) {
+                (Some(a), Some(b)) => {
+                    format!(", du {} au {}", a.format("%d/%m/%Y"), b.format("%d/%m/%Y"))
+                }
+                _ => String::new(),
+            };
+            println!(
+                "Flux GTFS « {name} » importé : {} arrêt(s), {} course(s), {} passage(s){days}.",
+                feed.stops, feed.trips, feed.stop_times
+            );
+            println!("Les serveurs Tremplin en marche l'utilisent dans la minute.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Refused(e)) => {
+            eprintln!("Fichier refusé, rien n'a été enregistré : {e}");
+            Ok(ExitCode::from(2))
+        }
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}

@@ -1,6 +1,7 @@
 //! Application work with no HTTP in it: search over the index and the indexer that follows the
 //! database, the edition, applications and their notices, retention, the mail and SMS outboxes,
-//! uploads, invitations, reach, the saved-search alerts, and what relays an edition (cards, kit,
+//! uploads, invitations, reach, the saved-search alerts, public transport (the GTFS feed and the
+//! week's trips), and what relays an edition (cards, kit,
 //! printed catalogue and posters). (CSV files and the connectors' runs live in the connectors
 //! crate.)
 
@@ -27,5 +28,6 @@ pub mod secrets;
 pub mod simulateur;
 pub mod sms;
 pub mod trajets;
+pub mod transport;
 pub mod typed;
 pub mod uploads;

@@ -20,6 +20,7 @@ use crate::{AppState, WebError};
 
 mod closed;
 mod form;
+mod transport;
 
 use form::{Form, LEVELS, RADII};
 
@@ -215,6 +216,8 @@ struct OfferPage {
     /// The 1200×630 card shown by link previews (absolute), and its alternative text.
     card: String,
     card_alt: String,
+    /// "Y aller sans voiture": the week's trips by coach or train.
+    transport: transport::TransportBlock,
 }
 
 /// What the share block offers: the offer's address, one per channel (`?via=` says which
@@ -338,6 +341,7 @@ async fn offer(
             retour: None,
             via: None,
             alerte: None,
+            commune: None,
         });
     // Only a search Tremplin understands goes back, re-written from what it means.
     let back = params
@@ -347,8 +351,10 @@ async fn offer(
         .map(|q| format!("/offres?{}", q.page_query(q.page)));
     let (home, commune_problem) = home_commune(&state, &params);
     let from = home.map(Near::from);
-    let distance = match (&from, trajets::company_point(&state, &offer)) {
-        (Some(f), Some((lat, lon, _))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
+    let point = trajets::company_point(&state, &offer).map(|(lat, lon, _)| (lat, lon));
+    let transport = transport::block(&state, home, point, offer.cfa_id).await?;
+    let distance = match (&from, point) {
+        (Some(f), Some((lat, lon))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
         _ => None,
     };
     let o = catalogue::view(
@@ -402,6 +408,7 @@ async fn offer(
         meta_description,
         also,
         back,
+        transport,
     };
     Ok(Html(page.render()?).into_response())
 }
