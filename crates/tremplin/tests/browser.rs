@@ -1508,35 +1508,6 @@ async fn a_young_person_opens_the_pay_simulator_from_an_offer_on_a_phone() {
 
 #[tokio::test]
 async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contract_on_a_phone() {
-}
-
-#[tokio::test]
-/// The text of a mail's `.ics` part, quoted-printable or base64.
-fn calendar_part(eml: &str) -> Option<String> {
-    let at = eml.find("Content-Type: text/calendar")?;
-    let part = &eml[at..];
-    let head_end = part.find("\r\n\r\n")? + 4;
-    let body = &part[head_end..part[head_end..].find("\r\n--")? + head_end];
-    if part[..head_end].contains("base64") {
-        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
-        for c in body.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-            acc = (acc << 6) | alphabet.iter().position(|a| *a == c)? as u32;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        String::from_utf8(out).ok()
-    } else {
-        Some(unquote(body))
-    }
-}
-
-#[tokio::test]
-async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_marks_attendance() {
     let _one = ONE_AT_A_TIME.lock().await;
     let Some(h) = Harness::start(&[], add_counselor) else {
         return;
@@ -1546,56 +1517,6 @@ async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_mark
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/gestion/promos")).await?;
-}
-
-#[tokio::test]
-    let outbox = h.data.path().join("data/outbox");
-    let c = h.browser().await;
-    let outcome = async {
-        c.set_window_size(PHONE.0, PHONE.1).await?;
-        c.goto(&format!("{base}/evenements?commune=Mortagne-au-Perche")).await?;
-        assert_eq!(c.find(Locator::Css("main h1")).await?.text().await?, "Événements pour les jeunes");
-        let list = c.find(Locator::Css("main")).await?.text().await?;
-        for demo in ["Rallye entreprises de L'Aigle", "Portes ouvertes du 3IFA à Alençon", "Rencontre entre jeunes à Mortagne-au-Perche"] {
-            assert!(list.contains(demo), "{demo}: {list}");
-        }
-        fits_the_phone(&c, "les événements").await?;
-        navigate(&c, Locator::LinkText("Rencontre entre jeunes à Mortagne-au-Perche")).await?;
-        let event_url = c.current_url().await?.to_string();
-        let id: i64 = event_url.rsplit('/').next().unwrap().parse().unwrap();
-        fits_the_phone(&c, "un événement").await?;
-        for (field, value) in [
-            ("prenom", "Sarah"),
-            ("nom", "Essai"),
-            ("email", "sarah.essai@exemple.fr"),
-            ("commune", "Mortagne-au-Perche"),
-        ] {
-            c.find(Locator::Id(field)).await?.send_keys(value).await?;
-        }
-        c.find(Locator::Id("consentement")).await?.click().await?;
-        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
-        assert_eq!(c.find(Locator::Css("main h1")).await?.text().await?, "Vous êtes inscrit·e !");
-        fits_the_phone(&c, "inscription confirmée").await?;
-
-        // The confirmation, written by the outbox into the data folder, carries the .ics.
-        let start = Instant::now();
-        let mail = loop {
-            let found = std::fs::read_dir(&outbox).ok().and_then(|d| {
-                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-                    .find(|m| m.contains("sarah.essai@exemple.fr") && m.contains("text/calendar"))
-            });
-            if let Some(m) = found {
-                break m;
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "no confirmation mail");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
-        let ics = calendar_part(&mail).expect("the .ics part");
-        assert!(ics.contains("BEGIN:VCALENDAR") && ics.contains(&format!("UID:evenement-{id}@127.0.0.1")), "{ics}");
-        assert!(unquote(&mail).contains("/evenements/annuler/"), "the cancellation link");
-
-        // A counselor marks attendance on the phone.
-        c.goto(&format!("{base}/gestion/activites/{id}")).await?;
         c.wait().for_element(Locator::Id("password")).await?;
         c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
         c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
@@ -1656,25 +1577,6 @@ async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_mark
         navigate(&c, Locator::Css("main td a[href^='/gestion/jeunes/']")).await?;
         c.wait().for_element(Locator::Css("main h1")).await?;
         fits_the_phone(&c, "a record").await?;
-}
-
-#[tokio::test]
-        assert_eq!(
-            c.wait().for_element(Locator::Css("main h1")).await?.text().await?,
-            "Rencontre entre jeunes à Mortagne-au-Perche"
-        );
-        fits_the_phone(&c, "l'émargement").await?;
-        let sheet = c.find(Locator::Css("form.attendance")).await?.text().await?;
-        assert!(sheet.contains("Sarah Essai"), "{sheet}");
-        for radio in c.find_all(Locator::Css("form.attendance input[value=present]")).await? {
-            radio.click().await?;
-        }
-        navigate(&c, Locator::Css("form.attendance button[type=submit]")).await?;
-        let page = c.find(Locator::Css("main")).await?.text().await?;
-        assert!(page.contains("Présences enregistrées"), "{page}");
-        let checked = c.find_all(Locator::Css("form.attendance input[value=present]:checked")).await?;
-        assert_eq!(checked.len(), 3, "the demo's two registrants and Sarah");
-        fits_the_phone(&c, "l'émargement enregistré").await?;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
@@ -1751,6 +1653,108 @@ async fn a_young_person_in_mortagne_sees_the_trips_of_an_offer_then_the_pay_and_
     c.close().await.unwrap();
     outcome.unwrap();
 }
+
+/// The text of a mail's `.ics` part, quoted-printable or base64.
+fn calendar_part(eml: &str) -> Option<String> {
+    let at = eml.find("Content-Type: text/calendar")?;
+    let part = &eml[at..];
+    let head_end = part.find("\r\n\r\n")? + 4;
+    let body = &part[head_end..part[head_end..].find("\r\n--")? + head_end];
+    if part[..head_end].contains("base64") {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+        for c in body.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+            acc = (acc << 6) | alphabet.iter().position(|a| *a == c)? as u32;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        String::from_utf8(out).ok()
+    } else {
+        Some(unquote(body))
+    }
 }
 
 #[tokio::test]
+async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_marks_attendance() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(h) = Harness::start(&[], add_counselor) else {
+        return;
+    };
+    let base = h.base.clone();
+    let outbox = h.data.path().join("data/outbox");
+    let c = h.browser().await;
+    let outcome = async {
+        c.set_window_size(PHONE.0, PHONE.1).await?;
+        c.goto(&format!("{base}/evenements?commune=Mortagne-au-Perche")).await?;
+        assert_eq!(c.find(Locator::Css("main h1")).await?.text().await?, "Événements pour les jeunes");
+        let list = c.find(Locator::Css("main")).await?.text().await?;
+        for demo in ["Rallye entreprises de L'Aigle", "Portes ouvertes du 3IFA à Alençon", "Rencontre entre jeunes à Mortagne-au-Perche"] {
+            assert!(list.contains(demo), "{demo}: {list}");
+        }
+        fits_the_phone(&c, "les événements").await?;
+        navigate(&c, Locator::LinkText("Rencontre entre jeunes à Mortagne-au-Perche")).await?;
+        let event_url = c.current_url().await?.to_string();
+        let id: i64 = event_url.rsplit('/').next().unwrap().parse().unwrap();
+        fits_the_phone(&c, "un événement").await?;
+        for (field, value) in [
+            ("prenom", "Sarah"),
+            ("nom", "Essai"),
+            ("email", "sarah.essai@exemple.fr"),
+            ("commune", "Mortagne-au-Perche"),
+        ] {
+            c.find(Locator::Id(field)).await?.send_keys(value).await?;
+        }
+        c.find(Locator::Id("consentement")).await?.click().await?;
+        navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
+        assert_eq!(c.find(Locator::Css("main h1")).await?.text().await?, "Vous êtes inscrit·e !");
+        fits_the_phone(&c, "inscription confirmée").await?;
+
+        // The confirmation, written by the outbox into the data folder, carries the .ics.
+        let start = Instant::now();
+        let mail = loop {
+            let found = std::fs::read_dir(&outbox).ok().and_then(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .find(|m| m.contains("sarah.essai@exemple.fr") && m.contains("text/calendar"))
+            });
+            if let Some(m) = found {
+                break m;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "no confirmation mail");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let ics = calendar_part(&mail).expect("the .ics part");
+        assert!(ics.contains("BEGIN:VCALENDAR") && ics.contains(&format!("UID:evenement-{id}@127.0.0.1")), "{ics}");
+        assert!(unquote(&mail).contains("/evenements/annuler/"), "the cancellation link");
+
+        // A counselor marks attendance on the phone.
+        c.goto(&format!("{base}/gestion/activites/{id}")).await?;
+        c.wait().for_element(Locator::Id("password")).await?;
+        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
+        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
+        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        assert_eq!(
+            c.wait().for_element(Locator::Css("main h1")).await?.text().await?,
+            "Rencontre entre jeunes à Mortagne-au-Perche"
+        );
+        fits_the_phone(&c, "l'émargement").await?;
+        let sheet = c.find(Locator::Css("form.attendance")).await?.text().await?;
+        assert!(sheet.contains("Sarah Essai"), "{sheet}");
+        for radio in c.find_all(Locator::Css("form.attendance input[value=present]")).await? {
+            radio.click().await?;
+        }
+        navigate(&c, Locator::Css("form.attendance button[type=submit]")).await?;
+        let page = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(page.contains("Présences enregistrées"), "{page}");
+        let checked = c.find_all(Locator::Css("form.attendance input[value=present]:checked")).await?;
+        assert_eq!(checked.len(), 3, "the demo's two registrants and Sarah");
+        fits_the_phone(&c, "l'émargement enregistré").await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    outcome.expect("browser steps");
+}

@@ -798,6 +798,7 @@ async fn the_reminder_goes_once_the_day_before() {
         .unwrap();
         tremplin_web::services::outbox::drain(
             &app.state.store,
+            &app.state.media,
             &mailer,
             &FixedClock(start + Duration::days(1)),
         )

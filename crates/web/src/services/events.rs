@@ -91,16 +91,12 @@ pub fn ics(state: &AppState, activities: &[Activity], name: &str) -> String {
 /// The event's `.ics` as a file to attach: it holds nothing personal, so one file per version
 /// of the event serves every registrant.
 async fn ics_attachment(state: &AppState, a: &Activity) -> Option<Attachment> {
-    let dir = state.config.uploads_dir.join("evenements");
-    let path = dir.join(format!("evenement-{}-{}.ics", a.id, a.sequence));
+    // In the shared media storage, so that whichever instance sends the mail finds it.
+    let key = crate::services::media::MediaKey::parse(&format!("evenements/evenement-{}-{}.ics", a.id, a.sequence))?;
     let body = ics(state, std::slice::from_ref(a), &a.title);
-    let write = async {
-        tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(&path, body.as_bytes()).await
-    };
-    match write.await {
+    match state.media.put(&key, body.as_bytes()).await {
         Ok(()) => Some(Attachment {
-            path: path.to_string_lossy().into_owned(),
+            path: format!("{}{}", crate::services::uploads::STORED_PREFIX, key.as_str()),
             name: "evenement.ics".into(),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
         }),

@@ -7,7 +7,7 @@ use tremplin_domain::application::ApplicationStatus;
 
 use crate::Has;
 use crate::support::{TestApp, backends};
-use crate::{counselor, new_promo, new_record, redirected_id};
+use crate::{counselor, new_promo, new_record};
 
 #[tokio::test]
 async fn a_promo_of_three_with_one_contract_signed_shows_1_sur_3_and_its_results() {

@@ -341,7 +341,6 @@ async fn offer(
             retour: None,
             via: None,
             alerte: None,
-            commune: None,
         });
     // Only a search Tremplin understands goes back, re-written from what it means.
     let back = params
