@@ -291,8 +291,9 @@ async fn a_minor_needs_both_holders_and_a_withdrawal_erases_the_files() {
             app.get(&format!("/pepites/{id}/media/video")).await.status,
             StatusCode::NOT_FOUND
         );
-        // A lighter copy still being made when the consent went is erased as it lands.
-        for _ in 0..100 {
+        // A lighter copy still being made when the consent went is erased as it lands (ffmpeg
+        // can take many seconds on a loaded machine: wait up to a minute).
+        for _ in 0..600 {
             if files().is_empty() {
                 break;
             }
