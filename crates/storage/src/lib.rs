@@ -20,16 +20,16 @@ mod pay_rules;
 mod pepite_people;
 mod pepites;
 mod phoning;
-mod queue;
 mod promos;
+mod queue;
 mod reach;
 mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transport;
 mod widgets;
-mod young;
 mod workshops;
+mod young;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -52,14 +52,15 @@ pub use offers::{
 };
 pub use pay_rules::StoredRule;
 pub use pepites::{
-    MAX_REQUESTS_PER_DAY, MAX_REQUESTS_PER_PEPITE, MediaSlot, MeetingRequest, NewMeetingRequest, Pepite, StoredConsent,
+    MAX_REQUESTS_PER_DAY, MAX_REQUESTS_PER_PEPITE, MediaSlot, MeetingRequest, NewMeetingRequest,
+    Pepite, StoredConsent,
 };
 pub use phoning::UndoneConfirmation;
 pub use promos::{Member, Milestone, Promo};
 pub use sms::{QueuedSms, SmsRecord};
-pub use young::YoungPerson;
-pub use workshops::{Workshop, WorkshopResult};
 pub use transport::{NewTransportFeed, TransportFeed};
+pub use workshops::{Workshop, WorkshopResult};
+pub use young::YoungPerson;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

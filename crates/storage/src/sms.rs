@@ -51,7 +51,13 @@ impl Store {
 
     /// Claims the oldest due text for `lease_seconds` (see [`Store::claim_mail`]).
     pub async fn claim_sms(&self, now: i64, lease_seconds: i64) -> Result<Option<QueuedSms>> {
-        self.claim(Outbox::Sms, "id, application_id, to_phone, body, attempts", now, lease_seconds).await
+        self.claim(
+            Outbox::Sms,
+            "id, application_id, to_phone, body, attempts",
+            now,
+            lease_seconds,
+        )
+        .await
     }
 
     pub async fn sms_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {

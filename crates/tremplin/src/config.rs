@@ -196,10 +196,15 @@ impl Config {
                 if let Some(e) = &s.endpoint
                     && !(e.starts_with("https://") || e.starts_with("http://"))
                 {
-                    bail!("adresse du stockage S3 « {e} » invalide : elle doit commencer par https://");
+                    bail!(
+                        "adresse du stockage S3 « {e} » invalide : elle doit commencer par https://"
+                    );
                 }
                 s.region = g.media_s3_region.clone().or(file.media_s3_region);
-                s.access_key_id = g.media_s3_access_key_id.clone().or(file.media_s3_access_key_id);
+                s.access_key_id = g
+                    .media_s3_access_key_id
+                    .clone()
+                    .or(file.media_s3_access_key_id);
                 s.secret_access_key = g
                     .media_s3_secret_access_key
                     .clone()

@@ -22,9 +22,15 @@ const GTFS: [(&str, &str); 7] = [
     ("stops.txt", include_str!("../demo/gtfs/stops.txt")),
     ("routes.txt", include_str!("../demo/gtfs/routes.txt")),
     ("trips.txt", include_str!("../demo/gtfs/trips.txt")),
-    ("stop_times.txt", include_str!("../demo/gtfs/stop_times.txt")),
+    (
+        "stop_times.txt",
+        include_str!("../demo/gtfs/stop_times.txt"),
+    ),
     ("calendar.txt", include_str!("../demo/gtfs/calendar.txt")),
-    ("calendar_dates.txt", include_str!("../demo/gtfs/calendar_dates.txt")),
+    (
+        "calendar_dates.txt",
+        include_str!("../demo/gtfs/calendar_dates.txt"),
+    ),
 ];
 
 #[derive(Deserialize)]

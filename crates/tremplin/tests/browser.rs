@@ -1519,12 +1519,26 @@ async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contr
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/gestion/promos")).await?;
         c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
-        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
+        c.find(Locator::Id("email"))
+            .await?
+            .send_keys("conseil@ml.example")
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys("un mot de passe solide")
+            .await?;
         navigate(&c, Locator::Css("form button[type=submit]")).await?;
         // The demo's past summer promo is there at the first start, with its results.
-        let list = c.wait().for_element(Locator::Css("main")).await?.text().await?;
-        assert!(list.contains("Promo d'été 2026 – Perche") && list.contains("5 sur 8"), "{list}");
+        let list = c
+            .wait()
+            .for_element(Locator::Css("main"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            list.contains("Promo d'été 2026 – Perche") && list.contains("5 sur 8"),
+            "{list}"
+        );
         fits_the_phone(&c, "the promos").await?;
         c.goto(&format!("{base}/gestion/promos/resultats")).await?;
         let results = c.find(Locator::Css("main")).await?.text().await?;
@@ -1532,46 +1546,112 @@ async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contr
         fits_the_phone(&c, "the season's results").await?;
 
         c.goto(&format!("{base}/gestion/promos/nouvelle")).await?;
-        c.wait().for_element(Locator::Id("nom")).await?.send_keys("Promo du navigateur").await?;
+        c.wait()
+            .for_element(Locator::Id("nom"))
+            .await?
+            .send_keys("Promo du navigateur")
+            .await?;
         fits_the_phone(&c, "a new promo").await?;
         assert_eq!(small_fields(&c).await?, json!([]), "the promo's fields");
-        navigate(&c, Locator::Css("form[action='/gestion/promos'] button[type=submit]")).await?;
-        assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Promo du navigateur");
+        navigate(
+            &c,
+            Locator::Css("form[action='/gestion/promos'] button[type=submit]"),
+        )
+        .await?;
+        assert_eq!(
+            c.wait()
+                .for_element(Locator::Css("main h1"))
+                .await?
+                .text()
+                .await?,
+            "Promo du navigateur"
+        );
         for first in ["Inès", "Théo", "Nour"] {
-            navigate(&c, Locator::Css("a[href^='/gestion/jeunes/nouveau?promo=']")).await?;
-            c.wait().for_element(Locator::Id("prenom")).await?.send_keys(first).await?;
-            c.find(Locator::Id("nom")).await?.send_keys("Navigateur").await?;
-            c.execute("document.getElementById('date_naissance').value = '2005-04-02'", vec![]).await?;
-            c.find(Locator::Id("telephone")).await?.send_keys("06 12 34 56 78").await?;
-            c.find(Locator::Id("commune")).await?.send_keys("L'Aigle").await?;
+            navigate(
+                &c,
+                Locator::Css("a[href^='/gestion/jeunes/nouveau?promo=']"),
+            )
+            .await?;
+            c.wait()
+                .for_element(Locator::Id("prenom"))
+                .await?
+                .send_keys(first)
+                .await?;
+            c.find(Locator::Id("nom"))
+                .await?
+                .send_keys("Navigateur")
+                .await?;
+            c.execute(
+                "document.getElementById('date_naissance').value = '2005-04-02'",
+                vec![],
+            )
+            .await?;
+            c.find(Locator::Id("telephone"))
+                .await?
+                .send_keys("06 12 34 56 78")
+                .await?;
+            c.find(Locator::Id("commune"))
+                .await?
+                .send_keys("L'Aigle")
+                .await?;
             if first == "Inès" {
                 fits_the_phone(&c, "a young person's record").await?;
                 assert_eq!(small_fields(&c).await?, json!([]), "the record's fields");
             }
-            navigate(&c, Locator::Css("form[action='/gestion/jeunes'] button[type=submit]")).await?;
+            navigate(
+                &c,
+                Locator::Css("form[action='/gestion/jeunes'] button[type=submit]"),
+            )
+            .await?;
             c.wait().for_element(Locator::Css("#signes")).await?;
         }
         let board = c.find(Locator::Css("main")).await?.text().await?;
         assert!(board.contains("0 sur 3"), "{board}");
         // Inès signs: her member page, the step chosen in the list.
-        let ines = c.find(Locator::XPath("//main//td//a[contains(., 'Inès')]")).await?;
+        let ines = c
+            .find(Locator::XPath("//main//td//a[contains(., 'Inès')]"))
+            .await?;
         click_and_load(&c, ines).await?;
         c.wait().for_element(Locator::Id("etape")).await?;
         fits_the_phone(&c, "a member's milestones").await?;
         assert_eq!(small_fields(&c).await?, json!([]), "the milestone's fields");
-        c.find(Locator::Css("#etape option[value=contrat_signe]")).await?.click().await?;
+        c.find(Locator::Css("#etape option[value=contrat_signe]"))
+            .await?
+            .click()
+            .await?;
         let today = tremplin_web::shell::dates::paris_today(chrono::Utc::now());
-        c.execute("document.getElementById('date').value = arguments[0]", vec![json!(today.to_string())]).await?;
-        c.find(Locator::Id("entreprise")).await?.send_keys("Boulangerie du Four Fictif").await?;
-        c.find(Locator::Id("cfa")).await?.send_keys("3IFA – campus d'Alençon").await?;
+        c.execute(
+            "document.getElementById('date').value = arguments[0]",
+            vec![json!(today.to_string())],
+        )
+        .await?;
+        c.find(Locator::Id("entreprise"))
+            .await?
+            .send_keys("Boulangerie du Four Fictif")
+            .await?;
+        c.find(Locator::Id("cfa"))
+            .await?
+            .send_keys("3IFA – campus d'Alençon")
+            .await?;
         navigate(&c, Locator::Css("main form.offer-form button[type=submit]")).await?;
-        let steps = c.wait().for_element(Locator::Css("main ul.steps")).await?.text().await?;
+        let steps = c
+            .wait()
+            .for_element(Locator::Css("main ul.steps"))
+            .await?
+            .text()
+            .await?;
         assert!(steps.contains("Contrat signé le"), "{steps}");
         navigate(&c, Locator::Css("main a[href^='/gestion/promos/']")).await?;
-        let signed = c.wait().for_element(Locator::Css("#signes")).await?.text().await?;
+        let signed = c
+            .wait()
+            .for_element(Locator::Css("#signes"))
+            .await?
+            .text()
+            .await?;
         assert!(signed.contains("1 sur 3"), "{signed}");
         fits_the_phone(&c, "the promo's board").await?;
-        c.execute("document.getElementById('signes').scrollIntoView()", vec![]).await?;
+        c.execute("document.getElementById('signes').scrollIntoView()", vec![])
+            .await?;
         screenshot(&c, "promo-telephone").await;
         c.goto(&format!("{base}/gestion/jeunes")).await?;
         fits_the_phone(&c, "the young people").await?;
@@ -1642,7 +1722,11 @@ async fn a_young_person_in_mortagne_sees_the_trips_of_an_offer_then_the_pay_and_
         let month_net = c.find(Locator::Css(".net")).await?.text().await?;
         assert!(month_net.contains('€'), "{month_net}");
         assert_eq!(c.find_all(Locator::Css(".scenario")).await?.len(), 2);
-        let left = c.find(Locator::Css(".scenario .left")).await?.text().await?;
+        let left = c
+            .find(Locator::Css(".scenario .left"))
+            .await?
+            .text()
+            .await?;
         assert!(left.starts_with("Il te reste"), "{left}");
         let trips = c.find(Locator::Css(".result p.hint")).await?.text().await?;
         assert!(trips.starts_with("De chez toi à l'entreprise"), "{trips}");
@@ -1664,7 +1748,10 @@ fn calendar_part(eml: &str) -> Option<String> {
     if part[..head_end].contains("base64") {
         let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
-        for c in body.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        for c in body
+            .bytes()
+            .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        {
             acc = (acc << 6) | alphabet.iter().position(|a| *a == c)? as u32;
             bits += 6;
             if bits >= 8 {
@@ -1690,14 +1777,26 @@ async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_mark
     let c = h.browser().await;
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
-        c.goto(&format!("{base}/evenements?commune=Mortagne-au-Perche")).await?;
-        assert_eq!(c.find(Locator::Css("main h1")).await?.text().await?, "Événements pour les jeunes");
+        c.goto(&format!("{base}/evenements?commune=Mortagne-au-Perche"))
+            .await?;
+        assert_eq!(
+            c.find(Locator::Css("main h1")).await?.text().await?,
+            "Événements pour les jeunes"
+        );
         let list = c.find(Locator::Css("main")).await?.text().await?;
-        for demo in ["Rallye entreprises de L'Aigle", "Portes ouvertes du 3IFA à Alençon", "Rencontre entre jeunes à Mortagne-au-Perche"] {
+        for demo in [
+            "Rallye entreprises de L'Aigle",
+            "Portes ouvertes du 3IFA à Alençon",
+            "Rencontre entre jeunes à Mortagne-au-Perche",
+        ] {
             assert!(list.contains(demo), "{demo}: {list}");
         }
         fits_the_phone(&c, "les événements").await?;
-        navigate(&c, Locator::LinkText("Rencontre entre jeunes à Mortagne-au-Perche")).await?;
+        navigate(
+            &c,
+            Locator::LinkText("Rencontre entre jeunes à Mortagne-au-Perche"),
+        )
+        .await?;
         let event_url = c.current_url().await?.to_string();
         let id: i64 = event_url.rsplit('/').next().unwrap().parse().unwrap();
         fits_the_phone(&c, "un événement").await?;
@@ -1711,7 +1810,10 @@ async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_mark
         }
         c.find(Locator::Id("consentement")).await?.click().await?;
         navigate(&c, Locator::Css("form.apply-form button[type=submit]")).await?;
-        assert_eq!(c.find(Locator::Css("main h1")).await?.text().await?, "Vous êtes inscrit·e !");
+        assert_eq!(
+            c.find(Locator::Css("main h1")).await?.text().await?,
+            "Vous êtes inscrit·e !"
+        );
         fits_the_phone(&c, "inscription confirmée").await?;
 
         // The confirmation, written by the outbox into the data folder, carries the .ics.
@@ -1724,33 +1826,62 @@ async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_mark
             if let Some(m) = found {
                 break m;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "no confirmation mail");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no confirmation mail"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         let ics = calendar_part(&mail).expect("the .ics part");
-        assert!(ics.contains("BEGIN:VCALENDAR") && ics.contains(&format!("UID:evenement-{id}@127.0.0.1")), "{ics}");
-        assert!(unquote(&mail).contains("/evenements/annuler/"), "the cancellation link");
+        assert!(
+            ics.contains("BEGIN:VCALENDAR")
+                && ics.contains(&format!("UID:evenement-{id}@127.0.0.1")),
+            "{ics}"
+        );
+        assert!(
+            unquote(&mail).contains("/evenements/annuler/"),
+            "the cancellation link"
+        );
 
         // A counselor marks attendance on the phone.
         c.goto(&format!("{base}/gestion/activites/{id}")).await?;
         c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
-        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
+        c.find(Locator::Id("email"))
+            .await?
+            .send_keys("conseil@ml.example")
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys("un mot de passe solide")
+            .await?;
         navigate(&c, Locator::Css("form button[type=submit]")).await?;
         assert_eq!(
-            c.wait().for_element(Locator::Css("main h1")).await?.text().await?,
+            c.wait()
+                .for_element(Locator::Css("main h1"))
+                .await?
+                .text()
+                .await?,
             "Rencontre entre jeunes à Mortagne-au-Perche"
         );
         fits_the_phone(&c, "l'émargement").await?;
-        let sheet = c.find(Locator::Css("form.attendance")).await?.text().await?;
+        let sheet = c
+            .find(Locator::Css("form.attendance"))
+            .await?
+            .text()
+            .await?;
         assert!(sheet.contains("Sarah Essai"), "{sheet}");
-        for radio in c.find_all(Locator::Css("form.attendance input[value=present]")).await? {
+        for radio in c
+            .find_all(Locator::Css("form.attendance input[value=present]"))
+            .await?
+        {
             radio.click().await?;
         }
         navigate(&c, Locator::Css("form.attendance button[type=submit]")).await?;
         let page = c.find(Locator::Css("main")).await?.text().await?;
         assert!(page.contains("Présences enregistrées"), "{page}");
-        let checked = c.find_all(Locator::Css("form.attendance input[value=present]:checked")).await?;
+        let checked = c
+            .find_all(Locator::Css("form.attendance input[value=present]:checked"))
+            .await?;
         assert_eq!(checked.len(), 3, "the demo's two registrants and Sarah");
         fits_the_phone(&c, "l'émargement enregistré").await?;
         Ok::<_, fantoccini::error::CmdError>(())

@@ -93,7 +93,9 @@ async fn round(state: &AppState) {
     match state.store.delete_expired_workshops(now).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(seances = n, "séances d'atelier terminées effacées"),
-        Err(e) => tracing::warn!(cause = %e, "séances d'atelier non effacées, nouvel essai dans 30 s"),
+        Err(e) => {
+            tracing::warn!(cause = %e, "séances d'atelier non effacées, nouvel essai dans 30 s")
+        }
     }
     if let Err(e) =
         tremplin_connectors::launch::scheduled(&state.store, &state.connector_area(), now).await

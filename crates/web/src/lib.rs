@@ -27,8 +27,8 @@ mod features {
     pub mod flux;
     pub mod gestion_candidatures;
     pub mod imports;
-    pub mod jeunes;
     pub mod jetons;
+    pub mod jeunes;
     pub mod journal;
     pub mod offres;
     pub mod offres_gestion;

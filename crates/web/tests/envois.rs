@@ -128,9 +128,14 @@ async fn an_address_the_sender_refuses_is_failed_once_told_to_the_mission_locale
         )
         .unwrap();
         let (id, follow) = application(&app).await;
-        drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
-            .await
-            .unwrap();
+        drain(
+            &app.state.store,
+            &app.state.media,
+            &mailer,
+            &FixedClock(now()),
+        )
+        .await
+        .unwrap();
         assert!(
             app.get(&follow)
                 .await
@@ -159,16 +164,23 @@ async fn an_address_the_sender_refuses_is_failed_once_told_to_the_mission_locale
             .await
             .unwrap();
         assert_eq!(
-            drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
-                .await
-                .unwrap(),
+            drain(
+                &app.state.store,
+                &app.state.media,
+                &mailer,
+                &FixedClock(now())
+            )
+            .await
+            .unwrap(),
             1,
             "{backend}: only the notice"
         );
         for hours in [1, 2, 30] {
             let later = FixedClock(now() + Duration::hours(hours));
             assert_eq!(
-                drain(&app.state.store, &app.state.media, &mailer, &later).await.unwrap(),
+                drain(&app.state.store, &app.state.media, &mailer, &later)
+                    .await
+                    .unwrap(),
                 0,
                 "{backend}: never retried"
             );
@@ -266,9 +278,14 @@ async fn a_permanent_smtp_rejection_is_not_retried_and_the_address_stays_out_of_
     };
     let mailer = Mailer::new(&config, "Tremplin <ne-pas-repondre@ml-test.example>").unwrap();
     let (id, follow) = application(&app).await;
-    drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
-        .await
-        .unwrap();
+    drain(
+        &app.state.store,
+        &app.state.media,
+        &mailer,
+        &FixedClock(now()),
+    )
+    .await
+    .unwrap();
     app.state
         .store
         .enqueue_application_mail(
@@ -283,14 +300,21 @@ async fn a_permanent_smtp_rejection_is_not_retried_and_the_address_stays_out_of_
         .await
         .unwrap();
     assert_eq!(
-        drain(&app.state.store, &app.state.media, &mailer, &FixedClock(now()))
-            .await
-            .unwrap(),
+        drain(
+            &app.state.store,
+            &app.state.media,
+            &mailer,
+            &FixedClock(now())
+        )
+        .await
+        .unwrap(),
         1,
         "the notice only"
     );
     assert_eq!(
-        drain(&app.state.store, &app.state.media,
+        drain(
+            &app.state.store,
+            &app.state.media,
             &mailer,
             &FixedClock(now() + Duration::hours(2))
         )

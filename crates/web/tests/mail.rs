@@ -55,9 +55,14 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
             .unwrap();
 
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
-                .await
-                .unwrap(),
+            tremplin_web::services::outbox::drain(
+                &app.state.store,
+                &app.state.media,
+                &mailer,
+                &clock
+            )
+            .await
+            .unwrap(),
             0
         );
         assert_eq!(
@@ -70,24 +75,39 @@ async fn an_smtp_outage_delays_the_message_which_is_then_delivered_once() {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         tokio::spawn(smtp_sink(listener, received.clone()));
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
-                .await
-                .unwrap(),
+            tremplin_web::services::outbox::drain(
+                &app.state.store,
+                &app.state.media,
+                &mailer,
+                &clock
+            )
+            .await
+            .unwrap(),
             0,
             "not before its retry time"
         );
         *clock.0.lock().unwrap() += Duration::seconds(31);
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
-                .await
-                .unwrap(),
+            tremplin_web::services::outbox::drain(
+                &app.state.store,
+                &app.state.media,
+                &mailer,
+                &clock
+            )
+            .await
+            .unwrap(),
             1
         );
         *clock.0.lock().unwrap() += Duration::hours(2);
         assert_eq!(
-            tremplin_web::services::outbox::drain(&app.state.store, &app.state.media, &mailer, &clock)
-                .await
-                .unwrap(),
+            tremplin_web::services::outbox::drain(
+                &app.state.store,
+                &app.state.media,
+                &mailer,
+                &clock
+            )
+            .await
+            .unwrap(),
             0,
             "sent once"
         );

@@ -122,8 +122,17 @@ async fn the_offer_page_tells_the_weeks_coaches_once_a_feed_is_imported() {
         // it cannot read: it says so.
         let ask = app.get(&page).await;
         assert!(ask.body.contains("Tu habites où ?"), "{}", ask.body);
-        assert!(ask.body.contains("Indique ta commune dans <a href=\"#trajets\">"), "{}", ask.body);
-        assert_eq!(ask.body.matches("name=\"commune\"").count(), 1, "one form for the commune");
+        assert!(
+            ask.body
+                .contains("Indique ta commune dans <a href=\"#trajets\">"),
+            "{}",
+            ask.body
+        );
+        assert_eq!(
+            ask.body.matches("name=\"commune\"").count(),
+            1,
+            "one form for the commune"
+        );
         let unknown = app.get(&format!("{page}?commune=Xyzzyville")).await;
         assert_eq!(unknown.status, StatusCode::OK);
         assert!(

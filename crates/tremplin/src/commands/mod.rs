@@ -73,6 +73,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Referentiels(Referentiels::Communes { file }) => {
             referentiels::communes(config, &file).await
         }
-        Command::Referentiels(Referentiels::Gtfs { file }) => referentiels::gtfs(config, &file).await,
+        Command::Referentiels(Referentiels::Gtfs { file }) => {
+            referentiels::gtfs(config, &file).await
+        }
     }
 }

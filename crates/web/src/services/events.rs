@@ -92,11 +92,18 @@ pub fn ics(state: &AppState, activities: &[Activity], name: &str) -> String {
 /// of the event serves every registrant.
 async fn ics_attachment(state: &AppState, a: &Activity) -> Option<Attachment> {
     // In the shared media storage, so that whichever instance sends the mail finds it.
-    let key = crate::services::media::MediaKey::parse(&format!("evenements/evenement-{}-{}.ics", a.id, a.sequence))?;
+    let key = crate::services::media::MediaKey::parse(&format!(
+        "evenements/evenement-{}-{}.ics",
+        a.id, a.sequence
+    ))?;
     let body = ics(state, std::slice::from_ref(a), &a.title);
     match state.media.put(&key, body.as_bytes()).await {
         Ok(()) => Some(Attachment {
-            path: format!("{}{}", crate::services::uploads::STORED_PREFIX, key.as_str()),
+            path: format!(
+                "{}{}",
+                crate::services::uploads::STORED_PREFIX,
+                key.as_str()
+            ),
             name: "evenement.ics".into(),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
         }),

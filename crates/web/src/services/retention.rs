@@ -33,7 +33,10 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
         state.store.delete_young_person(*id).await?;
     }
     if !records.is_empty() {
-        tracing::info!(fiches = records.len(), "fiches jeunes effacées au terme de leur conservation");
+        tracing::info!(
+            fiches = records.len(),
+            "fiches jeunes effacées au terme de leur conservation"
+        );
     }
     Ok(old.len() + records.len())
 }

@@ -77,7 +77,10 @@ pub enum StoredFile {
     /// A file written by an older version under its own data folder. It is read there while it
     /// exists; once an administrator has copied `uploads/cv/` into the shared storage, under
     /// `cv/`, it is found there by its name.
-    Legacy { path: std::path::PathBuf, key: Option<MediaKey> },
+    Legacy {
+        path: std::path::PathBuf,
+        key: Option<MediaKey>,
+    },
 }
 
 impl StoredFile {
@@ -98,7 +101,10 @@ impl StoredFile {
         match self {
             Self::Media(key) => Some((media.clone(), key.clone())),
             Self::Legacy { path, key } => {
-                let name = path.file_name().and_then(|n| n.to_str()).and_then(MediaKey::parse);
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(MediaKey::parse);
                 if let (Some(dir), Some(name)) = (path.parent(), name)
                     && tokio::fs::try_exists(path).await.unwrap_or(false)
                 {
@@ -126,10 +132,16 @@ pub async fn respond_cv(
     request: &axum::http::HeaderMap,
 ) -> axum::response::Response {
     match StoredFile::parse(stored).locate(media).await {
-        Some((media, key)) => crate::services::media::respond(&media, &key, mime, request, Caching::Private).await,
+        Some((media, key)) => {
+            crate::services::media::respond(&media, &key, mime, request, Caching::Private).await
+        }
         None => {
             use axum::response::IntoResponse;
-            (axum::http::StatusCode::NOT_FOUND, "Ce fichier n'existe plus.").into_response()
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                "Ce fichier n'existe plus.",
+            )
+                .into_response()
         }
     }
 }

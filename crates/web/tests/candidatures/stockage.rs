@@ -63,7 +63,12 @@ async fn through_two_instances(backend: &str, a_media: Media, b_media: Media, la
     assert_eq!(r.status, StatusCode::OK, "{label} {backend}: {}", r.body);
     assert_eq!(r.bytes, PDF, "{label}");
     assert_eq!(r.headers[header::ACCEPT_RANGES], "bytes");
-    assert!(r.headers[header::CACHE_CONTROL].to_str().unwrap().contains("no-store"));
+    assert!(
+        r.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
     assert!(
         r.headers[header::CONTENT_DISPOSITION]
             .to_str()
@@ -120,14 +125,20 @@ async fn through_two_instances(backend: &str, a_media: Media, b_media: Media, la
     // Erased through B: gone from the storage both read.
     assert!(a.state.media.size(&key).await.unwrap().is_some());
     let (admin, csrf) = a.session(tremplin_storage::Role::Admin, None).await;
-    let body = serde_urlencoded::to_string([("csrf", csrf.as_str()), ("email", "lea.martin@exemple.fr")]).unwrap();
+    let body =
+        serde_urlencoded::to_string([("csrf", csrf.as_str()), ("email", "lea.martin@exemple.fr")])
+            .unwrap();
     let request = Request::post("/gestion/personnes/effacer")
         .header(header::COOKIE, &admin)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .unwrap();
     assert_eq!(send_to(&b, request).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(a.state.media.size(&key).await.unwrap(), None, "{label}: erased");
+    assert_eq!(
+        a.state.media.size(&key).await.unwrap(),
+        None,
+        "{label}: erased"
+    );
     assert_eq!(b.media.get(&key).await.unwrap(), None, "{label}: erased");
     assert_eq!(
         get(&a.state, uri, &counselor, None, false).await.status,
@@ -169,7 +180,15 @@ async fn legacy_application(app: &TestApp, path: &std::path::Path) {
     };
     app.state
         .store
-        .create_application(1, &input(), Some(&cv), "f", "e", None, crate::support::now())
+        .create_application(
+            1,
+            &input(),
+            Some(&cv),
+            "f",
+            "e",
+            None,
+            crate::support::now(),
+        )
         .await
         .unwrap();
 }
@@ -203,12 +222,17 @@ async fn cvs_stored_by_older_versions_are_still_served_and_erased() {
         .await
         .and_catalogue()
         .await;
-    legacy_application(&app, std::path::Path::new("/ailleurs/uploads/cv/3d4e5f.pdf")).await;
+    legacy_application(
+        &app,
+        std::path::Path::new("/ailleurs/uploads/cv/3d4e5f.pdf"),
+    )
+    .await;
     let copied = MediaKey::parse("cv/3d4e5f.pdf").unwrap();
     app.state.media.put(&copied, PDF).await.unwrap();
     let (counselor, _) = app.session(tremplin_storage::Role::Conseiller, None).await;
     let r = get(&app.state, uri, &counselor, None, false).await;
     assert_eq!((r.status, r.bytes.as_slice()), (StatusCode::OK, PDF));
-    tremplin_web::services::uploads::delete_cv(&app.state.media, "/ailleurs/uploads/cv/3d4e5f.pdf").await;
+    tremplin_web::services::uploads::delete_cv(&app.state.media, "/ailleurs/uploads/cv/3d4e5f.pdf")
+        .await;
     assert_eq!(app.state.media.size(&copied).await.unwrap(), None);
 }

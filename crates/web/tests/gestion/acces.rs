@@ -76,7 +76,11 @@ async fn authorization_matrix() {
         .unwrap();
     app.state
         .store
-        .add_promo_member(promo, young, chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
+        .add_promo_member(
+            promo,
+            young,
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        )
         .await
         .unwrap();
 
@@ -117,7 +121,10 @@ async fn authorization_matrix() {
         ),
         // No activity yet: number 1 does not exist.
         ("/gestion/activites/1".into(), [ANON, 403, 404, 404]),
-        ("/gestion/activites/1/modifier".into(), [ANON, 403, 404, 404]),
+        (
+            "/gestion/activites/1/modifier".into(),
+            [ANON, 403, 404, 404],
+        ),
         (
             "/gestion/activites/1/emargement.pdf".into(),
             [ANON, 403, 404, 404],
@@ -125,8 +132,14 @@ async fn authorization_matrix() {
         ("/gestion/pepites".into(), [ANON, 403, 200, 200]),
         ("/gestion/pepites/nouvelle".into(), [ANON, 403, 200, 200]),
         ("/gestion/pepites/1".into(), [ANON, 403, 404, 404]),
-        ("/gestion/pepites/1/sous-titres".into(), [ANON, 403, 404, 404]),
-        ("/gestion/pepites/1/apercu/video".into(), [ANON, 403, 404, 404]),
+        (
+            "/gestion/pepites/1/sous-titres".into(),
+            [ANON, 403, 404, 404],
+        ),
+        (
+            "/gestion/pepites/1/apercu/video".into(),
+            [ANON, 403, 404, 404],
+        ),
         (
             "/gestion/candidatures/nouvelle".into(),
             [ANON, 403, 200, 200],
@@ -139,21 +152,39 @@ async fn authorization_matrix() {
         ),
         // The young people counselors follow and the promos: counselors only.
         ("/gestion/jeunes".into(), [ANON, 403, 200, 200]),
-        ("/gestion/jeunes?conseiller=moi".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/jeunes?conseiller=moi".into(),
+            [ANON, 403, 200, 200],
+        ),
         ("/gestion/jeunes/nouveau".into(), [ANON, 403, 200, 200]),
         ("/gestion/jeunes/export.csv".into(), [ANON, 403, 200, 200]),
         (format!("/gestion/jeunes/{young}"), [ANON, 403, 200, 200]),
-        (format!("/gestion/jeunes/{young}/modifier"), [ANON, 403, 200, 200]),
+        (
+            format!("/gestion/jeunes/{young}/modifier"),
+            [ANON, 403, 200, 200],
+        ),
         ("/gestion/jeunes/9999".into(), [ANON, 403, 404, 404]),
-        (format!("/gestion/candidatures/nouvelle?jeune={young}"), [ANON, 403, 200, 200]),
+        (
+            format!("/gestion/candidatures/nouvelle?jeune={young}"),
+            [ANON, 403, 200, 200],
+        ),
         ("/gestion/promos".into(), [ANON, 403, 200, 200]),
         ("/gestion/promos/nouvelle".into(), [ANON, 403, 200, 200]),
         ("/gestion/promos/resultats".into(), [ANON, 403, 200, 200]),
-        ("/gestion/promos/resultats.csv".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/promos/resultats.csv".into(),
+            [ANON, 403, 200, 200],
+        ),
         (format!("/gestion/promos/{promo}"), [ANON, 403, 200, 200]),
         ("/gestion/promos/9999".into(), [ANON, 403, 404, 404]),
-        (format!("/gestion/promos/{promo}/membres/{young}"), [ANON, 403, 200, 200]),
-        (format!("/gestion/promos/{promo}/membres/9999"), [ANON, 403, 404, 404]),
+        (
+            format!("/gestion/promos/{promo}/membres/{young}"),
+            [ANON, 403, 200, 200],
+        ),
+        (
+            format!("/gestion/promos/{promo}/membres/9999"),
+            [ANON, 403, 404, 404],
+        ),
     ];
     for (route, expected) in &matrix {
         let got = [
@@ -252,11 +283,23 @@ async fn authorization_matrix() {
         ),
         ("/gestion/jeunes", &partner_cookie, &partner_csrf),
         ("/gestion/jeunes/1", &partner_cookie, &partner_csrf),
-        ("/gestion/jeunes/1/candidatures", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/jeunes/1/candidatures",
+            &partner_cookie,
+            &partner_csrf,
+        ),
         ("/gestion/promos", &partner_cookie, &partner_csrf),
         ("/gestion/promos/1/membres", &partner_cookie, &partner_csrf),
-        ("/gestion/promos/1/membres/1/etapes", &partner_cookie, &partner_csrf),
-        ("/gestion/promos/1/membres/1/retirer", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/promos/1/membres/1/etapes",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/promos/1/membres/1/retirer",
+            &partner_cookie,
+            &partner_csrf,
+        ),
         ("/gestion/activites", &partner_cookie, &partner_csrf),
         (
             "/gestion/activites/1/modifier",

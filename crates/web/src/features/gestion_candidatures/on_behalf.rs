@@ -69,7 +69,11 @@ async fn prefilled(state: &AppState, jeune: &str) -> Result<HashMap<String, Stri
     let Ok(id) = jeune.trim().parse::<i64>() else {
         return Ok(HashMap::new());
     };
-    let y = state.store.young_person(id).await?.ok_or(WebError::NotFound)?;
+    let y = state
+        .store
+        .young_person(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let mobility = match (y.licence, y.vehicle) {
         (true, true) => Mobility::PermisVoiture,
         (true, false) => Mobility::Permis,
@@ -141,7 +145,11 @@ pub(super) async fn on_behalf(
         .map_err(|e| errors.extend(e))
         .ok();
     // Started from a young person's record: the applications sent are attached to it.
-    let record = match values.get("jeune").map(|j| j.trim()).filter(|j| !j.is_empty()) {
+    let record = match values
+        .get("jeune")
+        .map(|j| j.trim())
+        .filter(|j| !j.is_empty())
+    {
         None => None,
         Some(j) => Some(
             state

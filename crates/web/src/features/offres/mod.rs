@@ -254,7 +254,10 @@ impl Share {
 fn home_commune<'a>(
     state: &'a AppState,
     params: &OfferParams,
-) -> (Option<&'a tremplin_referentiels::Commune>, Option<typed::Unclear>) {
+) -> (
+    Option<&'a tremplin_referentiels::Commune>,
+    Option<typed::Unclear>,
+) {
     if let Some(typed_commune) = params.commune.as_deref().filter(|c| !c.trim().is_empty()) {
         return match typed::commune(state, typed_commune, "ta commune") {
             Ok(code) => (state.refs.communes.get(&code), None),

@@ -358,7 +358,10 @@ async fn erase_person(
     let pepites =
         crate::services::pepites::erase_person(&state, email.as_deref(), phone.as_deref()).await?;
     // The log says how many, not whose: no personal data in it.
-    let mut detail = with_registrations(with_records(counted(found.len(), alerts), records.len()), registrations);
+    let mut detail = with_registrations(
+        with_records(counted(found.len(), alerts), records.len()),
+        registrations,
+    );
     if pepites > 0 {
         detail = format!("{detail}, {pepites} fiche(s) pépites");
     }

@@ -262,7 +262,10 @@ async fn page(
             .unwrap_or_else(|| "prive".into()),
         niveau: v(&q.niveau),
         minimum: v(&q.minimum_conventionnel),
-        offre: v(&carried.offre).chars().filter(char::is_ascii_digit).collect(),
+        offre: v(&carried.offre)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect(),
         commune: v(&carried.commune),
     };
     let budget_link = format!(
