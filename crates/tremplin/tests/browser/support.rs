@@ -98,7 +98,7 @@ pub async fn browser(driver_port: u16, profile: &Path) -> Client {
 
 /// Runs axe-core on the current page; returns the serious and critical violations.
 pub async fn accessibility_violations(c: &Client) -> Vec<String> {
-    let axe = include_str!("assets/axe.min.js");
+    let axe = include_str!("../assets/axe.min.js");
     c.execute(axe, vec![]).await.expect("inject axe");
     let result = c
         .execute_async(
