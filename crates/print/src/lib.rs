@@ -4,6 +4,7 @@
 //! font ([`font`]) and wrapped here ([`text`]): neither SVG nor PDF wraps text.
 
 pub mod card;
+mod encode;
 pub mod font;
 pub mod kit;
 pub mod pdf;
