@@ -19,7 +19,6 @@
 //! Applications come from distinct people and addresses (`X-Forwarded-For`): the servers must
 //! run with `--trust-proxy`, as behind the load balancer they model.
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,8 +30,16 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tremplin_bench::data::{self, Rng, World};
+use tremplin_bench::data::{Rng, World};
 use tremplin_bench::load::{self, Summary};
+
+mod csv;
+mod report;
+mod requests;
+
+use csv::write_csv;
+use report::report;
+use requests::{Kind, count_offers, login, one};
 
 #[derive(Parser)]
 #[command(name = "tremplin-load", about = "Générateur de charge pour Tremplin")]
@@ -143,62 +150,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn write_csv(n: usize, departements: &[String]) -> ExitCode {
-    let world = World::load_in(departements);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut rng = Rng::new(0x10ad);
-    let real_today = chrono::Utc::now().date_naive();
-    let header = "external_id,title,description,rome_code,company_name,commune_code,contract_type,\
-                  target_diploma_level,start_date,positions,contact_email\n";
-    let mut ok = out.write_all(header.as_bytes()).is_ok();
-    for (place, offer) in world.placed_offers(n) {
-        let contract = match offer.contract {
-            tremplin_domain::ContractType::Apprentissage => "apprentissage",
-            tremplin_domain::ContractType::Professionnalisation => "professionnalisation",
-        };
-        let line = format!(
-            "charge-{id},{title},{description},{rome},{company},{commune},{contract},{level},{start},{positions},recrutement{id}@exemple.fr\n",
-            id = offer.id,
-            title = quote(&title(&offer.title)),
-            description = quote(&offer.description),
-            rome = offer.rome_codes[0],
-            company = quote(&offer.company),
-            commune = place.code,
-            level = offer.level.unwrap_or(3),
-            // Start dates from a month ahead: the server expires offers whose start has passed.
-            start = offer
-                .start
-                .map(
-                    |d| (real_today + (d - data::today()) + chrono::Duration::days(30)).to_string()
-                )
-                .unwrap_or_default(),
-            positions = 1 + rng.below(3),
-        );
-        ok &= out.write_all(line.as_bytes()).is_ok();
-    }
-    if ok && out.flush().is_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
-}
-
-/// Titles are 3 to 150 characters: a few ROME labels are shorter ("DJ") or, with a
-/// qualifier, longer.
-fn title(t: &str) -> String {
-    let t: String = t.chars().take(150).collect();
-    if t.chars().count() < 3 {
-        format!("{t} en apprentissage")
-    } else {
-        t
-    }
-}
-
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 struct Settings {
     urls: Vec<String>,
     users: usize,
@@ -208,39 +159,6 @@ struct Settings {
     timeout: Duration,
     skip_healthz: bool,
     duration: Duration,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
-    Healthz,
-    Search,
-    Offer,
-    Apply,
-    BackOffice,
-}
-
-impl Kind {
-    const MIX: [Kind; 4] = [Kind::Search, Kind::Offer, Kind::Apply, Kind::BackOffice];
-
-    fn label(self) -> &'static str {
-        match self {
-            Kind::Healthz => "/healthz",
-            Kind::Search => "recherche près d'une commune",
-            Kind::Offer => "page d'offre",
-            Kind::Apply => "candidature",
-            Kind::BackOffice => "back-office",
-        }
-    }
-
-    /// The mix of the issue: 60 % search, 30 % offer page, 5 % applying, 5 % back office.
-    fn draw(rng: &mut Rng) -> Kind {
-        match rng.below(100) {
-            0..60 => Kind::Search,
-            60..90 => Kind::Offer,
-            90..95 => Kind::Apply,
-            _ => Kind::BackOffice,
-        }
-    }
 }
 
 type Sample = load::Sample<Kind>;
@@ -452,229 +370,4 @@ async fn open_phase(
         },
     )
     .await
-}
-
-/// One request of the given kind; an error is any failure or an unexpected status.
-async fn one(shared: &Shared, instance: usize, kind: Kind, rng: &mut Rng) -> Result<(), String> {
-    let base = &shared.urls[instance];
-    let request = match kind {
-        Kind::Healthz => get(&format!("{base}/healthz"), None),
-        Kind::Search => {
-            let commune = &shared.places[rng.below(shared.places.len())];
-            let mut pairs = vec![("commune", commune.clone()), ("rayon", "30".to_owned())];
-            // Most people type a word or two; some only look around their commune.
-            if rng.chance(0.85) {
-                let mut q = (*rng.pick(&shared.vocabulary)).to_owned();
-                if rng.chance(0.3) {
-                    q.push(' ');
-                    q.push_str(*rng.pick(&shared.vocabulary));
-                }
-                pairs.push(("q", q));
-            }
-            let query = serde_urlencoded::to_string(&pairs).map_err(|e| e.to_string())?;
-            get(&format!("{base}/offres?{query}"), None)
-        }
-        Kind::Offer => get(
-            &format!("{base}/offres/{}", 1 + rng.below(shared.offers as usize)),
-            None,
-        ),
-        Kind::Apply => {
-            let n = shared.applicants.fetch_add(1, Ordering::Relaxed);
-            apply(base, 1 + rng.below(shared.offers as usize), n, rng)
-        }
-        Kind::BackOffice => {
-            let page = *rng.pick(&[
-                "/gestion",
-                "/gestion/offres",
-                "/gestion/semaine",
-                "/gestion/candidatures",
-            ]);
-            get(&format!("{base}{page}"), Some(&shared.sessions[instance]))
-        }
-    };
-    let response = shared
-        .client
-        .request(request)
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = response.status();
-    let gzipped = response
-        .headers()
-        .get("content-encoding")
-        .is_some_and(|v| v == "gzip");
-    // The body is read in full, as a browser would.
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    if status.is_success() {
-        Ok(())
-    } else {
-        let mut text = String::new();
-        if gzipped {
-            use std::io::Read;
-            let _ = flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut text);
-        } else {
-            text = String::from_utf8_lossy(&body).into_owned();
-        }
-        // The page's message, not its head.
-        let text = text.find("<h1").map_or(&text[..], |i| &text[i..]);
-        let text = text
-            .find("<p>")
-            .map_or(text, |i| &text[i + 3..])
-            .split("</p>")
-            .next()
-            .unwrap_or_default();
-        Err(format!(
-            "HTTP {status} {}",
-            text.chars().take(160).collect::<String>()
-        ))
-    }
-}
-
-fn get(url: &str, cookie: Option<&str>) -> http::Request<Full<Bytes>> {
-    let mut builder = http::Request::get(url).header("accept-encoding", "gzip");
-    if let Some(cookie) = cookie {
-        builder = builder.header("cookie", cookie);
-    }
-    builder.body(Full::default()).expect("request")
-}
-
-/// An application without CV from a new person at a new address, through the public form.
-fn apply(base: &str, offer: usize, n: u64, rng: &mut Rng) -> http::Request<Full<Bytes>> {
-    let csrf = format!("charge{n:016x}");
-    let email = format!("jeune{n}@exemple.fr");
-    let boundary = "----tremplin-load";
-    let mut body = String::new();
-    for (name, value) in [
-        ("csrf", csrf.as_str()),
-        ("prenom", "Camille"),
-        ("nom", "Durand"),
-        ("email", email.as_str()),
-        ("commune", "61293"),
-        ("date_naissance", "2006-05-12"),
-        ("mobilite", "permis_voiture"),
-        ("message", "Bonjour, votre offre m'intéresse beaucoup."),
-        ("consentement", "oui"),
-    ] {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    let address = format!(
-        "10.{}.{}.{}",
-        rng.below(256),
-        rng.below(256),
-        1 + rng.below(254)
-    );
-    http::Request::post(format!("{base}/offres/{offer}/postuler"))
-        .header("cookie", format!("tremplin_connexion={csrf}"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("x-forwarded-for", address)
-        .body(Full::new(Bytes::from(body)))
-        .expect("request")
-}
-
-async fn login(
-    client: &HttpClient,
-    base: &str,
-    email: &str,
-    password: &str,
-) -> Result<String, String> {
-    let csrf = "chargeconnexion";
-    let form =
-        serde_urlencoded::to_string([("email", email), ("password", password), ("csrf", csrf)])
-            .map_err(|e| e.to_string())?;
-    let request = http::Request::post(format!("{base}/connexion"))
-        .header("cookie", format!("tremplin_connexion={csrf}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Full::new(Bytes::from(form)))
-        .expect("request");
-    let response = client
-        .request(request)
-        .await
-        .map_err(|e| format!("{base} injoignable : {e}"))?;
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("tremplin_session="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned);
-    cookie.ok_or_else(|| {
-        format!(
-            "connexion refusée sur {base} (HTTP {}) : vérifiez --email et le mot de passe",
-            response.status()
-        )
-    })
-}
-
-/// How many offers the catalogue publishes: offer ids are drawn in 1..=n.
-async fn count_offers(client: &HttpClient, base: &str) -> Result<u64, String> {
-    let response = client
-        .request(
-            http::Request::get(format!("{base}/api/v1/offers?per_page=1"))
-                .body(Full::default())
-                .expect("request"),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-    json["total"]
-        .as_u64()
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("aucune offre publiée sur {base} : importez-les d'abord"))
-}
-
-fn report(health: Option<&load::Run<Kind>>, mix: &load::Run<Kind>) {
-    println!();
-    println!(
-        "{:<30} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8}",
-        "requêtes", "nombre", "débit/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "erreurs"
-    );
-    let elapsed = mix.elapsed.as_secs_f64();
-    if let Some(h) = health {
-        line(Kind::Healthz.label(), &h.samples, h.elapsed.as_secs_f64());
-    }
-    for kind in Kind::MIX {
-        let samples: Vec<&Sample> = mix.samples.iter().filter(|s| s.kind == kind).collect();
-        line(kind.label(), samples, elapsed);
-    }
-    line("mélange (total)", &mix.samples, elapsed);
-    if let Some(h) = health {
-        let health_rate = h.samples.len() as f64 / h.elapsed.as_secs_f64();
-        let mix_rate = mix.samples.len() as f64 / elapsed;
-        println!();
-        println!(
-            "débit du mélange / débit de /healthz : {:.3} ({mix_rate:.0} / {health_rate:.0} requêtes par seconde)",
-            mix_rate / health_rate
-        );
-    }
-}
-
-fn line<'a>(label: &str, samples: impl IntoIterator<Item = &'a Sample>, elapsed: f64) {
-    let s = Summary::of(samples);
-    println!(
-        "{label:<30} {:>9} {:>10.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8}",
-        s.count,
-        s.count as f64 / elapsed,
-        s.p50,
-        s.p90,
-        s.p99,
-        s.max,
-        s.errors,
-    );
 }
