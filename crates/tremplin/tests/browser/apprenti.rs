@@ -1,8 +1,8 @@
 //! Ma vie d'apprenti·e: the pay, the budget and the trips.
 
+use crate::support::*;
 use fantoccini::Locator;
 use serde_json::json;
-use crate::support::*;
 
 #[tokio::test]
 async fn a_young_person_opens_the_pay_simulator_from_an_offer_on_a_phone() {

@@ -1,10 +1,10 @@
 //! Applying, and the follow-up of an application.
 
-use std::time::Duration;
-use std::time::Instant;
+use crate::support::*;
 use fantoccini::Locator;
 use serde_json::json;
-use crate::support::*;
+use std::time::Duration;
+use std::time::Instant;
 
 /// Quoted-printable decoding, enough to read links in the outbox's messages.
 /// Clicks what leads to another page and waits until the browser has replaced the page, so

@@ -9,9 +9,9 @@
 
 mod support;
 
-mod recherche;
-mod semaine;
-mod candidatures;
-mod relais;
 mod apprenti;
+mod candidatures;
 mod promos;
+mod recherche;
+mod relais;
+mod semaine;

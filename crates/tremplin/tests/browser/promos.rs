@@ -1,10 +1,10 @@
 //! Promos and public events.
 
-use std::time::Duration;
-use std::time::Instant;
+use crate::support::*;
 use fantoccini::Locator;
 use serde_json::json;
-use crate::support::*;
+use std::time::Duration;
+use std::time::Instant;
 
 #[tokio::test]
 async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contract_on_a_phone() {

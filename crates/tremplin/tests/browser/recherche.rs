@@ -1,8 +1,8 @@
 //! Searching from a phone and finding one's commune.
 
+use crate::support::*;
 use fantoccini::Locator;
 use serde_json::json;
-use crate::support::*;
 
 #[tokio::test]
 async fn a_young_person_searches_from_a_phone_and_opens_an_offer() {

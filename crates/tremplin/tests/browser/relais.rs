@@ -1,10 +1,10 @@
 //! Relaying the catalogue: the framed widget and the alerts.
 
-use std::time::Duration;
-use std::time::Instant;
+use crate::support::*;
 use fantoccini::Locator;
 use serde_json::json;
-use crate::support::*;
+use std::time::Duration;
+use std::time::Instant;
 
 #[tokio::test]
 async fn a_partner_site_frames_the_widget_searches_in_it_and_opens_an_offer() {

@@ -1,10 +1,10 @@
 //! The counselor's week: calls, offers, the edition.
 
-use std::time::Duration;
-use std::time::Instant;
+use crate::support::*;
 use fantoccini::Locator;
 use serde_json::json;
-use crate::support::*;
+use std::time::Duration;
+use std::time::Instant;
 
 #[tokio::test]
 async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_edition() {

@@ -1,6 +1,10 @@
 //! What every browser journey shares: the real binary, a chromedriver, axe-core, screenshots
 //! and the accounts the journeys sign in with.
 
+use fantoccini::Client;
+use fantoccini::ClientBuilder;
+use fantoccini::Locator;
+use serde_json::json;
 use std::net::TcpListener;
 use std::path::Path;
 use std::path::PathBuf;
@@ -9,10 +13,6 @@ use std::process::Command;
 use std::process::Stdio;
 use std::time::Duration;
 use std::time::Instant;
-use fantoccini::Client;
-use fantoccini::ClientBuilder;
-use fantoccini::Locator;
-use serde_json::json;
 
 pub const PHONE: (u32, u32) = (390, 844);
 pub const DESKTOP: (u32, u32) = (1280, 900);
@@ -389,7 +389,10 @@ pub async fn frame_shows(c: &Client, css: &str) -> bool {
 }
 
 /// The suggestions a `<datalist>` holds once the autocomplete has filled it.
-pub async fn suggestions(c: &Client, list: &str) -> Result<Vec<String>, fantoccini::error::CmdError> {
+pub async fn suggestions(
+    c: &Client,
+    list: &str,
+) -> Result<Vec<String>, fantoccini::error::CmdError> {
     let start = Instant::now();
     loop {
         let found = c
