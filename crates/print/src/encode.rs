@@ -23,8 +23,8 @@ pub fn encode_with(
     compression: png::Compression,
     filter: png::Filter,
 ) -> Result<Vec<u8>, Error> {
-    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == u8::MAX);
-    if !opaque {
+    let colours = colours(pixmap.data());
+    if let Colours::Transparent = colours {
         return pixmap
             .encode_png()
             .map_err(|e| Error::Render(e.to_string()));
@@ -35,14 +35,14 @@ pub fn encode_with(
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(compression);
     // Opaque pixels are the same premultiplied or not: the alpha byte is dropped.
-    let data = match palette(pixmap.data()) {
-        Some((palette, indices)) => {
+    let data = match colours {
+        Colours::Indexed { palette, indices } => {
             encoder.set_color(png::ColorType::Indexed);
             encoder.set_palette(palette);
             encoder.set_filter(filter);
             indices
         }
-        None => {
+        _ => {
             encoder.set_color(png::ColorType::Rgb);
             pixmap
                 .data()
@@ -57,33 +57,63 @@ pub fn encode_with(
     Ok(out)
 }
 
-/// The RGB palette and one index a pixel of opaque RGBA `data`, if it holds 256 colours at
-/// most.
-fn palette(data: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut palette: Vec<[u8; 3]> = Vec::new();
-    let mut index = std::collections::HashMap::new();
+/// What the pixels hold, for the choice of encoding.
+enum Colours {
+    /// Opaque, 256 colours at most: the RGB palette and one index a pixel.
+    Indexed { palette: Vec<u8>, indices: Vec<u8> },
+    /// Opaque, more colours.
+    Many,
+    /// Some pixel is not opaque.
+    Transparent,
+}
+
+/// Slots of the colour table: four times the palette's 256, so that probes stay short.
+const SLOTS: usize = 1024;
+
+/// The palette of premultiplied RGBA `data`, found in one pass: each pixel read as one `u32`,
+/// compared first with its left neighbour (mostly the same colour), then looked up in a small
+/// open-addressing table (a multiplicative hash, linear probing). An opaque pixel's alpha
+/// byte is 255, so no colour is the table's empty key 0.
+fn colours(data: &[u8]) -> Colours {
+    let mut keys = [0u32; SLOTS];
+    let mut values = [0u8; SLOTS];
+    let mut palette: Vec<u8> = Vec::with_capacity(256 * 3);
     let mut indices = Vec::with_capacity(data.len() / 4);
-    // Neighbours mostly share their colour: the last one is checked first.
-    let mut last: Option<([u8; 3], u8)> = None;
-    for p in data.chunks_exact(4) {
-        let c = [p[0], p[1], p[2]];
-        let i = match last {
-            Some((lc, li)) if lc == c => li,
-            _ => {
-                let i = match index.get(&c) {
-                    Some(&i) => i,
-                    None => {
-                        let i = u8::try_from(palette.len()).ok()?;
-                        palette.push(c);
-                        index.insert(c, i);
-                        i
-                    }
-                };
-                last = Some((c, i));
-                i
+    // Set by the first pixel, which always takes the full path.
+    let mut last = (0u32, 0u8);
+    for (n, p) in data.chunks_exact(4).enumerate() {
+        let c = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+        if c == last.0 && n > 0 {
+            indices.push(last.1);
+            continue;
+        }
+        if p[3] != u8::MAX {
+            return Colours::Transparent;
+        }
+        let mut slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+        let i = loop {
+            match keys[slot] {
+                k if k == c => break values[slot],
+                0 => {
+                    let Ok(i) = u8::try_from(palette.len() / 3) else {
+                        // More than 256 colours: RGB, if every later pixel is opaque too.
+                        let rest = &data[n * 4..];
+                        return if rest.chunks_exact(4).all(|p| p[3] == u8::MAX) {
+                            Colours::Many
+                        } else {
+                            Colours::Transparent
+                        };
+                    };
+                    keys[slot] = c;
+                    values[slot] = i;
+                    palette.extend_from_slice(&p[..3]);
+                    break i;
+                }
+                _ => slot = (slot + 1) % SLOTS,
             }
         };
+        last = (c, i);
         indices.push(i);
     }
-    Some((palette.concat(), indices))
+    Colours::Indexed { palette, indices }
 }

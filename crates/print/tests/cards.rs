@@ -206,4 +206,10 @@ fn images_of_many_colours_or_with_transparency_keep_every_pixel() {
     let mut clear = Pixmap::new(4, 4).unwrap();
     clear.data_mut()[..4].copy_from_slice(&[60, 30, 0, 128]);
     assert_eq!(card::encode(&clear).unwrap(), clear.encode_png().unwrap());
+    // Wholly transparent; and transparent only at the end, past 256 colours.
+    let blank = Pixmap::new(4, 4).unwrap();
+    assert_eq!(card::encode(&blank).unwrap(), blank.encode_png().unwrap());
+    let last = many.data().len() - 4;
+    many.data_mut()[last..].copy_from_slice(&[0, 0, 0, 0]);
+    assert_eq!(card::encode(&many).unwrap(), many.encode_png().unwrap());
 }

@@ -106,10 +106,21 @@ fn main() {
         )
         .map(|_| ())
     }));
-    breakdown.push(timed(
-        "PNG: indexed, fdeflate, adaptive filter (what cards use)",
-        &|i| card::encode(&pixmaps[i]).map(|_| ()),
-    ));
+    for (what, filter) in [
+        (
+            "PNG: indexed, fdeflate, adaptive filter",
+            png::Filter::Adaptive,
+        ),
+        ("PNG: indexed, fdeflate, Up filter", png::Filter::Up),
+        ("PNG: indexed, fdeflate, no filter", png::Filter::NoFilter),
+    ] {
+        breakdown.push(timed(what, &|i| {
+            card::encode_with(&pixmaps[i], png::Compression::Fast, filter).map(|_| ())
+        }));
+    }
+    breakdown.push(timed("PNG: what cards use (card::encode)", &|i| {
+        card::encode(&pixmaps[i]).map(|_| ())
+    }));
     breakdown.push(timed(
         "PNG: RGBA, zlib 6, adaptive (tiny-skia's own, before)",
         &|i| {
@@ -119,16 +130,35 @@ fn main() {
                 .map_err(|e| tremplin_print::Error::Render(e.to_string()))
         },
     ));
-    let png_sizes = (
-        card::encode(&pixmaps[0]).map_or(0, |p| p.len()),
-        card::encode_with(
-            &pixmaps[0],
-            png::Compression::Balanced,
-            png::Filter::NoFilter,
-        )
-        .map_or(0, |p| p.len()),
-        pixmaps[0].encode_png().map_or(0, |p| p.len()),
-    );
+    let size = |compression, filter| {
+        card::encode_with(&pixmaps[0], compression, filter).map_or(0, |p| p.len() / 1024)
+    };
+    let png_sizes = [
+        (
+            "what cards use",
+            card::encode(&pixmaps[0]).map_or(0, |p| p.len() / 1024),
+        ),
+        (
+            "fdeflate, adaptive",
+            size(png::Compression::Fast, png::Filter::Adaptive),
+        ),
+        (
+            "fdeflate, Up",
+            size(png::Compression::Fast, png::Filter::Up),
+        ),
+        (
+            "fdeflate, no filter",
+            size(png::Compression::Fast, png::Filter::NoFilter),
+        ),
+        (
+            "zlib 6, no filter",
+            size(png::Compression::Balanced, png::Filter::NoFilter),
+        ),
+        (
+            "RGBA, before",
+            pixmaps[0].encode_png().map_or(0, |p| p.len() / 1024),
+        ),
+    ];
 
     let serial: Vec<Duration> = (0..runs)
         .map(|_| time(|| build_kit(&offers[..50], false).map(|_| ())))
@@ -178,13 +208,15 @@ fn main() {
         println!("| {what} | {} |", ms(d));
     }
     println!(
-        "\nkit: {} KB; catalogue: {} KB; one carre card: {} KB (indexed, fdeflate) / {} KB (indexed, zlib 6) / {} KB (RGBA, before)",
+        "\nkit: {} KB; catalogue: {} KB",
         kit_bytes / 1024,
-        pdf_bytes / 1024,
-        png_sizes.0 / 1024,
-        png_sizes.1 / 1024,
-        png_sizes.2 / 1024
+        pdf_bytes / 1024
     );
+    let sizes: Vec<String> = png_sizes
+        .iter()
+        .map(|(what, kb)| format!("{kb} KB ({what})"))
+        .collect();
+    println!("one carre card: {}", sizes.join(" / "));
 }
 
 fn fail() -> ! {
