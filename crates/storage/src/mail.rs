@@ -154,6 +154,52 @@ impl Store {
         self.mark_abandoned(Outbox::Mail, id, error, now).await
     }
 
+    /// Forgets the messages that were sent or abandoned before `before`: once delivered, a
+    /// copy of a mail (its address, its text) is personal data with no use left. Messages
+    /// still to send are kept whatever their age.
+    pub async fn forget_sent_mail(&self, before: DateTime<Utc>) -> Result<u64> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query(
+                "DELETE FROM mail_outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) \
+                 OR (failed_at IS NOT NULL AND failed_at < $1)",
+            )
+            .bind(before)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?)
+    }
+
+    /// Erases the messages about a person (the right to erasure): every message to
+    /// `email`, and those already sent or abandoned whose text names it (a notice to an
+    /// organiser, a counselor). A message still to send to someone else is kept: it was
+    /// acknowledged to its sender.
+    pub async fn forget_mail_of_person(&self, email: &str) -> Result<u64> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() {
+            return Ok(0);
+        }
+        let pattern = format!(
+            "%{}%",
+            email
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        Ok(on_pool!(self, |p| {
+            sqlx::query(
+                "DELETE FROM mail_outbox WHERE LOWER(to_addr) = $1 \
+                 OR ((sent_at IS NOT NULL OR failed_at IS NOT NULL) \
+                     AND (LOWER(text_body) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(html_body, '')) LIKE $2 ESCAPE '\\'))",
+            )
+            .bind(&email)
+            .bind(&pattern)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?)
+    }
+
     /// Whether a message sending this application could never be sent.
     pub async fn application_mail_failed(&self, application_id: i64) -> Result<bool> {
         let n: i64 = on_pool!(self, |p| {

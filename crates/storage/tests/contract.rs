@@ -1114,6 +1114,78 @@ mod mail {
         }
     }
 
+    /// Erasure takes every message to the person and the sent ones that name them, never a
+    /// message still to send to someone else; retention takes what was sent long ago.
+    #[tokio::test]
+    async fn a_persons_messages_are_erased_and_sent_ones_are_forgotten_in_time() {
+        for backend in backends() {
+            let db = TestDb::new(backend).await;
+            let s = &db.store;
+            let person = "Jeanne.D_x@exemple.fr";
+            let to_her = s
+                .enqueue_mail(person, "Inscription", "Bonjour", None, now())
+                .await
+                .unwrap();
+            let notice = s
+                .enqueue_mail(
+                    "orga@ml.fr",
+                    "Nouvelle inscription",
+                    "De jeanne.d_x@exemple.fr",
+                    None,
+                    now(),
+                )
+                .await
+                .unwrap();
+            // "_" is a wildcard of LIKE: this other address must not be taken for hers.
+            let other = s
+                .enqueue_mail(
+                    "orga@ml.fr",
+                    "Nouvelle inscription",
+                    "De jeanne.dax@exemple.fr",
+                    None,
+                    now(),
+                )
+                .await
+                .unwrap();
+            let pending = s
+                .enqueue_mail(
+                    "autre@ml.fr",
+                    "À envoyer",
+                    "Au sujet de jeanne.d_x@exemple.fr",
+                    None,
+                    now(),
+                )
+                .await
+                .unwrap();
+            for id in [to_her, notice, other] {
+                s.mail_sent(id, now()).await.unwrap();
+            }
+            assert_eq!(
+                s.forget_mail_of_person("  jeanne.d_x@EXEMPLE.fr ")
+                    .await
+                    .unwrap(),
+                2,
+                "{backend}"
+            );
+            assert_eq!(s.mail_counts().await.unwrap(), (1, 1), "{backend}");
+            let day = chrono::Duration::days(1);
+            assert_eq!(
+                s.forget_sent_mail(now() - day).await.unwrap(),
+                0,
+                "{backend}: too recent"
+            );
+            assert_eq!(
+                s.forget_sent_mail(now() + day).await.unwrap(),
+                1,
+                "{backend}"
+            );
+            // The message still to send is there, and is the one a worker gets.
+            assert_eq!(s.mail_counts().await.unwrap(), (1, 0), "{backend}");
+            let left = s.claim_mail(now().timestamp(), 60).await.unwrap().unwrap();
+            assert_eq!(left.id, pending, "{backend}");
+        }
+    }
+
     #[tokio::test]
     async fn one_time_links_expire_and_work_once() {
         for backend in backends() {

@@ -1,6 +1,6 @@
 //! Applications are kept for the territory's retention period, then erased with their CV; the
 //! counselors' records of young people too, with their milestones and notes; registrations to
-//! events, that long after their event.
+//! events, that long after their event; the copies of sent mails, a month.
 
 use chrono::Duration;
 
@@ -38,5 +38,16 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
             "fiches jeunes effacées au terme de leur conservation"
         );
     }
+    // A sent message's copy has no use past a month (delivery problems show within days).
+    let mails = state
+        .store
+        .forget_sent_mail(state.clock.now() - Duration::days(SENT_MAIL_DAYS))
+        .await?;
+    if mails > 0 {
+        tracing::info!(messages = mails, "copies de messages envoyés effacées");
+    }
     Ok(old.len() + records.len())
 }
+
+/// How long the copy of a sent (or abandoned) mail is kept in the outbox.
+pub const SENT_MAIL_DAYS: i64 = 30;

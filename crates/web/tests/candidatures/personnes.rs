@@ -114,3 +114,40 @@ async fn applications_are_forgotten_after_the_retention_and_on_request() {
         );
     }
 }
+
+/// The copies of mails go too: those to the person on erasure, every sent one after a month.
+#[tokio::test]
+async fn copies_of_mails_are_erased_with_the_person_and_forgotten_after_a_month() {
+    for backend in backends() {
+        let app = TestApp::with_catalogue(backend).await;
+        let store = &app.state.store;
+        let now = crate::support::now();
+        let to_her = store
+            .enqueue_mail("lea.martin@exemple.fr", "Alerte", "Bonjour Léa", None, now)
+            .await
+            .unwrap();
+        let old = store
+            .enqueue_mail("autre@exemple.fr", "Alerte", "Bonjour", None, now)
+            .await
+            .unwrap();
+        store.mail_sent(to_her, now).await.unwrap();
+        store
+            .mail_sent(old, now - chrono::Duration::days(40))
+            .await
+            .unwrap();
+        let (admin, csrf) = app.session(tremplin_storage::Role::Admin, None).await;
+        let r = app
+            .post_form(
+                "/gestion/personnes/effacer",
+                &admin,
+                &[("csrf", &csrf), ("email", "Lea.Martin@exemple.fr")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(store.mail_counts().await.unwrap(), (0, 1), "{backend}");
+        tremplin_web::services::editions::tick(&app.state)
+            .await
+            .unwrap();
+        assert_eq!(store.mail_counts().await.unwrap(), (0, 0), "{backend}");
+    }
+}

@@ -357,6 +357,10 @@ async fn erase_person(
         .await?;
     let pepites =
         crate::services::pepites::erase_person(&state, email.as_deref(), phone.as_deref()).await?;
+    // The copies of the mails to the person, or naming them once sent.
+    if let Some(e) = &email {
+        state.store.forget_mail_of_person(e).await?;
+    }
     // The log says how many, not whose: no personal data in it.
     let mut detail = with_registrations(
         with_records(counted(found.len(), alerts), records.len()),
