@@ -7,5 +7,8 @@ pub mod network;
 pub mod raptor;
 
 pub use gtfs::{Feed, GtfsError, read_zip, repack};
-pub use network::{Day, Network, Run, Settings, distance_m};
-pub use raptor::{Ends, Journey, Leg, best_journey, earliest_arrival};
+pub use network::{Day, Network, Run, Settings, Timetable, distance_m};
+pub use raptor::{
+    Ends, Journey, Leg, best_journey, best_journey_by, earliest_arrival, earliest_arrival_by,
+    earliest_arrivals,
+};

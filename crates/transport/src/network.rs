@@ -296,6 +296,21 @@ impl Day {
         self.times[(self.time_start[p as usize] + r * n + i) as usize]
     }
 
+    /// A pattern's stops and its runs' times, laid run by run, for a scan along the pattern
+    /// without looking the pattern up at every stop.
+    pub fn timetable(&self, p: u32) -> Timetable<'_> {
+        let pat = &self.patterns[p as usize];
+        let stops = &self.pattern_stops[pat.stops.0 as usize..pat.stops.1 as usize];
+        let runs = pat.runs.1 - pat.runs.0;
+        let start = self.time_start[p as usize] as usize;
+        Timetable {
+            stops,
+            times: &self.times[start..start + runs as usize * stops.len()],
+            runs,
+            first_run: pat.runs.0,
+        }
+    }
+
     pub fn patterns_at(&self, stop: u32) -> &[(u32, u32)] {
         let s = stop as usize;
         &self.by_stop[self.by_stop_start[s] as usize..self.by_stop_start[s + 1] as usize]
@@ -304,5 +319,23 @@ impl Day {
     /// Whether anything runs that day.
     pub fn is_empty(&self) -> bool {
         self.runs.is_empty()
+    }
+}
+
+/// One pattern of a day, as RAPTOR scans it.
+#[derive(Clone, Copy)]
+pub struct Timetable<'d> {
+    pub stops: &'d [u32],
+    times: &'d [(i32, i32)],
+    pub runs: u32,
+    /// The index in [`Day::runs`] of the pattern's first run.
+    pub first_run: u32,
+}
+
+impl Timetable<'_> {
+    /// (arrival, departure) of run `r` at the pattern's `i`-th stop.
+    #[inline]
+    pub fn at(&self, r: u32, i: u32) -> (i32, i32) {
+        self.times[r as usize * self.stops.len() + i as usize]
     }
 }

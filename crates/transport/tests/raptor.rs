@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use tremplin_transport::gtfs::{Route, Service, Stop, StopTime, Trip};
-use tremplin_transport::{Day, Ends, Feed, Leg, Network, Settings, best_journey, earliest_arrival};
+use tremplin_transport::{
+    Day, Ends, Feed, Leg, Network, Settings, best_journey, earliest_arrival, earliest_arrival_by,
+    earliest_arrivals,
+};
 
 const NEVER: i32 = i32::MAX;
 
@@ -210,6 +213,39 @@ proptest! {
             let late = best_journey(&network, &d, &ends, depart).unwrap();
             prop_assert_eq!(late.arrive, j.arrive);
             prop_assert!(late.depart >= j.depart);
+        }
+    }
+
+    #[test]
+    fn one_run_towards_many_ends_gives_each_end_its_own_earliest_arrival(
+        net in network(),
+        others in prop::collection::vec((0usize..12, -0.01f64..0.01, -0.014f64..0.014), 1..8),
+        rides in 1usize..4,
+        change in 0u32..900,
+        by in 360u32..1440,
+    ) {
+        let feed = build(&net);
+        let settings = Settings { max_rides: rides, min_change_s: change, ..Settings::default() };
+        let network = Network::new(feed, settings);
+        let d = network.day(day());
+        // Ends near stops, near the start (on foot), and the first one twice.
+        let mut ends = vec![net.to, net.from];
+        for (i, dx, dy) in others {
+            let s = net.stops[i % net.stops.len()];
+            ends.push((s.0 + dx, s.1 + dy));
+        }
+        ends.push(net.to);
+        let depart = net.depart as i32 * 60;
+        let by = by as i32 * 60;
+        let many = earliest_arrivals(&network, &d, net.from, &ends, depart, by);
+        prop_assert_eq!(many.len(), ends.len());
+        for (end, found) in ends.iter().zip(&many) {
+            let one = Ends::between(&network, net.from, *end);
+            let bounded = earliest_arrival_by(&network, &d, &one, depart, by).map(|j| j.arrive);
+            prop_assert_eq!(*found, bounded, "end {:?}", end);
+            // The bound only cuts: the unbounded search agrees up to it.
+            let free = earliest_arrival(&network, &d, &one, depart).map(|j| j.arrive);
+            prop_assert_eq!(*found, free.filter(|a| *a <= by));
         }
     }
 }
