@@ -83,25 +83,27 @@ async fn migration_0029_keeps_every_row_and_makes_promo_id_a_foreign_key() {
             .await
             .unwrap();
     assert_eq!(rows, [(7, Some(1), 2), (8, None, 2)]);
-    let r = sqlx::query("SELECT id, activity_id, attendance, young_person_id FROM activity_registrations")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(r.get::<i64, _>(0), 41);
-    assert_eq!(r.get::<i64, _>(1), 7);
-    assert_eq!(r.get::<String, _>(2), "present");
-    assert_eq!(r.get::<Option<i64>, _>(3), None);
-    let companies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_companies WHERE activity_id = 7")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(companies, 1);
-    let leftovers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'copy_0029%'",
+    let r = sqlx::query(
+        "SELECT id, activity_id, attendance, young_person_id FROM activity_registrations",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
+    assert_eq!(r.get::<i64, _>(0), 41);
+    assert_eq!(r.get::<i64, _>(1), 7);
+    assert_eq!(r.get::<String, _>(2), "present");
+    assert_eq!(r.get::<Option<i64>, _>(3), None);
+    let companies: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM activity_companies WHERE activity_id = 7")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(companies, 1);
+    let leftovers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'copy_0029%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(leftovers, 0);
     let problems: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
         .fetch_all(&pool)
@@ -203,7 +205,10 @@ async fn members_take_the_same_seats_never_twice_and_only_their_promos_activitie
         let joined = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
         let mut members = Vec::new();
         for (first, email) in [("Inès", "ines@example.org"), ("Théo", "theo@example.org")] {
-            let id = s.create_young_person(&young(first, email), now()).await.unwrap();
+            let id = s
+                .create_young_person(&young(first, email), now())
+                .await
+                .unwrap();
             s.add_promo_member(p, id, joined).await.unwrap();
             members.push(id);
         }
@@ -212,7 +217,10 @@ async fn members_take_the_same_seats_never_twice_and_only_their_promos_activitie
             .await
             .unwrap();
         s.add_promo_member(other, outsider, joined).await.unwrap();
-        let a = s.create_activity(&visit("1"), Some(p), now()).await.unwrap();
+        let a = s
+            .create_activity(&visit("1"), Some(p), now())
+            .await
+            .unwrap();
         // A promo that does not exist is refused by the key.
         assert!(matches!(
             s.create_activity(&visit("1"), Some(9999), now()).await,
@@ -220,8 +228,14 @@ async fn members_take_the_same_seats_never_twice_and_only_their_promos_activitie
         ));
 
         let seat = |m: i64, h: &'static str| s.register_member(a, m, h, now());
-        assert!(matches!(seat(members[0], "h1").await.unwrap(), MemberSeat::New(_, RegistrationStatus::Inscrit)));
-        assert!(matches!(seat(members[1], "h2").await.unwrap(), MemberSeat::New(_, RegistrationStatus::Attente)));
+        assert!(matches!(
+            seat(members[0], "h1").await.unwrap(),
+            MemberSeat::New(_, RegistrationStatus::Inscrit)
+        ));
+        assert!(matches!(
+            seat(members[1], "h2").await.unwrap(),
+            MemberSeat::New(_, RegistrationStatus::Attente)
+        ));
         assert_eq!(
             seat(members[0], "h3").await.unwrap(),
             MemberSeat::Already(RegistrationStatus::Inscrit)
@@ -255,11 +269,20 @@ async fn members_take_the_same_seats_never_twice_and_only_their_promos_activitie
         // His history holds both: the one a counselor made and his own.
         let history = s.registrations_of_young_person(members[1]).await.unwrap();
         assert_eq!(history.len(), 2);
-        assert_eq!(history.iter().filter(|r| r.young_person_id.is_some()).count(), 1);
+        assert_eq!(
+            history
+                .iter()
+                .filter(|r| r.young_person_id.is_some())
+                .count(),
+            1
+        );
 
         // Cancelled: refused, nothing written.
         s.cancel_activity(b, now()).await.unwrap();
-        let e = s.register_member(b, members[0], "h7", now()).await.unwrap_err();
+        let e = s
+            .register_member(b, members[0], "h7", now())
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("annulée"), "{e}");
         // Over: refused.
         let e = s
@@ -296,12 +319,18 @@ async fn a_promo_calendar_link_is_found_by_its_hash_until_renewed() {
         let p = promo(s, "Promo").await;
         assert_eq!(s.promo_calendar_since(p).await.unwrap(), None);
         s.renew_promo_calendar(p, "old", now()).await.unwrap();
-        assert_eq!(s.promo_of_calendar("old").await.unwrap(), Some((p, "old".into())));
+        assert_eq!(
+            s.promo_of_calendar("old").await.unwrap(),
+            Some((p, "old".into()))
+        );
         s.renew_promo_calendar(p, "new", now() + Duration::hours(1))
             .await
             .unwrap();
         assert_eq!(s.promo_of_calendar("old").await.unwrap(), None);
-        assert_eq!(s.promo_of_calendar("new").await.unwrap(), Some((p, "new".into())));
+        assert_eq!(
+            s.promo_of_calendar("new").await.unwrap(),
+            Some((p, "new".into()))
+        );
         assert_eq!(
             s.promo_calendar_since(p).await.unwrap(),
             Some(now() + Duration::hours(1))
