@@ -20,8 +20,8 @@ pub struct MemberFacts {
     pub first_application: Option<NaiveDate>,
     pub interview: bool,
     pub signed: Option<NaiveDate>,
-    /// The dates of the activities attended, once activities exist; `None` leaves the
-    /// inactivity rule out.
+    /// The days of the activities attended (marked present on their attendance sheets);
+    /// `None` leaves the inactivity rule out.
     pub attended: Option<Vec<NaiveDate>>,
 }
 

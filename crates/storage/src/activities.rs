@@ -4,9 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use tremplin_domain::Invalid;
-use tremplin_domain::activity::{
-    ActivityInput, ActivityKind, Attendance, RegistrationInput, RegistrationStatus, place_for,
-};
+use tremplin_domain::activity::{ActivityInput, ActivityKind, Attendance, RegistrationStatus};
 
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -44,7 +42,7 @@ pub struct Activity {
     pub waiting: i64,
 }
 
-const SELECT: &str = "SELECT a.id, a.kind, a.title, a.description, a.is_public, a.commune_code, a.address, a.video_url, \
+pub(crate) const SELECT: &str = "SELECT a.id, a.kind, a.title, a.description, a.is_public, a.commune_code, a.address, a.video_url, \
      a.starts_at, a.ends_at, a.capacity, a.leader, a.organiser_email, a.audience, a.guardian_required, a.training_centre_id, \
      a.tutor, a.agreement, a.promo_id, a.cancelled, a.sequence, a.created_at, a.updated_at, \
      (SELECT COUNT(*) FROM activity_registrations r WHERE r.activity_id = a.id AND r.status = 'inscrit') AS seated, \
@@ -66,6 +64,8 @@ pub struct Registration {
     #[sqlx(try_from = "String")]
     pub status: RegistrationStatus,
     pub attendance: Option<String>,
+    /// The record of a promo member a counselor registered.
+    pub young_person_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -76,10 +76,10 @@ impl Registration {
     }
 }
 
-const SELECT_REG: &str = "SELECT id, activity_id, first_name, last_name, email, phone, commune_code, minor, guardian_name, \
-     guardian_phone, status, attendance, created_at, updated_at FROM activity_registrations";
+pub(crate) const SELECT_REG: &str = "SELECT id, activity_id, first_name, last_name, email, phone, commune_code, minor, guardian_name, \
+     guardian_phone, status, attendance, young_person_id, created_at, updated_at FROM activity_registrations";
 
-fn refused(message: &str) -> StoreError {
+pub(crate) fn refused(message: &str) -> StoreError {
     StoreError::Invalid(Invalid::new("inscription", message))
 }
 
@@ -139,6 +139,7 @@ impl Store {
         &self,
         id: i64,
         a: &ActivityInput,
+        promo_id: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         on_pool!(self, |p| {
@@ -147,7 +148,7 @@ impl Store {
                 "UPDATE activities SET kind = $1, title = $2, description = $3, is_public = $4, commune_code = $5, address = $6, \
                  video_url = $7, starts_at = $8, starts_unix = $9, ends_at = $10, ends_unix = $21, capacity = $11, leader = $12, organiser_email = $13, \
                  audience = $14, guardian_required = $15, training_centre_id = $16, tutor = $17, agreement = $18, \
-                 sequence = sequence + 1, updated_at = $19 WHERE id = $20",
+                 promo_id = $22, sequence = sequence + 1, updated_at = $19 WHERE id = $20",
             )
             .bind(a.kind.as_str())
             .bind(&a.title)
@@ -170,6 +171,7 @@ impl Store {
             .bind(now)
             .bind(id)
             .bind(a.ends_at.timestamp())
+            .bind(promo_id)
             .execute(&mut *tx)
             .await?;
             sqlx::query("DELETE FROM activity_companies WHERE activity_id = $1")
@@ -264,102 +266,6 @@ impl Store {
 }
 
 impl Store {
-    /// Registers a person to a public event: a seat while there are some, else the waiting
-    /// list. Refused (a French message) when the event is over, cancelled or not public, when
-    /// the person is already registered, or over the daily limit.
-    pub async fn register(
-        &self,
-        activity_id: i64,
-        r: &RegistrationInput,
-        cancel_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(i64, RegistrationStatus)> {
-        let person = r.person_key();
-        on_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            // Taken first: registrations are written one at a time, so seats and limits hold.
-            sqlx::query("UPDATE revision_counter SET value = value WHERE id = 1")
-                .execute(&mut *tx)
-                .await?;
-            let event: Option<(i64, bool, bool, i64)> = sqlx::query_as(
-                "SELECT capacity, is_public, cancelled, starts_unix FROM activities WHERE id = $1",
-            )
-            .bind(activity_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((capacity, public, cancelled, starts)) = event else {
-                return Err(refused("Cet événement n'existe pas."));
-            };
-            if !public {
-                return Err(refused("Cet événement n'est pas ouvert aux inscriptions."));
-            }
-            if cancelled {
-                return Err(refused(
-                    "Cet événement est annulé : les inscriptions sont fermées.",
-                ));
-            }
-            if starts <= now.timestamp() {
-                return Err(refused(
-                    "Cet événement a déjà commencé : les inscriptions sont fermées.",
-                ));
-            }
-            let already: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM activity_registrations WHERE activity_id = $1 AND person_key = $2 AND status <> 'annule'",
-            )
-            .bind(activity_id)
-            .bind(&person)
-            .fetch_one(&mut *tx)
-            .await?;
-            if already > 0 {
-                return Err(refused(
-                    "Vous êtes déjà inscrit·e à cet événement : l'e-mail de confirmation contient votre lien pour annuler.",
-                ));
-            }
-            let today: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM activity_registrations WHERE person_key = $1 AND created_unix > $2",
-            )
-            .bind(&person)
-            .bind(now.timestamp() - 86_400)
-            .fetch_one(&mut *tx)
-            .await?;
-            if today >= MAX_REGISTRATIONS_PER_DAY {
-                return Err(refused(
-                    "Vous vous êtes inscrit·e à 10 événements en 24 heures : c'est le maximum. Reprenez demain, ou appelez la Mission Locale.",
-                ));
-            }
-            let seated: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM activity_registrations WHERE activity_id = $1 AND status = 'inscrit'",
-            )
-            .bind(activity_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let status = place_for(seated, capacity);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO activity_registrations (activity_id, first_name, last_name, email, phone, commune_code, minor, \
-                 guardian_name, guardian_phone, status, cancel_token_hash, person_key, created_at, created_unix, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13) RETURNING id",
-            )
-            .bind(activity_id)
-            .bind(&r.first_name)
-            .bind(&r.last_name)
-            .bind(r.email.as_ref().map(|e| e.as_str()))
-            .bind(r.phone.as_ref().map(|t| t.as_str()))
-            .bind(r.commune.as_str())
-            .bind(r.minor)
-            .bind(r.guardian_name.as_deref())
-            .bind(r.guardian_phone.as_ref().map(|t| t.as_str()))
-            .bind(status.as_str())
-            .bind(cancel_hash)
-            .bind(&person)
-            .bind(now)
-            .bind(now.timestamp())
-            .fetch_one(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok((id, status))
-        })
-    }
-
     pub async fn registration_by_cancel_link(&self, hash: &str) -> Result<Option<Registration>> {
         Ok(on_pool!(self, |p| sqlx::query_as(&format!(
             "{SELECT_REG} WHERE cancel_token_hash = $1"

@@ -20,9 +20,11 @@ mod pay_rules;
 mod pepite_people;
 mod pepites;
 mod phoning;
+mod promo_activities;
 mod promos;
 mod queue;
 mod reach;
+mod seats;
 mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -57,6 +59,7 @@ pub use pepites::{
 };
 pub use phoning::UndoneConfirmation;
 pub use promos::{Member, Milestone, Promo};
+pub use seats::MemberSeat;
 pub use sms::{QueuedSms, SmsRecord};
 pub use transport::{NewTransportFeed, TransportFeed};
 pub use workshops::{Workshop, WorkshopResult};

@@ -164,7 +164,7 @@ async fn seats_then_waiting_list_and_the_first_waiting_moves_up_once() {
         );
 
         // Edits and cancellation bump the calendar SEQUENCE, the event stays.
-        s.update_activity(id, &rally("3", vec![]), now())
+        s.update_activity(id, &rally("3", vec![]), None, now())
             .await
             .unwrap();
         assert!(s.activity_companies(id).await.unwrap().is_empty());

@@ -288,7 +288,7 @@ pub async fn load(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<()> {
         }
         if d.in_days < 1 {
             store
-                .update_activity(id, &input(state, d, &real, ids, cfa)?, now)
+                .update_activity(id, &input(state, d, &real, ids, cfa)?, None, now)
                 .await?;
         }
     }

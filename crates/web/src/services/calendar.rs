@@ -12,6 +12,7 @@ pub struct Entry<'a> {
     pub activity: &'a Activity,
     /// "Mortagne-au-Perche (61400)", or empty for a virtual workshop.
     pub place: String,
+    /// The public page, or empty for an activity reserved to a promo.
     pub url: String,
 }
 
@@ -81,6 +82,7 @@ fn event(out: &mut String, e: &Entry<'_>, host: &str, territory: &str) {
         description.push_str(&format!("Lien de la visio : {v}\n"));
     }
     description.push_str(&e.url);
+    let description = description.trim_end().to_owned();
     let location = match (a.address.is_empty(), e.place.is_empty()) {
         (_, true) => a.video_url.clone().unwrap_or_default(),
         (true, false) => e.place.clone(),
@@ -115,7 +117,9 @@ fn event(out: &mut String, e: &Entry<'_>, host: &str, territory: &str) {
         out,
         &format!("ORGANIZER;CN={}:mailto:{}", quoted(territory), organiser(a)),
     );
-    push_line(out, &format!("URL:{}", e.url));
+    if !e.url.is_empty() {
+        push_line(out, &format!("URL:{}", e.url));
+    }
     push_line(out, "END:VEVENT");
 }
 

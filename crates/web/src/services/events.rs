@@ -77,7 +77,12 @@ pub fn ics(state: &AppState, activities: &[Activity], name: &str) -> String {
             } else {
                 String::new()
             },
-            url: url(state, a.id),
+            // A reserved activity has no public page to link to.
+            url: if a.is_public {
+                url(state, a.id)
+            } else {
+                String::new()
+            },
         })
         .collect();
     calendar::calendar(

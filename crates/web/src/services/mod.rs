@@ -19,6 +19,7 @@ pub mod notices;
 pub mod outbox;
 pub mod pepites;
 pub mod phoning;
+pub mod promo_activities;
 pub mod promos;
 pub mod reach;
 pub mod relays;

@@ -27,15 +27,17 @@ pub async fn counselors(state: &AppState) -> Result<Vec<(i64, String)>, WebError
         .collect())
 }
 
-/// What the board knows of each member of a promo. Activities are not in Tremplin yet:
-/// `attended` stays `None`; once attendance sheets exist, fill it with the dates of the
-/// activities each member attended and [`tremplin_domain::board::at_risk`] applies the
-/// 14-day rule ([`tremplin_domain::board::inactive_since_attendance`]).
+/// What the board knows of each member of a promo: their milestones, their applications, and
+/// the days they attended an activity (marked present on its sheet; absent or excused do not
+/// count), from which [`tremplin_domain::board::at_risk`] applies the 14-day rule
+/// ([`tremplin_domain::board::inactive_since_attendance`]).
 pub async fn member_facts(
     state: &AppState,
+    promo: i64,
     members: &[Member],
     milestones: &[Milestone],
 ) -> Result<Vec<MemberFacts>, WebError> {
+    let mut attended = crate::services::promo_activities::attended_days(state, promo).await?;
     let mut facts = Vec::new();
     for m in members {
         let id = m.person.id;
@@ -67,7 +69,7 @@ pub async fn member_facts(
             first_application,
             interview,
             signed: on(MilestoneKind::ContratSigne),
-            attended: None,
+            attended: Some(attended.remove(&id).unwrap_or_default()),
         });
     }
     Ok(facts)

@@ -12,6 +12,10 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Id(pub i64);
 
+/// The two ids of a path such as `/gestion/activites/{id}/membres/{jeune}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ids(pub i64, pub i64);
+
 /// The same for the JSON API: its 404 is `{"error": "…"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiId(pub i64);
@@ -36,6 +40,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
         id(parts, state).await.map(Id).ok_or(WebError::NotFound)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound)?;
+        match (parse(&a), parse(&b)) {
+            (Some(a), Some(b)) => Ok(Ids(a, b)),
+            _ => Err(WebError::NotFound),
+        }
     }
 }
 

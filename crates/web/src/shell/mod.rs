@@ -16,7 +16,7 @@ pub mod protect;
 pub mod rejections;
 
 pub use csrf::CsrfForm;
-pub use ids::{ApiId, Id};
+pub use ids::{ApiId, Id, Ids};
 pub use layout::{Layout, not_found};
 pub use lines::{ApplicationLine, OfferLine, line};
 pub use nav::Nav;

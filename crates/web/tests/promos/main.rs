@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activites;
 mod board;
 mod donnees;
 mod jeunes;

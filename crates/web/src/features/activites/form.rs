@@ -31,6 +31,8 @@ pub(super) struct FormPage {
     companies: Vec<(i64, String)>,
     chosen: Vec<i64>,
     centres: Vec<(i64, String)>,
+    /// The promos to choose from: (id, name).
+    promos: Vec<(i64, String)>,
     commune_choices: Vec<typed::Choice>,
 }
 
@@ -52,6 +54,10 @@ impl FormPage {
 
     fn centre_chosen(&self, id: &i64) -> bool {
         self.v("cfa") == id.to_string()
+    }
+
+    fn promo_chosen(&self, id: &i64) -> bool {
+        self.v("promo") == id.to_string()
     }
 }
 
@@ -90,20 +96,45 @@ async fn page(
             .into_iter()
             .map(|c| (c.id, c.name))
             .collect(),
+        promos: state
+            .store
+            .promos()
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect(),
         commune_choices: Vec::new(),
     })
 }
 
+#[derive(serde::Deserialize, Default)]
+pub(super) struct NewQuery {
+    #[serde(default)]
+    promo: String,
+}
+
+/// The form; from a promo's page (`?promo=`), that promo chosen and the activity reserved.
 pub(super) async fn new(
     State(state): State<AppState>,
     staff: Staff,
+    axum::extract::Query(q): axum::extract::Query<NewQuery>,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    let values = HashMap::from([
+    let mut values = HashMap::from([
         ("places".to_owned(), "15".to_owned()),
         ("public".to_owned(), "oui".to_owned()),
         ("public_vise".to_owned(), "Jeunes de 16 à 25 ans".to_owned()),
     ]);
+    if let Ok(p) = q.promo.parse::<i64>()
+        && let Some(promo) = state.store.promo(p).await?
+    {
+        values.insert("promo".into(), p.to_string());
+        values.remove("public");
+        values.insert(
+            "public_vise".into(),
+            format!("Membres de la {}", promo.name),
+        );
+    }
     Ok(Html(
         page(&state, &staff, None, values, Vec::new(), Vec::new())
             .await?
@@ -144,6 +175,10 @@ fn values_of(state: &AppState, a: &Activity) -> HashMap<String, String> {
             a.training_centre_id
                 .map(|i| i.to_string())
                 .unwrap_or_default(),
+        ),
+        (
+            "promo".to_owned(),
+            a.promo_id.map(|i| i.to_string()).unwrap_or_default(),
         ),
     ]);
     if s.date_naive() != e.date_naive() {
@@ -202,14 +237,28 @@ fn sent(pairs: Vec<(String, String)>) -> Sent {
     Sent { values, companies }
 }
 
-/// Checks the form against the domain and the network; the input, or the page with why not.
+/// Checks the form against the domain, the network and the promos; the input with its promo,
+/// or the page with why not.
 async fn check(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
     s: Sent,
-) -> Result<Result<ActivityInput, FormPage>, WebError> {
+) -> Result<Result<(ActivityInput, Option<i64>), FormPage>, WebError> {
     let mut errors = Vec::new();
+    let promo = match s.values.get("promo").map_or("", |v| v.trim()) {
+        "" => None,
+        p => match p.parse::<i64>() {
+            Ok(pid) if state.store.promo(pid).await?.is_some() => Some(pid),
+            _ => {
+                errors.push(Invalid::new(
+                    "promo",
+                    "Cette promo n'existe pas (ou plus) : choisissez-en une dans la liste, ou aucune.",
+                ));
+                None
+            }
+        },
+    };
     let known = state.store.company_choices().await?;
     let mut company_ids = Vec::new();
     for c in &s.companies {
@@ -266,7 +315,7 @@ async fn check(
         state.refs.communes.exists(c)
     });
     match (parsed, commune) {
-        (Ok(input), Ok(_)) if errors.is_empty() => Ok(Ok(input)),
+        (Ok(input), Ok(_)) if errors.is_empty() => Ok(Ok((input, promo))),
         (parsed, commune) => {
             errors.extend(parsed.err().unwrap_or_default());
             let mut choices = Vec::new();
@@ -299,10 +348,10 @@ pub(super) async fn create(
     let s = sent(pairs);
     staff.check_csrf(s.values.get("csrf").map_or("", String::as_str))?;
     match check(&state, &staff, None, s).await? {
-        Ok(input) => {
+        Ok((input, promo)) => {
             let id = state
                 .store
-                .create_activity(&input, None, state.clock.now())
+                .create_activity(&input, promo, state.clock.now())
                 .await?;
             staff
                 .log(&state, "activité créée", &format!("activité n° {id}"))
@@ -324,10 +373,10 @@ pub(super) async fn update(
     staff.check_csrf(s.values.get("csrf").map_or("", String::as_str))?;
     state.store.activity(id).await?.ok_or(WebError::NotFound)?;
     match check(&state, &staff, Some(id), s).await? {
-        Ok(input) => {
+        Ok((input, promo)) => {
             state
                 .store
-                .update_activity(id, &input, state.clock.now())
+                .update_activity(id, &input, promo, state.clock.now())
                 .await?;
             staff
                 .log(&state, "activité modifiée", &format!("activité n° {id}"))

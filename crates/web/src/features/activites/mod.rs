@@ -16,6 +16,7 @@ use crate::shell::{Id, Layout, Nav};
 use crate::{AppState, WebError};
 
 mod form;
+mod members;
 mod sheet;
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +31,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/gestion/activites/{id}/annuler", post(cancel))
         .route("/gestion/activites/{id}/presences", post(sheet::mark))
+        .route(
+            "/gestion/activites/{id}/membres",
+            post(members::register_all),
+        )
+        .route(
+            "/gestion/activites/{id}/membres/{jeune}",
+            post(members::register_one),
+        )
         .route("/gestion/activites/{id}/emargement.pdf", get(sheet::pdf))
 }
 

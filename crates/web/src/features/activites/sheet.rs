@@ -78,6 +78,9 @@ struct SheetPage {
     registrants: Vec<Registrant>,
     choices: Vec<(&'static str, &'static str)>,
     saved: bool,
+    promo: Option<super::members::PromoPart>,
+    /// After registering members: what it gave.
+    tally: Option<String>,
 }
 
 async fn partners(state: &AppState, a: &Activity) -> Result<Vec<String>, WebError> {
@@ -100,6 +103,29 @@ async fn partners(state: &AppState, a: &Activity) -> Result<Vec<String>, WebErro
 pub(super) struct Saved {
     #[serde(default)]
     enregistre: Option<String>,
+    inscrits: Option<u32>,
+    attente: Option<u32>,
+    deja: Option<u32>,
+}
+
+impl Saved {
+    /// « 3 membre(s) inscrit(s), 1 sur la liste d'attente, 2 déjà inscrit(s) ».
+    fn tally(&self) -> Option<String> {
+        let (s, w, d) = (
+            self.inscrits?,
+            self.attente.unwrap_or(0),
+            self.deja.unwrap_or(0),
+        );
+        let mut out = format!("{s} membre(s) inscrit(s)");
+        if w > 0 {
+            out.push_str(&format!(", {w} sur la liste d'attente (complet)"));
+        }
+        if d > 0 {
+            out.push_str(&format!(", {d} déjà inscrit(s)"));
+        }
+        out.push('.');
+        Some(out)
+    }
 }
 
 pub(super) async fn show(
@@ -110,13 +136,12 @@ pub(super) async fn show(
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
     let a = state.store.activity(id).await?.ok_or(WebError::NotFound)?;
-    let registrants = state
-        .store
-        .registrations(id)
-        .await?
+    let registrations = state.store.registrations(id).await?;
+    let registrants = registrations
         .iter()
         .map(|r| registrant(&state, r))
         .collect();
+    let promo = super::members::part(&state, &a, &registrations).await?;
     let page = SheetPage {
         layout: Layout::new(&state, &format!("/gestion/activites/{id}")),
         nav: Nav::new(&staff),
@@ -151,6 +176,8 @@ pub(super) async fn show(
             .map(|x| (x.as_str(), x.label()))
             .collect(),
         saved: q.enregistre.is_some(),
+        tally: q.tally(),
+        promo,
     };
     Ok(Html(page.render()?))
 }

@@ -248,6 +248,8 @@ struct RecordPage {
     status: &'static str,
     applications: Vec<LinkedApplication>,
     promos: Vec<(i64, String, Vec<(&'static str, String)>)>,
+    /// The activities registered to and what their sheets say.
+    history: Vec<crate::services::promo_activities::HistoryLine>,
     error: Option<String>,
 }
 
@@ -314,6 +316,7 @@ async fn record_page(
             })
             .collect(),
         status: status_label(&y.status),
+        history: crate::services::promo_activities::history(state, y.id).await?,
         y,
         applications,
         promos,

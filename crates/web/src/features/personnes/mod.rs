@@ -103,10 +103,12 @@ async fn person(
             .into_iter()
             .map(|y| (y.id, y.name()))
             .collect();
-        for r in state
-            .store
-            .registrations_of_person(email.as_deref(), phone.as_deref())
-            .await?
+        for r in crate::services::promo_activities::registrations_of_person(
+            &state,
+            email.as_deref(),
+            phone.as_deref(),
+        )
+        .await?
         {
             registrations.push((
                 crate::shell::dates::paris_day(r.created_at),
@@ -220,9 +222,12 @@ async fn export_person(
         }
     }
     let records = young_people_json(&state, email.as_deref(), phone.as_deref()).await?;
-    let registrations: Vec<serde_json::Value> = state
-        .store
-        .registrations_of_person(email.as_deref(), phone.as_deref())
+    let registrations: Vec<serde_json::Value> =
+        crate::services::promo_activities::registrations_of_person(
+            &state,
+            email.as_deref(),
+            phone.as_deref(),
+        )
         .await?
         .into_iter()
         .map(|r| {
@@ -231,6 +236,7 @@ async fn export_person(
                 "email": r.email, "telephone": r.phone, "commune": r.commune_code, "mineur": r.minor,
                 "responsable_nom": r.guardian_name, "responsable_telephone": r.guardian_phone,
                 "etat": r.status.as_str(), "presence": r.attendance, "inscrit_le": r.created_at.to_rfc3339(),
+                "fiche_jeune": r.young_person_id,
             })
         })
         .collect();
@@ -344,6 +350,14 @@ async fn erase_person(
         Some(e) => state.store.delete_alerts_of_email(e).await?,
         None => 0,
     };
+    // Counted before: erasing a record erases the registrations a counselor made for it.
+    let registrations = crate::services::promo_activities::registrations_of_person(
+        &state,
+        email.as_deref(),
+        phone.as_deref(),
+    )
+    .await?
+    .len() as u64;
     let records = state
         .store
         .young_people_of_person(email.as_deref(), phone.as_deref())
@@ -351,7 +365,7 @@ async fn erase_person(
     for y in &records {
         state.store.delete_young_person(y.id).await?;
     }
-    let registrations = state
+    state
         .store
         .delete_registrations_of_person(email.as_deref(), phone.as_deref())
         .await?;

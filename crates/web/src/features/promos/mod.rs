@@ -22,6 +22,7 @@ use crate::shell::dates::{french_day, paris_today};
 use crate::shell::{Id, Layout};
 use crate::{AppState, WebError};
 
+mod agenda;
 mod member;
 mod results;
 
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/gestion/promos/resultats", get(results::page))
         .route("/gestion/promos/resultats.csv", get(results::csv))
         .route("/gestion/promos/{id}", get(board))
+        .route("/gestion/promos/{id}/agenda", post(agenda::renew))
+        .route("/agenda/promos/{file}", get(agenda::feed))
         .route("/gestion/promos/{id}/membres", post(add_member))
         .route("/gestion/promos/{id}/membres/{jeune}", get(member::page))
         .route(
@@ -205,7 +208,7 @@ struct MemberLine {
 
 #[derive(Template)]
 #[template(path = "features/promos/templates/board.html")]
-struct BoardPage {
+pub(super) struct BoardPage {
     layout: Layout,
     nav: crate::shell::Nav,
     promo: Promo,
@@ -223,9 +226,14 @@ struct BoardPage {
     others: Vec<(i64, String)>,
     kinds: Vec<&'static str>,
     error: Option<String>,
+    activities: Vec<crate::services::promo_activities::ActivityLine>,
+    /// When the live calendar link was made (« 2 décembre 2026 »).
+    calendar_since: Option<String>,
+    /// The calendar link just made: shown this once.
+    calendar_link: Option<String>,
 }
 
-async fn board_page(
+pub(super) async fn board_page(
     state: &AppState,
     staff: &Staff,
     id: i64,
@@ -235,7 +243,7 @@ async fn board_page(
     let members = state.store.promo_members(id).await?;
     let milestones = state.store.promo_milestones(id).await?;
     let today = paris_today(state.clock.now());
-    let facts = crate::services::promos::member_facts(state, &members, &milestones).await?;
+    let facts = crate::services::promos::member_facts(state, id, &members, &milestones).await?;
     let signed_days: Vec<_> = facts.iter().filter_map(|f| f.signed).collect();
     let goal = members.len() as u32;
     let b = burn_up(
@@ -297,6 +305,13 @@ async fn board_page(
         },
         others,
         kinds: MilestoneKind::ALL.iter().map(|k| k.label()).collect(),
+        activities: crate::services::promo_activities::activity_lines(state, id).await?,
+        calendar_since: state
+            .store
+            .promo_calendar_since(id)
+            .await?
+            .map(crate::shell::dates::paris_day),
+        calendar_link: None,
         promo,
         error,
     })
