@@ -15,3 +15,4 @@ mod candidatures;
 mod relais;
 mod apprenti;
 mod promos;
+mod pepites;
