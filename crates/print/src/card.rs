@@ -98,6 +98,37 @@ impl Card {
     }
 }
 
+/// A photo drawn on a card (a pépite's poster): JPEG or PNG bytes, cropped to fill its frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Photo {
+    /// `image/jpeg` or `image/png`.
+    pub mime: &'static str,
+    pub data: Vec<u8>,
+}
+
+impl Photo {
+    /// The photo when its bytes are a JPEG or a PNG (by their content); `None` otherwise.
+    pub fn sniff(data: Vec<u8>) -> Option<Self> {
+        let mime = if data.starts_with(&[0xff, 0xd8, 0xff]) {
+            "image/jpeg"
+        } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else {
+            return None;
+        };
+        Some(Self { mime, data })
+    }
+}
+
+/// What a card may have besides its words: a photo, and another call to action in the footer
+/// than an offer's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    pub photo: Option<Photo>,
+    /// Instead of « Voir l'offre et postuler : ».
+    pub call: Option<String>,
+}
+
 /// Where each part of a format goes, in pixels.
 struct Frame {
     width: f32,
@@ -112,6 +143,8 @@ struct Frame {
     title_sizes: &'static [f32],
     title_max_lines: usize,
     detail_size: f32,
+    /// Where a photo goes (x, y, width, height), when the card has one.
+    photo: (f32, f32, f32, f32),
 }
 
 const SQUARE_FOOTER: f32 = 290.0;
@@ -131,6 +164,7 @@ impl Frame {
                 title_sizes: &[88.0, 80.0, 72.0, 64.0, 58.0, 52.0, 46.0],
                 title_max_lines: 5,
                 detail_size: 40.0,
+                photo: (72.0, 150.0, 1080.0 - 144.0, 290.0),
             },
             Format::Link => Self {
                 width: 1200.0,
@@ -143,8 +177,34 @@ impl Frame {
                 title_sizes: &[68.0, 60.0, 54.0, 48.0, 43.0, 38.0, 34.0],
                 title_max_lines: 4,
                 detail_size: 30.0,
+                photo: (
+                    1200.0 - LINK_PANEL - 48.0 - 250.0,
+                    150.0,
+                    250.0,
+                    630.0 - 48.0 - 150.0,
+                ),
             },
         }
+    }
+
+    /// The frame with room made for a photo: above the text on a square card, beside it on
+    /// a link's.
+    fn with_photo(mut self, format: Format) -> Self {
+        let (x, y, _, h) = self.photo;
+        match format {
+            Format::Square => {
+                self.text_top = y + h + 36.0;
+                self.title_sizes = &[72.0, 64.0, 58.0, 52.0, 46.0];
+                self.title_max_lines = 2;
+                self.detail_size = 34.0;
+            }
+            Format::Link => {
+                self.text_right = x - 28.0;
+                self.title_sizes = &[56.0, 50.0, 44.0, 38.0, 34.0];
+                self.detail_size = 26.0;
+            }
+        }
+        self
     }
 }
 
@@ -193,8 +253,21 @@ fn layout_text(card: &Card, f: &Frame) -> (f32, Vec<String>, Vec<String>) {
 
 /// The card as SVG, every text measured to stay inside its frame.
 pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
+    svg_with(card, format, &Extras::default())
+}
+
+/// [`svg`] with a photo or another call to action.
+pub fn svg_with(card: &Card, format: Format, extras: &Extras) -> Result<String, Error> {
     let m = metrics();
-    let f = Frame::of(format);
+    let f = if extras.photo.is_some() {
+        Frame::of(format).with_photo(format)
+    } else {
+        Frame::of(format)
+    };
+    let call = extras
+        .call
+        .as_deref()
+        .unwrap_or("Voir l'offre et postuler :");
     let dark = card.palette.dark_hex();
     let accent = card.palette.accent_hex();
     let white = "#ffffff".to_owned();
@@ -256,6 +329,15 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
 
     let qr = Qr::new(&card.qr_url)?;
     let mut shapes = String::new();
+    if let Some(photo) = &extras.photo {
+        let (x, y, w, h) = f.photo;
+        let _ = write!(
+            shapes,
+            r#"<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{white}"/><image x="{x}" y="{y}" width="{w}" height="{h}" preserveAspectRatio="xMidYMid slice" href="data:{};base64,{}"/>"#,
+            photo.mime,
+            crate::base64(&photo.data)
+        );
+    }
     match format {
         Format::Square => {
             let top = f.height - SQUARE_FOOTER;
@@ -278,6 +360,7 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
                 &[34.0, 30.0, 26.0, 22.0],
                 28.0,
                 false,
+                call,
             );
         }
         Format::Link => {
@@ -299,6 +382,7 @@ pub fn svg(card: &Card, format: Format) -> Result<String, Error> {
                 &[24.0, 21.0, 18.0],
                 20.0,
                 true,
+                call,
             );
         }
     }
@@ -345,6 +429,7 @@ fn footer_column(
     link_sizes: &[f32],
     small: f32,
     centred: bool,
+    call: &str,
 ) {
     let m = metrics();
     let ascent = m.ascent();
@@ -361,16 +446,7 @@ fn footer_column(
         });
         *y += size * 1.28;
     };
-    for l in wrap_at_most(
-        m,
-        "Voir l'offre et postuler :",
-        small,
-        Weight::Regular,
-        width,
-        1,
-    )
-    .0
-    {
+    for l in wrap_at_most(m, call, small, Weight::Regular, width, 1).0 {
         push(lines, &mut y, l, small, Weight::Regular);
     }
     // On one line when a smaller size allows, else on two.
@@ -405,7 +481,12 @@ fn fonts() -> Arc<fontdb::Database> {
 /// The card parsed into resvg's tree: text laid out and turned into outlines with the shipped
 /// font (loaded once for the process, see [`fonts`]).
 pub fn tree(card: &Card, format: Format) -> Result<usvg::Tree, Error> {
-    let svg = svg(card, format)?;
+    tree_with(card, format, &Extras::default())
+}
+
+/// [`tree`] with a photo or another call to action.
+pub fn tree_with(card: &Card, format: Format, extras: &Extras) -> Result<usvg::Tree, Error> {
+    let svg = svg_with(card, format, extras)?;
     let options = usvg::Options {
         fontdb: fonts(),
         font_family: font::FAMILY.to_owned(),
@@ -425,7 +506,12 @@ pub fn rasterize(tree: &usvg::Tree, format: Format) -> Result<tiny_skia::Pixmap,
 
 /// The card as a PNG image of the format's size.
 pub fn png(card: &Card, format: Format) -> Result<Vec<u8>, Error> {
-    encode(&rasterize(&tree(card, format)?, format)?)
+    png_with(card, format, &Extras::default())
+}
+
+/// [`png`] with a photo or another call to action.
+pub fn png_with(card: &Card, format: Format, extras: &Extras) -> Result<Vec<u8>, Error> {
+    encode(&rasterize(&tree_with(card, format, extras)?, format)?)
 }
 
 /// Many cards at once, drawn on every core (a kit's hundred cards): the results in the

@@ -90,11 +90,11 @@ pub struct EditionPosts {
     pub places: Vec<String>,
 }
 
-fn via(url: &str, channel: &str) -> String {
+pub(crate) fn via(url: &str, channel: &str) -> String {
     format!("{url}?via={channel}")
 }
 
-fn len(s: &str) -> usize {
+pub(crate) fn len(s: &str) -> usize {
     s.chars().count()
 }
 

@@ -11,6 +11,7 @@ pub mod activities;
 mod alerts;
 pub mod applications;
 mod catalogue;
+mod edition_pepites;
 mod editions;
 mod imports;
 mod mail;

@@ -302,7 +302,12 @@ impl Store {
             .unwrap_or_default();
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            for table in ["pepite_consents", "pepite_requests", "pepite_events"] {
+            for table in [
+                "pepite_consents",
+                "pepite_requests",
+                "pepite_events",
+                "edition_pepites",
+            ] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE pepite_id = $1"))
                     .bind(id)
                     .execute(&mut *tx)

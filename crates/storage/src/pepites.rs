@@ -76,7 +76,7 @@ impl Pepite {
     }
 }
 
-const SELECT: &str = "SELECT id, status, counselor_id, display_name, birth_date, holders, area_kind, area_code, area_name, \
+pub(crate) const SELECT: &str = "SELECT id, status, counselor_id, display_name, birth_date, holders, area_kind, area_code, area_name, \
     trades, available_from, licence, vehicle, radius_km, strength_1, strength_2, strength_3, story, video_key, video_mime, \
     video_ms, light_key, poster_key, captions_key, featured_week, views, created_at, updated_at, published_at, ended_at, \
     end_reason FROM pepites";

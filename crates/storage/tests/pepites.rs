@@ -257,3 +257,43 @@ async fn request_limits_per_sender_and_video_limits() {
         assert_eq!(s.pepite_video_limits().await.unwrap(), (150, 180));
     }
 }
+
+#[tokio::test]
+async fn an_edition_keeps_the_weeks_picks_while_they_stay_published() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let s = &db.store;
+        let picked = s.create_pepite(&portrait(), 1, None, now()).await.unwrap();
+        let draft = s.create_pepite(&portrait(), 1, None, now()).await.unwrap();
+        let other_week = s.create_pepite(&portrait(), 1, None, now()).await.unwrap();
+        for id in [picked, other_week] {
+            s.set_pepite_published(id, true, now()).await.unwrap();
+        }
+        s.set_pepite_featured(picked, Some("2026-W49"))
+            .await
+            .unwrap();
+        s.set_pepite_featured(draft, Some("2026-W49"))
+            .await
+            .unwrap();
+        s.set_pepite_featured(other_week, Some("2026-W48"))
+            .await
+            .unwrap();
+        // Only the week's published pick; recording again changes nothing.
+        assert_eq!(s.record_edition_pepites(7, "2026-W49").await.unwrap(), 1);
+        assert_eq!(s.record_edition_pepites(7, "2026-W49").await.unwrap(), 1);
+        let ids = |v: Vec<tremplin_storage::Pepite>| v.iter().map(|p| p.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(s.edition_pepites(7).await.unwrap()),
+            vec![picked],
+            "{backend}"
+        );
+        assert!(s.edition_pepites(8).await.unwrap().is_empty());
+        // Withdrawn: out of the edition at once; forgotten: its link goes with it.
+        s.end_pepite(picked, "retiree", "consentement retiré", now())
+            .await
+            .unwrap();
+        assert!(s.edition_pepites(7).await.unwrap().is_empty(), "{backend}");
+        s.delete_pepite(picked).await.unwrap();
+        assert!(s.pepite(picked).await.unwrap().is_none());
+    }
+}

@@ -11,6 +11,7 @@ mod support;
 
 mod apprenti;
 mod candidatures;
+mod pepites;
 mod promos;
 mod recherche;
 mod relais;

@@ -73,6 +73,8 @@ pub async fn end(state: &AppState, id: i64, status: &str, reason: &str) -> Resul
         return Ok(());
     };
     let keys = state.store.end_pepite(id, status, reason, now).await?;
+    // Its cards go with it: nothing drawn from its poster stays in memory.
+    state.cards.forget_pepite(id);
     if keys.is_empty() && p.is_over() {
         return Ok(());
     }

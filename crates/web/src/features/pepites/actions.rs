@@ -74,6 +74,7 @@ pub(super) async fn action(
         }
         "depublier" => {
             state.store.set_pepite_published(id, false, now).await?;
+            state.cards.forget_pepite(id);
         }
         "semaine" => {
             let week = this_week(&state);

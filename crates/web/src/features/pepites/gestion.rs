@@ -13,7 +13,7 @@ use tremplin_domain::pepite::{Portrait, PortraitInput};
 use tremplin_storage::{MeetingRequest, Pepite, StoredConsent};
 
 use super::{Shown, area_choices, area_of};
-use crate::services::pepites;
+use crate::services::{pepites, relays};
 use crate::shell::auth::Staff;
 use crate::shell::{Id, Layout, Nav};
 use crate::{AppState, WebError};
@@ -394,6 +394,8 @@ struct DetailPage {
     requests: Vec<RequestLine>,
     history: Vec<(String, String)>,
     featured: bool,
+    /// While it may be relayed: the post suggested for Facebook (the kit has every network's).
+    post: Option<String>,
     notice: Option<String>,
     today: String,
     until: String,
@@ -499,7 +501,13 @@ pub(super) async fn detail_page(
             )
         })
         .collect();
+    let post = if relays::pepites::relayable(state, &p).await? {
+        Some(relays::pepites::post(state, &p).post(&tremplin_print::posts::NETWORKS[0]))
+    } else {
+        None
+    };
     let page = DetailPage {
+        post,
         layout: Layout::new(state, &format!("/gestion/pepites/{}", p.id)),
         nav: Nav::new(staff),
         shown: Shown::of(state, &p, today),

@@ -12,6 +12,7 @@ use tremplin_storage::Pepite;
 use crate::AppState;
 
 mod actions;
+mod cards;
 mod consent;
 mod derive;
 mod gestion;
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .route("/pepites", get(public::list))
         .route("/pepites/{id}", get(public::page))
         .route("/pepites/{id}/rencontrer", post(public::request))
+        .route("/pepites/{id}/carte.png", get(cards::card))
         .route("/pepites/{id}/media/{slot}", get(public::media))
 }
 
@@ -102,17 +104,7 @@ impl Shown {
             name: p.display_name.clone(),
             age: tremplin_domain::pepite::age_on(p.birth_date, today),
             area: p.area_name.clone(),
-            trades: p
-                .trade_codes()
-                .iter()
-                .map(|c| {
-                    state
-                        .refs
-                        .rome
-                        .get(c.as_str())
-                        .map_or_else(|| c.to_string(), |m| m.label.clone())
-                })
-                .collect(),
+            trades: crate::services::relays::pepites::trade_labels(state, p),
             available_from: crate::shell::dates::french_day(p.available_from),
             mobility: mobility.join(", "),
             strengths: [

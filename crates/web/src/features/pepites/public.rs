@@ -16,7 +16,7 @@ use tremplin_storage::{NewMeetingRequest, Pepite};
 use super::Shown;
 use super::uploads::{mime_of, slot_key};
 use crate::services::media::{self, Caching, MediaKey};
-use crate::services::{pepites, typed};
+use crate::services::{pepites, relays, typed};
 use crate::shell::Layout;
 use crate::shell::auth::{self, ClientIp};
 use crate::{AppState, WebError};
@@ -112,6 +112,9 @@ pub(super) struct PepitePage {
     values: HashMap<String, String>,
     errors: Vec<Invalid>,
     sent: bool,
+    /// Its 1200×630 card and the card's alternative text, for link previews, while it may
+    /// be relayed.
+    card: Option<(String, String)>,
 }
 
 impl PepitePage {
@@ -151,6 +154,17 @@ async fn pepite_page(
         },
         None => Vec::new(),
     };
+    let card = if relays::pepites::relayable(state, p).await? {
+        Some((
+            format!(
+                "{}/pepites/{}/carte.png?format=lien",
+                state.config.public_url, p.id
+            ),
+            relays::pepites::alt_text(&relays::pepites::card(state, p)),
+        ))
+    } else {
+        None
+    };
     Ok(PepitePage {
         layout: Layout::new(state, &format!("/pepites/{}", p.id)),
         shown: Shown::of(state, p, state.clock.now().date_naive()),
@@ -162,6 +176,7 @@ async fn pepite_page(
         values,
         errors,
         sent: false,
+        card,
     })
 }
 

@@ -4,6 +4,7 @@
 //! offers become what the cards and pages say, and every link carries its channel (`?via=`).
 
 pub mod kit;
+pub mod pepites;
 pub mod printed;
 
 use std::collections::HashMap;
@@ -24,27 +25,51 @@ use crate::{AppState, WebError};
 /// it again.
 #[derive(Default)]
 pub struct CardCache {
-    cards: Mutex<HashMap<(i64, Format), (String, Arc<Vec<u8>>)>>,
+    cards: Cards,
+    /// The pépites' cards, by pépite: forgotten as soon as one leaves the site.
+    pepites: Cards,
 }
 
 /// About 100 KB a card: a few hundred cards stay in memory, then it starts afresh.
 const CACHE_CARDS: usize = 400;
 
+type Cards = Mutex<HashMap<(i64, Format), (String, Arc<Vec<u8>>)>>;
+
+fn cached(cards: &Cards, id: i64, format: Format, key: &str) -> Option<Arc<Vec<u8>>> {
+    let cards = cards.lock().unwrap_or_else(|e| e.into_inner());
+    cards
+        .get(&(id, format))
+        .filter(|(k, _)| k == key)
+        .map(|(_, png)| png.clone())
+}
+
+fn keep(cards: &Cards, id: i64, format: Format, key: String, png: Arc<Vec<u8>>) {
+    let mut cards = cards.lock().unwrap_or_else(|e| e.into_inner());
+    if cards.len() >= CACHE_CARDS {
+        cards.clear();
+    }
+    cards.insert((id, format), (key, png));
+}
+
 impl CardCache {
     fn get(&self, id: i64, format: Format, key: &str) -> Option<Arc<Vec<u8>>> {
-        let cards = self.cards.lock().unwrap_or_else(|e| e.into_inner());
-        cards
-            .get(&(id, format))
-            .filter(|(k, _)| k == key)
-            .map(|(_, png)| png.clone())
+        cached(&self.cards, id, format, key)
     }
 
     fn put(&self, id: i64, format: Format, key: String, png: Arc<Vec<u8>>) {
-        let mut cards = self.cards.lock().unwrap_or_else(|e| e.into_inner());
-        if cards.len() >= CACHE_CARDS {
-            cards.clear();
-        }
-        cards.insert((id, format), (key, png));
+        keep(&self.cards, id, format, key, png)
+    }
+
+    /// Forgets a pépite's cards (it left the site: its poster must not stay in memory).
+    pub fn forget_pepite(&self, id: i64) {
+        let mut cards = self.pepites.lock().unwrap_or_else(|e| e.into_inner());
+        cards.retain(|(pepite, _), _| *pepite != id);
+    }
+
+    /// Whether a card of this pépite is kept (for the tests of its withdrawal).
+    pub fn holds_pepite(&self, id: i64) -> bool {
+        let cards = self.pepites.lock().unwrap_or_else(|e| e.into_inner());
+        cards.keys().any(|(pepite, _)| *pepite == id)
     }
 }
 
