@@ -84,21 +84,7 @@ async fn a_young_person_opens_the_pay_simulator_from_an_offer_on_a_phone() {
 
     // The rules table, for an admin, on a phone too.
     c.goto(&format!("{}/connexion", h.base)).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("admin@ml.example")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("un mot de passe solide")
-        .await
-        .unwrap();
-    navigate(&c, Locator::Css("main form button"))
-        .await
-        .unwrap();
+    sign_in(&c, "admin@ml.example").await.unwrap();
     c.goto(&format!("{}/gestion/regles", h.base)).await.unwrap();
     assert!(
         c.find(Locator::Css("main h1"))

@@ -224,15 +224,7 @@ async fn apply_with_a_cv_from_a_phone_the_employer_answers_the_counselor_sees_it
             serde_json::json!([]),
             "sign-in fields"
         );
-        c.find(Locator::Id("email"))
-            .await?
-            .send_keys("conseil@ml.example")
-            .await?;
-        c.find(Locator::Id("password"))
-            .await?
-            .send_keys("un mot de passe solide")
-            .await?;
-        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         let table = c
             .wait()
             .for_element(Locator::Css("main table"))

@@ -177,15 +177,7 @@ async fn an_employer_plays_a_portrait_with_captions_and_asks_to_meet_and_the_cou
         // The counselor signs in and finds it, with the employer's contact.
         c.goto(&format!("{base}/connexion?suite=/gestion/pepites"))
             .await?;
-        c.find(Locator::Id("email"))
-            .await?
-            .send_keys("conseil@ml.example")
-            .await?;
-        c.find(Locator::Id("password"))
-            .await?
-            .send_keys("un mot de passe solide")
-            .await?;
-        navigate(&c, Locator::Css("main form button")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         assert!(
             c.current_url().await?.path().ends_with("/gestion/pepites"),
             "{}",

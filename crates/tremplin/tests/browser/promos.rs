@@ -17,16 +17,7 @@ async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contr
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/gestion/promos")).await?;
-        c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email"))
-            .await?
-            .send_keys("conseil@ml.example")
-            .await?;
-        c.find(Locator::Id("password"))
-            .await?
-            .send_keys("un mot de passe solide")
-            .await?;
-        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         // The demo's past summer promo is there at the first start, with its results.
         let list = c
             .wait()
@@ -43,6 +34,18 @@ async fn a_counselor_creates_a_promo_adds_three_young_people_and_records_a_contr
         let results = c.find(Locator::Css("main")).await?.text().await?;
         assert!(results.contains("62 %"), "5 of 8: {results}");
         fits_the_phone(&c, "the season's results").await?;
+        // Its board lists the summer's activities with their attendance.
+        c.goto(&format!("{base}/gestion/promos")).await?;
+        navigate(&c, Locator::LinkText("Promo d'été 2026 – Perche")).await?;
+        let board = c.find(Locator::Css("main")).await?.text().await?;
+        for activity in [
+            "Atelier CV et lettre de motivation",
+            "Visite du 3IFA à Alençon",
+            "Atelier « Ma vie d'apprenti·e »",
+        ] {
+            assert!(board.contains(activity), "{activity}: {board}");
+        }
+        fits_the_phone(&c, "the demo promo's board").await?;
 
         c.goto(&format!("{base}/gestion/promos/nouvelle")).await?;
         c.wait()
@@ -243,16 +246,7 @@ async fn a_young_person_registers_for_an_event_from_a_phone_and_a_counselor_mark
 
         // A counselor marks attendance on the phone.
         c.goto(&format!("{base}/gestion/activites/{id}")).await?;
-        c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email"))
-            .await?
-            .send_keys("conseil@ml.example")
-            .await?;
-        c.find(Locator::Id("password"))
-            .await?
-            .send_keys("un mot de passe solide")
-            .await?;
-        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         assert_eq!(
             c.wait()
                 .for_element(Locator::Css("main h1"))

@@ -94,21 +94,7 @@ async fn a_partner_site_frames_the_widget_searches_in_it_and_opens_an_offer() {
     // An admin lists the sites allowed: the partner's origin is not among them, so its frame
     // is refused; listed again, it is shown.
     c.goto(&format!("{}/connexion", h.base)).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("admin@ml.example")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("un mot de passe solide")
-        .await
-        .unwrap();
-    navigate(&c, Locator::Css("main form button"))
-        .await
-        .unwrap();
+    sign_in(&c, "admin@ml.example").await.unwrap();
     for (list, shown) in [
         ("https://ent.lycee-exemple.fr", false),
         (host.as_str(), true),

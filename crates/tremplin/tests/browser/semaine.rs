@@ -18,10 +18,7 @@ async fn a_counselors_week_sign_in_record_a_call_create_the_offer_publish_the_ed
         c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
         c.goto(&format!("{base}/gestion")).await?;
         // Not signed in: the login page, which returns to where we were going.
-        c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
-        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
-        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Cette semaine");
 
         // A company of the network, then the call that brings an offer.
@@ -95,10 +92,7 @@ async fn a_counselor_creates_an_offer_naming_the_metier_and_the_commune() {
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/gestion/offres/nouvelle")).await?;
-        c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
-        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
-        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         c.wait().for_element(Locator::Id("rome_code")).await?;
         // The form reads top to bottom at every width, its button last.
         for (w, hgt) in [DESKTOP, PHONE] {
@@ -180,10 +174,7 @@ async fn a_counselor_works_through_the_week_on_a_phone_confirms_by_call_and_keep
     let outcome = async {
         c.set_window_size(PHONE.0, PHONE.1).await?;
         c.goto(&format!("{base}/gestion/semaine")).await?;
-        c.wait().for_element(Locator::Id("password")).await?;
-        c.find(Locator::Id("email")).await?.send_keys("conseil@ml.example").await?;
-        c.find(Locator::Id("password")).await?.send_keys("un mot de passe solide").await?;
-        navigate(&c, Locator::Css("form button[type=submit]")).await?;
+        sign_in(&c, "conseil@ml.example").await?;
         assert_eq!(c.wait().for_element(Locator::Css("main h1")).await?.text().await?, "Ma semaine");
         let week = c.find(Locator::Css("main")).await?.text().await?;
         assert!(week.contains("En retard (1)"), "the demo's overdue call: {week}");

@@ -456,3 +456,22 @@ pub fn calendar_part(eml: &str) -> Option<String> {
         Some(unquote(body))
     }
 }
+
+/// The password of every account the journeys create.
+pub const PASSWORD: &str = "un mot de passe solide";
+
+/// Signs in from the sign-in page the browser is on (or is being sent to) with `email`, and
+/// waits for the page it returns to.
+pub async fn sign_in(c: &Client, email: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.wait().for_element(Locator::Id("password")).await?;
+    c.find(Locator::Id("email")).await?.send_keys(email).await?;
+    c.find(Locator::Id("password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    navigate(
+        c,
+        Locator::Css("form[action='/connexion'] button[type=submit]"),
+    )
+    .await
+}
