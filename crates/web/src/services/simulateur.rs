@@ -39,6 +39,44 @@ pub struct SimQuery {
     pub minimum_conventionnel: Option<String>,
 }
 
+/// The simulator's fields as typed, to show them back in a form: each clipped, the two
+/// choices defaulted (apprentissage, privé).
+#[derive(Debug, Default, Clone)]
+pub struct SimEcho {
+    pub naissance: String,
+    pub age: String,
+    pub debut: String,
+    pub duree_mois: String,
+    pub contrat: String,
+    pub secteur: String,
+    pub niveau: String,
+    pub minimum: String,
+}
+
+impl SimQuery {
+    pub fn echo(&self) -> SimEcho {
+        let v = |o: &Option<String>| o.as_deref().unwrap_or_default().chars().take(40).collect();
+        SimEcho {
+            naissance: v(&self.naissance),
+            age: v(&self.age),
+            debut: v(&self.debut),
+            duree_mois: v(&self.duree_mois),
+            contrat: self
+                .contrat
+                .clone()
+                .filter(|c| c == "professionnalisation")
+                .unwrap_or_else(|| "apprentissage".into()),
+            secteur: self
+                .secteur
+                .clone()
+                .filter(|s| s == "public")
+                .unwrap_or_else(|| "prive".into()),
+            niveau: v(&self.niveau),
+            minimum: v(&self.minimum_conventionnel),
+        }
+    }
+}
+
 fn filled(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }

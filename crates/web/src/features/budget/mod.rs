@@ -49,14 +49,7 @@ struct BudgetPage {
 /// The form as typed (or prefilled), to fill it back.
 #[derive(Default)]
 struct FormValues {
-    naissance: String,
-    age: String,
-    debut: String,
-    duree_mois: String,
-    contrat: String,
-    secteur: String,
-    niveau: String,
-    minimum: String,
+    sim: crate::services::simulateur::SimEcho,
     offre: String,
     atelier: String,
     commune: String,
@@ -247,22 +240,7 @@ async fn page(
     }
     let s = &pre.sim;
     let f = FormValues {
-        naissance: clip(&s.naissance),
-        age: clip(&s.age),
-        debut: clip(&s.debut),
-        duree_mois: clip(&s.duree_mois),
-        contrat: s
-            .contrat
-            .clone()
-            .filter(|c| c == "professionnalisation")
-            .unwrap_or_else(|| "apprentissage".into()),
-        secteur: s
-            .secteur
-            .clone()
-            .filter(|c| c == "public")
-            .unwrap_or_else(|| "prive".into()),
-        niveau: clip(&s.niveau),
-        minimum: clip(&s.minimum_conventionnel),
+        sim: s.echo(),
         offre: offer.as_ref().map(|o| o.id.to_string()).unwrap_or_default(),
         atelier: clip(&q.atelier)
             .chars()
@@ -305,13 +283,13 @@ async fn page(
     let salaire_link = format!(
         "/ma-vie-d-apprenti/salaire?{}",
         serde_urlencoded::to_string([
-            ("naissance", f.naissance.as_str()),
-            ("age", f.age.as_str()),
-            ("debut", f.debut.as_str()),
-            ("duree_mois", f.duree_mois.as_str()),
-            ("contrat", f.contrat.as_str()),
-            ("secteur", f.secteur.as_str()),
-            ("niveau", f.niveau.as_str()),
+            ("naissance", f.sim.naissance.as_str()),
+            ("age", f.sim.age.as_str()),
+            ("debut", f.sim.debut.as_str()),
+            ("duree_mois", f.sim.duree_mois.as_str()),
+            ("contrat", f.sim.contrat.as_str()),
+            ("secteur", f.sim.secteur.as_str()),
+            ("niveau", f.sim.niveau.as_str()),
             ("offre", f.offre.as_str()),
             ("commune", f.commune.as_str()),
         ])

@@ -11,7 +11,7 @@ use axum::routing::get;
 use tremplin_domain::ContractType;
 use tremplin_domain::pay::{self, PayInput, Simulation, euros, month_year, percent};
 
-use crate::services::simulateur::{self, SimQuery};
+use crate::services::simulateur::{self, SimEcho, SimQuery};
 use crate::shell::Layout;
 use crate::{AppState, WebError};
 
@@ -51,14 +51,7 @@ struct SalairePage {
 /// The form as typed, to fill it back.
 #[derive(Default)]
 struct FormValues {
-    naissance: String,
-    age: String,
-    debut: String,
-    duree_mois: String,
-    contrat: String,
-    secteur: String,
-    niveau: String,
-    minimum: String,
+    sim: SimEcho,
     /// Carried to the budget: the offer the simulator was opened from, the young person's
     /// commune.
     offre: String,
@@ -246,22 +239,7 @@ async fn page(
             .collect::<String>()
     };
     let q_values = FormValues {
-        naissance: v(&q.naissance),
-        age: v(&q.age),
-        debut: v(&q.debut),
-        duree_mois: v(&q.duree_mois),
-        contrat: q
-            .contrat
-            .clone()
-            .filter(|c| c == "professionnalisation")
-            .unwrap_or_else(|| "apprentissage".into()),
-        secteur: q
-            .secteur
-            .clone()
-            .filter(|s| s == "public")
-            .unwrap_or_else(|| "prive".into()),
-        niveau: v(&q.niveau),
-        minimum: v(&q.minimum_conventionnel),
+        sim: q.echo(),
         offre: v(&carried.offre)
             .chars()
             .filter(char::is_ascii_digit)
