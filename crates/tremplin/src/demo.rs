@@ -11,6 +11,7 @@ use tremplin_storage::{CompanyContact, CompanyRecord, OfferMeta, OrganisationKin
 use tremplin_web::AppState;
 
 mod promo;
+mod promo_activities;
 
 const TERRITORY: &str = include_str!("../demo/territoire.toml");
 const CFAS: &str = include_str!("../demo/cfa.csv");

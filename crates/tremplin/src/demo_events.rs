@@ -199,20 +199,21 @@ const EVENTS: &[Demo] = &[
     },
 ];
 
-fn input(
+/// A demo activity from its form fields, on `date`, public or for a promo only.
+pub(crate) fn activity_input(
     state: &AppState,
-    d: &Demo,
+    fields: &[(&str, &str)],
     date: &str,
+    public: bool,
     companies: Vec<i64>,
     cfa: Option<i64>,
 ) -> anyhow::Result<ActivityInput> {
-    let mut map: HashMap<&str, String> = d
-        .fields
-        .iter()
-        .map(|(k, v)| (*k, (*v).to_owned()))
-        .collect();
+    let mut map: HashMap<&str, String> =
+        fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
     map.insert("date", date.to_owned());
-    map.insert("public", "oui".into());
+    if public {
+        map.insert("public", "oui".into());
+    }
     ActivityInput::parse(
         &|k| map.get(k).cloned().unwrap_or_default(),
         companies,
@@ -222,23 +223,27 @@ fn input(
     .map_err(|e| anyhow::anyhow!("activité de démonstration refusée : {e:?}"))
 }
 
+/// The ids of the demo network's companies named.
+pub(crate) fn company_ids(choices: &[(i64, String)], names: &[&str]) -> anyhow::Result<Vec<i64>> {
+    names
+        .iter()
+        .map(|n| {
+            choices
+                .iter()
+                .find(|(_, c)| c == n)
+                .map(|(id, _)| *id)
+                .with_context(|| format!("entreprise de démo {n}"))
+        })
+        .collect()
+}
+
 pub async fn load(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<()> {
     let store = &state.store;
     let companies = store.company_choices().await?;
     let centres = store.training_centres().await?;
     let today = paris_today(now);
     for d in EVENTS {
-        let ids = d
-            .companies
-            .iter()
-            .map(|n| {
-                companies
-                    .iter()
-                    .find(|(_, c)| c == n)
-                    .map(|(id, _)| *id)
-                    .with_context(|| format!("entreprise de démo {n}"))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let ids = company_ids(&companies, d.companies)?;
         let cfa = d
             .cfa
             .and_then(|n| centres.iter().find(|c| c.name == n).map(|c| c.id));
@@ -252,7 +257,11 @@ pub async fn load(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<()> {
             (today + Duration::days(60)).format("%Y-%m-%d").to_string()
         };
         let id = store
-            .create_activity(&input(state, d, &scheduled, ids.clone(), cfa)?, None, now)
+            .create_activity(
+                &activity_input(state, d.fields, &scheduled, true, ids.clone(), cfa)?,
+                None,
+                now,
+            )
             .await?;
         for (i, (first, last, attendance)) in d.registrants.iter().enumerate() {
             let email = format!(
@@ -288,7 +297,12 @@ pub async fn load(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<()> {
         }
         if d.in_days < 1 {
             store
-                .update_activity(id, &input(state, d, &real, ids, cfa)?, None, now)
+                .update_activity(
+                    id,
+                    &activity_input(state, d.fields, &real, true, ids, cfa)?,
+                    None,
+                    now,
+                )
                 .await?;
         }
     }

@@ -197,6 +197,7 @@ pub async fn load(state: &AppState, offers: &[i64], now: DateTime<Utc>) -> anyho
             now,
         )
         .await?;
+    let mut members = Vec::new();
     for (i, (first, last, (y, m, d), commune, rome, counselor, steps)) in PEOPLE.iter().enumerate()
     {
         let birth_date = NaiveDate::from_ymd_opt(*y, *m, *d).context("date de naissance")?;
@@ -230,6 +231,7 @@ pub async fn load(state: &AppState, offers: &[i64], now: DateTime<Utc>) -> anyho
         };
         let id = store.create_young_person(&record, now).await?;
         store.add_promo_member(promo, id, day(6, 1)).await?;
+        members.push(id);
         // Inès applied through Tremplin: her contract closes that application.
         let application = match (i, offers.first()) {
             (0, Some(offer)) => {
@@ -283,5 +285,5 @@ pub async fn load(state: &AppState, offers: &[i64], now: DateTime<Utc>) -> anyho
             store.record_milestone(promo, id, &milestone, now).await?;
         }
     }
-    Ok(())
+    super::promo_activities::load(state, promo, &members, now).await
 }

@@ -236,6 +236,9 @@ async fn authorization_matrix() {
         "/gestion/activites/1/modifier",
         "/gestion/activites/1/annuler",
         "/gestion/activites/1/presences",
+        "/gestion/activites/1/membres",
+        "/gestion/activites/1/membres/1",
+        "/gestion/promos/1/agenda",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -316,6 +319,17 @@ async fn authorization_matrix() {
             &partner_cookie,
             &partner_csrf,
         ),
+        (
+            "/gestion/activites/1/membres",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/activites/1/membres/1",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        ("/gestion/promos/1/agenda", &partner_cookie, &partner_csrf),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),
