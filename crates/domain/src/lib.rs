@@ -7,6 +7,7 @@ pub mod activity;
 pub mod application;
 pub mod board;
 pub mod budget;
+pub mod carpool;
 mod error;
 pub mod geo;
 pub mod import;

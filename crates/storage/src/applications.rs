@@ -208,6 +208,10 @@ impl Store {
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
+            // Its car-pool opt-ins and the pairs they are in go with it.
+            for sql in crate::carpool::erase_of_application() {
+                sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
+            }
             sqlx::query("DELETE FROM application_events WHERE application_id = $1")
                 .bind(id)
                 .execute(&mut *tx)

@@ -10,6 +10,7 @@ mod accounts;
 pub mod activities;
 mod alerts;
 pub mod applications;
+mod carpool;
 mod catalogue;
 mod edition_pepites;
 mod editions;
@@ -45,6 +46,7 @@ use sqlx::sqlite::{
 pub use accounts::{AuditEntry, FailureSpan, Role, Session, User};
 pub use activities::{Activity, Registration};
 pub use alerts::{Alert, AlertCounts, AlertLink, AlertMail};
+pub use carpool::{CarpoolMatch, CarpoolOptin, CarpoolOutcome, CarpoolOwner, NewCarpoolOptin};
 pub use catalogue::{CompanyContact, CompanyRecord, OrganisationKind, Territory, TrainingCentre};
 pub use editions::{Edition, EditionEntry, EditionPreview, EntryKind};
 pub use imports::{ImportRun, ImportSchedule, RunOutcome, RunTrigger};

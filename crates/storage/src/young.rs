@@ -158,12 +158,15 @@ impl Store {
         .await)?)
     }
 
-    /// Erases a record with its memberships, milestones, the registrations a counselor made
+    /// Erases a record with its car-pool opt-ins, memberships, milestones, the registrations a counselor made
     /// for it and its links (the applications stay:
     /// they are erased on their own terms).
     pub async fn delete_young_person(&self, id: i64) -> Result<()> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            for sql in crate::carpool::erase_of_young_person() {
+                sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
+            }
             for sql in [
                 "DELETE FROM activity_registrations WHERE young_person_id = $1",
                 "DELETE FROM milestones WHERE young_person_id = $1",

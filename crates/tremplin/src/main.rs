@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod demo_covoiturage;
 mod demo_events;
 mod demo_pepites;
 

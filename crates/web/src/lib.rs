@@ -22,6 +22,7 @@ mod features {
     pub mod candidatures;
     pub mod comptes;
     pub mod connexion;
+    pub mod covoiturage;
     pub mod editions;
     pub mod evenements;
     pub mod flux;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(features::atelier::router())
         .merge(features::regles::router())
         .merge(features::jeunes::router())
+        .merge(features::covoiturage::router())
         .merge(features::promos::router())
         .merge(features::evenements::router())
         .merge(features::activites::router())

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod budget;
 pub mod calendar;
 pub mod catalogue;
+pub mod covoiturage;
 pub mod editions;
 pub mod events;
 pub mod indexer;

@@ -1,5 +1,5 @@
 //! Applications are kept for the territory's retention period, then erased with their CV; the
-//! counselors' records of young people too, with their milestones and notes; registrations to
+//! counselors' records of young people too, with their milestones, notes and car-pool opt-ins; registrations to
 //! events, that long after their event; the copies of sent mails, a month.
 
 use chrono::Duration;
@@ -36,6 +36,15 @@ pub async fn forget_old(state: &AppState) -> Result<usize, WebError> {
         tracing::info!(
             fiches = records.len(),
             "fiches jeunes effacées au terme de leur conservation"
+        );
+    }
+    // Car-pool opt-ins go with their application or record; a withdrawn one is of no use
+    // past the same period, nor the counselors' decisions on its pairs.
+    let carpool = state.store.forget_withdrawn_carpool(before).await?;
+    if carpool > 0 {
+        tracing::info!(
+            inscriptions = carpool,
+            "inscriptions au covoiturage retirées effacées au terme de leur conservation"
         );
     }
     // A sent message's copy has no use past a month (delivery problems show within days).

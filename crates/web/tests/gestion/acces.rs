@@ -164,6 +164,12 @@ async fn authorization_matrix() {
             [ANON, 403, 200, 200],
         ),
         ("/gestion/jeunes/9999".into(), [ANON, 403, 404, 404]),
+        // Car-pooling between young people: counselors only.
+        ("/gestion/covoiturage".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/covoiturage?fait=relation".into(),
+            [ANON, 403, 200, 200],
+        ),
         (
             format!("/gestion/candidatures/nouvelle?jeune={young}"),
             [ANON, 403, 200, 200],
@@ -227,6 +233,9 @@ async fn authorization_matrix() {
         "/gestion/jeunes",
         "/gestion/jeunes/1",
         "/gestion/jeunes/1/candidatures",
+        "/gestion/jeunes/1/covoiturage",
+        "/gestion/covoiturage/mises-en-relation",
+        "/gestion/covoiturage/retirer",
         "/gestion/promos",
         "/gestion/promos/1/membres",
         "/gestion/promos/1/membres/1/etapes",
@@ -288,6 +297,21 @@ async fn authorization_matrix() {
         ("/gestion/jeunes/1", &partner_cookie, &partner_csrf),
         (
             "/gestion/jeunes/1/candidatures",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/jeunes/1/covoiturage",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/covoiturage/mises-en-relation",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/covoiturage/retirer",
             &partner_cookie,
             &partner_csrf,
         ),
@@ -421,4 +445,84 @@ async fn forms_without_the_right_csrf_token_change_nothing() {
         app.state.store.get_offer(1).await.unwrap().unwrap().status,
         OfferStatus::Retiree
     );
+}
+
+/// The car-pooling forms refuse a missing or wrong CSRF token (403) and change nothing; with
+/// the right one they answer (a French 400 for a pair that does not exist).
+#[tokio::test]
+async fn carpool_forms_without_the_right_csrf_token_change_nothing() {
+    let app = TestApp::with_catalogue("sqlite").await;
+    let (cookie, csrf) = app.session(Role::Conseiller, None).await;
+    let young = app
+        .state
+        .store
+        .create_young_person(
+            &tremplin_domain::young::YoungPersonInput {
+                first_name: "Manon".into(),
+                last_name: "Fictif".into(),
+                birth_date: chrono::NaiveDate::from_ymd_opt(2004, 4, 2).unwrap(),
+                email: None,
+                phone: None,
+                guardian_name: None,
+                guardian_email: None,
+                guardian_phone: None,
+                commune: tremplin_domain::CodeInsee::parse("61342").unwrap(),
+                trades: Vec::new(),
+                licence: false,
+                vehicle: false,
+                counselor_id: None,
+                status: tremplin_domain::young::YoungStatus::EnSuivi,
+                notes: String::new(),
+            },
+            crate::support::now(),
+        )
+        .await
+        .unwrap();
+    let record = format!("/gestion/jeunes/{young}/covoiturage");
+    let opt_in = [
+        ("action", "inscrire"),
+        ("entreprise", "L'Aigle"),
+        ("debut", "2026-09-01"),
+        ("fin", "2028-08-31"),
+    ];
+    for route in [
+        record.as_str(),
+        "/gestion/covoiturage/mises-en-relation",
+        "/gestion/covoiturage/retirer",
+    ] {
+        let zeros = "0".repeat(64);
+        for token in [None, Some(zeros.as_str())] {
+            let mut fields: Vec<(&str, &str)> = opt_in.to_vec();
+            fields.extend([("a", "1"), ("b", "2")]);
+            if let Some(t) = token {
+                fields.push(("csrf", t));
+            }
+            let r = app.post_form(route, &cookie, &fields).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{route} {token:?}");
+        }
+    }
+    assert!(
+        app.state
+            .store
+            .active_carpool_optins()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut fields = opt_in.to_vec();
+    fields.push(("csrf", &csrf));
+    let r = app.post_form(&record, &cookie, &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.state.store.active_carpool_optins().await.unwrap().len(),
+        1
+    );
+    let r = app
+        .post_form(
+            "/gestion/covoiturage/retirer",
+            &cookie,
+            &[("csrf", &csrf), ("a", "1"), ("b", "2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }

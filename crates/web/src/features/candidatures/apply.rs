@@ -60,6 +60,7 @@ impl ApplyPage {
                 .first()
                 .map(|(code, _)| format!("mobilite-{code}")),
             "limite" => None,
+            "covoiturage_parent" => Some("covoiturage_parent_email".to_owned()),
             k => Some(k.to_owned()),
         }
     }
@@ -214,10 +215,16 @@ pub(super) async fn apply(
     };
     let parsed =
         ApplicationInput::parse(&get, now.date_naive(), &|c| state.refs.communes.exists(c));
-    let input = match (parsed, commune) {
-        (Ok(input), Ok(_)) => input,
-        (parsed, commune) => {
+    // The car-pool opt-in is checked with the rest: a minor's without the guardian's
+    // agreement stops everything, nothing is stored.
+    let carpool = super::carpool::choice(&values, crate::shell::dates::paris_today(now));
+    let input = match (parsed, commune, &carpool) {
+        (Ok(input), Ok(_), Ok(_)) => input,
+        (parsed, commune, carpool) => {
             let mut errors = parsed.err().unwrap_or_default();
+            if let Err(e) = carpool {
+                errors.push(e.clone());
+            }
             let mut choices = Vec::new();
             if let Err(unclear) = commune {
                 errors.retain(|e| e.field != "commune");
@@ -292,6 +299,17 @@ pub(super) async fn apply(
                     .into_response());
             }
         };
+    if let Ok(Some(choice)) = carpool {
+        crate::services::covoiturage::opt_in_application(
+            &state,
+            delivered.id,
+            &offer,
+            input.commune.as_str(),
+            choice.minor,
+            choice.guardian,
+        )
+        .await?;
+    }
     let done = DonePage {
         layout: Layout::new(&state, "/offres"),
         title: offer.fields.title.clone(),

@@ -75,10 +75,11 @@ pub(super) struct FollowPage {
     search: String,
     reach: Reach,
     depuis: &'static str,
+    carpool: super::carpool::FollowCarpool,
 }
 
 /// Which link the young person came with.
-enum Key<'a> {
+pub(super) enum Key<'a> {
     Code(&'a str),
     Token(&'a str),
 }
@@ -86,7 +87,7 @@ enum Key<'a> {
 /// The application behind a follow-up link. A wrong link counts against the address that
 /// tried it: past [`secrets::CODE_MISSES_PER_HOUR`] in an hour, every link answers 429, so
 /// codes cannot be guessed by trying them all.
-async fn find(
+pub(super) async fn find(
     state: &AppState,
     ip: &str,
     key: Key<'_>,
@@ -153,6 +154,16 @@ pub(super) async fn follow_token(
 }
 
 async fn page(state: &AppState, a: Application, path: String) -> Result<Response, WebError> {
+    page_with(state, a, path, None).await
+}
+
+/// The follow-up page; `carpool_error` when a car-pool change was refused (a 400).
+pub(super) async fn page_with(
+    state: &AppState,
+    a: Application,
+    path: String,
+    carpool_error: Option<String>,
+) -> Result<Response, WebError> {
     let offer = state
         .store
         .get_offer(a.offer_id)
@@ -190,7 +201,9 @@ async fn page(state: &AppState, a: Application, path: String) -> Result<Response
         })
         .collect();
     let (similar, search) = catalogue::similar(state, &offer, 3).await?;
+    let refused = carpool_error.is_some();
     let page = FollowPage {
+        carpool: super::carpool::follow_box(state, &a, carpool_error).await?,
         layout: Layout::new(state, "/candidature"),
         path,
         title: offer.fields.title.clone(),
@@ -213,7 +226,12 @@ async fn page(state: &AppState, a: Application, path: String) -> Result<Response
         reach: Reach::of(state),
         depuis: "",
     };
-    Ok(Html(page.render()?).into_response())
+    let status = if refused {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 #[derive(Template)]

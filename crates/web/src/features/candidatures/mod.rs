@@ -3,12 +3,13 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::services::uploads::MAX_CV_BYTES;
 
 mod apply;
+mod carpool;
 mod follow;
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +27,11 @@ pub fn router() -> Router<AppState> {
             get(follow::follow_code).post(follow::withdraw_code),
         )
         .route("/c/{code}/qr.svg", get(follow::qr))
+        .route("/c/{code}/covoiturage", post(carpool::post_code))
+        .route(
+            "/candidature/{token}/covoiturage",
+            post(carpool::post_token),
+        )
         .route(
             "/candidature/{token}",
             get(follow::follow_token).post(follow::withdraw_token),

@@ -19,6 +19,7 @@ use crate::shell::dates::paris_day;
 use crate::shell::{Id, Layout};
 use crate::{AppState, WebError};
 
+mod covoiturage;
 mod form;
 
 use form::FormPage;
@@ -31,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/gestion/jeunes/{id}", get(record).post(update))
         .route("/gestion/jeunes/{id}/modifier", get(edit_form))
         .route("/gestion/jeunes/{id}/candidatures", post(attach))
+        .route(
+            "/gestion/jeunes/{id}/covoiturage",
+            post(covoiturage::submit),
+        )
 }
 
 fn status_label(s: &str) -> &'static str {
@@ -251,6 +256,7 @@ struct RecordPage {
     /// The activities registered to and what their sheets say.
     history: Vec<crate::services::promo_activities::HistoryLine>,
     error: Option<String>,
+    carpool: covoiturage::CarpoolBox,
 }
 
 async fn record_page(
@@ -298,10 +304,12 @@ async fn record_page(
         })
         .collect();
     let today = crate::shell::dates::paris_today(state.clock.now());
+    let age = tremplin_domain::application::age(y.birth_date, today);
     Ok(RecordPage {
         layout: Layout::new(state, &format!("/gestion/jeunes/{id}")),
         nav: crate::shell::Nav::new(staff),
-        age: tremplin_domain::application::age(y.birth_date, today),
+        carpool: covoiturage::load(state, &y, age < 18).await?,
+        age,
         commune: commune_name(state, &y.commune_code),
         trades: y
             .rome_codes

@@ -73,6 +73,8 @@ struct PersonPage {
     records: Vec<(i64, String)>,
     /// The registrations to events: (registered on, event and status).
     registrations: Vec<(String, String)>,
+    /// The car-pool opt-ins, one line each.
+    carpool: Vec<String>,
 }
 
 fn alert_state(a: &tremplin_storage::Alert) -> &'static str {
@@ -94,8 +96,27 @@ async fn person(
     let mut alerts = Vec::new();
     let mut records = Vec::new();
     let mut registrations = Vec::new();
+    let mut carpool = Vec::new();
     if searched {
         let (email, phone) = q.keys()?;
+        for o in state
+            .store
+            .carpool_optins_of_person(email.as_deref(), phone.as_deref())
+            .await?
+        {
+            carpool.push(format!(
+                "{} – {} {} – {}{}",
+                crate::shell::dates::paris_day(o.created_at),
+                o.first_name,
+                o.last_name,
+                crate::services::covoiturage::destination_label(&state, &o).await?,
+                if o.withdrawn_at.is_some() {
+                    " – retirée"
+                } else {
+                    ""
+                }
+            ));
+        }
         records = state
             .store
             .young_people_of_person(email.as_deref(), phone.as_deref())
@@ -156,6 +177,7 @@ async fn person(
         alerts,
         records,
         registrations,
+        carpool,
     };
     Ok(Html(page.render()?))
 }
@@ -242,13 +264,16 @@ async fn export_person(
         .collect();
     let pepites =
         crate::services::pepites::export_person(&state, email.as_deref(), phone.as_deref()).await?;
+    let covoiturage =
+        crate::services::covoiturage::export_person(&state, email.as_deref(), phone.as_deref())
+            .await?;
     let detail = with_registrations(
         with_records(counted(out.len(), alerts.len() as u64), records.len()),
         registrations.len() as u64,
     );
     staff.log(&state, "données exportées", &detail).await?;
     let body = serde_json::to_string_pretty(
-        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records, "inscriptions": registrations, "pepites": pepites }),
+        &serde_json::json!({ "candidatures": out, "alertes": alerts, "fiches_jeune": records, "inscriptions": registrations, "pepites": pepites, "covoiturage": covoiturage }),
     )
     .unwrap_or_default();
     Ok((
@@ -337,6 +362,11 @@ async fn erase_person(
     staff.require_admin()?;
     staff.check_csrf(&q.csrf)?;
     let (email, phone) = q.keys()?;
+    // First, while their applications and records still say whose they are: the car-pool
+    // opt-ins (also those agreed to as a guardian) and the pairs they are in.
+    let carpool =
+        crate::services::covoiturage::erase_person(&state, email.as_deref(), phone.as_deref())
+            .await?;
     let found = state
         .store
         .applications_of_person(email.as_deref(), phone.as_deref())
@@ -382,6 +412,9 @@ async fn erase_person(
     );
     if pepites > 0 {
         detail = format!("{detail}, {pepites} fiche(s) pépites");
+    }
+    if carpool > 0 {
+        detail = format!("{detail}, {carpool} inscription(s) au covoiturage");
     }
     staff.log(&state, "données effacées", &detail).await?;
     Ok(Redirect::to("/gestion/personnes").into_response())
