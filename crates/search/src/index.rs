@@ -54,7 +54,12 @@ pub(crate) struct Fields {
     pub level: Field,
     pub contract: Field,
     pub rqth: Field,
-    // Fast fields are read by name in the collector.
+    // Fast fields are read by name in the collector; written through these.
+    pub geo: Field,
+    pub lat: Field,
+    pub lon: Field,
+    pub start: Field,
+    pub published: Field,
 }
 
 pub(crate) const LAT: &str = "lat";
@@ -108,12 +113,12 @@ fn schema() -> (Schema, Fields) {
         level: b.add_u64_field(LEVEL, fast_indexed.clone()),
         contract: b.add_u64_field(CONTRACT, fast_indexed.clone()),
         rqth: b.add_u64_field("rqth", INDEXED),
+        geo: b.add_u64_field(GEO, NumericOptions::default().set_fast()),
+        lat: b.add_f64_field(LAT, NumericOptions::default().set_fast()),
+        lon: b.add_f64_field(LON, NumericOptions::default().set_fast()),
+        start: b.add_i64_field(START, NumericOptions::default().set_fast()),
+        published: b.add_i64_field(PUBLISHED, NumericOptions::default().set_fast()),
     };
-    b.add_u64_field(GEO, NumericOptions::default().set_fast());
-    b.add_f64_field(LAT, NumericOptions::default().set_fast());
-    b.add_f64_field(LON, NumericOptions::default().set_fast());
-    b.add_i64_field(START, NumericOptions::default().set_fast());
-    b.add_i64_field(PUBLISHED, NumericOptions::default().set_fast());
     (b.build(), fields)
 }
 
@@ -358,16 +363,11 @@ impl SearchIndex {
         doc.add_u64(f.level, d.level.map_or(0, u64::from));
         doc.add_u64(f.contract, contract_code(d.contract));
         doc.add_u64(f.rqth, u64::from(d.rqth));
-        let schema = self.index.schema();
-        let field = |name| schema.get_field(name).expect("schema field");
-        doc.add_f64(field(LAT), d.lat);
-        doc.add_f64(field(LON), d.lon);
-        doc.add_u64(field(GEO), geo::key(d.lat, d.lon));
-        doc.add_i64(field(START), d.start.map_or(START_ASAP, days));
-        doc.add_i64(
-            field(PUBLISHED),
-            d.published_at.map_or(0, |p| p.timestamp()),
-        );
+        doc.add_f64(f.lat, d.lat);
+        doc.add_f64(f.lon, d.lon);
+        doc.add_u64(f.geo, geo::key(d.lat, d.lon));
+        doc.add_i64(f.start, d.start.map_or(START_ASAP, days));
+        doc.add_i64(f.published, d.published_at.map_or(0, |p| p.timestamp()));
         doc
     }
 
