@@ -253,7 +253,8 @@ impl SearchIndex {
             .tokenizers()
             .register(analysis::FOLDED, analysis::folded());
         let writer = if writable {
-            match index.writer_with_num_threads(1, 64_000_000) {
+            let (threads, heap) = writer_size();
+            match index.writer_with_num_threads(threads, heap) {
                 Ok(w) => Some(Mutex::new(w)),
                 Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _)) => {
                     return Err(SearchError::Busy);
@@ -381,6 +382,22 @@ impl SearchIndex {
             .get(name)
             .expect("registered analyzer")
     }
+}
+
+/// Indexing threads and their memory in all. One thread and 64 MB unless
+/// `TREMPLIN_INDEX_THREADS` / `TREMPLIN_INDEX_HEAP_MB` say otherwise (benchmarks compare them).
+fn writer_size() -> (usize, usize) {
+    let read = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|v| *v > 0)
+    };
+    let threads = read("TREMPLIN_INDEX_THREADS").unwrap_or(1).min(8);
+    let heap_mb = read("TREMPLIN_INDEX_HEAP_MB")
+        .unwrap_or(64)
+        .clamp(15 * threads, 1024);
+    (threads, heap_mb * 1_000_000)
 }
 
 pub(crate) fn days(d: NaiveDate) -> i64 {
