@@ -8,9 +8,11 @@
 //! misses pairs such as "pâtissière"/"patissiere". The `fr_fold` chain stops before stemming;
 //! it serves typo tolerance, which behaves badly on stems.
 
+use std::collections::HashMap;
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 pub const STEMMED: &str = "fr";
@@ -23,7 +25,7 @@ pub fn stemmed() -> TextAnalyzer {
         .filter(StopWordFilter::new(Language::French).expect("French stop words"))
         .filter(AsciiFoldingFilter)
         .filter(InclusiveForms)
-        .filter(Stemmer::new(Language::French))
+        .filter(FrenchStemmer)
         .build()
 }
 
@@ -136,6 +138,83 @@ impl<T: TokenStream> TokenStream for InclusiveFormsStream<T> {
     }
 }
 
+/// The French Snowball stemmer (the one of tantivy's `Stemmer`, same output) with a memory of
+/// the words it has stemmed: a catalogue repeats a few thousand words millions of times, and
+/// stemming one from scratch costs more than the rest of its indexing. The memory belongs to
+/// one analyzer (tantivy gives each indexing segment its own) and is emptied when full.
+#[derive(Clone)]
+pub struct FrenchStemmer;
+
+/// Words remembered by one analyzer before its memory is emptied.
+const REMEMBERED: usize = 50_000;
+
+impl TokenFilter for FrenchStemmer {
+    type Tokenizer<T: Tokenizer> = FrenchStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> FrenchStemmerFilter<T> {
+        FrenchStemmerFilter {
+            inner: tokenizer,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::French),
+            stems: HashMap::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct FrenchStemmerFilter<T> {
+    inner: T,
+    stemmer: frostem::Stemmer,
+    stems: HashMap<Box<str>, Box<str>>,
+}
+
+impl<T: Tokenizer> Tokenizer for FrenchStemmerFilter<T> {
+    type TokenStream<'a> = FrenchStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FrenchStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: &self.stemmer,
+            stems: &mut self.stems,
+        }
+    }
+}
+
+pub struct FrenchStemmerStream<'a, T> {
+    tail: T,
+    stemmer: &'a frostem::Stemmer,
+    stems: &'a mut HashMap<Box<str>, Box<str>>,
+}
+
+impl<T: TokenStream> TokenStream for FrenchStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let text = &mut self.tail.token_mut().text;
+        if let Some(stem) = self.stems.get(text.as_str()) {
+            text.clear();
+            text.push_str(stem);
+            return true;
+        }
+        let stem: Box<str> = self.stemmer.stem(text).into();
+        if self.stems.len() >= REMEMBERED {
+            self.stems.clear();
+        }
+        self.stems.insert(text.as_str().into(), stem.clone());
+        text.clear();
+        text.push_str(&stem);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +249,38 @@ mod tests {
         assert_eq!(stems("MAINTENANCES"), stems("maintenance"));
         assert_eq!(stems("employée"), stems("employee"));
         assert_eq!(stems("Sécurité"), stems("securite"));
+    }
+
+    /// The remembering stemmer gives tantivy's own stemmer's words, the first time a word is
+    /// seen, the next times, and after its memory was emptied.
+    #[test]
+    fn remembered_stems_are_the_snowball_stems() {
+        let snowball = || {
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(StopWordFilter::new(Language::French).expect("French stop words"))
+                .filter(AsciiFoldingFilter)
+                .filter(InclusiveForms)
+                .filter(tantivy::tokenizer::Stemmer::new(Language::French))
+                .build()
+        };
+        let text = "Boulangère pâtissière, vendeur·euse en boulangerie ; maintenance des \
+                    installations, mécanicien(ne) agricole, aide-soignant·e, coiffeuses, \
+                    comptabilité gestionnaire administrative commerciales";
+        let mut remembering = stemmed();
+        let expected = tokens(&mut snowball(), text);
+        assert!(expected.len() >= 12, "{expected:?}");
+        for _ in 0..3 {
+            assert_eq!(tokens(&mut remembering, text), expected);
+        }
+        // Past its memory: more distinct words than it keeps, then the same text again.
+        let many: String = (0..REMEMBERED + 10).map(|i| format!("mot{i}s ")).collect();
+        assert_eq!(
+            tokens(&mut remembering, &many),
+            tokens(&mut snowball(), &many)
+        );
+        assert_eq!(tokens(&mut remembering, text), expected);
     }
 
     #[test]

@@ -54,7 +54,12 @@ pub(crate) struct Fields {
     pub level: Field,
     pub contract: Field,
     pub rqth: Field,
-    // Fast fields are read by name in the collector.
+    // Fast fields are read by name in the collector; written through these.
+    pub geo: Field,
+    pub lat: Field,
+    pub lon: Field,
+    pub start: Field,
+    pub published: Field,
 }
 
 pub(crate) const LAT: &str = "lat";
@@ -108,12 +113,12 @@ fn schema() -> (Schema, Fields) {
         level: b.add_u64_field(LEVEL, fast_indexed.clone()),
         contract: b.add_u64_field(CONTRACT, fast_indexed.clone()),
         rqth: b.add_u64_field("rqth", INDEXED),
+        geo: b.add_u64_field(GEO, NumericOptions::default().set_fast()),
+        lat: b.add_f64_field(LAT, NumericOptions::default().set_fast()),
+        lon: b.add_f64_field(LON, NumericOptions::default().set_fast()),
+        start: b.add_i64_field(START, NumericOptions::default().set_fast()),
+        published: b.add_i64_field(PUBLISHED, NumericOptions::default().set_fast()),
     };
-    b.add_u64_field(GEO, NumericOptions::default().set_fast());
-    b.add_f64_field(LAT, NumericOptions::default().set_fast());
-    b.add_f64_field(LON, NumericOptions::default().set_fast());
-    b.add_i64_field(START, NumericOptions::default().set_fast());
-    b.add_i64_field(PUBLISHED, NumericOptions::default().set_fast());
     (b.build(), fields)
 }
 
@@ -248,7 +253,8 @@ impl SearchIndex {
             .tokenizers()
             .register(analysis::FOLDED, analysis::folded());
         let writer = if writable {
-            match index.writer_with_num_threads(1, 64_000_000) {
+            let (threads, heap) = writer_size();
+            match index.writer_with_num_threads(threads, heap) {
                 Ok(w) => Some(Mutex::new(w)),
                 Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _)) => {
                     return Err(SearchError::Busy);
@@ -358,16 +364,11 @@ impl SearchIndex {
         doc.add_u64(f.level, d.level.map_or(0, u64::from));
         doc.add_u64(f.contract, contract_code(d.contract));
         doc.add_u64(f.rqth, u64::from(d.rqth));
-        let schema = self.index.schema();
-        let field = |name| schema.get_field(name).expect("schema field");
-        doc.add_f64(field(LAT), d.lat);
-        doc.add_f64(field(LON), d.lon);
-        doc.add_u64(field(GEO), geo::key(d.lat, d.lon));
-        doc.add_i64(field(START), d.start.map_or(START_ASAP, days));
-        doc.add_i64(
-            field(PUBLISHED),
-            d.published_at.map_or(0, |p| p.timestamp()),
-        );
+        doc.add_f64(f.lat, d.lat);
+        doc.add_f64(f.lon, d.lon);
+        doc.add_u64(f.geo, geo::key(d.lat, d.lon));
+        doc.add_i64(f.start, d.start.map_or(START_ASAP, days));
+        doc.add_i64(f.published, d.published_at.map_or(0, |p| p.timestamp()));
         doc
     }
 
@@ -381,6 +382,22 @@ impl SearchIndex {
             .get(name)
             .expect("registered analyzer")
     }
+}
+
+/// Indexing threads and their memory in all. One thread and 64 MB unless
+/// `TREMPLIN_INDEX_THREADS` / `TREMPLIN_INDEX_HEAP_MB` say otherwise (benchmarks compare them).
+fn writer_size() -> (usize, usize) {
+    let read = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|v| *v > 0)
+    };
+    let threads = read("TREMPLIN_INDEX_THREADS").unwrap_or(1).min(8);
+    let heap_mb = read("TREMPLIN_INDEX_HEAP_MB")
+        .unwrap_or(64)
+        .clamp(15 * threads, 1024);
+    (threads, heap_mb * 1_000_000)
 }
 
 pub(crate) fn days(d: NaiveDate) -> i64 {
