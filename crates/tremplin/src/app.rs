@@ -128,6 +128,8 @@ async fn state(
         },
         media,
     );
+    // Before the network is first built (lazily, or by the scheduler's first round).
+    state.transport.configure(config.walking);
     state.refresh_territory().await?;
     Ok(state)
 }

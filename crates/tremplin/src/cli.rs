@@ -112,6 +112,16 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub media_s3_secret_access_key: Option<String>,
+    /// Trajets sans voiture : distance maximale à pied jusqu'à un arrêt (ou de l'arrêt à
+    /// l'arrivée), à vol d'oiseau, en mètres (par défaut 1500).
+    #[arg(long, global = true, env = "TREMPLIN_WALK_MAX_DISTANCE_M")]
+    pub walk_max_distance_m: Option<String>,
+    /// Trajets sans voiture : distance marchée ÷ distance à vol d'oiseau (par défaut 1.3).
+    #[arg(long, global = true, env = "TREMPLIN_WALK_DETOUR_FACTOR")]
+    pub walk_detour_factor: Option<String>,
+    /// Trajets sans voiture : vitesse de marche en mètres par seconde (par défaut 1.2).
+    #[arg(long, global = true, env = "TREMPLIN_WALK_SPEED_M_S")]
+    pub walk_speed_m_s: Option<String>,
     /// Niveau de journalisation (ex. info, debug, tremplin=debug).
     #[arg(long, global = true, env = "TREMPLIN_LOG")]
     pub log: Option<String>,

@@ -52,6 +52,9 @@ struct FileConfig {
     media_s3_region: Option<String>,
     media_s3_access_key_id: Option<String>,
     media_s3_secret_access_key: Option<String>,
+    walk_max_distance_m: Option<f64>,
+    walk_detour_factor: Option<f64>,
+    walk_speed_m_s: Option<f64>,
 }
 
 pub struct Config {
@@ -71,6 +74,8 @@ pub struct Config {
     pub media_dir: PathBuf,
     /// An S3-compatible bucket for the media, instead of the folder.
     pub media_s3: Option<S3Settings>,
+    /// Walking to and from the stops, for the trips without a car.
+    pub walking: tremplin_transport::Settings,
 }
 
 /// A value that never prints (a database URL may carry a password).
@@ -213,6 +218,18 @@ impl Config {
                 Some(s)
             }
         };
+        let walking = walking(
+            [
+                g.walk_max_distance_m.as_deref(),
+                g.walk_detour_factor.as_deref(),
+                g.walk_speed_m_s.as_deref(),
+            ],
+            [
+                file.walk_max_distance_m,
+                file.walk_detour_factor,
+                file.walk_speed_m_s,
+            ],
+        )?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let france_travail = match (
             env("FRANCE_TRAVAIL_CLIENT_ID").or(file.france_travail_client_id),
@@ -248,6 +265,7 @@ impl Config {
                 france_travail,
                 labonnealternance,
             },
+            walking,
             mail,
             mail_from,
             sms,
@@ -328,9 +346,104 @@ fn sms_config(
     })
 }
 
+/// The walking keys, each with its bounds: a flag or variable (text, a comma accepted as the
+/// decimal mark) wins over the file; the transport crate's defaults otherwise.
+const WALKING: [(&str, f64, f64, &str); 3] = [
+    ("walk_max_distance_m", 100.0, 5000.0, "mètres"),
+    (
+        "walk_detour_factor",
+        1.0,
+        3.0,
+        "fois la distance à vol d'oiseau",
+    ),
+    ("walk_speed_m_s", 0.3, 3.0, "mètres par seconde"),
+];
+
+fn walking(
+    flags: [Option<&str>; 3],
+    file: [Option<f64>; 3],
+) -> anyhow::Result<tremplin_transport::Settings> {
+    let mut s = tremplin_transport::Settings::default();
+    let defaults = [s.max_walk_m, s.detour_factor, s.walk_speed_m_s];
+    let mut values = [0.0; 3];
+    for (i, (name, min, max, unit)) in WALKING.iter().enumerate() {
+        let value = match (flags[i].map(str::trim).filter(|v| !v.is_empty()), file[i]) {
+            (Some(text), _) => text.replace(',', ".").parse::<f64>().map_err(|_| {
+                anyhow::anyhow!(
+                    "{name} « {text} » invalide : écrivez un nombre entre {min} et {max} ({unit})"
+                )
+            })?,
+            (None, Some(v)) => v,
+            (None, None) => defaults[i],
+        };
+        if !(value.is_finite() && (*min..=*max).contains(&value)) {
+            bail!("{name} = {value} hors limites : entre {min} et {max} ({unit})");
+        }
+        values[i] = value;
+    }
+    [s.max_walk_m, s.detour_factor, s.walk_speed_m_s] = values;
+    Ok(s)
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("lecture de {}", path.display()))?;
     toml::from_str(&text)
         .with_context(|| format!("fichier de configuration {} invalide", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::walking;
+
+    #[test]
+    fn walking_settings_default_to_the_transport_crates() {
+        let s = walking([None; 3], [None; 3]).unwrap();
+        let d = tremplin_transport::Settings::default();
+        assert_eq!(
+            (s.max_walk_m, s.detour_factor, s.walk_speed_m_s),
+            (d.max_walk_m, d.detour_factor, d.walk_speed_m_s)
+        );
+        assert_eq!(s.transfer_max_m, d.transfer_max_m);
+    }
+
+    #[test]
+    fn walking_settings_come_from_the_file_then_the_flags() {
+        let s = walking([None; 3], [Some(800.0), Some(1.5), Some(1.0)]).unwrap();
+        assert_eq!(
+            (s.max_walk_m, s.detour_factor, s.walk_speed_m_s),
+            (800.0, 1.5, 1.0)
+        );
+        let s = walking(
+            [Some("2000"), None, Some("0,9")],
+            [Some(800.0), Some(1.5), Some(1.0)],
+        )
+        .unwrap();
+        assert_eq!(
+            (s.max_walk_m, s.detour_factor, s.walk_speed_m_s),
+            (2000.0, 1.5, 0.9)
+        );
+    }
+
+    #[test]
+    fn bad_walking_settings_are_refused_in_french() {
+        let e = walking([Some("loin"), None, None], [None; 3]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "walk_max_distance_m « loin » invalide : écrivez un nombre entre 100 et 5000 (mètres)"
+        );
+        let e = walking([None; 3], [None, Some(0.5), None]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "walk_detour_factor = 0.5 hors limites : entre 1 et 3 (fois la distance à vol d'oiseau)"
+        );
+        let e = walking([None, None, Some("NaN")], [None; 3]).unwrap_err();
+        assert!(
+            e.to_string().contains("walk_speed_m_s = NaN hors limites"),
+            "{e}"
+        );
+        assert!(walking([None; 3], [None, None, Some(0.0)]).is_err());
+        assert!(walking([None; 3], [Some(99.0), None, None]).is_err());
+        assert!(walking([None; 3], [Some(5000.0), Some(3.0), Some(3.0)]).is_ok());
+    }
 }

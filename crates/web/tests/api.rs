@@ -124,7 +124,7 @@ async fn bad_parameters_answer_400_in_french_and_change_nothing() {
         ("contract=CDI", "type de contrat"),
         ("rqth=peut-etre", "true ou false"),
         ("sort=distance", "commune de départ"),
-        ("sort=prix", "relevance, distance ou date"),
+        ("sort=prix", "relevance, distance, date ou weekly_trip"),
         ("page=0", "entre 1 et 500"),
         ("per_page=101", "entre 1 et 100"),
         ("start_from=2027-13-01", "AAAA-MM-JJ"),

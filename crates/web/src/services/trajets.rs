@@ -166,3 +166,89 @@ pub async fn for_offer(
         road_known: rules.is_some(),
     })
 }
+
+/// The week's trips by road from the young person's commune, as results show and sort them:
+/// Monday there and Friday back to the company, and the same to the training centre when the
+/// offer names one (a week at the company and a week at the centre, side by side).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeeklyTrip {
+    /// One way, kilometres (by road when the rules table has the road factor).
+    pub company_km: f64,
+    pub cfa_km: Option<f64>,
+    /// The road factor was known (else distances as the crow flies).
+    pub road: bool,
+}
+
+impl WeeklyTrip {
+    /// 2 × home → company + 2 × home → centre (when known).
+    pub fn total_km(&self) -> f64 {
+        2.0 * self.company_km + 2.0 * self.cfa_km.unwrap_or(0.0)
+    }
+
+    /// « ≈ 84 km de trajet par semaine »
+    pub fn label(&self) -> String {
+        let km = self.total_km().round() as i64;
+        if self.road {
+            format!("≈ {km} km de trajet par semaine")
+        } else {
+            format!("{km} km de trajet par semaine à vol d'oiseau")
+        }
+    }
+
+    /// « 2 × 22 km jusqu'à l'entreprise + 2 × 20 km jusqu'au CFA »: how the total is counted.
+    pub fn detail(&self) -> String {
+        let mut s = format!(
+            "2 × {} km jusqu'à l'entreprise",
+            self.company_km.round() as i64
+        );
+        if let Some(c) = self.cfa_km {
+            s.push_str(&format!(" + 2 × {} km jusqu'au CFA", c.round() as i64));
+        }
+        s
+    }
+}
+
+/// The weekly trip from `home` to `company` (and to `cfa`), by road with the rules' factor.
+pub fn weekly(
+    home: (f64, f64),
+    company: (f64, f64),
+    cfa: Option<(f64, f64)>,
+    rules: Option<&TravelRules>,
+) -> WeeklyTrip {
+    let factor = rules.map_or(1.0, |r| r.road_factor);
+    let km = |p: (f64, f64)| haversine_km(home.0, home.1, p.0, p.1) * factor;
+    WeeklyTrip {
+        company_km: km(company),
+        cfa_km: cfa.map(km),
+        road: rules.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_weekly_trip_is_twice_each_way_by_road() {
+        let rules = TravelRules {
+            cost_per_km: 0.6,
+            road_factor: 1.5,
+            speed_kmh: 60.0,
+        };
+        // One degree of latitude ≈ 111.19 km; a tenth of it, by road × 1.5 ≈ 16.68 km.
+        let home = (48.0, 0.5);
+        let w = weekly(home, (48.1, 0.5), Some((48.2, 0.5)), Some(&rules));
+        assert!((w.company_km - 16.68).abs() < 0.01, "{w:?}");
+        assert!(
+            (w.total_km() - 2.0 * 16.68 - 2.0 * 33.36).abs() < 0.05,
+            "{w:?}"
+        );
+        assert_eq!(w.label(), "≈ 100 km de trajet par semaine");
+        assert_eq!(
+            w.detail(),
+            "2 × 17 km jusqu'à l'entreprise + 2 × 33 km jusqu'au CFA"
+        );
+        let crow = weekly(home, (48.1, 0.5), None, None);
+        assert_eq!(crow.label(), "22 km de trajet par semaine à vol d'oiseau");
+    }
+}

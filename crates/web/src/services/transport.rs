@@ -242,12 +242,56 @@ pub fn week(loaded: &Loaded, home: (f64, f64), work: (f64, f64), today: NaiveDat
     }
 }
 
-/// Whether a young person at `home` can get to `work` on Monday morning without a car (for
-/// a list of offers: one query each, no tightening of the departure).
-pub fn reachable(loaded: &Loaded, day: &Day, home: (f64, f64), work: (f64, f64)) -> bool {
-    let ends = Ends::between(&loaded.network, home, work);
-    tremplin_transport::earliest_arrival(&loaded.network, day, &ends, MONDAY_FROM)
-        .is_some_and(|j| j.arrive <= MONDAY_BY)
+/// Which of `places` a young person at `home` can reach without a car in the week from
+/// `today`: there on Monday morning (by noon), home again on Friday evening (by midnight), by
+/// coach, train and walking. Monday is one RAPTOR run for every place; Friday one query per
+/// place reached on Monday (places are the same point for offers of one commune: asked once).
+/// None when the feed runs no day in the next weeks.
+pub fn reachable(
+    loaded: &Loaded,
+    home: (f64, f64),
+    places: &[(f64, f64)],
+    today: NaiveDate,
+) -> Option<Vec<bool>> {
+    let monday = next_monday(loaded, today)?;
+    let net = &loaded.network;
+    let mut distinct: Vec<(f64, f64)> = Vec::new();
+    for p in places {
+        if !distinct.iter().any(|d| same_point(*d, *p)) {
+            distinct.push(*p);
+        }
+    }
+    let go = {
+        let day = loaded.day(monday);
+        tremplin_transport::earliest_arrivals(net, &day, home, &distinct, MONDAY_FROM, MONDAY_BY)
+    };
+    let day = loaded.day(monday + Duration::days(4));
+    let both: Vec<bool> = distinct
+        .iter()
+        .zip(go)
+        .map(|(p, there)| {
+            there.is_some() && {
+                let ends = Ends::between(net, *p, home);
+                tremplin_transport::earliest_arrival_by(net, &day, &ends, FRIDAY_FROM, FRIDAY_BY)
+                    .is_some()
+            }
+        })
+        .collect();
+    Some(
+        places
+            .iter()
+            .map(|p| {
+                distinct
+                    .iter()
+                    .position(|d| same_point(*d, *p))
+                    .is_some_and(|i| both[i])
+            })
+            .collect(),
+    )
+}
+
+fn same_point(a: (f64, f64), b: (f64, f64)) -> bool {
+    a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits()
 }
 
 /// "6 h 42" (a time past midnight is told on the clock: "0 h 20").

@@ -51,6 +51,9 @@ pub fn offer_json(state: &AppState, v: &OfferView) -> Value {
     if let Some(d) = v.distance_km {
         o["distance_km"] = json!(d);
     }
+    if let Some(km) = v.weekly_trip_km {
+        o["weekly_trip_km"] = json!(km);
+    }
     o
 }
 
@@ -63,13 +66,27 @@ pub(super) async fn offers(
     let found = catalogue::run(&state, &q).await?;
     let near_approx = q.near.as_ref().is_some_and(|n| n.approximate);
     let offers: Vec<Value> = found
-        .offers
+        .views(&state, near_approx)
         .iter()
-        .map(|(o, d)| offer_json(&state, &catalogue::view(&state, o, *d, near_approx)))
+        .map(|v| offer_json(&state, v))
         .collect();
-    Ok(Json(
-        json!({ "total": found.total, "page": q.page, "per_page": q.per_page, "offers": offers }),
-    ))
+    let mut body =
+        json!({ "total": found.total, "page": q.page, "per_page": q.per_page, "offers": offers });
+    if q.no_car {
+        let t = &found.trips;
+        body["no_car"] = json!({
+            "applied": t.no_car == catalogue::NoCar::Applied,
+            "message": t.no_car.notice(),
+        });
+    }
+    if q.needs_trips() {
+        body["examined"] = json!({
+            "max": catalogue::MAX_EXAMINED,
+            "capped": found.trips.capped,
+            "message": found.trips.capped_notice(&q),
+        });
+    }
+    Ok(Json(body))
 }
 
 pub(super) async fn offer(

@@ -15,6 +15,8 @@ pub struct Form {
     pub new_only: bool,
     pub start_from: String,
     pub start_to: String,
+    /// « Atteignable sans voiture »
+    pub no_car: bool,
     pub sort: &'static str,
 }
 
@@ -30,7 +32,9 @@ impl Form {
             new_only: q.new_only,
             start_from: q.start_from.map(|d| d.to_string()).unwrap_or_default(),
             start_to: q.start_to.map(|d| d.to_string()).unwrap_or_default(),
+            no_car: q.no_car,
             sort: match q.sort {
+                _ if q.trip_sort => "trajet",
                 Sort::Relevance if q.near.is_none() => "",
                 Sort::Relevance => "pertinence",
                 Sort::Distance => "",
@@ -42,7 +46,7 @@ impl Form {
     /// What was typed, kept as typed when the query could not be understood.
     pub fn from_raw(raw: &str) -> Self {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-        let get = |k: &str| {
+        let get = |k: &str| -> String {
             pairs
                 .iter()
                 .find(|(n, _)| n == k)
@@ -52,6 +56,9 @@ impl Form {
         Self {
             q: get("q"),
             commune: get("commune"),
+            // What was ticked stays ticked beside the message that asks for the commune.
+            no_car: matches!(get("sans_voiture").as_str(), "1" | "true" | "oui" | "on"),
+            sort: if get("tri") == "trajet" { "trajet" } else { "" },
             ..Self::from_query(&CatalogueQuery::default())
         }
     }

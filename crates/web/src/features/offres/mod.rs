@@ -77,6 +77,8 @@ struct ResultsPage {
     choice_links: Vec<String>,
     offers: Vec<OfferView>,
     widened: Option<String>,
+    /// What the trip filter and sort could not do, said plainly.
+    notices: Vec<String>,
     more_link: Option<String>,
     depuis: String,
     radii: [u32; 6],
@@ -113,6 +115,7 @@ async fn results(
                 choice_links,
                 offers: Vec::new(),
                 widened: None,
+                notices: Vec::new(),
                 more_link: None,
                 depuis: String::new(),
                 radii: RADII,
@@ -130,12 +133,20 @@ async fn results(
     };
     let found = catalogue::run_widening(&state, &shown).await?;
     let near_approx = q.near.as_ref().is_some_and(|n| n.approximate);
-    let offers: Vec<OfferView> = found
-        .offers
-        .iter()
-        .map(|(o, d)| catalogue::view(&state, o, *d, near_approx))
+    let offers = found.views(&state, near_approx);
+    let notices: Vec<String> = found
+        .trips
+        .no_car
+        .notice()
+        .map(str::to_owned)
+        .into_iter()
+        .chain(found.trips.capped_notice(&q))
         .collect();
-    let heading = results_heading(found.total, &q);
+    let heading = results_heading(
+        found.total,
+        &q,
+        found.trips.no_car == catalogue::NoCar::Applied,
+    );
     let widened = found.widened_to.map(|r| {
         format!(
             "Aucune offre à moins de {} km de {} : voici celles à moins de {r} km.",
@@ -162,6 +173,7 @@ async fn results(
         choice_links: Vec::new(),
         offers,
         widened,
+        notices,
         more_link,
         depuis: offer_link_query(&q),
         radii: RADII,
@@ -182,12 +194,19 @@ fn with_commune(raw: &str, key: &str) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
-fn results_heading(total: usize, q: &CatalogueQuery) -> String {
-    let what = match total {
+fn results_heading(total: usize, q: &CatalogueQuery, no_car: bool) -> String {
+    let mut what = match total {
         0 => "Aucune offre".to_owned(),
         1 => "1 offre".to_owned(),
         n => format!("{n} offres"),
     };
+    if no_car {
+        what.push_str(if total > 1 {
+            " atteignables sans voiture"
+        } else {
+            " atteignable sans voiture"
+        });
+    }
     match &q.near {
         Some(n) => format!("{what} autour de {}", n.name),
         None => what,

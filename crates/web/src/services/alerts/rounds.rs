@@ -72,6 +72,7 @@ pub async fn send_after_editions(state: &AppState) -> Result<usize, WebError> {
                     total: 0,
                     offers: Vec::new(),
                     widened_to: None,
+                    trips: Default::default(),
                 },
             };
             let mail = if found.offers.is_empty() {

@@ -3,8 +3,10 @@
 
 mod query;
 mod search;
+pub mod trips;
 pub mod view;
 
 pub use query::{CatalogueQuery, DEFAULT_RADIUS_KM, Near, ParamStyle, QueryProblem};
 pub use search::{Found, new_since, new_this_week, run, run_in, run_widening, similar};
+pub use trips::{MAX_EXAMINED, NoCar, Trips};
 pub use view::{OfferView, view};

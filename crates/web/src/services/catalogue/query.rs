@@ -60,6 +60,12 @@ pub struct CatalogueQuery {
     pub start_from: Option<NaiveDate>,
     pub start_to: Option<NaiveDate>,
     pub sort: Sort,
+    /// « Atteignable sans voiture » (`sans_voiture=1`, `no_car=true`): only the offers reached
+    /// by coach, train and walking, Monday morning and back on Friday evening.
+    pub no_car: bool,
+    /// Sorted by the weekly trip (`tri=trajet`, `sort=weekly_trip`); `sort` is then
+    /// `Distance`, the order in which the index gives the offers examined.
+    pub trip_sort: bool,
     pub page: u32,
     pub per_page: u32,
 }
@@ -78,6 +84,8 @@ impl Default for CatalogueQuery {
             start_from: None,
             start_to: None,
             sort: Sort::Relevance,
+            no_car: false,
+            trip_sort: false,
             page: 1,
             per_page: 20,
         }
@@ -87,9 +95,9 @@ impl Default for CatalogueQuery {
 /// Which parameter names a query string uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamStyle {
-    /// `/offres?q=&commune=&rayon=&metier=&niveau=&contrat=&rqth=&nouveau=&debut_min=&debut_max=&tri=&page=`
+    /// `/offres?q=&commune=&rayon=&metier=&niveau=&contrat=&rqth=&nouveau=&debut_min=&debut_max=&sans_voiture=&tri=&page=`
     Page,
-    /// `/api/v1/offers?q=&near=&radius_km=&rome=&level=&contract=&rqth=&new=&start_from=&start_to=&sort=&page=&per_page=`
+    /// `/api/v1/offers?q=&near=&radius_km=&rome=&level=&contract=&rqth=&new=&start_from=&start_to=&no_car=&sort=&page=&per_page=`
     Api,
 }
 
@@ -120,6 +128,7 @@ struct Names {
     new: &'static str,
     start_from: &'static str,
     start_to: &'static str,
+    no_car: &'static str,
     sort: &'static str,
     page: &'static str,
     per_page: &'static str,
@@ -136,6 +145,7 @@ const PAGE_NAMES: Names = Names {
     new: "nouveau",
     start_from: "debut_min",
     start_to: "debut_max",
+    no_car: "sans_voiture",
     sort: "tri",
     page: "page",
     per_page: "par_page",
@@ -152,6 +162,7 @@ const API_NAMES: Names = Names {
     new: "new",
     start_from: "start_from",
     start_to: "start_to",
+    no_car: "no_car",
     sort: "sort",
     page: "page",
     per_page: "per_page",
@@ -264,18 +275,23 @@ impl CatalogueQuery {
                 ));
             }
         }
+        q.no_car = flag(one(n.no_car), n.no_car)?;
         if let Some(v) = one(n.sort) {
             q.sort = match v {
                 "relevance" | "pertinence" => Sort::Relevance,
                 "distance" => Sort::Distance,
                 "date" => Sort::Date,
+                "trajet" | "weekly_trip" => {
+                    q.trip_sort = true;
+                    Sort::Distance
+                }
                 _ => {
                     return Err(QueryProblem::new(format!(
                         "Tri inconnu « {v} » : choisissez {}.",
                         if style == ParamStyle::Api {
-                            "relevance, distance ou date"
+                            "relevance, distance, date ou weekly_trip"
                         } else {
-                            "pertinence, distance ou date"
+                            "pertinence, distance, date ou trajet"
                         }
                     )));
                 }
@@ -283,6 +299,23 @@ impl CatalogueQuery {
         } else if style == ParamStyle::Page && q.near.is_some() {
             // A young person who gives their commune wants what they can reach: nearest first.
             q.sort = Sort::Distance;
+        }
+        // The trips are measured from the young person's commune: without it, nothing to measure.
+        if q.near.is_none() {
+            let ask = match style {
+                ParamStyle::Page => "indiquez votre commune",
+                ParamStyle::Api => "donnez near (le code INSEE de la commune)",
+            };
+            if q.no_car {
+                return Err(QueryProblem::new(format!(
+                    "Pour voir les offres atteignables sans voiture, {ask} : les trajets partent de chez vous."
+                )));
+            }
+            if q.trip_sort {
+                return Err(QueryProblem::new(format!(
+                    "Pour trier par trajet de la semaine, {ask} : les trajets partent de chez vous."
+                )));
+            }
         }
         if q.sort == Sort::Distance && q.near.is_none() {
             return Err(QueryProblem::new(
@@ -312,6 +345,12 @@ impl CatalogueQuery {
                 })?;
         }
         Ok(q)
+    }
+
+    /// Whether the search goes through the trip stage (reachability, weekly trips), which
+    /// looks at the offers the index found, up to a limit, rather than one page of them.
+    pub fn needs_trips(&self) -> bool {
+        self.no_car || self.trip_sort
     }
 
     /// The query string of this search in page style, for links ("voir plus", filters).
@@ -345,7 +384,11 @@ impl CatalogueQuery {
         if let Some(d) = self.start_to {
             pairs.push(("debut_max", d.to_string()));
         }
+        if self.no_car {
+            pairs.push(("sans_voiture", "1".into()));
+        }
         match self.sort {
+            _ if self.trip_sort => pairs.push(("tri", "trajet".into())),
             Sort::Relevance if self.near.is_some() => pairs.push(("tri", "pertinence".into())),
             Sort::Relevance => {}
             Sort::Distance => pairs.push(("tri", "distance".into())),

@@ -3,6 +3,7 @@ use tremplin_domain::Offer;
 use tremplin_search::{SearchQuery, SearchResults};
 
 use super::CatalogueQuery;
+use super::trips::{self, MAX_EXAMINED, NoCar, Trips};
 use crate::{AppState, WebError};
 
 /// Offers found, in order, with their distance when the search had a commune.
@@ -12,6 +13,27 @@ pub struct Found {
     pub offers: Vec<(Offer, Option<f64>)>,
     /// The radius actually searched, when it had to be widened to find something.
     pub widened_to: Option<u32>,
+    /// With a commune: the weekly trips, and what the trip filter and sort did.
+    pub trips: Trips,
+}
+
+impl Found {
+    /// The offers as pages and the API show them, each with its weekly trip.
+    pub fn views(&self, state: &AppState, near_approximate: bool) -> Vec<super::OfferView> {
+        self.offers
+            .iter()
+            .map(|(o, d)| {
+                let mut v = super::view(state, o, *d, near_approximate);
+                if let Some(w) = self.trips.weekly.get(&o.id) {
+                    v.weekly_trip_km = Some((w.total_km() * 10.0).round() / 10.0);
+                    v.weekly_trip_label = Some(w.label());
+                    v.weekly_trip_detail = Some(w.detail());
+                }
+                v.reachable_without_car = self.trips.no_car == NoCar::Applied;
+                v
+            })
+            .collect()
+    }
 }
 
 /// Where "new this week" starts: the last seven days, so that Thursday's edition stays new
@@ -36,7 +58,7 @@ pub async fn new_this_week(state: &AppState, shown: u32) -> Result<Found, WebErr
 /// Runs the search as asked.
 pub async fn run(state: &AppState, q: &CatalogueQuery) -> Result<Found, WebError> {
     let results = search_index(state, &state.index, q, q.radius_km).await?;
-    load(state, results, None).await
+    load(state, q, results, None).await
 }
 
 /// Runs the search as asked over another index than the instance's (an edition's new offers,
@@ -47,7 +69,7 @@ pub async fn run_in(
     q: &CatalogueQuery,
 ) -> Result<Found, WebError> {
     let results = search_index(state, index, q, q.radius_km).await?;
-    load(state, results, None).await
+    load(state, q, results, None).await
 }
 
 /// Runs the search; near a commune with nothing found, widens the radius by 20 km up to
@@ -65,7 +87,7 @@ pub async fn run_widening(state: &AppState, q: &CatalogueQuery) -> Result<Found,
             widened_to = Some(radius);
         }
     }
-    load(state, results, widened_to).await
+    load(state, q, results, widened_to).await
 }
 
 async fn search_index(
@@ -90,8 +112,18 @@ async fn search_index(
         today: Some(now.date_naive()),
         published_since: q.new_only.then(|| new_since(now)),
         sort: q.sort,
-        offset: ((q.page - 1) * q.per_page) as usize,
-        limit: q.per_page as usize,
+        // The trip stage filters and orders what the index found: it takes the first ones
+        // whole and cuts the page itself.
+        offset: if q.needs_trips() {
+            0
+        } else {
+            ((q.page - 1) * q.per_page) as usize
+        },
+        limit: if q.needs_trips() {
+            MAX_EXAMINED
+        } else {
+            q.per_page as usize
+        },
     };
     let _permit = state
         .search_permits
@@ -106,13 +138,14 @@ async fn search_index(
 
 async fn load(
     state: &AppState,
+    q: &CatalogueQuery,
     results: SearchResults,
     widened_to: Option<u32>,
 ) -> Result<Found, WebError> {
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
     let offers = state.store.get_offers(&ids).await?;
     // An offer withdrawn since the index last caught up is left out rather than shown stale.
-    let offers = offers
+    let offers: Vec<(Offer, Option<f64>)> = offers
         .into_iter()
         .filter(|o| o.is_listed())
         .map(|o| {
@@ -124,10 +157,15 @@ async fn load(
             (o, d)
         })
         .collect();
+    let (offers, total, trips) = match &q.near {
+        Some(near) => trips::apply(state, q, near, offers, results.total).await?,
+        None => (offers, results.total, Trips::default()),
+    };
     Ok(Found {
-        total: results.total,
+        total,
         offers,
         widened_to,
+        trips,
     })
 }
 

@@ -51,6 +51,13 @@ pub struct OfferView {
     pub cfa_name: Option<String>,
     /// The offer's page path, `/offres/12`.
     pub path: String,
+    /// Set by a search with a commune (`Found::views`): the weekly trip, its label and how
+    /// it is counted.
+    pub weekly_trip_km: Option<f64>,
+    pub weekly_trip_label: Option<String>,
+    pub weekly_trip_detail: Option<String>,
+    /// Kept by « atteignable sans voiture ».
+    pub reachable_without_car: bool,
 }
 
 pub fn view(
@@ -125,6 +132,10 @@ pub fn view(
         cfa_id: offer.cfa_id,
         cfa_name: f.cfa.clone(),
         path: format!("/offres/{}", offer.id),
+        weekly_trip_km: None,
+        weekly_trip_label: None,
+        weekly_trip_detail: None,
+        reachable_without_car: false,
     }
 }
 
