@@ -10,6 +10,7 @@
 mod support;
 
 mod apprenti;
+mod atelier;
 mod candidatures;
 mod covoiturage;
 mod pepites;
