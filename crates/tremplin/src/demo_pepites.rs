@@ -1,5 +1,6 @@
 //! The demo territory's two published pépites: fictional adults, a small video made for the
-//! demo (`demo/make-pepite-video.sh`), its captions and poster, consents recorded on paper.
+//! demo (`demo/make-pepite-video.sh`), its captions and poster, consents recorded on paper;
+//! the first is the week's pépite of the editions.
 
 use anyhow::Context;
 use chrono::Utc;
@@ -48,6 +49,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             "J'ai toujours réparé les voitures avec mon oncle. Je cherche un garage pour un CAP maintenance.",
         ),
     ];
+    let mut ids = Vec::new();
     for (name, birth, rome, s1, s2, s3, story) in people {
         let input = PortraitInput {
             display_name: name.into(),
@@ -123,6 +125,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .give_pepite_consent(c, today, true, true, latest_end(today), "papier", now)
             .await?;
         store.set_pepite_published(id, true, now).await?;
+        ids.push(id);
+    }
+    // Inès is the week's pépite: picked for the next edition, and out with the last one
+    // already (its page, its mails and its kit show her).
+    if let Some(first) = ids.first() {
+        tremplin_web::services::pepite_picks::set(state, &[*first])
+            .await?
+            .map_err(|e| anyhow::anyhow!(e.join(" ")))?;
+        let week = tremplin_web::services::pepite_picks::next_edition_week(state);
+        if let Some(last) = store.editions(1).await?.first() {
+            store.record_edition_pepites(last.number, &week).await?;
+        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use tremplin_storage::Edition;
 
 use tremplin_domain::ClosingReason;
 
+use crate::shell::dates::paris_iso_week;
 use crate::{AppState, WebError};
 
 /// The most recent scheduled publication at or before `now`: weekday (1 = Monday) and time,
@@ -47,11 +48,20 @@ pub fn next_slot(state: &AppState) -> Option<DateTime<Utc>> {
 /// Publishes the edition now, outside the schedule (from the back office or the command line).
 pub async fn publish_manual(state: &AppState, by: Option<i64>) -> Result<Edition, WebError> {
     let now = state.clock.now();
-    state
+    // Published ahead of the schedule, it takes the picks made for the next edition.
+    let week = paris_iso_week(next_slot(state).unwrap_or(now));
+    let edition = state
         .store
         .publish_edition(&format!("manuelle:{}", now.to_rfc3339()), now, by)
         .await?
-        .ok_or_else(|| WebError::BadRequest("Une édition vient d'être publiée à l'instant.".into()))
+        .ok_or_else(|| {
+            WebError::BadRequest("Une édition vient d'être publiée à l'instant.".into())
+        })?;
+    state
+        .store
+        .record_edition_pepites(edition.number, &week)
+        .await?;
+    Ok(edition)
 }
 
 /// One round of scheduled work: the due edition if it is not published yet (a server that was
@@ -69,7 +79,13 @@ pub async fn tick(state: &AppState) -> Result<Option<Edition>, WebError> {
             .publish_edition(&slot_key(due), now, None)
             .await?;
         if let Some(e) = &published {
+            // The pépites the counselor picked for this slot's week go out with it.
+            let pepites = state
+                .store
+                .record_edition_pepites(e.number, &paris_iso_week(due))
+                .await?;
             tracing::info!(
+                pepites,
                 numero = e.number,
                 offres = e.entries.len(),
                 "édition publiée"

@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod media;
 pub mod notices;
 pub mod outbox;
+pub mod pepite_picks;
 pub mod pepites;
 pub mod phoning;
 pub mod promo_activities;

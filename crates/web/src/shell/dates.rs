@@ -46,6 +46,12 @@ pub fn paris_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Paris).date_naive()
 }
 
+/// The ISO week an instant falls in, in Paris (`2026-W49`).
+pub fn paris_iso_week(now: DateTime<Utc>) -> String {
+    let w = chrono::Datelike::iso_week(&paris_today(now));
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
 /// "03/12/2026", the day in Paris of an instant.
 pub fn paris_day(t: impl Borrow<DateTime<Utc>>) -> String {
     t.borrow()

@@ -215,6 +215,8 @@ async fn authorization_matrix() {
         "/gestion/offres",
         "/gestion/offres/1/action",
         "/gestion/edition/publier",
+        "/gestion/edition/pepites",
+        "/gestion/territoire/pepites",
         "/deconnexion",
         "/gestion/entreprises",
         "/gestion/entreprises/1/appels",
@@ -279,6 +281,17 @@ async fn authorization_matrix() {
         ),
         ("/gestion/territoire", &counselor_cookie, &counselor_csrf),
         ("/gestion/territoire", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/territoire/pepites",
+            &counselor_cookie,
+            &counselor_csrf,
+        ),
+        (
+            "/gestion/territoire/pepites",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        ("/gestion/edition/pepites", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs", &partner_cookie, &partner_csrf),
         ("/gestion/utilisateurs/1", &partner_cookie, &partner_csrf),
         ("/gestion/ateliers", &partner_cookie, &partner_csrf),
@@ -525,4 +538,45 @@ async fn carpool_forms_without_the_right_csrf_token_change_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+/// The week's pépites and the video limits: a wrong or missing token changes nothing.
+#[tokio::test]
+async fn pepite_forms_without_the_right_csrf_token_change_nothing() {
+    let app = TestApp::new("sqlite").await;
+    let (admin, csrf) = app.session(Role::Admin, None).await;
+    let bad = "0".repeat(64);
+    for token in [bad.as_str(), ""] {
+        let r = app
+            .post_form(
+                "/gestion/territoire/pepites",
+                &admin,
+                &[("csrf", token), ("mo", "10"), ("minutes", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app
+            .post_form("/gestion/edition/pepites", &admin, &[("csrf", token)])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        app.state.store.pepite_video_limits().await.unwrap(),
+        (150, 180)
+    );
+    let r = app
+        .post_form(
+            "/gestion/territoire/pepites",
+            &admin,
+            &[("csrf", &csrf), ("mo", "10"), ("minutes", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.state.store.pepite_video_limits().await.unwrap(),
+        (10, 60)
+    );
+    let r = app
+        .post_form("/gestion/edition/pepites", &admin, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "no pick is a choice too");
 }

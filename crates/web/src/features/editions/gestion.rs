@@ -91,12 +91,15 @@ pub(super) struct EditionPage {
     today: String,
     /// The latest published editions (number, date), each with its social kit.
     published: Vec<(i64, String)>,
+    /// The pépites that may go out with it, and the counselor's picks.
+    picks: super::picks::PicksForm,
 }
 
 #[derive(Deserialize, Default)]
 pub(super) struct PreviewQuery {
     confirmee: Option<i64>,
     prolongee: Option<i64>,
+    pepites: Option<String>,
 }
 
 pub(super) async fn edition_preview(
@@ -105,23 +108,14 @@ pub(super) async fn edition_preview(
     Query(q): Query<PreviewQuery>,
 ) -> Result<Html<String>, WebError> {
     staff.require_conseiller()?;
-    let preview = state.store.edition_preview().await?;
-    let ids: Vec<i64> = preview
-        .of_kind(&EntryKind::Removed)
-        .iter()
-        .map(|e| e.offer_id)
-        .collect();
-    let offers = state.store.get_offers(&ids).await?;
-    let mut whom = phoning::whom_to_call(&state, &offers).await?;
-    let today = paris_today(state.clock.now());
-    let flash = match (q.confirmee, q.prolongee) {
-        (Some(id), _) => state.store.get_offer(id).await?.map(|o| {
+    let flash = match (q.confirmee, q.prolongee, q.pepites) {
+        (Some(id), _, _) => state.store.get_offer(id).await?.map(|o| {
             format!(
                 "« {} » est confirmée et reste au catalogue ; l'appel est noté dans le journal de l'entreprise.",
                 o.fields.title
             )
         }),
-        (_, Some(id)) => state.store.get_offer(id).await?.map(|o| {
+        (_, Some(id), _) => state.store.get_offer(id).await?.map(|o| {
             format!(
                 "« {} » est prolongée : {} ({}).",
                 o.fields.title,
@@ -129,19 +123,43 @@ pub(super) async fn edition_preview(
                 o.fields.start.label().to_lowercase()
             )
         }),
+        (_, _, Some(_)) => Some("Les pépites de la prochaine édition sont enregistrées.".into()),
         _ => None,
     };
+    let picks = super::picks::form(&state, None).await?;
+    Ok(Html(
+        preview_page(&state, &staff, flash, picks).await?.render()?,
+    ))
+}
+
+/// The preview page, with a message and the pépites' form (as typed, with its errors).
+pub(super) async fn preview_page(
+    state: &AppState,
+    staff: &Staff,
+    flash: Option<String>,
+    picks: super::picks::PicksForm,
+) -> Result<EditionPage, WebError> {
+    let preview = state.store.edition_preview().await?;
+    let ids: Vec<i64> = preview
+        .of_kind(&EntryKind::Removed)
+        .iter()
+        .map(|e| e.offer_id)
+        .collect();
+    let offers = state.store.get_offers(&ids).await?;
+    let mut whom = phoning::whom_to_call(state, &offers).await?;
+    let today = paris_today(state.clock.now());
     let page = EditionPage {
-        layout: Layout::new(&state, "/gestion/edition"),
-        nav: Nav::new(&staff),
-        next_edition: next_edition(editions::next_slot(&state)),
+        layout: Layout::new(state, "/gestion/edition"),
+        nav: Nav::new(staff),
+        next_edition: next_edition(editions::next_slot(state)),
         leaving: offers
             .iter()
-            .map(|o| leaving(&state, o, whom.remove(&o.id).unwrap_or_default(), today))
+            .map(|o| leaving(state, o, whom.remove(&o.id).unwrap_or_default(), today))
             .collect(),
         preview,
         kinds: [EntryKind::New, EntryKind::Updated],
         flash,
+        picks,
         suggested_start: (today + chrono::Months::new(1)).to_string(),
         today: today.to_string(),
         published: state
@@ -152,7 +170,7 @@ pub(super) async fn edition_preview(
             .map(|e| (e.number, crate::shell::dates::french_date(e.published_at)))
             .collect(),
     };
-    Ok(Html(page.render()?))
+    Ok(page)
 }
 
 pub(super) async fn publish_edition(

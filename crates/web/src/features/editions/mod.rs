@@ -1,7 +1,8 @@
 //! The Thursday edition: the public archive `/editions/{n}`, and in the back office its
-//! preview and the button that publishes it now.
+//! preview, the week's pépites it takes, and the button that publishes it now.
 
 mod gestion;
+mod picks;
 mod public;
 
 use axum::Router;
@@ -15,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .route("/editions/{number}", get(public::one))
         .route("/gestion/edition", get(gestion::edition_preview))
         .route("/gestion/edition/publier", post(gestion::publish_edition))
+        .route("/gestion/edition/pepites", post(picks::save))
         .route(
             "/gestion/edition/offres/{id}/confirmer",
             post(gestion::confirm_now),

@@ -46,6 +46,8 @@ pub(super) struct EditionPage {
     removed: Vec<EditionEntry>,
     /// The edition's 1200×630 card, for link previews (absolute).
     card: String,
+    /// The week's pépites still published.
+    pepites: Vec<crate::services::pepite_picks::Featured>,
 }
 
 pub(super) async fn one(
@@ -75,6 +77,7 @@ pub(super) async fn one(
             "{}/editions/{number}/carte.png?format=lien",
             state.config.public_url
         ),
+        pepites: crate::services::pepite_picks::shown(&state, number).await?,
     };
     Ok(Html(page.render()?))
 }

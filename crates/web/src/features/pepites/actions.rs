@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use tremplin_domain::pepite::consent::Scope;
 
 use super::gestion::{counselor_pepite, detail_page, this_week};
-use crate::services::pepites;
+use crate::services::{pepite_picks, pepites};
 use crate::shell::Id;
 use crate::shell::auth::Staff;
 use crate::{AppState, WebError};
@@ -74,32 +74,28 @@ pub(super) async fn action(
         }
         "depublier" => {
             state.store.set_pepite_published(id, false, now).await?;
+            state.store.set_pepite_featured(id, None).await?;
             state.cards.forget_pepite(id);
         }
         "semaine" => {
-            let week = this_week(&state);
-            let featured = state
-                .store
-                .published_pepites()
+            // The same rules as the edition's form: published, relayable, two at most.
+            let mut ids: Vec<i64> = pepite_picks::picked(&state)
                 .await?
                 .iter()
-                .filter(|o| o.featured_week.as_deref() == Some(week.as_str()))
-                .count();
-            if !p.is_published() {
-                return refuse(
-                    "Seule une pépite publiée peut partir avec l'édition du jeudi.".into(),
-                )
-                .await;
+                .map(|o| o.id)
+                .filter(|o| *o != id)
+                .collect();
+            if p.featured_week.as_deref() != Some(this_week(&state).as_str()) {
+                ids.push(id);
             }
-            if p.featured_week.as_deref() == Some(week.as_str()) {
-                state.store.set_pepite_featured(id, None).await?;
-            } else if featured >= 2 {
+            if ids.len() > pepite_picks::MAX {
                 return refuse(
                     "Deux pépites partent déjà cette semaine : retirez-en une d'abord.".into(),
                 )
                 .await;
-            } else {
-                state.store.set_pepite_featured(id, Some(&week)).await?;
+            }
+            if let Err(errors) = pepite_picks::set(&state, &ids).await? {
+                return refuse(errors.join(" ")).await;
             }
         }
         "contrat" => {

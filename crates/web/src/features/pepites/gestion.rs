@@ -136,11 +136,10 @@ pub(super) async fn list(
     ))
 }
 
-/// The ISO week of the next Thursday edition (`2026-W49`).
+/// The ISO week of the next Thursday edition (`2026-W49`): after Thursday's publication,
+/// next week's.
 pub(super) fn this_week(state: &AppState) -> String {
-    let d = crate::shell::dates::paris_today(state.clock.now());
-    let w = chrono::Datelike::iso_week(&d);
-    format!("{}-W{:02}", w.year(), w.week())
+    crate::services::pepite_picks::next_edition_week(state)
 }
 
 #[derive(Template)]

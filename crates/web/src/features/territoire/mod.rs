@@ -16,11 +16,13 @@ use crate::shell::auth::Staff;
 use crate::{AppState, WebError};
 
 mod origins;
+mod videos;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/gestion/territoire", get(territory).post(save_territory))
         .route("/gestion/territoire/widget", post(save_origins))
+        .route("/gestion/territoire/pepites", post(save_video_limits))
 }
 
 #[derive(Template)]
@@ -34,6 +36,18 @@ struct TerritoryPage {
     /// The sites allowed to frame the widget (none: any site), as shown in the form.
     origins: String,
     origins_error: Option<String>,
+    /// The limits for one pépite video, as shown in the form (megabytes, minutes).
+    video_mb: String,
+    video_minutes: String,
+    video_error: Option<String>,
+}
+
+/// What an admin typed in one of the page's forms, and why it was refused.
+#[derive(Default)]
+struct Refused {
+    general: Option<String>,
+    origins: Option<(String, String)>,
+    videos: Option<(String, String, String)>,
 }
 
 const DAYS: [(i64, &str); 7] = [
@@ -50,16 +64,23 @@ const DAYS: [(i64, &str); 7] = [
 async fn page(
     state: &AppState,
     staff: &Staff,
-    error: Option<String>,
-    origins: Option<(String, String)>,
+    refused: Refused,
 ) -> Result<TerritoryPage, WebError> {
     let t = state
         .territory()
         .ok_or_else(|| WebError::BadRequest("Aucun territoire n'est configuré.".into()))?;
-    let (origins, origins_error) = match origins {
+    let (origins, origins_error) = match refused.origins {
         Some((typed, why)) => (typed, Some(why)),
         None => (state.store.widget_origins().await?.join("\n"), None),
     };
+    let (video_mb, video_minutes, video_error) = match refused.videos {
+        Some((mb, minutes, why)) => (mb, minutes, Some(why)),
+        None => {
+            let (mb, seconds) = state.store.pepite_video_limits().await?;
+            (mb.to_string(), videos::minutes(seconds), None)
+        }
+    };
+    let error = refused.general;
     Ok(TerritoryPage {
         layout: Layout::new(state, "/gestion/territoire"),
         nav: Nav::new(staff),
@@ -68,12 +89,17 @@ async fn page(
         error,
         origins,
         origins_error,
+        video_mb,
+        video_minutes,
+        video_error,
     })
 }
 
 async fn territory(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
     staff.require_admin()?;
-    Ok(Html(page(&state, &staff, None, None).await?.render()?))
+    Ok(Html(
+        page(&state, &staff, Refused::default()).await?.render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -141,7 +167,15 @@ async fn save_territory(
         (weekday, time, weeks, tolerance, phone, hours)
     else {
         let error = Some("Vérifiez les réglages : un jour de la semaine, une heure HH:MM, de 1 à 52 semaines, de 0 à 365 jours, un numéro de téléphone français (10 chiffres) et des horaires d'une ligne de 200 caractères au plus.".to_owned());
-        let page = page(&state, &staff, error, None).await?;
+        let page = page(
+            &state,
+            &staff,
+            Refused {
+                general: error,
+                ..Refused::default()
+            },
+        )
+        .await?;
         return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
     };
     state
@@ -182,7 +216,15 @@ async fn save_origins(
         Ok(list) => list,
         Err(message) => {
             let typed = f.origines.chars().take(20_000).collect();
-            let page = page(&state, &staff, None, Some((typed, message))).await?;
+            let page = page(
+                &state,
+                &staff,
+                Refused {
+                    origins: Some((typed, message)),
+                    ..Refused::default()
+                },
+            )
+            .await?;
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };
@@ -196,4 +238,49 @@ async fn save_origins(
         .log(&state, "sites autorisés à afficher le widget", &detail)
         .await?;
     Ok(Redirect::to("/gestion/territoire#widget").into_response())
+}
+
+#[derive(Deserialize)]
+struct VideoLimitsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    mo: String,
+    #[serde(default)]
+    minutes: String,
+}
+
+/// The limits for one pépite video: admins only; the next upload reads them.
+async fn save_video_limits(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<VideoLimitsForm>,
+) -> Result<Response, WebError> {
+    staff.require_admin()?;
+    staff.check_csrf(&f.csrf)?;
+    let (mb, seconds) = match videos::parse(&f.mo, &f.minutes) {
+        Ok(limits) => limits,
+        Err(message) => {
+            let typed = |v: &str| v.chars().take(20).collect::<String>();
+            let page = page(
+                &state,
+                &staff,
+                Refused {
+                    videos: Some((typed(&f.mo), typed(&f.minutes), message)),
+                    ..Refused::default()
+                },
+            )
+            .await?;
+            return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+        }
+    };
+    state.store.set_pepite_video_limits(mb, seconds).await?;
+    staff
+        .log(
+            &state,
+            "limites des vidéos des pépites",
+            &format!("{mb} Mo, {} min", videos::minutes(seconds)),
+        )
+        .await?;
+    Ok(Redirect::to("/gestion/territoire#videos").into_response())
 }

@@ -91,6 +91,8 @@ struct Offers<'a> {
     more: usize,
     search_link: &'a str,
     unsubscribe: &'a str,
+    /// The week's pépites: (who, trades and area, link).
+    pepites: &'a [(String, String, String)],
 }
 
 /// After an edition: its new offers for this search. `lines` get their links here, each with
@@ -101,6 +103,7 @@ pub fn offers(
     edition: i64,
     found: Vec<(i64, Line)>,
     more: usize,
+    pepites: &[crate::services::pepite_picks::Featured],
 ) -> Result<AlertMail, WebError> {
     let mut links = Vec::new();
     let click = link(AlertLink::Click, &mut links);
@@ -115,6 +118,16 @@ pub fn offers(
         })
         .collect();
     let search_link = format!("{base}/offres?{}", alert.search);
+    let pepites: Vec<(String, String, String)> = pepites
+        .iter()
+        .map(|p| {
+            (
+                format!("{}, {} ans", p.name, p.age),
+                format!("{} ({})", p.trades, p.area),
+                format!("{base}/pepites/{}?via=alerte", p.id),
+            )
+        })
+        .collect();
     let text = Offers {
         edition,
         label: &alert.label,
@@ -122,6 +135,7 @@ pub fn offers(
         more,
         search_link: &search_link,
         unsubscribe: &unsubscribe,
+        pepites: &pepites,
     }
     .render()?;
     let subject = if lines.len() + more == 1 {

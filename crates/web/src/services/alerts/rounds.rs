@@ -46,6 +46,8 @@ pub async fn send_after_editions(state: &AppState) -> Result<usize, WebError> {
             .iter()
             .filter_map(|o| offer_doc(o, &state.refs))
             .collect();
+        // The week's pépites still published go with every mail of the edition.
+        let pepites = crate::services::pepite_picks::shown(state, number).await?;
         let index = Arc::new(SearchIndex::in_ram()?);
         let fill = index.clone();
         let has_offers = !docs.is_empty();
@@ -96,7 +98,7 @@ pub async fn send_after_editions(state: &AppState) -> Result<usize, WebError> {
                     })
                     .collect();
                 let more = found.total.saturating_sub(lines.len());
-                Some(mails::offers(state, &alert, number, lines, more)?)
+                Some(mails::offers(state, &alert, number, lines, more, &pepites)?)
             };
             let sent = state
                 .store

@@ -104,6 +104,7 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
         ));
         let _ = writeln!(alts, "{dir}/carte-*.png\n{alt}\n");
     }
+    let pepites = pepite_entries(state, number, &mut entries, &mut alts).await?;
     entries.push(Entry::new("textes-alternatifs.txt", alts));
 
     let posts = EditionPosts {
@@ -130,7 +131,10 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
     }
     entries.insert(
         0,
-        Entry::new("LISEZMOI.txt", readme(state, number, date, &views, &ed)),
+        Entry::new(
+            "LISEZMOI.txt",
+            readme(state, number, date, &views, &ed, pepites),
+        ),
     );
     let when = edition.published_at.naive_utc();
     use chrono::{Datelike, Timelike};
@@ -147,7 +151,50 @@ pub async fn kit(state: &AppState, edition: &Edition, date: &str) -> Result<Vec<
         .map_err(|e| WebError::Internal(e.to_string()))
 }
 
-fn readme(state: &AppState, number: i64, date: &str, views: &[OfferView], ed: &Card) -> String {
+/// The edition's pépites that may still be relayed (published, every consent to networks and
+/// press given): each one's two cards, their alternative text and a post per network with
+/// its `?via=` link. Returns how many.
+async fn pepite_entries(
+    state: &AppState,
+    number: i64,
+    entries: &mut Vec<Entry>,
+    alts: &mut String,
+) -> Result<usize, WebError> {
+    let pepites = crate::services::pepite_picks::of_edition(state, number, true).await?;
+    for p in &pepites {
+        let dir = format!("pepites/{}-{}", p.id, slug(&p.display_name));
+        for format in Format::ALL {
+            let (png, _) = super::pepites::png(state, p, format).await?;
+            entries.push(Entry::new(
+                format!("{dir}/carte-{}.png", format.slug()),
+                png.as_ref().clone(),
+            ));
+        }
+        let alt = super::pepites::alt_text(&super::pepites::card(state, p));
+        entries.push(Entry::new(
+            format!("{dir}/texte-alternatif.txt"),
+            format!("{alt}\n"),
+        ));
+        let _ = writeln!(alts, "{dir}/carte-*.png\n{alt}\n");
+        let post = super::pepites::post(state, p);
+        for network in NETWORKS {
+            entries.push(Entry::new(
+                format!("{dir}/publications/{}", network.file),
+                post.post(&network),
+            ));
+        }
+    }
+    Ok(pepites.len())
+}
+
+fn readme(
+    state: &AppState,
+    number: i64,
+    date: &str,
+    views: &[OfferView],
+    ed: &Card,
+    pepites: usize,
+) -> String {
     let mut r = format!(
         "Kit de diffusion de l'édition n° {number} ({date}) – {}\n\n{} autour de {}.\n\n",
         super::territory_name(state),
@@ -162,6 +209,11 @@ fn readme(state: &AppState, number: i64, date: &str, views: &[OfferView], ed: &C
          - textes-alternatifs.txt : tous les textes alternatifs, à coller dans le champ « texte alternatif » du réseau avec chaque image.\n\n\
          Le QR code des cartes porte ?via=qr : les visites qu'il amène sont comptées dans « Diffusion » du tableau de bord.\n",
     );
+    if pepites > 0 {
+        r.push_str(
+            "- pepites/ : les pépites de la semaine, chacune avec ses deux cartes (son affiche, son prénom, ses métiers, sa zone), leur texte alternatif et un texte par réseau (publications/) ; leurs consentements aux réseaux sociaux et à la presse sont tous donnés. Une pépite retirée ne doit plus être publiée : retéléchargez le kit avant chaque publication.\n",
+        );
+    }
     let _ = writeln!(r, "\nLa carte de l'édition dit : {}", ed.alt_text());
     r
 }
