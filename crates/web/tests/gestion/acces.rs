@@ -538,6 +538,7 @@ async fn carpool_forms_without_the_right_csrf_token_change_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
 
 /// The week's pépites and the video limits: a wrong or missing token changes nothing.
 #[tokio::test]
