@@ -171,6 +171,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     promo::load(state, &report.created, now).await?;
     crate::demo_events::load(state, now).await?;
     crate::demo_pepites::load(state).await?;
+    crate::demo_metiers::load(state).await?;
     coach_lines(state, now).await?;
     tracing::info!(
         offres = report.created.len() + 1,

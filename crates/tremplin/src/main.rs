@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod demo;
 mod demo_events;
+mod demo_metiers;
 mod demo_pepites;
 
 use clap::Parser;

@@ -11,6 +11,7 @@ mod support;
 
 mod apprenti;
 mod candidatures;
+mod metiers;
 mod pepites;
 mod promos;
 mod recherche;
