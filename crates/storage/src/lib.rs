@@ -30,6 +30,7 @@ mod seats;
 mod sms;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod trade_pages;
 mod transport;
 mod widgets;
 mod workshops;
@@ -64,6 +65,7 @@ pub use phoning::UndoneConfirmation;
 pub use promos::{Member, Milestone, Promo};
 pub use seats::MemberSeat;
 pub use sms::{QueuedSms, SmsRecord};
+pub use trade_pages::{NewTradeFilm, TradeFilm};
 pub use transport::{NewTransportFeed, TransportFeed};
 pub use workshops::{Workshop, WorkshopResult};
 pub use young::YoungPerson;

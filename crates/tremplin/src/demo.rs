@@ -173,6 +173,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     crate::demo_events::load(state, now).await?;
     crate::demo_pepites::load(state).await?;
     crate::demo_covoiturage::load(state).await?;
+    crate::demo_metiers::load(state).await?;
     coach_lines(state, now).await?;
     tracing::info!(
         offres = report.created.len() + 1,

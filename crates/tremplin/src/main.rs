@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_covoiturage;
 mod demo_events;
+mod demo_metiers;
 mod demo_pepites;
 
 use clap::Parser;

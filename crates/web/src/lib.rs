@@ -31,6 +31,7 @@ mod features {
     pub mod jetons;
     pub mod jeunes;
     pub mod journal;
+    pub mod metiers;
     pub mod offres;
     pub mod offres_gestion;
     pub mod pepites;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(features::offres::router())
+        .merge(features::metiers::router())
         .merge(features::sante::router())
         .merge(features::api::router())
         .merge(shell::assets::router())

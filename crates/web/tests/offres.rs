@@ -218,7 +218,7 @@ async fn offer_page_has_every_field_json_ld_and_open_graph() {
             "Ouverte aux personnes en situation de handicap (RQTH)",
             "CAP Boulanger – Niveau 3 (CAP, BEP)",
             "24 mois",
-            "href=\"/metiers/D1102\"",
+            "href=\"/metiers/D1102?commune=",
             "\"@type\":\"JobPosting\"",
             "<meta property=\"og:title\" content=\"Boulanger/Boulangère – Entreprise Fictive, L&#39;Aigle\">",
             "<link rel=\"canonical\" href=\"https://tremplin.example/offres/",

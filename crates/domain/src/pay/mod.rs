@@ -4,12 +4,14 @@
 //! contract year on each anniversary, the SMIC at its dates; the net under the contribution
 //! rules in force on the day the contract started. Pure: no clock, no storage.
 
+mod by_age;
 mod compute;
 pub mod rules;
 mod text;
 
 use chrono::{Datelike, Months, NaiveDate};
 
+pub use by_age::{AgePay, first_year_by_age};
 pub use compute::{Change, MonthPay, Simulation, YearPay, simulate};
 pub use rules::{Category, Rule, RuleSet, parse_amount, parse_csv};
 pub use text::{euros, month_year, percent};

@@ -13,6 +13,7 @@ mod apprenti;
 mod atelier;
 mod candidatures;
 mod covoiturage;
+mod metiers;
 mod pepites;
 mod promos;
 mod recherche;

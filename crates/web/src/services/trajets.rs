@@ -69,29 +69,26 @@ pub struct Cfa {
     pub own: bool,
 }
 
-/// The offer's centre, or the nearest centres whose diplomas include the offer's diploma (same
-/// words, accents and case aside), nearest to the company first; empty when none is known.
-pub async fn cfas_for(state: &AppState, offer: &Offer) -> Result<Vec<Cfa>, WebError> {
-    let make = |c: TrainingCentre, own: bool| {
-        let commune = state.refs.communes.get(&c.commune_code);
-        Cfa {
-            commune_name: commune.map_or_else(|| c.commune_code.clone(), |k| k.name.clone()),
-            point: commune.map(|k| (k.lat, k.lon, k.approximate)),
-            centre: c,
-            own,
-        }
-    };
-    if let Some(id) = offer.cfa_id {
-        return Ok(state
-            .store
-            .training_centre(id)
-            .await?
-            .map(|c| vec![make(c, true)])
-            .unwrap_or_default());
+/// A training centre as pages show it, with its commune.
+fn cfa_of(state: &AppState, c: TrainingCentre, own: bool) -> Cfa {
+    let commune = state.refs.communes.get(&c.commune_code);
+    Cfa {
+        commune_name: commune.map_or_else(|| c.commune_code.clone(), |k| k.name.clone()),
+        point: commune.map(|k| (k.lat, k.lon, k.approximate)),
+        centre: c,
+        own,
     }
-    let Some(diploma) = offer.fields.diploma_label.as_deref().map(fold) else {
-        return Ok(Vec::new());
-    };
+}
+
+/// The centres whose diplomas include `diploma` (same words, accents and case aside), nearest
+/// to `near` first when it is given; at most `limit`.
+pub async fn centres_teaching(
+    state: &AppState,
+    diploma: &str,
+    near: Option<(f64, f64)>,
+    limit: usize,
+) -> Result<Vec<Cfa>, WebError> {
+    let diploma = fold(diploma);
     if diploma.is_empty() {
         return Ok(Vec::new());
     }
@@ -101,17 +98,35 @@ pub async fn cfas_for(state: &AppState, offer: &Offer) -> Result<Vec<Cfa>, WebEr
         .await?
         .into_iter()
         .filter(|c| c.diploma_list().any(|d| fold(d) == diploma))
-        .map(|c| make(c, false))
+        .map(|c| cfa_of(state, c, false))
         .collect();
-    if let Some((lat, lon, _)) = company_point(state, offer) {
+    if let Some((lat, lon)) = near {
         let d = |c: &Cfa| {
             c.point
                 .map_or(f64::MAX, |(a, b, _)| haversine_km(lat, lon, a, b))
         };
         found.sort_by(|a, b| d(a).total_cmp(&d(b)));
     }
-    found.truncate(NEAREST_CFAS);
+    found.truncate(limit);
     Ok(found)
+}
+
+/// The offer's centre, or the nearest centres whose diplomas include the offer's diploma,
+/// nearest to the company first; empty when none is known.
+pub async fn cfas_for(state: &AppState, offer: &Offer) -> Result<Vec<Cfa>, WebError> {
+    if let Some(id) = offer.cfa_id {
+        return Ok(state
+            .store
+            .training_centre(id)
+            .await?
+            .map(|c| vec![cfa_of(state, c, true)])
+            .unwrap_or_default());
+    }
+    let Some(diploma) = offer.fields.diploma_label.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let near = company_point(state, offer).map(|(lat, lon, _)| (lat, lon));
+    centres_teaching(state, diploma, near, NEAREST_CFAS).await
 }
 
 /// The trips an offer page shows: from the young person's commune to the company, and from

@@ -130,6 +130,18 @@ async fn authorization_matrix() {
             [ANON, 403, 404, 404],
         ),
         ("/gestion/pepites".into(), [ANON, 403, 200, 200]),
+        // Métier pages: counselors and administrators.
+        ("/gestion/metiers".into(), [ANON, 403, 200, 200]),
+        (
+            "/gestion/metiers?metier=I1310".into(),
+            [ANON, 403, 303, 303],
+        ),
+        ("/gestion/metiers/I1310".into(), [ANON, 403, 200, 200]),
+        ("/gestion/metiers/Z9999".into(), [ANON, 403, 404, 404]),
+        (
+            "/gestion/metiers/I1310/films/1/apercu/video".into(),
+            [ANON, 403, 404, 404],
+        ),
         ("/gestion/pepites/nouvelle".into(), [ANON, 403, 200, 200]),
         ("/gestion/pepites/1".into(), [ANON, 403, 404, 404]),
         (
@@ -250,6 +262,11 @@ async fn authorization_matrix() {
         "/gestion/activites/1/membres",
         "/gestion/activites/1/membres/1",
         "/gestion/promos/1/agenda",
+        "/gestion/metiers/I1310",
+        "/gestion/metiers/I1310/films",
+        "/gestion/metiers/I1310/films/1/publier",
+        "/gestion/metiers/I1310/films/1/supprimer",
+        "/gestion/metiers/I1310/evenements",
     ] {
         assert_eq!(
             app.post_form(route, "", &[("csrf", "x")]).await.status,
@@ -367,6 +384,27 @@ async fn authorization_matrix() {
             &partner_csrf,
         ),
         ("/gestion/promos/1/agenda", &partner_cookie, &partner_csrf),
+        ("/gestion/metiers/I1310", &partner_cookie, &partner_csrf),
+        (
+            "/gestion/metiers/I1310/films",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/metiers/I1310/films/1/publier",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/metiers/I1310/films/1/supprimer",
+            &partner_cookie,
+            &partner_csrf,
+        ),
+        (
+            "/gestion/metiers/I1310/evenements",
+            &partner_cookie,
+            &partner_csrf,
+        ),
     ] {
         let fields = [
             ("csrf", csrf.as_str()),

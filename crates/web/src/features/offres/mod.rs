@@ -1,15 +1,14 @@
-//! The public catalogue: home, results, offer, offers by trade, and the legal pages. Server
+//! The public catalogue: home, results, offer, and the legal pages. Server
 //! rendered, usable without JavaScript.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tremplin_domain::geo::haversine_km;
-use tremplin_search::Sort;
 
 use crate::services::catalogue::{self, CatalogueQuery, Near, OfferView, ParamStyle, QueryProblem};
 use crate::services::{relays, trajets, typed};
@@ -29,7 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/offres", get(results))
         .route("/offres/{id}", get(offer))
-        .route("/metiers/{code}", get(metier))
         .route("/accessibilite", get(|s| info(s, Info::Accessibilite)))
         .route("/mentions-legales", get(|s| info(s, Info::Mentions)))
         .route("/confidentialite", get(|s| info(s, Info::Confidentialite)))
@@ -469,48 +467,6 @@ fn job_posting(state: &AppState, o: &OfferView) -> String {
     }
     // "</script>" inside a string would end the element: escape every "<".
     ld.to_string().replace('<', "\\u003c")
-}
-
-#[derive(Template)]
-#[template(path = "features/offres/templates/metier.html")]
-struct MetierPage {
-    layout: Layout,
-    code: String,
-    label: String,
-    total: usize,
-    offers: Vec<OfferView>,
-}
-
-async fn metier(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Html<String>, WebError> {
-    let rome = tremplin_domain::CodeRome::parse(&code).map_err(|_| WebError::NotFound)?;
-    let label = state
-        .refs
-        .rome
-        .label(rome.as_str())
-        .ok_or(WebError::NotFound)?
-        .to_owned();
-    let q = CatalogueQuery {
-        rome: vec![rome.clone()],
-        sort: Sort::Date,
-        per_page: 100,
-        ..Default::default()
-    };
-    let found = catalogue::run(&state, &q).await?;
-    let page = MetierPage {
-        layout: Layout::new(&state, &format!("/metiers/{rome}")),
-        code: rome.to_string(),
-        label,
-        total: found.total,
-        offers: found
-            .offers
-            .iter()
-            .map(|(o, d)| catalogue::view(&state, o, *d, false))
-            .collect(),
-    };
-    Ok(Html(page.render()?))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,8 @@ use tremplin_domain::pepite::{Captions, Cue, recognise};
 use tremplin_storage::{MediaSlot, Pepite};
 
 use super::gestion::{counselor_pepite, detail_page};
-use crate::services::media::{self, Caching, MediaKey};
+pub(super) use crate::services::media::mime_of;
+use crate::services::media::{self, Caching, MediaKey, image_kind};
 use crate::services::{pepites, secrets};
 use crate::shell::auth::Staff;
 use crate::shell::{Layout, Nav};
@@ -165,19 +166,6 @@ pub(super) async fn video(
     Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
 }
 
-/// An image the browsers show, by its first bytes: (extension, type).
-fn image_kind(b: &[u8]) -> Option<(&'static str, &'static str)> {
-    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("jpg", "image/jpeg"))
-    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("png", "image/png"))
-    } else if b.len() > 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
-        Some(("webp", "image/webp"))
-    } else {
-        None
-    }
-}
-
 pub(super) async fn poster(
     State(state): State<AppState>,
     staff: Staff,
@@ -224,19 +212,6 @@ pub(super) async fn poster(
     )
     .await?;
     Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
-}
-
-/// The media type of a stored key, from the extension Tremplin gave it.
-pub(super) fn mime_of(key: &str) -> &'static str {
-    match key.rsplit('.').next() {
-        Some("mp4") => "video/mp4",
-        Some("webm") => "video/webm",
-        Some("jpg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        Some("vtt") => "text/vtt; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }
 
 /// The key in a slot named in an address.

@@ -581,5 +581,31 @@ pub async fn respond(
     (status, headers, Body::from_stream(stream)).into_response()
 }
 
+/// An image the browsers show, by its first bytes: (extension, type).
+pub fn image_kind(b: &[u8]) -> Option<(&'static str, &'static str)> {
+    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("png", "image/png"))
+    } else if b.len() > 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        Some(("webp", "image/webp"))
+    } else {
+        None
+    }
+}
+
+/// The media type of a stored key, from the extension Tremplin gave it.
+pub fn mime_of(key: &str) -> &'static str {
+    match key.rsplit('.').next() {
+        Some("mp4") => "video/mp4",
+        Some("webm") => "video/webm",
+        Some("jpg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("vtt") => "text/vtt; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
 #[cfg(test)]
 mod tests;
