@@ -7,5 +7,5 @@ pub mod video;
 pub mod webvtt;
 
 pub use portrait::{Area, MIN_COMMUNE_POPULATION, Mobility, Portrait, PortraitInput, age_on};
-pub use video::{VideoInfo, VideoKind, VideoLimits, recognise};
+pub use video::{VideoInfo, VideoKind, VideoLimits, recognise, recognise_from, too_heavy};
 pub use webvtt::{Captions, Cue};

@@ -4,6 +4,8 @@
 //! `Segment/Info`). A file cut short (a box or element running past the end) is refused, as is
 //! one over the territory's size or duration limit.
 
+use std::io::{self, Read, Seek, SeekFrom};
+
 use crate::Invalid;
 
 /// A territory's limits for one video (defaults: 150 MB, 3 minutes).
@@ -11,6 +13,11 @@ use crate::Invalid;
 pub struct VideoLimits {
     pub max_bytes: u64,
     pub max_ms: u64,
+}
+
+impl VideoLimits {
+    /// The most a territory may set: the upload route reads no body much larger than this.
+    pub const MAX_CONFIGURABLE_MB: u64 = 400;
 }
 
 impl Default for VideoLimits {
@@ -68,17 +75,39 @@ const TRUNCATED: &str = "Cette vidéo est incomplète (le fichier est coupé ava
 
 /// Recognises the video in `bytes` and checks it against `limits`.
 pub fn recognise(bytes: &[u8], limits: VideoLimits) -> Result<VideoInfo, Invalid> {
-    if bytes.len() as u64 > limits.max_bytes {
+    recognise_from(io::Cursor::new(bytes), limits)
+}
+
+/// The refusal of a video over the territory's size limit, said before its end is even read
+/// (an upload is stopped there).
+pub fn too_heavy(limits: VideoLimits) -> Invalid {
+    invalid(format!(
+        "Cette vidéo pèse plus de {} Mo, le maximum sur ce territoire. Raccourcissez-la ou exportez-la en qualité plus légère.",
+        limits.max_bytes / 1_000_000
+    ))
+}
+
+/// Recognises the video read from `source` (an upload spooled to a file), seeking from box to
+/// box: only the headers and the small index boxes (`ftyp`, `moov`; WebM's `Info`, `Tracks`)
+/// are read, wherever they are in the file (`moov` often comes after the whole `mdat`), never
+/// the picture and sound themselves.
+pub fn recognise_from<R: Read + Seek>(
+    source: R,
+    limits: VideoLimits,
+) -> Result<VideoInfo, Invalid> {
+    let mut src = Source::new(source)?;
+    if src.len > limits.max_bytes {
         return Err(invalid(format!(
             "Cette vidéo pèse {} Mo : {} Mo au plus. Raccourcissez-la ou exportez-la en qualité plus légère.",
-            bytes.len().div_ceil(1_000_000),
+            src.len.div_ceil(1_000_000),
             limits.max_bytes / 1_000_000
         )));
     }
-    let info = if bytes.len() >= 8 && &bytes[4..8] == b"ftyp" {
-        mp4(bytes)?
-    } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        webm(bytes)?
+    let head = src.read_at(0, 8)?;
+    let info = if head.len() >= 8 && &head[4..8] == b"ftyp" {
+        mp4(&mut src)?
+    } else if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        webm(&mut src)?
     } else {
         return Err(invalid(NOT_A_VIDEO));
     };
@@ -95,6 +124,66 @@ pub fn recognise(bytes: &[u8], limits: VideoLimits) -> Result<VideoInfo, Invalid
         )));
     }
     Ok(info)
+}
+
+/// The index boxes read into memory are a few hundred KB for a three-minute video; beyond
+/// this, the file is not one a phone or a camera wrote.
+const MAX_INDEX_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A file read at offsets, through a buffer kept across nearby reads.
+struct Source<R> {
+    reader: io::BufReader<R>,
+    at: u64,
+    len: u64,
+}
+
+fn unreadable(_: io::Error) -> Invalid {
+    invalid("Cette vidéo n'a pas pu être lue : envoyez-la de nouveau.")
+}
+
+impl<R: Read + Seek> Source<R> {
+    fn new(mut inner: R) -> Result<Self, Invalid> {
+        let len = inner.seek(SeekFrom::End(0)).map_err(unreadable)?;
+        inner.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+        Ok(Self {
+            reader: io::BufReader::with_capacity(16 * 1024, inner),
+            at: 0,
+            len,
+        })
+    }
+
+    /// Up to `n` bytes from `offset` (fewer at the end of the file).
+    fn read_at(&mut self, offset: u64, n: u64) -> Result<Vec<u8>, Invalid> {
+        let n = n.min(self.len.saturating_sub(offset));
+        if offset != self.at {
+            let delta = offset as i128 - self.at as i128;
+            match i64::try_from(delta) {
+                Ok(d) => self.reader.seek_relative(d),
+                Err(_) => self.reader.seek(SeekFrom::Start(offset)).map(|_| ()),
+            }
+            .map_err(unreadable)?;
+        }
+        let mut out = vec![0; n as usize];
+        self.reader.read_exact(&mut out).map_err(unreadable)?;
+        self.at = offset + n;
+        Ok(out)
+    }
+
+    /// The body of an index box or element, read whole (bounded by [`MAX_INDEX_BYTES`]).
+    fn body(&mut self, span: &Span) -> Result<Vec<u8>, Invalid> {
+        let n = span.end - span.body;
+        if n > MAX_INDEX_BYTES {
+            return Err(invalid(NOT_A_VIDEO));
+        }
+        self.read_at(span.body, n)
+    }
+}
+
+/// Where a box (or element) lies in the file: its type, and its body `body..end`.
+struct Span {
+    kind: u32,
+    body: u64,
+    end: u64,
 }
 
 // ---------- MP4 ----------
@@ -132,25 +221,82 @@ fn boxes(data: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, Invalid> {
     Ok(out)
 }
 
-fn mp4(bytes: &[u8]) -> Result<VideoInfo, Invalid> {
-    let top = boxes(bytes)?;
-    let ftyp = top.first().map(|(_, body)| *body).unwrap_or_default();
-    let brand = ftyp.get(0..4).unwrap_or_default();
+/// The boxes between `from` and `to` in the file, seeking past their bodies, with the same
+/// rules as [`boxes`]; `visit` sees each one as it is found.
+fn walk_boxes<R: Read + Seek>(
+    src: &mut Source<R>,
+    from: u64,
+    to: u64,
+    mut visit: impl FnMut(Span),
+) -> Result<(), Invalid> {
+    let mut at = from;
+    while at < to {
+        let rest = to - at;
+        if rest < 8 {
+            return Err(invalid(TRUNCATED));
+        }
+        let head = src.read_at(at, 16.min(rest))?;
+        let size32 = u32::from_be_bytes(head[0..4].try_into().unwrap()) as u64;
+        let kind = u32::from_be_bytes(head[4..8].try_into().unwrap());
+        let (header, size) = match size32 {
+            0 => (8u64, rest),
+            1 => {
+                if rest < 16 {
+                    return Err(invalid(TRUNCATED));
+                }
+                (16, u64::from_be_bytes(head[8..16].try_into().unwrap()))
+            }
+            n => (8, n),
+        };
+        if size < header {
+            return Err(invalid(NOT_A_VIDEO));
+        }
+        if size > rest {
+            return Err(invalid(TRUNCATED));
+        }
+        visit(Span {
+            kind,
+            body: at + header,
+            end: at + size,
+        });
+        at += size;
+    }
+    Ok(())
+}
+
+const fn fourcc(name: &[u8; 4]) -> u32 {
+    u32::from_be_bytes(*name)
+}
+
+fn mp4<R: Read + Seek>(src: &mut Source<R>) -> Result<VideoInfo, Invalid> {
+    let (mut ftyp, mut moov, mut mdat) = (None, None, false);
+    let len = src.len;
+    walk_boxes(src, 0, len, |b| {
+        if ftyp.is_none() {
+            ftyp = Some((b.body, b.end));
+        }
+        if b.kind == fourcc(b"moov") && moov.is_none() {
+            moov = Some(b);
+        } else if b.kind == fourcc(b"mdat") {
+            mdat = true;
+        }
+    })?;
+    let brand = match ftyp {
+        Some((body, end)) => src.read_at(body, 4.min(end - body))?,
+        None => Vec::new(),
+    };
     // HEIC pictures and QuickTime-only files also start with `ftyp`: they are not MP4 videos.
-    if [&b"heic"[..], b"heix", b"mif1", b"avif", b"msf1"].contains(&brand) {
+    if [&b"heic"[..], b"heix", b"mif1", b"avif", b"msf1"].contains(&brand.as_slice()) {
         return Err(invalid(NOT_A_VIDEO));
     }
-    let moov = top
-        .iter()
-        .find(|(k, _)| k == b"moov")
-        .map(|(_, b)| *b)
-        .ok_or_else(|| invalid(TRUNCATED))?;
-    if !top.iter().any(|(k, _)| k == b"mdat") {
+    let moov = moov.ok_or_else(|| invalid(TRUNCATED))?;
+    if !mdat {
         return Err(invalid(TRUNCATED));
     }
+    let moov = src.body(&moov)?;
     let mut duration_ms = None;
     let mut codecs = Vec::new();
-    for (kind, body) in boxes(moov)? {
+    for (kind, body) in boxes(&moov)? {
         match &kind {
             b"mvhd" => duration_ms = Some(mvhd_duration(body).ok_or_else(|| invalid(TRUNCATED))?),
             b"trak" => collect_mp4_codecs(body, &mut codecs)?,
@@ -293,13 +439,60 @@ fn float(body: &[u8]) -> Option<f64> {
     }
 }
 
-fn webm(bytes: &[u8]) -> Result<VideoInfo, Invalid> {
-    let top = elements(bytes)?;
-    let header = top
-        .first()
-        .filter(|e| e.id == EBML)
+/// The elements between `from` and `to` in the file, seeking past their bodies, with the same
+/// rules as [`elements`]; `visit` sees each one as it is found.
+fn walk_elements<R: Read + Seek>(
+    src: &mut Source<R>,
+    from: u64,
+    to: u64,
+    mut visit: impl FnMut(Span),
+) -> Result<(), Invalid> {
+    let mut at = from;
+    while at < to {
+        let rest = to - at;
+        let head = src.read_at(at, 12.min(rest))?;
+        let (id, id_len, _) = vint(&head, true)
+            .filter(|(_, l, _)| *l <= 4)
+            .ok_or_else(|| invalid(TRUNCATED))?;
+        let (size, size_len, unknown) =
+            vint(&head[id_len..], false).ok_or_else(|| invalid(TRUNCATED))?;
+        let start = (id_len + size_len) as u64;
+        let end = if unknown {
+            rest
+        } else {
+            start
+                .checked_add(size)
+                .ok_or_else(|| invalid(NOT_A_VIDEO))?
+        };
+        if end > rest {
+            return Err(invalid(TRUNCATED));
+        }
+        visit(Span {
+            kind: id as u32,
+            body: at + start,
+            end: at + end,
+        });
+        at += end;
+    }
+    Ok(())
+}
+
+fn webm<R: Read + Seek>(src: &mut Source<R>) -> Result<VideoInfo, Invalid> {
+    let (mut first, mut segment) = (None, None);
+    let len = src.len;
+    walk_elements(src, 0, len, |e| {
+        if e.kind == SEGMENT && segment.is_none() {
+            segment = Some((e.body, e.end));
+        }
+        if first.is_none() {
+            first = Some(e);
+        }
+    })?;
+    let header = first
+        .filter(|e| e.kind == EBML)
         .ok_or_else(|| invalid(NOT_A_VIDEO))?;
-    let doctype = elements(header.body)?
+    let header = src.body(&header)?;
+    let doctype = elements(&header)?
         .into_iter()
         .find(|e| e.id == DOCTYPE)
         .map(|e| e.body.to_vec());
@@ -308,25 +501,26 @@ fn webm(bytes: &[u8]) -> Result<VideoInfo, Invalid> {
             "Ce fichier est un conteneur Matroska (MKV) mais pas une vidéo WebM : exportez-la en WebM ou en MP4.",
         ));
     }
-    let segment = top
-        .iter()
-        .find(|e| e.id == SEGMENT)
-        .ok_or_else(|| invalid(TRUNCATED))?;
-    let children = elements(segment.body)?;
-    let info = children
-        .iter()
-        .find(|e| e.id == INFO)
-        .ok_or_else(|| invalid(TRUNCATED))?;
+    let (body, end) = segment.ok_or_else(|| invalid(TRUNCATED))?;
+    let (mut info, mut tracks, mut cluster) = (None, None, false);
+    walk_elements(src, body, end, |e| match e.kind {
+        INFO if info.is_none() => info = Some(e),
+        TRACKS if tracks.is_none() => tracks = Some(e),
+        CLUSTER => cluster = true,
+        _ => {}
+    })?;
+    let info = info.ok_or_else(|| invalid(TRUNCATED))?;
+    let info = src.body(&info)?;
     let mut scale = 1_000_000u64;
     let mut duration = None;
-    for e in elements(info.body)? {
+    for e in elements(&info)? {
         match e.id {
             TIMECODE_SCALE => scale = uint(e.body),
             DURATION => duration = float(e.body),
             _ => {}
         }
     }
-    if !children.iter().any(|e| e.id == CLUSTER) {
+    if !cluster {
         return Err(invalid(TRUNCATED));
     }
     let duration = duration.filter(|d| d.is_finite() && *d >= 0.0).ok_or_else(|| {
@@ -334,8 +528,9 @@ fn webm(bytes: &[u8]) -> Result<VideoInfo, Invalid> {
     })?;
     let duration_ms = (duration * scale as f64 / 1_000_000.0).round() as u64;
     let mut codecs = Vec::new();
-    if let Some(tracks) = children.iter().find(|e| e.id == TRACKS) {
-        for entry in elements(tracks.body)?
+    if let Some(tracks) = tracks {
+        let tracks = src.body(&tracks)?;
+        for entry in elements(&tracks)?
             .into_iter()
             .filter(|e| e.id == TRACK_ENTRY)
         {

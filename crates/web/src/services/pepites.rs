@@ -35,11 +35,12 @@ pub fn missing(
     )
 }
 
-/// The territory's limits for one video.
+/// The territory's limits for one video (its size at most
+/// [`VideoLimits::MAX_CONFIGURABLE_MB`], what the upload route reads).
 pub async fn limits(state: &AppState) -> Result<VideoLimits, WebError> {
     let (mb, seconds) = state.store.pepite_video_limits().await?;
     Ok(VideoLimits {
-        max_bytes: mb.max(1) as u64 * 1_000_000,
+        max_bytes: mb.clamp(1, VideoLimits::MAX_CONFIGURABLE_MB as i64) as u64 * 1_000_000,
         max_ms: seconds.max(1) as u64 * 1000,
     })
 }

@@ -3,15 +3,14 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Form, FromRequest, Multipart, Query, Request, State};
+use axum::extract::{Form, FromRequest, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tremplin_domain::application::{ApplicationInput, Mobility};
 use tremplin_domain::{Invalid, Offer};
 
 use crate::services::applications::deliver;
-use crate::services::uploads::{MAX_CV_BYTES, cv_kind, save_cv};
+use crate::services::uploads::{self, FileField, MAX_CV_BYTES, Spooled, cv_kind, save_cv};
 use crate::services::{reach, secrets, typed};
 use crate::shell::Id;
 use crate::shell::Layout;
@@ -256,8 +255,13 @@ pub(super) async fn apply(
     };
     let cv = match upload {
         None => None,
-        Some(bytes) => match cv_kind(&bytes) {
-            Some((ext, mime)) => Some(save_cv(&state, &bytes, ext, mime, &input).await?),
+        Some(file) => match cv_kind(
+            &file
+                .bytes()
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?,
+        ) {
+            Some((ext, mime)) => Some(save_cv(&state, file.path(), ext, mime, &input).await?),
             None => {
                 let keep = values
                     .iter()
@@ -321,12 +325,13 @@ pub(super) async fn apply(
     Ok(Html(done.render()?).into_response())
 }
 
-/// The form's fields and the CV's bytes, from a multipart body (with a file) or a plain one.
+/// The form's fields and the CV (spooled, 5 MB at most), from a multipart body (with a file)
+/// or a plain one.
 pub(super) async fn read_form(
     state: &AppState,
     headers: &HeaderMap,
     request: Request,
-) -> Result<(HashMap<String, String>, Option<Bytes>), WebError> {
+) -> Result<(HashMap<String, String>, Option<Spooled>), WebError> {
     let multipart = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -337,33 +342,12 @@ pub(super) async fn read_form(
             .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
         return Ok((values, None));
     }
-    let too_big = || {
-        WebError::BadRequest(
+    let form = uploads::receive(state, request, "cv", MAX_CV_BYTES).await?;
+    match form.file {
+        FileField::TooLarge => Err(WebError::BadRequest(
             "Le CV dépasse 5 Mo : envoyez un fichier plus léger, ou postulez sans CV.".into(),
-        )
-    };
-    let mut form = Multipart::from_request(request, state)
-        .await
-        .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
-    let mut values = HashMap::new();
-    let mut cv = None;
-    while let Some(field) = form.next_field().await.map_err(|_| too_big())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "cv" {
-            let bytes = field.bytes().await.map_err(|_| too_big())?;
-            if bytes.len() > MAX_CV_BYTES {
-                return Err(too_big());
-            }
-            if !bytes.is_empty() {
-                cv = Some(bytes);
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| WebError::BadRequest("Le formulaire est mal formé.".into()))?;
-            values.insert(name, text);
-        }
+        )),
+        FileField::Absent => Ok((form.values, None)),
+        FileField::Kept(cv) => Ok((form.values, Some(cv))),
     }
-    Ok((values, cv))
 }

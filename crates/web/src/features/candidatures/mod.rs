@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
             "/offres/{id}/postuler",
             get(apply::form)
                 .post(apply::apply)
-                .layer(DefaultBodyLimit::max(MAX_CV_BYTES + 256 * 1024)),
+                .layer(DefaultBodyLimit::max(MAX_CV_BYTES as usize + 256 * 1024)),
         )
         // The short link people keep (SMS, QR code), and the long one of older e-mails.
         .route(

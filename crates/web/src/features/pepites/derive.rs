@@ -1,10 +1,9 @@
 //! Where ffmpeg is installed: a lighter copy of a pépite's video and a poster frame, made in
 //! the background after the upload. Without it, nothing here runs and everything else works.
 
-use tremplin_domain::pepite::VideoKind;
 use tremplin_storage::MediaSlot;
 
-use super::uploads::{new_key, replace};
+use super::uploads::{Content, new_key, replace};
 use crate::services::secrets;
 use crate::{AppState, WebError};
 
@@ -17,23 +16,33 @@ pub(super) fn ffmpeg() -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The lighter copy (360 p) and, when there is no poster yet, a frame at one second.
+/// The lighter copy (360 p) and, when there is no poster yet, a frame at one second, made
+/// from `input` (the spooled upload: ffmpeg recognises its container by its content).
 pub(super) async fn derive(
     state: &AppState,
     ffmpeg: &std::path::Path,
     id: i64,
-    bytes: &[u8],
-    kind: VideoKind,
+    input: &std::path::Path,
     poster: bool,
 ) -> Result<(), WebError> {
-    let io = |e: std::io::Error| WebError::Internal(e.to_string());
-    let dir = tempfile_dir().map_err(io)?;
-    let input = dir.join(format!("in.{}", kind.extension()));
-    tokio::fs::write(&input, bytes).await.map_err(io)?;
+    let dir = tempfile_dir().map_err(|e| WebError::Internal(e.to_string()))?;
+    let done = make(state, ffmpeg, id, input, poster, &dir).await;
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    done
+}
+
+async fn make(
+    state: &AppState,
+    ffmpeg: &std::path::Path,
+    id: i64,
+    input: &std::path::Path,
+    poster: bool,
+    dir: &std::path::Path,
+) -> Result<(), WebError> {
     let light = dir.join("light.mp4");
     let mut args: Vec<std::ffi::OsString> =
         ["-y", "-loglevel", "error", "-i"].map(Into::into).to_vec();
-    args.push(input.clone().into());
+    args.push(input.into());
     args.extend(
         [
             "-vf",
@@ -58,13 +67,12 @@ pub(super) async fn derive(
     args.push(light.clone().into());
     let ok = run(ffmpeg, args).await;
     if ok {
-        let b = tokio::fs::read(&light).await.map_err(io)?;
         replace(
             state,
             id,
             MediaSlot::Light,
             &new_key(id, "legere", "mp4"),
-            &b,
+            Content::File(&light),
             None,
         )
         .await?;
@@ -74,24 +82,22 @@ pub(super) async fn derive(
         let mut args: Vec<std::ffi::OsString> = ["-y", "-loglevel", "error", "-ss", "1", "-i"]
             .map(Into::into)
             .to_vec();
-        args.push(input.clone().into());
+        args.push(input.into());
         args.extend(["-frames:v", "1", "-q:v", "4"].map(Into::into));
         args.push(frame.clone().into());
         let ok = run(ffmpeg, args).await;
         if ok {
-            let b = tokio::fs::read(&frame).await.map_err(io)?;
             replace(
                 state,
                 id,
                 MediaSlot::Poster,
                 &new_key(id, "affiche", "jpg"),
-                &b,
+                Content::File(&frame),
                 None,
             )
             .await?;
         }
     }
-    let _ = tokio::fs::remove_dir_all(&dir).await;
     Ok(())
 }
 

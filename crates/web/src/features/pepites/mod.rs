@@ -19,9 +19,11 @@ mod gestion;
 mod public;
 mod uploads;
 
-/// The largest body the upload routes read (the territory's own limit is checked on the
-/// content, with a French message).
-const MAX_UPLOAD_BYTES: usize = 400 * 1024 * 1024;
+/// The largest body the video route reads: the most a territory may allow, and the form's
+/// other fields. The territory's own limit stops the upload earlier, with a French message
+/// ([`crate::services::uploads::receive`] streams it to disk and stops at the limit).
+const MAX_UPLOAD_BYTES: usize =
+    tremplin_domain::pepite::VideoLimits::MAX_CONFIGURABLE_MB as usize * 1_000_000 + 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,17 +5,18 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use tremplin_domain::Invalid;
 use tremplin_domain::pepite::webvtt::{parse_timestamp, stamp};
-use tremplin_domain::pepite::{Captions, Cue, recognise};
+use tremplin_domain::pepite::{Captions, Cue, recognise_from, too_heavy};
 use tremplin_storage::{MediaSlot, Pepite};
 
 use super::gestion::{counselor_pepite, detail_page};
 pub(super) use crate::services::media::mime_of;
 use crate::services::media::{self, Caching, MediaKey, image_kind};
+use crate::services::uploads::{self, FileField};
 use crate::services::{pepites, secrets};
 use crate::shell::auth::Staff;
 use crate::shell::{Layout, Nav};
@@ -27,31 +28,13 @@ pub(super) fn new_key(id: i64, what: &str, ext: &str) -> MediaKey {
     MediaKey::parse(&format!("pepites/{id}/{what}-{token}.{ext}")).expect("a valid key")
 }
 
-/// Reads a multipart form: its text fields and the bytes of its one file field `file`.
-async fn read_multipart(
-    state: &AppState,
-    request: Request,
-    file: &str,
-) -> Result<(HashMap<String, String>, Option<Vec<u8>>), WebError> {
-    let bad =
-        || WebError::BadRequest("Le formulaire est mal formé ou le fichier trop lourd.".into());
-    let mut form = Multipart::from_request(request, state)
-        .await
-        .map_err(|_| bad())?;
-    let mut values = HashMap::new();
-    let mut bytes = None;
-    while let Some(field) = form.next_field().await.map_err(|_| bad())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == file {
-            let b = field.bytes().await.map_err(|_| bad())?;
-            if !b.is_empty() {
-                bytes = Some(b.to_vec());
-            }
-        } else {
-            values.insert(name, field.text().await.map_err(|_| bad())?);
-        }
-    }
-    Ok((values, bytes))
+/// The largest captions file read (a three-minute video's captions are a few KB).
+const MAX_CAPTIONS_BYTES: u64 = 1_000_000;
+/// The largest poster image.
+const MAX_POSTER_BYTES: u64 = 5_000_000;
+
+fn io(e: std::io::Error) -> WebError {
+    WebError::Internal(format!("fichier reçu illisible : {e}"))
 }
 
 async fn refused(
@@ -68,20 +51,26 @@ async fn refused(
         .into_response())
 }
 
-/// Stores `bytes` in `slot`, erasing the file it replaces.
+/// What goes into a slot: a few bytes made here, or a file on disk (an upload, an ffmpeg output).
+pub(super) enum Content<'a> {
+    Bytes(&'a [u8]),
+    File(&'a std::path::Path),
+}
+
+/// Stores `content` in `slot`, erasing the file it replaces.
 pub(super) async fn replace(
     state: &AppState,
     id: i64,
     slot: MediaSlot,
     key: &MediaKey,
-    bytes: &[u8],
+    content: Content<'_>,
     video: Option<(&str, i64)>,
 ) -> Result<(), WebError> {
-    state
-        .media
-        .put(key, bytes)
-        .await
-        .map_err(|e| WebError::Internal(format!("fichier non écrit : {e}")))?;
+    match content {
+        Content::Bytes(b) => state.media.put(key, b).await,
+        Content::File(path) => state.media.put_file(key, path).await,
+    }
+    .map_err(|e| WebError::Internal(format!("fichier non écrit : {e}")))?;
     let now = state.clock.now();
     match state
         .store
@@ -108,8 +97,10 @@ pub(super) async fn video(
     request: Request,
 ) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
-    let (values, bytes) = read_multipart(&state, request, "video").await?;
-    staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
+    let limits = pepites::limits(&state).await?;
+    // Streamed to a temporary file, stopped as soon as it passes the territory's limit.
+    let form = uploads::receive(&state, request, "video", limits.max_bytes).await?;
+    staff.check_csrf(form.value("csrf"))?;
     if p.is_over() {
         return refused(
             &state,
@@ -119,16 +110,28 @@ pub(super) async fn video(
         )
         .await;
     }
-    let Some(bytes) = bytes else {
-        return refused(
-            &state,
-            &staff,
-            id,
-            "Choisissez le fichier de la vidéo.".into(),
-        )
-        .await;
+    let file = match form.file {
+        FileField::Kept(file) => file,
+        FileField::Absent => {
+            return refused(
+                &state,
+                &staff,
+                id,
+                "Choisissez le fichier de la vidéo.".into(),
+            )
+            .await;
+        }
+        FileField::TooLarge => return refused(&state, &staff, id, too_heavy(limits).message).await,
     };
-    let info = match recognise(&bytes, pepites::limits(&state).await?) {
+    // Recognised from the file, seeking from box to box: never read whole.
+    let path = file.path().to_owned();
+    let recognised = tokio::task::spawn_blocking(move || {
+        std::fs::File::open(path).map(|f| recognise_from(f, limits))
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+    .map_err(io)?;
+    let info = match recognised {
         Ok(info) => info,
         Err(e) => return refused(&state, &staff, id, e.message).await,
     };
@@ -138,29 +141,25 @@ pub(super) async fn video(
         id,
         MediaSlot::Video,
         &key,
-        &bytes,
+        Content::File(file.path()),
         Some((info.kind.mime(), info.duration_ms as i64)),
     )
     .await?;
     staff
         .log(&state, "pepite.video", &format!("pépite {id}"))
         .await?;
-    // Where ffmpeg is installed: a lighter copy and a poster frame, in the background.
+    // Where ffmpeg is installed: a lighter copy and a poster frame, in the background, read
+    // from the spooled upload (removed once done).
     if let Some(ffmpeg) = super::derive::ffmpeg() {
         let state = state.clone();
         tokio::spawn(async move {
-            if let Err(e) = super::derive::derive(
-                &state,
-                &ffmpeg,
-                id,
-                &bytes,
-                info.kind,
-                p.poster_key.is_none(),
-            )
-            .await
+            if let Err(e) =
+                super::derive::derive(&state, &ffmpeg, id, file.path(), p.poster_key.is_none())
+                    .await
             {
                 tracing::warn!(cause = %e, "copie légère de la vidéo non faite");
             }
+            drop(file);
         });
     }
     Ok(Redirect::to(&format!("/gestion/pepites/{id}")).into_response())
@@ -173,8 +172,8 @@ pub(super) async fn poster(
     request: Request,
 ) -> Result<Response, WebError> {
     let p = counselor_pepite(&state, &staff, id).await?;
-    let (values, bytes) = read_multipart(&state, request, "affiche").await?;
-    staff.check_csrf(values.get("csrf").map_or("", String::as_str))?;
+    let form = uploads::receive(&state, request, "affiche", MAX_POSTER_BYTES).await?;
+    staff.check_csrf(form.value("csrf"))?;
     if p.is_over() {
         return refused(
             &state,
@@ -184,30 +183,29 @@ pub(super) async fn poster(
         )
         .await;
     }
-    let Some(bytes) = bytes else {
-        return refused(
-            &state,
-            &staff,
-            id,
-            "Choisissez l'image de l'affiche.".into(),
-        )
-        .await;
+    let wrong = "L'affiche doit être une image JPEG, PNG ou WebP de 5 Mo au plus.";
+    let file = match form.file {
+        FileField::Kept(file) => file,
+        FileField::Absent => {
+            return refused(
+                &state,
+                &staff,
+                id,
+                "Choisissez l'image de l'affiche.".into(),
+            )
+            .await;
+        }
+        FileField::TooLarge => return refused(&state, &staff, id, wrong.into()).await,
     };
-    let Some((ext, _)) = image_kind(&bytes).filter(|_| bytes.len() <= 5_000_000) else {
-        return refused(
-            &state,
-            &staff,
-            id,
-            "L'affiche doit être une image JPEG, PNG ou WebP de 5 Mo au plus.".into(),
-        )
-        .await;
+    let Some((ext, _)) = image_kind(&file.head(16).await.map_err(io)?) else {
+        return refused(&state, &staff, id, wrong.into()).await;
     };
     replace(
         &state,
         id,
         MediaSlot::Poster,
         &new_key(id, "affiche", ext),
-        &bytes,
+        Content::File(file.path()),
         None,
     )
     .await?;
@@ -349,7 +347,8 @@ pub(super) async fn captions(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/"));
     let (values, file) = if multipart {
-        read_multipart(&state, request, "fichier").await?
+        let form = uploads::receive(&state, request, "fichier", MAX_CAPTIONS_BYTES).await?;
+        (form.values, Some(form.file))
     } else {
         let axum::Form(v) = axum::Form::<HashMap<String, String>>::from_request(request, &state)
             .await
@@ -378,13 +377,26 @@ pub(super) async fn captions(
             "Ce portrait est terminé : il ne peut plus changer.".into(),
         ));
     }
-    let parsed = if multipart {
-        let Some(bytes) = file else {
-            return again(
-                rows_of(&stored_cues(&state, &p).await, 3),
-                Invalid::new("captions", "Choisissez le fichier de sous-titres (.vtt)."),
-            );
+    let parsed = if let Some(file) = file {
+        let file = match file {
+            FileField::Kept(file) => file,
+            FileField::Absent => {
+                return again(
+                    rows_of(&stored_cues(&state, &p).await, 3),
+                    Invalid::new("captions", "Choisissez le fichier de sous-titres (.vtt)."),
+                );
+            }
+            FileField::TooLarge => {
+                return again(
+                    rows_of(&stored_cues(&state, &p).await, 3),
+                    Invalid::new(
+                        "captions",
+                        "Ce fichier de sous-titres dépasse 1 Mo : ce n'est pas un fichier WebVTT de sous-titres.",
+                    ),
+                );
+            }
         };
+        let bytes = file.bytes().await.map_err(io)?;
         let Ok(text) = String::from_utf8(bytes) else {
             return again(
                 rows_of(&[], 3),
@@ -458,7 +470,7 @@ pub(super) async fn captions(
         id,
         MediaSlot::Captions,
         &new_key(id, "sous-titres", "vtt"),
-        captions.to_webvtt().as_bytes(),
+        Content::Bytes(captions.to_webvtt().as_bytes()),
         None,
     )
     .await?;

@@ -2,8 +2,9 @@
 //! and a duration in minutes (defaults 150 Mo and 3 minutes), checked before anything is saved.
 //! The upload reads them again for every video.
 
-/// At most this many megabytes: beyond, phones on rural connections could not play it.
-pub const MAX_MB: i64 = 2_000;
+/// At most this many megabytes: what the upload route reads (and beyond, phones on rural
+/// connections could not play it).
+pub const MAX_MB: i64 = tremplin_domain::pepite::VideoLimits::MAX_CONFIGURABLE_MB as i64;
 /// At most this many minutes: a portrait, not a film.
 pub const MAX_MINUTES: i64 = 30;
 
@@ -49,11 +50,11 @@ mod tests {
     fn limits_are_read_in_megabytes_and_minutes() {
         assert_eq!(parse("150", "3"), Ok((150, 180)));
         assert_eq!(parse(" 80 ", "2,5"), Ok((80, 150)));
-        assert_eq!(parse("2000", "30"), Ok((2000, 1800)));
+        assert_eq!(parse("400", "30"), Ok((400, 1800)));
         for (mb, min) in [
             ("0", "3"),
             ("-5", "3"),
-            ("2001", "3"),
+            ("401", "3"),
             ("1,5", "3"),
             ("", "3"),
             ("150", "0"),

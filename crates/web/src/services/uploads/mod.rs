@@ -1,4 +1,9 @@
-//! Uploaded files (CVs): recognised by their content, kept outside any path the site serves.
+//! Uploaded files: every upload is received by [`spool::receive`] (streamed to a temporary
+//! file, capped); CVs are recognised by their content and kept outside any path the site serves.
+
+pub mod spool;
+
+pub use spool::{FileField, Received, Spooled, receive, spool_dir};
 
 use tremplin_domain::application::ApplicationInput;
 use tremplin_storage::Attachment;
@@ -12,7 +17,7 @@ use crate::{AppState, WebError};
 /// written before the media storage existed (`/var/lib/tremplin/uploads/cv/….pdf`).
 pub const STORED_PREFIX: &str = "media:";
 
-pub const MAX_CV_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_CV_BYTES: u64 = 5 * 1024 * 1024;
 
 /// What a CV is, by its first bytes and not by its name: PDF, Word (.docx) or OpenDocument (.odt).
 pub fn cv_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
@@ -39,14 +44,14 @@ pub fn cv_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 /// application records it as [`STORED_PREFIX`] + its key.
 pub async fn save_cv(
     state: &AppState,
-    bytes: &[u8],
+    file: &std::path::Path,
     ext: &str,
     mime: &str,
     who: &ApplicationInput,
 ) -> Result<Attachment, WebError> {
     let key = MediaKey::parse(&format!("cv/{}.{ext}", secrets::random_token()))
         .ok_or_else(|| WebError::BadRequest("Ce type de fichier n'est pas accepté.".into()))?;
-    if let Err(e) = state.media.put(&key, bytes).await {
+    if let Err(e) = state.media.put_file(&key, file).await {
         tracing::error!(cause = %e, "CV impossible à enregistrer");
         return Err(WebError::BadRequest(
             "Votre CV n'a pas pu être enregistré pour le moment. Réessayez plus tard, ou postulez sans CV : la Mission Locale le complétera avec vous.".into(),
