@@ -68,3 +68,21 @@
     form.addEventListener("change", function () { form.submit(); });
   });
 })();
+
+// The workshop's projector screen (data-refresh="seconds"): its results are fetched again and
+// replaced in place, without reloading the page. Without script, its link refreshes it.
+(function () {
+  var live = document.querySelector("[data-refresh]");
+  if (!live || !window.fetch || !window.DOMParser) return;
+  var every = (parseInt(live.getAttribute("data-refresh"), 10) || 15) * 1000;
+  setInterval(function () {
+    fetch(location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var next = new DOMParser().parseFromString(html, "text/html").querySelector("[data-refresh]");
+        if (next) live.innerHTML = next.innerHTML;
+      })
+      .catch(function () {});
+  }, every);
+})();

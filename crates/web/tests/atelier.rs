@@ -50,7 +50,11 @@ async fn a_session_is_joined_by_code_shows_the_shared_budgets_and_ends_at_midnig
         );
         let page = app.get_as(&projector, &cookie).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains(&w.code) && page.body.contains("http-equiv=\"refresh\""));
+        assert!(
+            page.body.contains(&w.code)
+                && page.body.contains("data-refresh=\"15\"")
+                && !page.body.contains("http-equiv")
+        );
         assert!(
             page.body.contains("Personne n&#39;a encore partagé")
                 || page.body.contains("Personne n'a encore partagé")

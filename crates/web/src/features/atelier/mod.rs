@@ -2,7 +2,8 @@
 //! its page on a projector; young people join from their phone with its short code (no
 //! account), pick an offer, build their budget and share its figures with the group. The
 //! projector shows everyone's results side by side, anonymously (an offer's title and three
-//! amounts, no name), refreshing itself every 15 seconds with a meta refresh (no script). A
+//! amounts, no name), refreshing its results in place every 15 seconds with a little script (`data-refresh`
+//! in app.js; a meta refresh would fail WCAG 2.2.1), or by its « actualiser » link without one. A
 //! session ends at midnight, Paris time; the scheduler then deletes it with its results.
 
 use askama::Template;
