@@ -345,14 +345,22 @@ impl Store {
                     "Ce portrait est terminé : il ne peut plus changer.",
                 )));
             };
-            sqlx::query(&format!(
-                "UPDATE pepites SET {column} = $2, updated_at = $3 WHERE id = $1"
+            // Again on the status: a pépite ended since the read above keeps no new file.
+            let written = sqlx::query(&format!(
+                "UPDATE pepites SET {column} = $2, updated_at = $3 WHERE id = $1 AND status IN ('brouillon', 'publiee')"
             ))
             .bind(id)
             .bind(key)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if written == 0 {
+                return Err(StoreError::Invalid(Invalid::new(
+                    "pepite",
+                    "Ce portrait est terminé : il ne peut plus changer.",
+                )));
+            }
             if let Some((mime, ms)) = video {
                 sqlx::query("UPDATE pepites SET video_mime = $2, video_ms = $3 WHERE id = $1")
                     .bind(id)
@@ -445,17 +453,43 @@ impl Store {
         if pepite.is_over() {
             return Ok(Vec::new());
         }
-        let keys = pepite.media_keys();
-        on_pool!(self, |p| {
+        let keys = on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query(
-                "UPDATE pepites SET status = $2, end_reason = $3, ended_at = $4, updated_at = $4, featured_week = NULL, video_key = NULL, \
-                 light_key = NULL, poster_key = NULL, captions_key = NULL WHERE id = $1",
+            // The status first: from here a file written alongside (ffmpeg's lighter copy
+            // finishing) is refused by `set_pepite_media`, and one written before is read below.
+            let ended = sqlx::query(
+                "UPDATE pepites SET status = $2, end_reason = $3, ended_at = $4, updated_at = $4, featured_week = NULL \
+                 WHERE id = $1 AND status IN ('brouillon', 'publiee')",
             )
             .bind(id)
             .bind(status)
             .bind(reason)
             .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if ended == 0 {
+                return Ok(Vec::new());
+            }
+            let (video, light, poster, captions): (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            ) = sqlx::query_as(
+                "SELECT video_key, light_key, poster_key, captions_key FROM pepites WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let keys: Vec<String> = [video, light, poster, captions]
+                .into_iter()
+                .flatten()
+                .collect();
+            sqlx::query(
+                "UPDATE pepites SET video_key = NULL, light_key = NULL, poster_key = NULL, captions_key = NULL WHERE id = $1",
+            )
+            .bind(id)
             .execute(&mut *tx)
             .await?;
             for key in &keys {
@@ -483,7 +517,8 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            tx.commit().await
+            tx.commit().await?;
+            Ok::<_, StoreError>(keys)
         })?;
         Ok(keys)
     }

@@ -489,9 +489,9 @@ async fn the_admin_sets_the_video_limits_and_the_upload_applies_them() {
         let r = save(String::new(), "x".into(), "1", "2").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous: to sign in");
         for (mo, minutes, says) in [
-            ("0", "3", "de 1 à 2000"),
-            ("2001", "3", "de 1 à 2000"),
-            ("beaucoup", "3", "de 1 à 2000"),
+            ("0", "3", "de 1 à 400"),
+            ("401", "3", "de 1 à 400"),
+            ("beaucoup", "3", "de 1 à 400"),
             ("150", "0", "de 0,5 à 30"),
             ("150", "45", "de 0,5 à 30"),
             ("150", "-2", "de 0,5 à 30"),
