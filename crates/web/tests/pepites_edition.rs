@@ -519,7 +519,8 @@ async fn the_admin_sets_the_video_limits_and_the_upload_applies_them() {
         let r = app.raw(upload(id, &counselor, &counselor_csrf, big)).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
         assert!(
-            r.body.contains("Cette vidéo pèse 2 Mo : 1 Mo au plus"),
+            r.body
+                .contains("Cette vidéo pèse plus de 1 Mo, le maximum sur ce territoire"),
             "{}",
             r.body
         );
