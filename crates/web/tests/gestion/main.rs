@@ -6,6 +6,7 @@ mod support;
 
 mod acces;
 mod connexion;
+mod csrf;
 mod editions;
 mod jetons;
 mod offres_gestion;
