@@ -3,7 +3,6 @@
 pub(crate) use crate::support::{outbox, text};
 
 use crate::support::TestApp;
-use axum::http::{StatusCode, header};
 
 /// Léa Martin's application as the storage receives it, for tests that store it directly.
 pub(crate) fn input() -> tremplin_domain::application::ApplicationInput {
@@ -23,20 +22,7 @@ pub(crate) fn input() -> tremplin_domain::application::ApplicationInput {
 }
 
 pub(crate) async fn form(app: &TestApp, offer: i64) -> (String, String) {
-    let r = app.get(&format!("/offres/{offer}/postuler")).await;
-    assert_eq!(r.status, StatusCode::OK);
-    let cookie = r
-        .headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let token = cookie.split_once('=').unwrap().1.to_owned();
-    (cookie, token)
+    app.application_form(offer).await
 }
 
 pub(crate) fn fields<'a>(csrf: &'a str) -> Vec<(&'a str, &'a str)> {

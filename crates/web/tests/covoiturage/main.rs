@@ -10,25 +10,11 @@ mod support;
 mod demandes;
 mod donnees;
 
-use axum::http::{StatusCode, header};
 use support::TestApp;
 
 /// The public form's CSRF cookie and token.
 pub(crate) async fn form(app: &TestApp, offer: i64) -> (String, String) {
-    let r = app.get(&format!("/offres/{offer}/postuler")).await;
-    assert_eq!(r.status, StatusCode::OK);
-    let cookie = r
-        .headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let token = cookie.split_once('=').unwrap().1.to_owned();
-    (cookie, token)
+    app.application_form(offer).await
 }
 
 /// An application to offer 1 (a company in L'Aigle), with the car-pool box ticked or not.

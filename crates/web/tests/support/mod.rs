@@ -369,6 +369,24 @@ impl TestApp {
         (email, password)
     }
 
+    /// The public application form of `offer`: its CSRF cookie and token.
+    pub async fn application_form(&self, offer: i64) -> (String, String) {
+        let r = self.get(&format!("/offres/{offer}/postuler")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let cookie = r
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let token = cookie.split_once('=').unwrap().1.to_owned();
+        (cookie, token)
+    }
+
     /// The login form's CSRF cookie and token.
     pub async fn login_form(&self) -> (String, String) {
         let r = self.get("/connexion").await;
