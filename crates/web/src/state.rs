@@ -41,6 +41,11 @@ pub struct Inner {
     /// The territory's départements, derived once per refresh: suggestions read it on every
     /// keystroke and must not scan every commune each time.
     departements: RwLock<Vec<String>>,
+    /// The territory's two largest communes, derived once per refresh: every offer page and
+    /// card names the nearest of them (« à 12 km de L'Aigle »).
+    towns: RwLock<Vec<tremplin_referentiels::Commune>>,
+    /// The pay and travel rules as last read ([`crate::services::simulateur::rules`]).
+    pub pay_rules: crate::services::simulateur::RulesCache,
     /// Searches are CPU work on blocking threads: bounded so that a burst waits in line.
     pub search_permits: Semaphore,
     /// Offer cards already drawn ([`crate::services::relays`]).
@@ -90,6 +95,8 @@ impl AppState {
             config,
             territory: RwLock::new(None),
             departements: RwLock::new(Vec::new()),
+            towns: RwLock::new(Vec::new()),
+            pay_rules: Default::default(),
             search_permits: Semaphore::new(permits),
             cards: Default::default(),
             media,
@@ -120,9 +127,21 @@ impl AppState {
             .unwrap_or_default();
         deps.sort();
         deps.dedup();
+        let mut towns: Vec<&tremplin_referentiels::Commune> = t
+            .as_ref()
+            .map(|t| self.refs.communes.in_epcis(&t.epcis).collect())
+            .unwrap_or_default();
+        towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+        let towns = towns.into_iter().take(2).cloned().collect();
+        *self.towns.write().unwrap_or_else(|e| e.into_inner()) = towns;
         *self.departements.write().unwrap_or_else(|e| e.into_inner()) = deps;
         *self.territory.write().unwrap_or_else(|e| e.into_inner()) = t;
         Ok(())
+    }
+
+    /// The territory's two largest communes, largest first (see [`Inner::towns`]).
+    pub fn territory_towns(&self) -> Vec<tremplin_referentiels::Commune> {
+        self.towns.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The départements of the territory, to put its communes first in suggestions.

@@ -260,6 +260,14 @@ async fn an_admin_adds_a_future_smic_used_from_its_month_and_confirms_a_flagged_
                 .await
             }
         };
+        // The rules are read before the new row (and kept a few seconds): the row must show
+        // at once all the same.
+        let before = app
+            .get(&format!("/api/v1/simulations/salaire?{EXAMPLE}"))
+            .await
+            .json();
+        assert_eq!(before["mois"][4]["mois"], "2027-01");
+        assert_eq!(before["mois"][4]["brut"], json!(504.10));
         let r = add("2027-01-01", "1900,00").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         // The same date again: rows are never overwritten.

@@ -2,6 +2,8 @@
 //! rules table, with administrators' confirmations), and the query read into a checked
 //! contract. Nothing here is stored.
 
+use std::sync::Arc;
+
 use chrono::{Months, NaiveDate};
 use serde::Deserialize;
 use tremplin_domain::pay::{self, PayInput, Rule, RuleSet, Sector};
@@ -9,10 +11,31 @@ use tremplin_domain::{ContractType, NiveauDiplome};
 
 use crate::{AppState, WebError};
 
+/// How long the rules read stay in use before they are read again: an administrator's new or
+/// confirmed row shows at once on the instance that took it ([`forget_rules`]), and within
+/// this delay on the others. Offer pages and searches near a commune read the rules on every
+/// request (the road costs): reading the table each time was a third of an offer page.
+const RULES_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The rules as last read, and when.
+#[derive(Default)]
+pub struct RulesCache(std::sync::Mutex<Option<(std::time::Instant, Arc<RuleSet>)>>);
+
 /// Every rule of the table; a row stays « à vérifier » until an administrator confirms it.
-pub async fn rules(state: &AppState) -> Result<RuleSet, WebError> {
+pub async fn rules(state: &AppState) -> Result<Arc<RuleSet>, WebError> {
+    if let Some((at, rules)) = state
+        .pay_rules
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        && at.elapsed() < RULES_FRESH_FOR
+    {
+        return Ok(rules.clone());
+    }
+    let read_at = std::time::Instant::now();
     let stored = state.store.pay_rules().await?;
-    Ok(RuleSet::new(
+    let rules = Arc::new(RuleSet::new(
         stored
             .into_iter()
             .map(|s| {
@@ -23,7 +46,14 @@ pub async fn rules(state: &AppState) -> Result<RuleSet, WebError> {
                 }
             })
             .collect(),
-    ))
+    ));
+    *state.pay_rules.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((read_at, rules.clone()));
+    Ok(rules)
+}
+
+/// After a change of the table on this instance: the next request reads it again.
+pub fn forget_rules(state: &AppState) {
+    *state.pay_rules.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// The simulator's parameters as typed (page form or API query), all optional here.

@@ -162,6 +162,7 @@ async fn confirm(
             "Cette règle n'est pas « à vérifier », ou elle est déjà confirmée.".into(),
         ));
     }
+    crate::services::simulateur::forget_rules(&state);
     let r = &rule.rule;
     let detail = format!(
         "{}/{} au {} : {} {} ({})",
@@ -245,6 +246,7 @@ async fn add(
         let body = render(&state, &staff, Some(message), f).await?;
         return Ok((StatusCode::CONFLICT, Html(body)).into_response());
     }
+    crate::services::simulateur::forget_rules(&state);
     let detail = format!(
         "{}/{} à partir du {} : {} {} ({})",
         rule.category.as_str(),

@@ -85,11 +85,9 @@ pub fn territory_name(state: &AppState) -> String {
 
 /// The territory's two largest communes ("L'Aigle", "Mortagne-au-Perche"): what its young
 /// people call "here", for "à 12 km de …" and the edition's headline.
+/// Derived once per change of the territory ([`AppState::refresh_territory`]).
 pub fn towns(state: &AppState) -> Vec<Commune> {
-    let epcis = state.territory().map(|t| t.epcis).unwrap_or_default();
-    let mut towns: Vec<&Commune> = state.refs.communes.in_epcis(&epcis).collect();
-    towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
-    towns.into_iter().take(2).cloned().collect()
+    state.territory_towns()
 }
 
 /// "L'Aigle et Mortagne-au-Perche".
