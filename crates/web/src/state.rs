@@ -1,7 +1,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tokio::sync::Semaphore;
 pub use tremplin_referentiels::Referentiels;
 use tremplin_search::SearchIndex;
 use tremplin_storage::{Store, Territory};
@@ -46,8 +45,9 @@ pub struct Inner {
     towns: RwLock<Vec<tremplin_referentiels::Commune>>,
     /// The pay and travel rules as last read ([`crate::services::simulateur::rules`]).
     pub pay_rules: crate::services::simulateur::RulesCache,
-    /// Searches are CPU work on blocking threads: bounded so that a burst waits in line.
-    pub search_permits: Semaphore,
+    /// The offers search results show, kept current by the feed
+    /// ([`crate::services::catalogue::OfferCache`]).
+    pub offers: crate::services::catalogue::OfferCache,
     /// Offer cards already drawn ([`crate::services::relays`]).
     pub cards: crate::services::relays::CardCache,
     /// Where uploaded and generated files live ([`crate::services::media`]).
@@ -86,7 +86,6 @@ impl AppState {
         config: WebConfig,
         media: crate::services::media::Media,
     ) -> Self {
-        let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self(Arc::new(Inner {
             store,
             index,
@@ -97,7 +96,7 @@ impl AppState {
             departements: RwLock::new(Vec::new()),
             towns: RwLock::new(Vec::new()),
             pay_rules: Default::default(),
-            search_permits: Semaphore::new(permits),
+            offers: Default::default(),
             cards: Default::default(),
             media,
             transport: Default::default(),

@@ -47,9 +47,7 @@ async fn api_total(state: &AppState) -> i64 {
 
 /// One round of the follower on this instance.
 async fn follow_once(state: &AppState) {
-    indexer::catch_up(&state.store, &state.index, &state.refs)
-        .await
-        .unwrap();
+    indexer::catch_up(state).await.unwrap();
     state.set_index_ready();
 }
 
