@@ -43,11 +43,15 @@ pub struct Inner {
     /// The territory's two largest communes, derived once per refresh: every offer page and
     /// card names the nearest of them (« à 12 km de L'Aigle »).
     towns: RwLock<Vec<tremplin_referentiels::Commune>>,
+    /// The labels of the territory's communes, sorted: the back office's commune choices.
+    commune_labels: RwLock<Vec<String>>,
     /// The pay and travel rules as last read ([`crate::services::simulateur::rules`]).
     pub pay_rules: crate::services::simulateur::RulesCache,
     /// The offers search results show, kept current by the feed
     /// ([`crate::services::catalogue::OfferCache`]).
     pub offers: crate::services::catalogue::OfferCache,
+    /// The dashboard's offer counts at the current revision ([`crate::services::offer_figures`]).
+    pub offer_figures: crate::services::offer_figures::Kept,
     /// Offer cards already drawn ([`crate::services::relays`]).
     pub cards: crate::services::relays::CardCache,
     /// Where uploaded and generated files live ([`crate::services::media`]).
@@ -95,8 +99,10 @@ impl AppState {
             territory: RwLock::new(None),
             departements: RwLock::new(Vec::new()),
             towns: RwLock::new(Vec::new()),
+            commune_labels: RwLock::new(Vec::new()),
             pay_rules: Default::default(),
             offers: Default::default(),
+            offer_figures: Default::default(),
             cards: Default::default(),
             media,
             transport: Default::default(),
@@ -131,6 +137,12 @@ impl AppState {
             .map(|t| self.refs.communes.in_epcis(&t.epcis).collect())
             .unwrap_or_default();
         towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+        let mut labels: Vec<String> = towns.iter().map(|c| c.label()).collect();
+        labels.sort();
+        *self
+            .commune_labels
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = labels;
         let towns = towns.into_iter().take(2).cloned().collect();
         *self.towns.write().unwrap_or_else(|e| e.into_inner()) = towns;
         *self.departements.write().unwrap_or_else(|e| e.into_inner()) = deps;
@@ -141,6 +153,14 @@ impl AppState {
     /// The territory's two largest communes, largest first (see [`Inner::towns`]).
     pub fn territory_towns(&self) -> Vec<tremplin_referentiels::Commune> {
         self.towns.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The labels of the territory's communes, sorted (see [`Inner::commune_labels`]).
+    pub fn territory_commune_labels(&self) -> Vec<String> {
+        self.commune_labels
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The départements of the territory, to put its communes first in suggestions.
