@@ -113,6 +113,11 @@ pub fn tremplin(world: &World, n: usize, queries: &[Query], dir: &Path) -> Measu
     }
     index.apply(&[], &[], 2).expect("commit");
     let merges = settle.elapsed().saturating_sub(Duration::from_secs(3));
+    let segments_merged = segments(dir);
+    // Then, as the instance's indexer does once a bulk load is read, one segment.
+    let compacting = Instant::now();
+    index.compact().expect("compact");
+    let compact = compacting.elapsed();
     assert_eq!(index.num_docs(), n as u64);
 
     let to_query = |q: &Query| {
@@ -150,10 +155,12 @@ pub fn tremplin(world: &World, n: usize, queries: &[Query], dir: &Path) -> Measu
         m.empty += u64::from(r.total == 0);
     }
     m.note = format!(
-        "segments {} after the build, {} once merged (background merges took {:.1} s more)",
+        "segments {} after the build, {} once merged (background merges took {:.1} s more), {} after compact ({:.1} s more)",
         segments_after_build,
-        segments(dir),
-        merges.as_secs_f64()
+        segments_merged,
+        merges.as_secs_f64(),
+        index.segments(),
+        compact.as_secs_f64()
     );
     m
 }

@@ -375,6 +375,9 @@ pub struct Offer {
     pub fields: OfferInput,
     pub company_id: i64,
     pub cfa_id: Option<i64>,
+    /// The linked training centre's commune (INSEE code), resolved by the storage: where the
+    /// weeks at school take the apprentice.
+    pub cfa_commune: Option<String>,
     /// The partner organisation that manages the offer, if any.
     pub organisation_id: Option<i64>,
     /// When a counselor validated it for the next edition.

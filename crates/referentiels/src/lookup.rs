@@ -4,8 +4,9 @@
 //! the best kind of match, then the largest; an ambiguous name gives a choice, never a guess.
 //!
 //! Every name (current and old) is kept once in its compact form (`fold::compact`); a lookup
-//! is a scan of about 38 000 short strings, and the typo pass a banded edit distance that
-//! gives up after a row or two on most names.
+//! is a scan of about 38 000 short strings (only those of a postcode's or a département's
+//! communes when the input names one), and the typo pass a banded edit distance that gives up
+//! after a row or two on most names.
 
 use crate::communes::{Commune, CommuneMatch, Communes};
 use crate::fold::compact;
@@ -58,25 +59,90 @@ struct Key {
     starts: Box<[u8]>,
 }
 
-/// Every current and old name of every commune, in compact form.
+/// Every current and old name of every commune, in compact form, and the communes by postcode,
+/// INSEE code and département: a name narrowed by a postcode ("L'Aigle (61300)", what every
+/// link says) or a département reads only the names of those communes, a postcode no name.
 pub(crate) struct NameIndex {
     keys: Vec<Key>,
+    /// `keys[first_key[i]..first_key[i + 1]]` are commune `i`'s names.
+    first_key: Vec<u32>,
+    /// (postcode, commune), sorted.
+    postcodes: Vec<(Box<str>, u32)>,
+    /// (INSEE code, commune), sorted.
+    codes: Vec<(Box<str>, u32)>,
+    /// (département, commune), sorted.
+    departements: Vec<(Box<str>, u32)>,
 }
 
 impl NameIndex {
     pub(crate) fn new(all: &[Commune]) -> Self {
         let mut keys = Vec::with_capacity(all.len() + all.len() / 8);
+        let mut first_key = Vec::with_capacity(all.len() + 1);
+        let mut postcodes = Vec::with_capacity(all.len() + all.len() / 4);
+        let mut codes = Vec::with_capacity(all.len());
+        let mut departements = Vec::with_capacity(all.len());
         for (i, c) in all.iter().enumerate() {
+            let i = i as u32;
+            first_key.push(keys.len() as u32);
             for name in std::iter::once(&c.name).chain(&c.old_names) {
                 let (text, starts) = compact(name);
                 keys.push(Key {
-                    commune: i as u32,
+                    commune: i,
                     text: text.into(),
                     starts: starts.into(),
                 });
             }
+            postcodes.extend(c.postcodes.iter().map(|p| (p.as_str().into(), i)));
+            codes.push((c.code.as_str().into(), i));
+            departements.push((c.departement.as_str().into(), i));
         }
-        Self { keys }
+        first_key.push(keys.len() as u32);
+        postcodes.sort_unstable();
+        postcodes.dedup();
+        codes.sort_unstable();
+        departements.sort_unstable();
+        Self {
+            keys,
+            first_key,
+            postcodes,
+            codes,
+            departements,
+        }
+    }
+
+    /// The communes listed under `prefix` (the whole value when `exact`) in `list`.
+    fn under<'a>(
+        list: &'a [(Box<str>, u32)],
+        prefix: &'a str,
+        exact: bool,
+    ) -> impl Iterator<Item = u32> + 'a {
+        let start = list.partition_point(|(v, _)| &**v < prefix);
+        list[start..]
+            .iter()
+            .take_while(move |(v, _)| {
+                if exact {
+                    &**v == prefix
+                } else {
+                    v.starts_with(prefix)
+                }
+            })
+            .map(|(_, i)| *i)
+    }
+
+    /// The names to read for a lookup narrowed by `narrow`: those of its communes only.
+    fn keys_of(&self, narrow: Option<&Narrow>) -> Box<dyn Iterator<Item = &Key> + '_> {
+        let communes: Vec<u32> = match narrow {
+            None => return Box::new(self.keys.iter()),
+            Some(Narrow::Postcode(p)) => Self::under(&self.postcodes, p, true).collect(),
+            Some(Narrow::Departement(d)) => Self::under(&self.departements, d, true).collect(),
+        };
+        Box::new(communes.into_iter().flat_map(move |i| {
+            let (from, to) = (
+                self.first_key[i as usize] as usize,
+                self.first_key[i as usize + 1] as usize,
+            );
+            self.keys[from..to].iter()
+        }))
     }
 }
 
@@ -285,18 +351,15 @@ impl Communes {
     /// Communes whose postcode is `digits` (or starts with them), or whose INSEE code starts
     /// with them when `exact` is false; the territory first, then the largest.
     fn ranked_by_postcode(&self, digits: &str, exact: bool, focus: &Focus) -> Vec<&Commune> {
-        let mut found: Vec<&Commune> = self
-            .all
-            .iter()
-            .filter(|c| {
-                if exact {
-                    c.postcodes.iter().any(|p| p == digits)
-                } else {
-                    c.postcodes.iter().any(|p| p.starts_with(digits))
-                        || c.code.as_str().starts_with(digits)
-                }
-            })
-            .collect();
+        let index = &self.index;
+        let mut ids: Vec<u32> = NameIndex::under(&index.postcodes, digits, exact).collect();
+        if !exact {
+            ids.extend(NameIndex::under(&index.codes, digits, false));
+        }
+        // In the order of the list, each once: the sort below keeps it among equals.
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found: Vec<&Commune> = ids.into_iter().map(|i| &self.all[i as usize]).collect();
         found.sort_by(|a, b| {
             (focus.rank(a), std::cmp::Reverse(a.population))
                 .cmp(&(focus.rank(b), std::cmp::Reverse(b.population)))
@@ -312,7 +375,7 @@ impl Communes {
         }
         let keeps = |i: u32| narrow.is_none_or(|n| n.keeps(&self.all[i as usize]));
         let mut hits: Vec<Hit> = Vec::new();
-        for key in &self.index.keys {
+        for key in self.index.keys_of(narrow) {
             let quality = if *key.text == *q {
                 EXACT
             } else if key.text.starts_with(&q) {
@@ -338,7 +401,7 @@ impl Communes {
         let k = typo_budget(q.len());
         if k > 0 && (hits.is_empty() || (!exact && !near && !focus.is_empty())) {
             let only_near = !hits.is_empty();
-            for key in &self.index.keys {
+            for key in self.index.keys_of(narrow) {
                 if !keeps(key.commune)
                     || (only_near && focus.rank(&self.all[key.commune as usize]) == 2)
                 {
@@ -395,6 +458,67 @@ mod tests {
         assert_eq!(d("echaufour", "echauffour", 1), Some((1, 1)));
         assert_eq!(d("paris", "lyon", 1), None);
         assert_eq!(d("abc", "xyz", 2), None);
+    }
+
+    /// The postcode and code lists give what a scan of every commune gives, in the same order.
+    #[test]
+    fn digits_find_what_a_scan_of_every_commune_finds() {
+        let communes = Communes::embedded().unwrap();
+        let focus = Focus {
+            epcis: vec!["200068278".into()],
+            departements: vec!["61".into(), "27".into()],
+        };
+        let mut prefixes: Vec<String> = communes
+            .all
+            .iter()
+            .flat_map(|c| {
+                c.postcodes
+                    .iter()
+                    .chain(std::iter::once(&c.code.as_str().to_owned()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .flat_map(|p| (1..=p.len()).map(move |n| p[..n].to_owned()))
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        let sample: Vec<&String> = prefixes
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.len() <= 3 || i % 97 == 0)
+            .map(|(_, p)| p)
+            .collect();
+        assert!(sample.len() > 500, "{}", sample.len());
+        for digits in sample
+            .into_iter()
+            .chain([&"99999".to_owned(), &"0".to_owned()])
+        {
+            for exact in [true, false] {
+                let mut scan: Vec<&Commune> = communes
+                    .all
+                    .iter()
+                    .filter(|c| {
+                        if exact {
+                            c.postcodes.iter().any(|p| p == digits)
+                        } else {
+                            c.postcodes.iter().any(|p| p.starts_with(digits.as_str()))
+                                || c.code.as_str().starts_with(digits.as_str())
+                        }
+                    })
+                    .collect();
+                scan.sort_by(|a, b| {
+                    (focus.rank(a), std::cmp::Reverse(a.population))
+                        .cmp(&(focus.rank(b), std::cmp::Reverse(b.population)))
+                });
+                let codes =
+                    |v: &[&Commune]| v.iter().map(|c| c.code.to_string()).collect::<Vec<_>>();
+                assert_eq!(
+                    codes(&communes.ranked_by_postcode(digits, exact, &focus)),
+                    codes(&scan),
+                    "{digits} exact={exact}"
+                );
+            }
+        }
     }
 
     #[test]

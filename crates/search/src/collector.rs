@@ -17,7 +17,7 @@ use tremplin_domain::geo::haversine_km;
 
 use crate::geo::Cell;
 use crate::index::{CONTRACT, ID, LAT, LEVEL, LON, PUBLISHED, START, START_ASAP};
-use crate::ranges::{Run, runs};
+use crate::ranges::{CellRuns, Run};
 use crate::{Hit, Sort};
 
 #[derive(Debug, Clone)]
@@ -36,16 +36,16 @@ pub(crate) struct OfferCollector {
     pub sort: Sort,
     pub filters: Filters,
     pub top: usize,
-    /// The cells covering the circle of `filters.near`, sorted by key; the query matches only
-    /// their documents.
-    pub cells: Option<Arc<Vec<Cell>>>,
+    /// The cells covering the circle of `filters.near`, sorted by key, and their runs; the
+    /// query matches only their documents.
+    pub cells: Option<Arc<CellRuns>>,
 }
 
 /// The candidates of a search sorted by distance, set aside by cell (see the module comment).
 struct ByCell {
     cells: Arc<Vec<Cell>>,
     /// This segment's runs of the cells, in document order.
-    runs: Vec<Run>,
+    runs: Arc<Vec<Run>>,
     /// The run the last document fell in.
     at: usize,
     /// `candidates[starts[i]..starts[i + 1]]` fell in run `i` (filled up to `at`).
@@ -114,11 +114,11 @@ impl Collector for OfferCollector {
         let ff = segment.fast_fields();
         let by_cell = match (&self.cells, self.sort, self.filters.near) {
             (Some(cells), Sort::Distance, Some(_)) => {
-                let runs = runs(segment, cells)?;
+                let runs = cells.of(segment)?;
                 let mut starts = Vec::with_capacity(runs.len() + 1);
                 starts.push(0);
                 Some(ByCell {
-                    cells: cells.clone(),
+                    cells: cells.cells.clone(),
                     runs,
                     at: 0,
                     starts,

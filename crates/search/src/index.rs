@@ -325,6 +325,32 @@ impl SearchIndex {
         self.commit(&mut writer, revision)
     }
 
+    /// How many segments searches read: each pays its per-segment costs (term lookups, the
+    /// runs of a circle's cells) once per segment.
+    pub fn segments(&self) -> usize {
+        self.searcher().segment_readers().len()
+    }
+
+    /// Merges every committed segment into one, waits for it and makes it visible. A bulk
+    /// load leaves the index in tens of segments (one per batch of the feed, merged by
+    /// tantivy only eight at a time), and every search pays each segment's fixed costs; once
+    /// the load is over, one segment is the cheapest to search. `false` when there was
+    /// nothing to merge, or when tantivy is already merging some of the segments (try later).
+    pub fn compact(&self) -> Result<bool> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() < 2 {
+            return Ok(false);
+        }
+        // The merge runs on tantivy's merge thread: the writer stays free for the feed meanwhile.
+        let merging = self.writer()?.merge(&ids);
+        if let Err(e) = merging.wait() {
+            tracing::debug!(cause = %e, "fusion des segments remise à plus tard");
+            return Ok(false);
+        }
+        self.reader.reload()?;
+        Ok(true)
+    }
+
     fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
         let writer = self.writer.as_ref().ok_or(SearchError::Detached)?;
         Ok(writer.lock().unwrap_or_else(|e| e.into_inner()))

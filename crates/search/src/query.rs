@@ -10,7 +10,7 @@ use tremplin_domain::ContractType;
 
 use crate::collector::{Filters, OfferCollector};
 use crate::index::{contract_code, days};
-use crate::ranges::CellsQuery;
+use crate::ranges::{CellRuns, CellsQuery};
 use crate::{Result, SearchIndex, analysis, geo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,9 +74,9 @@ const WEIGHTS: [(&str, f32); 5] = [
 impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         let searcher = self.searcher();
-        let cells = q
-            .near
-            .map(|(lat, lon, radius)| Arc::new(geo::covering(lat, lon, radius, CELL_BUDGET)));
+        let cells = q.near.map(|(lat, lon, radius)| {
+            Arc::new(CellRuns::new(geo::covering(lat, lon, radius, CELL_BUDGET)))
+        });
         let (query, has_text) = self.build_query(q, &searcher, cells.clone());
         let collector = OfferCollector {
             sort: match q.sort {
@@ -113,7 +113,7 @@ impl SearchIndex {
         &self,
         q: &SearchQuery,
         searcher: &tantivy::Searcher,
-        cells: Option<Arc<Vec<geo::Cell>>>,
+        cells: Option<Arc<CellRuns>>,
     ) -> (Box<dyn Query>, bool) {
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -177,9 +177,9 @@ impl SearchIndex {
                     .collect(),
             ))
         };
-        if let Some(cells) = cells {
+        if let Some(runs) = cells {
             // Scores nothing: the relevance of a match is its text's alone.
-            must.push((Occur::Must, Box::new(CellsQuery { cells })));
+            must.push((Occur::Must, Box::new(CellsQuery { runs })));
         }
         if !q.rome_codes.is_empty() {
             must.push(filter(any_of(

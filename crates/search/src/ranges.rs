@@ -3,9 +3,10 @@
 //! segment, found by binary search on the key column. A query over those runs narrows a
 //! search to the circle at no cost per document.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
@@ -54,28 +55,62 @@ pub(crate) fn runs(segment: &SegmentReader, cells: &[Cell]) -> tantivy::Result<V
     Ok(out)
 }
 
+/// The covering cells of one search and their runs in each segment, found once per segment:
+/// the query and the collector both need them.
+#[derive(Debug)]
+pub(crate) struct CellRuns {
+    pub cells: Arc<Vec<Cell>>,
+    found: Mutex<Vec<(SegmentId, Arc<Vec<Run>>)>>,
+}
+
+impl CellRuns {
+    pub fn new(cells: Vec<Cell>) -> Self {
+        Self {
+            cells: Arc::new(cells),
+            found: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The runs of the cells in `segment`.
+    pub fn of(&self, segment: &SegmentReader) -> tantivy::Result<Arc<Vec<Run>>> {
+        let id = segment.segment_id();
+        let known = |found: &[(SegmentId, Arc<Vec<Run>>)]| {
+            found.iter().find(|(s, _)| *s == id).map(|(_, r)| r.clone())
+        };
+        if let Some(r) = known(&self.found.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(r);
+        }
+        let r = Arc::new(runs(segment, &self.cells)?);
+        self.found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, r.clone()));
+        Ok(r)
+    }
+}
+
 /// Matches the documents of the covering cells; scores nothing.
 #[derive(Debug, Clone)]
 pub(crate) struct CellsQuery {
-    pub cells: Arc<Vec<Cell>>,
+    pub runs: Arc<CellRuns>,
 }
 
 impl Query for CellsQuery {
     fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(CellsWeight {
-            cells: self.cells.clone(),
+            runs: self.runs.clone(),
         }))
     }
 }
 
 struct CellsWeight {
-    cells: Arc<Vec<Cell>>,
+    runs: Arc<CellRuns>,
 }
 
 impl Weight for CellsWeight {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let mut spans: Vec<(DocId, DocId)> = Vec::new();
-        for r in runs(reader, &self.cells)? {
+        for r in self.runs.of(reader)?.iter() {
             match spans.last_mut() {
                 Some(last) if last.1 == r.start => last.1 = r.end,
                 _ => spans.push((r.start, r.end)),
@@ -85,7 +120,9 @@ impl Weight for CellsWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let inside = runs(reader, &self.cells)?
+        let inside = self
+            .runs
+            .of(reader)?
             .iter()
             .any(|r| r.start <= doc && doc < r.end);
         if inside {

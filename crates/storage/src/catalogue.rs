@@ -345,7 +345,8 @@ impl Store {
         .await)?)
     }
 
-    /// Creates or updates a training centre by name.
+    /// Creates or updates a training centre by name. A new commune re-reads its offers (they
+    /// carry it, [`tremplin_domain::Offer::cfa_commune`]) under this transaction's revision.
     pub async fn save_training_centre(
         &self,
         name: &str,
@@ -355,13 +356,21 @@ impl Store {
     ) -> Result<i64> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let existing: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM training_centres WHERE name = $1")
+            let revision = next_revision!(tx);
+            let existing: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, commune_code FROM training_centres WHERE name = $1")
                     .bind(name)
                     .fetch_optional(&mut *tx)
                     .await?;
             let id: i64 = match existing {
-                Some(id) => {
+                Some((id, was)) => {
+                    if was != commune.as_str() {
+                        sqlx::query("UPDATE offers SET revision = $1 WHERE cfa_id = $2")
+                            .bind(revision)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                     sqlx::query("UPDATE training_centres SET commune_code = $1, diplomas = $2, website = $3 WHERE id = $4")
                         .bind(commune.as_str())
                         .bind(diplomas)

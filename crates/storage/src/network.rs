@@ -81,6 +81,8 @@ pub struct CompanyFilter {
     pub with_open_offers: bool,
     /// Not called since this instant (or never).
     pub not_called_since: Option<DateTime<Utc>>,
+    /// At most this many, by name (500 when not given).
+    pub limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,7 +195,7 @@ impl Store {
                  AND ($5 = FALSE OR EXISTS (SELECT 1 FROM offers o WHERE o.company_id = c.id \
                       AND o.status IN ('publiee', 'a_reverifier', 'a_valider'))) \
                  AND ($6 IS NULL OR NOT EXISTS (SELECT 1 FROM calls k WHERE k.company_id = c.id AND k.at >= $6)) \
-                 ORDER BY c.name LIMIT 500"
+                 ORDER BY c.name LIMIT $7"
             ))
             .bind(&name)
             .bind(&naf)
@@ -201,6 +203,7 @@ impl Store {
             .bind(f.never_called)
             .bind(f.with_open_offers)
             .bind(f.not_called_since)
+            .bind(f.limit.unwrap_or(500).clamp(1, 500))
             .fetch_all(p)
             .await
         })?;

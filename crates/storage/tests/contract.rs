@@ -335,6 +335,57 @@ async fn territory_companies_and_centres() {
 }
 
 #[tokio::test]
+async fn a_training_centre_that_moves_reindexes_its_offers() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let alencon = CodeInsee::parse("61001").unwrap();
+        db.store
+            .save_training_centre("3IFA", &alencon, "CAP Boulanger", None)
+            .await
+            .unwrap();
+        let input = OfferInput {
+            cfa: Some("3IFA".into()),
+            ..offer("a")
+        };
+        let (id, _) = db
+            .store
+            .upsert_offer(&input, OfferStatus::Publiee, now())
+            .await
+            .unwrap();
+        let got = db.store.get_offer(id).await.unwrap().unwrap();
+        assert_eq!(got.cfa_commune.as_deref(), Some("61001"), "{backend}");
+        let changed_since = |before| {
+            let store = &db.store;
+            async move {
+                store
+                    .offers_changed_after(FeedPosition::after_revision(before), 10)
+                    .await
+                    .unwrap()
+            }
+        };
+        // Same commune, other diplomas: the offers do not carry them.
+        let before = db.store.current_revision().await.unwrap();
+        db.store
+            .save_training_centre("3IFA", &alencon, "CAP Boulanger|BP Boulanger", None)
+            .await
+            .unwrap();
+        assert!(changed_since(before).await.is_empty(), "{backend}");
+        let laigle = CodeInsee::parse("61214").unwrap();
+        db.store
+            .save_training_centre("3IFA", &laigle, "CAP Boulanger", None)
+            .await
+            .unwrap();
+        let changed = changed_since(before).await;
+        assert_eq!(changed.len(), 1, "{backend}");
+        assert_eq!(
+            changed[0].cfa_commune.as_deref(),
+            Some("61214"),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn official_commune_centres_are_kept_and_reindex_offers() {
     for backend in backends() {
         let db = TestDb::new(backend).await;

@@ -1,7 +1,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tokio::sync::Semaphore;
 pub use tremplin_referentiels::Referentiels;
 use tremplin_search::SearchIndex;
 use tremplin_storage::{Store, Territory};
@@ -44,10 +43,15 @@ pub struct Inner {
     /// The territory's two largest communes, derived once per refresh: every offer page and
     /// card names the nearest of them (« à 12 km de L'Aigle »).
     towns: RwLock<Vec<tremplin_referentiels::Commune>>,
+    /// The labels of the territory's communes, sorted: the back office's commune choices.
+    commune_labels: RwLock<Vec<String>>,
     /// The pay and travel rules as last read ([`crate::services::simulateur::rules`]).
     pub pay_rules: crate::services::simulateur::RulesCache,
-    /// Searches are CPU work on blocking threads: bounded so that a burst waits in line.
-    pub search_permits: Semaphore,
+    /// The offers search results show, kept current by the feed
+    /// ([`crate::services::catalogue::OfferCache`]).
+    pub offers: crate::services::catalogue::OfferCache,
+    /// The dashboard's offer counts at the current revision ([`crate::services::offer_figures`]).
+    pub offer_figures: crate::services::offer_figures::Kept,
     /// Offer cards already drawn ([`crate::services::relays`]).
     pub cards: crate::services::relays::CardCache,
     /// Where uploaded and generated files live ([`crate::services::media`]).
@@ -86,7 +90,6 @@ impl AppState {
         config: WebConfig,
         media: crate::services::media::Media,
     ) -> Self {
-        let permits = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Self(Arc::new(Inner {
             store,
             index,
@@ -96,8 +99,10 @@ impl AppState {
             territory: RwLock::new(None),
             departements: RwLock::new(Vec::new()),
             towns: RwLock::new(Vec::new()),
+            commune_labels: RwLock::new(Vec::new()),
             pay_rules: Default::default(),
-            search_permits: Semaphore::new(permits),
+            offers: Default::default(),
+            offer_figures: Default::default(),
             cards: Default::default(),
             media,
             transport: Default::default(),
@@ -132,6 +137,12 @@ impl AppState {
             .map(|t| self.refs.communes.in_epcis(&t.epcis).collect())
             .unwrap_or_default();
         towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+        let mut labels: Vec<String> = towns.iter().map(|c| c.label()).collect();
+        labels.sort();
+        *self
+            .commune_labels
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = labels;
         let towns = towns.into_iter().take(2).cloned().collect();
         *self.towns.write().unwrap_or_else(|e| e.into_inner()) = towns;
         *self.departements.write().unwrap_or_else(|e| e.into_inner()) = deps;
@@ -142,6 +153,14 @@ impl AppState {
     /// The territory's two largest communes, largest first (see [`Inner::towns`]).
     pub fn territory_towns(&self) -> Vec<tremplin_referentiels::Commune> {
         self.towns.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The labels of the territory's communes, sorted (see [`Inner::commune_labels`]).
+    pub fn territory_commune_labels(&self) -> Vec<String> {
+        self.commune_labels
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The départements of the territory, to put its communes first in suggestions.

@@ -47,9 +47,7 @@ async fn api_total(state: &AppState) -> i64 {
 
 /// One round of the follower on this instance.
 async fn follow_once(state: &AppState) {
-    indexer::catch_up(&state.store, &state.index, &state.refs)
-        .await
-        .unwrap();
+    indexer::catch_up(state).await.unwrap();
     state.set_index_ready();
 }
 
@@ -207,5 +205,76 @@ async fn an_index_ahead_of_a_restored_database_is_rebuilt() {
                 .await
                 .unwrap()
         );
+    }
+}
+
+/// The titles the JSON search lists on this instance for `q`.
+async fn api_titles(state: &AppState, q: &str) -> Vec<String> {
+    let response = tremplin_web::router(state.clone())
+        .oneshot(
+            Request::get(format!("/api/v1/offers?q={q}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    json["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Results read their offers from a copy each instance keeps between requests: an offer
+/// changed, then withdrawn, on one instance is listed as it now is on both once their feed
+/// round has run.
+#[tokio::test]
+async fn results_list_an_offer_as_changed_on_any_instance() {
+    for backend in backends() {
+        let a = TestApp::new(backend).await;
+        let b = a.second_instance().await;
+        let id = a
+            .store(
+                offer("k1", "Boulanger/Boulangère", "61214"),
+                OfferStatus::Publiee,
+            )
+            .await;
+        a.sync().await;
+        follow_once(&b).await;
+        for state in [&a.state, &b] {
+            assert_eq!(
+                api_titles(state, "boulanger").await,
+                ["Boulanger/Boulangère"],
+                "{backend}"
+            );
+        }
+        // The same offer again from its source, with a new title.
+        a.store(
+            offer("k1", "Boulanger/Boulangère de nuit", "61214"),
+            OfferStatus::Publiee,
+        )
+        .await;
+        a.sync().await;
+        follow_once(&b).await;
+        for state in [&a.state, &b] {
+            assert_eq!(
+                api_titles(state, "boulanger").await,
+                ["Boulanger/Boulangère de nuit"],
+                "{backend}: the copy kept follows the feed"
+            );
+        }
+        a.state
+            .store
+            .set_offer_status(id, OfferStatus::Retiree, now())
+            .await
+            .unwrap();
+        a.sync().await;
+        follow_once(&b).await;
+        for state in [&a.state, &b] {
+            assert!(api_titles(state, "boulanger").await.is_empty(), "{backend}");
+        }
     }
 }

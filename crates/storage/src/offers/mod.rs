@@ -420,14 +420,28 @@ impl Store {
         organisation_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Offer>> {
+        self.offers_for_management_from(status, organisation_id, limit, 0)
+            .await
+    }
+
+    /// [`Store::offers_for_management`] after skipping the first `skip` (the back office's
+    /// pages).
+    pub async fn offers_for_management_from(
+        &self,
+        status: Option<OfferStatus>,
+        organisation_id: Option<i64>,
+        limit: i64,
+        skip: i64,
+    ) -> Result<Vec<Offer>> {
         let rows: Vec<OfferRow> = on_pool!(self, |p| {
             sqlx::query_as(&format!(
                 "{SELECT_OFFER} WHERE ($1 IS NULL OR o.status = $1) AND ($2 IS NULL OR o.organisation_id = $2) \
-                 ORDER BY o.updated_at DESC, o.id DESC LIMIT $3"
+                 ORDER BY o.updated_at DESC, o.id DESC LIMIT $3 OFFSET $4"
             ))
             .bind(status.map(|s| s.as_str()))
             .bind(organisation_id)
             .bind(limit)
+            .bind(skip)
             .fetch_all(p)
             .await
         })?;

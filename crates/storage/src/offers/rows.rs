@@ -51,6 +51,7 @@ pub(super) struct OfferRow {
     pub(super) company_name: String,
     pub(super) company_siret: Option<String>,
     pub(super) cfa_name: Option<String>,
+    pub(super) cfa_commune: Option<String>,
     pub(super) organisation_id: Option<i64>,
     pub(super) validated_at: Option<DateTime<Utc>>,
     pub(super) created_at: DateTime<Utc>,
@@ -69,7 +70,7 @@ pub(super) const SELECT_OFFER: &str = "SELECT o.id, o.revision, o.status, o.titl
      o.commune_code, o.address, o.contract_type, o.target_level, o.diploma_label, o.start_date, o.duration_months, \
      o.positions, o.rqth, o.driving_licence, o.cfa_id, o.contact_email, o.contact_phone, o.apply_url, \
      o.source_kind, o.source_name, o.external_id, o.source_url, o.lat, o.lon, o.created_at, o.updated_at, o.published_at, \
-     o.verified_at, o.expires_at, o.organisation_id, o.validated_at, o.duplicate_of, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name \
+     o.verified_at, o.expires_at, o.organisation_id, o.validated_at, o.duplicate_of, c.name AS company_name, c.siret AS company_siret, t.name AS cfa_name, t.commune_code AS cfa_commune \
      FROM offers o JOIN companies c ON c.id = o.company_id LEFT JOIN training_centres t ON t.id = o.cfa_id";
 
 impl ContentRow {
@@ -187,6 +188,7 @@ impl TryFrom<OfferRow> for Offer {
             status: OfferStatus::from_db(&r.status).ok_or_else(|| corrupt("statut"))?,
             company_id: c.company_id,
             cfa_id: c.cfa_id,
+            cfa_commune: r.cfa_commune.clone(),
             organisation_id: r.organisation_id,
             validated_at: r.validated_at,
             fields,

@@ -49,11 +49,10 @@ pub fn offer_doc(offer: &Offer, refs: &Referentiels) -> Option<OfferDoc> {
 /// One transaction gives every offer it writes the same revision, and an edition can write
 /// more than a batch: the feed is read by (revision, id), and the index records a revision
 /// only once it has read all of it, so a round cut short reads the rest again.
-pub async fn catch_up(
-    store: &Store,
-    index: &std::sync::Arc<SearchIndex>,
-    refs: &std::sync::Arc<Referentiels>,
-) -> Result<usize, IndexerError> {
+/// Each round's offers also replace the copies the search results keep
+/// ([`crate::services::catalogue::OfferCache`]).
+pub async fn catch_up(state: &AppState) -> Result<usize, IndexerError> {
+    let (store, index, refs) = (&state.store, &state.index, &state.refs);
     let mut total = 0;
     let mut recorded = index.indexed_revision();
     let mut after = FeedPosition::after_revision(recorded);
@@ -72,7 +71,7 @@ pub async fn catch_up(
         }
         total += changes.len();
         let (index, refs) = (index.clone(), refs.clone());
-        tokio::task::spawn_blocking(move || {
+        let changes = tokio::task::spawn_blocking(move || {
             let mut upserts = Vec::new();
             let mut removals = Vec::new();
             for offer in &changes {
@@ -81,9 +80,12 @@ pub async fn catch_up(
                     None => removals.push(offer.id),
                 }
             }
-            index.apply(&upserts, &removals, complete)
+            index.apply(&upserts, &removals, complete).map(|()| changes)
         })
         .await??;
+        if !changes.is_empty() {
+            state.offers.changed(&changes);
+        }
         recorded = complete;
         if !full {
             return Ok(total);
@@ -136,18 +138,32 @@ pub async fn realign(
 
 /// Follows the feed until `shutdown` resolves; a failed round is logged and retried.
 pub async fn follow(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    if let Err(e) = realign(&state.store, &state.index, &state.refs).await {
-        tracing::warn!(cause = %e, "vérification de l'index impossible");
+    match realign(&state.store, &state.index, &state.refs).await {
+        Ok(true) => state.offers.clear(),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(cause = %e, "vérification de l'index impossible"),
     }
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Offers indexed since the segments were last merged into one; an index found in several
+    // segments at start is merged once the feed is read.
+    let mut since_compact = COMPACT_AFTER;
+    let compacting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        match catch_up(&state.store, &state.index, &state.refs).await {
-            Ok(n) if n > 0 => tracing::debug!(offres = n, "index mis à jour"),
+        match catch_up(&state).await {
+            Ok(n) if n > 0 => {
+                since_compact += n;
+                tracing::debug!(offres = n, "index mis à jour");
+            }
+            Ok(_) if since_compact >= COMPACT_AFTER => {
+                if start_compact(&state.index, &compacting) {
+                    since_compact = 0;
+                }
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(cause = %e, "suivi des modifications interrompu, nouvel essai")
@@ -155,6 +171,42 @@ pub async fn follow(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
         }
         state.set_index_ready();
     }
+}
+
+/// After this many offers indexed, once the feed is read to its end (a bulk import, a first
+/// start, a rebuild), the index's segments are merged into one ([`SearchIndex::compact`]).
+/// Fewer changes are left to tantivy's own merges: a full merge rewrites the whole index.
+pub const COMPACT_AFTER: usize = 2_000;
+
+/// Starts merging the index's segments on a blocking thread, unless a merge is running;
+/// searches go on meanwhile on the segments as they were. Whether one was started.
+fn start_compact(
+    index: &std::sync::Arc<SearchIndex>,
+    compacting: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> bool {
+    use std::sync::atomic::Ordering;
+    if index.segments() < 2 {
+        return true;
+    }
+    if compacting.swap(true, Ordering::AcqRel) {
+        return false;
+    }
+    let (index, compacting) = (index.clone(), compacting.clone());
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let before = index.segments();
+        match index.compact() {
+            Ok(true) => tracing::info!(
+                segments = before,
+                secondes = started.elapsed().as_secs_f64(),
+                "segments de l'index fusionnés en un"
+            ),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(cause = %e, "fusion des segments de l'index impossible"),
+        }
+        compacting.store(false, Ordering::Release);
+    });
+    true
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,7 @@ pub mod indexer;
 pub mod invitations;
 pub mod media;
 pub mod notices;
+pub mod offer_figures;
 pub mod outbox;
 pub mod pepite_picks;
 pub mod pepites;

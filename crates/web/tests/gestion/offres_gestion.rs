@@ -409,3 +409,57 @@ async fn a_counselor_validates_the_version_read_not_a_newer_one() {
         assert!(o.validated_at.is_some(), "{backend}");
     }
 }
+
+/// The list shows the newest hundred offers a page, with links to the others, the filter kept;
+/// a page that is not one is refused in French.
+#[tokio::test]
+async fn the_offers_list_comes_in_pages_of_a_hundred() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (cookie, _) = app.session(Role::Conseiller, None).await;
+        let template = app
+            .store(
+                crate::support::offer("p0", "Boulanger/Boulangère", "61214"),
+                OfferStatus::Publiee,
+            )
+            .await;
+        tremplin_storage::testing::copy_offer(&app.state.store, template, 149, "p")
+            .await
+            .unwrap();
+        let ids = |body: &str| -> Vec<String> {
+            body.split("<td data-label=\"Offre\"><a href=\"/gestion/offres/")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap().to_owned())
+                .collect()
+        };
+        let first = app.get_as("/gestion/offres", &cookie).await;
+        assert_eq!(first.status, StatusCode::OK, "{backend}");
+        assert_eq!(ids(&first.body).len(), 100, "{backend}");
+        assert!(first.body.contains("href=\"/gestion/offres?page=2\""));
+        assert!(!first.body.contains("Offres plus récentes"));
+        let second = app.get_as("/gestion/offres?page=2", &cookie).await;
+        let (a, b) = (ids(&first.body), ids(&second.body));
+        assert_eq!(b.len(), 50, "{backend}");
+        assert!(
+            b.iter().all(|id| !a.contains(id)),
+            "{backend}: no offer twice"
+        );
+        assert!(second.body.contains("href=\"/gestion/offres?page=1\""));
+        assert!(!second.body.contains("Offres plus anciennes"));
+        let filtered = app.get_as("/gestion/offres?statut=publiee", &cookie).await;
+        assert!(
+            filtered
+                .body
+                .replace("&#38;", "&")
+                .contains("href=\"/gestion/offres?statut=publiee&page=2\""),
+            "{backend}: the filter stays"
+        );
+        for bad in ["abc", "0", "501"] {
+            let r = app
+                .get_as(&format!("/gestion/offres?page={bad}"), &cookie)
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend} {bad}");
+            assert!(r.body.contains("inconnue"), "{backend} {bad}: {}", r.body);
+        }
+    }
+}

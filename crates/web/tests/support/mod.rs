@@ -263,13 +263,9 @@ impl TestApp {
 
     /// Brings the index up to date, as the follower does.
     pub async fn sync(&self) {
-        tremplin_web::services::indexer::catch_up(
-            &self.state.store,
-            &self.state.index,
-            &self.state.refs,
-        )
-        .await
-        .unwrap();
+        tremplin_web::services::indexer::catch_up(&self.state)
+            .await
+            .unwrap();
         self.state.set_index_ready();
     }
 

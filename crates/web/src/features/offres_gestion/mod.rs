@@ -58,13 +58,24 @@ struct OffersPage {
     pending_only: bool,
     /// How many offers have one.
     pending: usize,
+    /// « Offres plus récentes » / « Offres plus anciennes »: the same list, the page before
+    /// and after.
+    newer: Option<String>,
+    older: Option<String>,
 }
+
+/// Lines of the offers list per page: the 500 of one page were most of its cost.
+const PER_PAGE: usize = 100;
+/// Pages past this one are not offered (50 000 offers back): the filters narrow instead.
+const MAX_PAGE: u32 = 500;
 
 #[derive(Deserialize)]
 struct OffersQuery {
     statut: Option<String>,
     /// `en-attente`: the offers whose partner's change waits for a counselor.
     modifications: Option<String>,
+    /// From 1 (the newest).
+    page: Option<String>,
 }
 
 async fn offers(
@@ -88,6 +99,20 @@ async fn offers(
         .map(|p| p.offer_id)
         .collect();
     let pending_only = q.modifications.as_deref() == Some("en-attente");
+    let page = match q.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => p
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                WebError::BadRequest(format!(
+                    "Page « {} » inconnue : indiquez un numéro de page entre 1 et {MAX_PAGE}.",
+                    p.chars().take(20).collect::<String>()
+                ))
+            })?,
+    };
+    let mut more = false;
     let list = if pending_only {
         let ids: Vec<i64> = waiting.iter().copied().collect();
         let mut offers = state.store.get_offers(&ids).await?;
@@ -95,8 +120,32 @@ async fn offers(
         offers.sort_by_key(|o| std::cmp::Reverse((o.updated_at, o.id)));
         offers
     } else {
-        state.store.offers_for_management(status, org, 500).await?
+        let mut list = state
+            .store
+            .offers_for_management_from(
+                status,
+                org,
+                PER_PAGE as i64 + 1,
+                i64::from(page - 1) * PER_PAGE as i64,
+            )
+            .await?;
+        more = list.len() > PER_PAGE;
+        list.truncate(PER_PAGE);
+        list
     };
+    let link = |page: u32| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(s) = status {
+            pairs.push(("statut", s.as_str().to_owned()));
+        }
+        pairs.push(("page", page.to_string()));
+        format!(
+            "/gestion/offres?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    let newer = (!pending_only && page > 1).then(|| link(page - 1));
+    let older = (more && page < MAX_PAGE).then(|| link(page + 1));
     let page = OffersPage {
         layout: Layout::new(&state, "/gestion/offres"),
         nav: Nav::new(&staff),
@@ -110,6 +159,8 @@ async fn offers(
             .collect(),
         pending_only,
         pending: waiting.len(),
+        newer,
+        older,
     };
     Ok(Html(page.render()?))
 }

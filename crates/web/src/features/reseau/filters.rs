@@ -82,15 +82,5 @@ pub fn commune_filter(state: &AppState, v: Option<&str>) -> Result<CommuneChoice
 
 /// The territory's communes, for the box's suggestions (a `datalist`: no JavaScript needed).
 pub fn territory_communes(state: &AppState) -> Vec<String> {
-    let Some(t) = state.territory() else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = state
-        .refs
-        .communes
-        .in_epcis(&t.epcis)
-        .map(|c| c.label())
-        .collect();
-    names.sort();
-    names
+    state.territory_commune_labels()
 }

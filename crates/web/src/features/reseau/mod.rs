@@ -138,6 +138,7 @@ async fn list(
             ),
             None => None,
         },
+        limit: None,
     };
     let companies = if commune_choices.is_empty() {
         state.store.companies(&filter).await?

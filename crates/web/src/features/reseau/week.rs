@@ -27,6 +27,8 @@ use crate::{AppState, WebError};
 /// How far "this week" looks ahead for calls: up to the same weekday next week ("rappeler
 /// jeudi" said on a Thursday is next Thursday).
 const DAYS_AHEAD: i64 = 7;
+/// Companies never called shown on the page, by name.
+const NEVER_CALLED_SHOWN: usize = 50;
 
 /// The calls of one day (or the overdue ones).
 pub struct DayCalls {
@@ -175,6 +177,8 @@ pub(super) async fn week(
                 naf: secteur.clone(),
                 commune,
                 never_called: true,
+                // The page shows the first 50; the network page lists them all.
+                limit: Some(NEVER_CALLED_SHOWN as i64),
                 ..Default::default()
             })
             .await?
@@ -196,11 +200,7 @@ pub(super) async fn week(
             .collect(),
         relances: relances(&state, now).await?,
         revisions: revisions(&state).await?,
-        never: never
-            .iter()
-            .take(50)
-            .map(|c| company_line(&state, c))
-            .collect(),
+        never: never.iter().map(|c| company_line(&state, c)).collect(),
         sectors: filters::sectors(&state).await?,
         secteur: secteur.unwrap_or_default(),
         commune: q.commune.unwrap_or_default(),

@@ -5,10 +5,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
+use tremplin_domain::SourceKind;
 use tremplin_domain::network::CallOutcome;
-use tremplin_domain::{OfferStatus, SourceKind};
 
-use crate::services::editions;
+use crate::services::{editions, offer_figures};
 use crate::shell::Layout;
 use crate::shell::Nav;
 use crate::shell::auth::Staff;
@@ -47,24 +47,27 @@ struct Dashboard {
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
     let org = (!staff.is_conseiller()).then_some(staff.user.organisation_id.unwrap_or(-1));
-    let mut counts = Vec::new();
-    for (status, label) in [
-        (OfferStatus::AValider, "à valider"),
-        (OfferStatus::Publiee, "publiées"),
-        (OfferStatus::AReverifier, "à revérifier"),
-        (OfferStatus::Brouillon, "brouillons"),
-    ] {
-        let n = state.store.count_offers(status, org).await?;
-        counts.push((status.as_str(), label, n));
-    }
-    let pending_changes = state.store.count_pending_revisions(org).await?;
     let now = state.clock.now();
+    let (starts, bounds) = crate::shell::charts::week_bounds(now, 26);
+    let figures = offer_figures::figures(
+        &state,
+        org,
+        staff.is_conseiller().then_some(bounds.as_slice()),
+    )
+    .await?;
+    let labels = ["à valider", "publiées", "à revérifier", "brouillons"];
+    let counts: Vec<(&'static str, &'static str, i64)> = offer_figures::STATUSES
+        .iter()
+        .zip(labels)
+        .zip(figures.per_status)
+        .map(|((status, label), n)| (status.as_str(), label, n))
+        .collect();
+    let pending_changes = state.store.count_pending_revisions(org).await?;
     let (mut preview, mut charts, mut new_this_week, mut calls_this_week) =
         ((0, 0, 0), Vec::new(), 0, 0);
     if staff.is_conseiller() {
-        preview = state.store.edition_preview_counts().await?;
-        let (starts, bounds) = crate::shell::charts::week_bounds(now, 26);
-        let publications = state.store.publications_per_period(&bounds).await?;
+        preview = figures.preview;
+        let publications = &figures.publications;
         let calls = state.store.calls_per_period(&bounds).await?;
         // "This week": since Monday.
         let this_week = |counts: &[tremplin_storage::PeriodCount]| {
@@ -93,7 +96,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Html<S
             "Offres publiées par semaine, selon leur origine",
             &starts,
             &sources,
-            &publications,
+            publications,
         ));
         let outcomes: Vec<(&str, &'static str)> = CallOutcome::ALL
             .iter()

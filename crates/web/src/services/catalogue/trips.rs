@@ -3,6 +3,7 @@
 //! cannot do either: the stage looks at the offers it found, at most `MAX_EXAMINED` of them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tremplin_domain::Offer;
 
@@ -76,22 +77,13 @@ pub async fn apply(
     state: &AppState,
     q: &CatalogueQuery,
     near: &Near,
-    offers: Vec<(Offer, Option<f64>)>,
+    offers: Vec<(Arc<Offer>, Option<f64>)>,
     found_total: usize,
-) -> Result<(Vec<(Offer, Option<f64>)>, usize, Trips), WebError> {
+) -> Result<(Vec<(Arc<Offer>, Option<f64>)>, usize, Trips), WebError> {
     let rules = trajets::travel_rules(state).await?;
-    // The centres' points (their commune's centre: addresses are not kept), read once.
-    let mut centres: HashMap<i64, (f64, f64)> = HashMap::new();
-    if offers.iter().any(|(o, _)| o.cfa_id.is_some()) {
-        for c in state.store.training_centres().await? {
-            if let Some(k) = state.refs.communes.get(&c.commune_code) {
-                centres.insert(c.id, (k.lat, k.lon));
-            }
-        }
-    }
     let home = (near.lat, near.lon);
     struct Row {
-        offer: Offer,
+        offer: Arc<Offer>,
         distance: Option<f64>,
         company: Option<(f64, f64)>,
         cfa: Option<(f64, f64)>,
@@ -101,7 +93,12 @@ pub async fn apply(
         .into_iter()
         .map(|(offer, distance)| {
             let company = trajets::company_point(state, &offer).map(|(a, b, _)| (a, b));
-            let cfa = offer.cfa_id.and_then(|id| centres.get(&id).copied());
+            // The centre's point: its commune's centre (addresses are not kept).
+            let cfa = offer
+                .cfa_commune
+                .as_deref()
+                .and_then(|c| state.refs.communes.get(c))
+                .map(|k| (k.lat, k.lon));
             let weekly = company.map(|c| trajets::weekly(home, c, cfa, rules.as_ref()));
             Row {
                 offer,
