@@ -161,3 +161,51 @@ fn an_index_of_the_previous_format_is_rebuilt_and_replayed() {
     let again = SearchIndex::open(dir.path()).unwrap();
     assert_eq!((again.indexed_revision(), again.num_docs()), (7, 1));
 }
+
+/// A bulk load leaves one segment per batch; merging them into one keeps every offer, the
+/// same answers and the revision recorded, and a change after it still counts.
+#[test]
+fn segments_merged_into_one_keep_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    for batch in 0..5i64 {
+        let docs: Vec<OfferDoc> = (0..40)
+            .map(|i| {
+                let id = batch * 40 + i + 1;
+                let mut d = doc(id, if id % 3 == 0 { "Boulanger" } else { "Maçon" });
+                d.lat += id as f64 * 0.001;
+                d
+            })
+            .collect();
+        index.apply(&docs, &[], batch + 1).unwrap();
+    }
+    index.apply(&[], &[7, 8], 6).unwrap();
+    assert!(index.segments() > 1, "{}", index.segments());
+    let query = tremplin_search::SearchQuery {
+        text: "boulanger".into(),
+        near: Some((48.76935, 0.58802, 30.0)),
+        sort: tremplin_search::Sort::Distance,
+        limit: 20,
+        ..Default::default()
+    };
+    let before = index.search(&query).unwrap();
+    assert!(before.total > 20, "{}", before.total);
+
+    assert!(index.compact().unwrap());
+    assert_eq!(index.segments(), 1);
+    assert_eq!(index.num_docs(), 198);
+    assert_eq!(index.search(&query).unwrap(), before);
+    assert_eq!(
+        index.indexed_revision(),
+        6,
+        "the merge keeps the revision recorded"
+    );
+    assert!(!index.compact().unwrap(), "nothing left to merge");
+
+    index.apply(&[], &[3], 7).unwrap();
+    assert_eq!(index.search(&query).unwrap().total, before.total - 1);
+    drop(index);
+    let reopened = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(reopened.indexed_revision(), 7);
+    assert_eq!(reopened.num_docs(), 197);
+}

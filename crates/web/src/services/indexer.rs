@@ -178,8 +178,9 @@ pub async fn follow(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
 /// Fewer changes are left to tantivy's own merges: a full merge rewrites the whole index.
 pub const COMPACT_AFTER: usize = 2_000;
 
-/// Starts merging the index's segments on a blocking thread, unless a merge is running;
-/// searches go on meanwhile on the segments as they were. Whether one was started.
+/// Starts merging the index's segments on a blocking thread; searches go on meanwhile on the
+/// segments as they were. `false` when a merge is still running (try again at the next
+/// round); `true` when one was started or there is nothing to merge.
 fn start_compact(
     index: &std::sync::Arc<SearchIndex>,
     compacting: &std::sync::Arc<std::sync::atomic::AtomicBool>,
