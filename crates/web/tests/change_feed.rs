@@ -30,19 +30,31 @@ fn found(state: &AppState, text: &str) -> usize {
         .total
 }
 
-/// The total the JSON API lists on this instance.
-async fn api_total(state: &AppState) -> i64 {
+/// What the JSON API answers `uri` on this instance.
+async fn api(state: &AppState, uri: &str) -> serde_json::Value {
     let response = tremplin_web::router(state.clone())
-        .oneshot(
-            Request::get("/api/v1/offers?per_page=1")
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
         .unwrap();
     let body = response.into_body().collect().await.unwrap().to_bytes();
-    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    json["total"].as_i64().unwrap()
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// The total the JSON API lists on this instance.
+async fn api_total(state: &AppState) -> i64 {
+    api(state, "/api/v1/offers?per_page=1").await["total"]
+        .as_i64()
+        .unwrap()
+}
+
+/// The titles the JSON search lists on this instance for `q`.
+async fn api_titles(state: &AppState, q: &str) -> Vec<String> {
+    api(state, &format!("/api/v1/offers?q={q}")).await["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["title"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// One round of the follower on this instance.
@@ -208,26 +220,6 @@ async fn an_index_ahead_of_a_restored_database_is_rebuilt() {
     }
 }
 
-/// The titles the JSON search lists on this instance for `q`.
-async fn api_titles(state: &AppState, q: &str) -> Vec<String> {
-    let response = tremplin_web::router(state.clone())
-        .oneshot(
-            Request::get(format!("/api/v1/offers?q={q}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    json["offers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["title"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// Results read their offers from a copy each instance keeps between requests: an offer
 /// changed, then withdrawn, on one instance is listed as it now is on both once their feed
 /// round has run.
@@ -242,8 +234,11 @@ async fn results_list_an_offer_as_changed_on_any_instance() {
                 OfferStatus::Publiee,
             )
             .await;
-        a.sync().await;
-        follow_once(&b).await;
+        let both = || async {
+            a.sync().await;
+            follow_once(&b).await;
+        };
+        both().await;
         for state in [&a.state, &b] {
             assert_eq!(
                 api_titles(state, "boulanger").await,
@@ -257,8 +252,7 @@ async fn results_list_an_offer_as_changed_on_any_instance() {
             OfferStatus::Publiee,
         )
         .await;
-        a.sync().await;
-        follow_once(&b).await;
+        both().await;
         for state in [&a.state, &b] {
             assert_eq!(
                 api_titles(state, "boulanger").await,
@@ -271,8 +265,7 @@ async fn results_list_an_offer_as_changed_on_any_instance() {
             .set_offer_status(id, OfferStatus::Retiree, now())
             .await
             .unwrap();
-        a.sync().await;
-        follow_once(&b).await;
+        both().await;
         for state in [&a.state, &b] {
             assert!(api_titles(state, "boulanger").await.is_empty(), "{backend}");
         }
