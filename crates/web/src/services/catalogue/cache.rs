@@ -89,12 +89,15 @@ impl OfferCache {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    /// A round of the feed: its offers, as the database has them now, replace the copies kept.
+    /// A round of the feed: its offers, as the database had them when the round read them,
+    /// replace the copies kept (unless a copy is already of a later revision, read since).
     pub fn changed(&self, offers: &[Offer]) {
         let mut kept = self.kept();
         kept.rounds += 1;
         for o in offers {
-            if let Some(copy) = kept.offers.get_mut(&o.id) {
+            if let Some(copy) = kept.offers.get_mut(&o.id)
+                && copy.revision <= o.revision
+            {
                 *copy = Arc::new(o.clone());
             }
         }
