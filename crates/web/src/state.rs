@@ -36,15 +36,8 @@ pub struct Inner {
     pub refs: Arc<Referentiels>,
     pub clock: Arc<dyn Clock>,
     pub config: WebConfig,
-    territory: RwLock<Option<Territory>>,
-    /// The territory's départements, derived once per refresh: suggestions read it on every
-    /// keystroke and must not scan every commune each time.
-    departements: RwLock<Vec<String>>,
-    /// The territory's two largest communes, derived once per refresh: every offer page and
-    /// card names the nearest of them (« à 12 km de L'Aigle »).
-    towns: RwLock<Vec<tremplin_referentiels::Commune>>,
-    /// The labels of the territory's communes, sorted: the back office's commune choices.
-    commune_labels: RwLock<Vec<String>>,
+    /// The territory and what is derived from it, replaced together on each refresh.
+    territory: RwLock<TerritoryView>,
     /// The pay and travel rules as last read ([`crate::services::simulateur::rules`]).
     pub pay_rules: crate::services::simulateur::RulesCache,
     /// The offers search results show, kept current by the feed
@@ -96,10 +89,7 @@ impl AppState {
             refs,
             clock,
             config,
-            territory: RwLock::new(None),
-            departements: RwLock::new(Vec::new()),
-            towns: RwLock::new(Vec::new()),
-            commune_labels: RwLock::new(Vec::new()),
+            territory: RwLock::new(TerritoryView::default()),
             pay_rules: Default::default(),
             offers: Default::default(),
             offer_figures: Default::default(),
@@ -110,65 +100,35 @@ impl AppState {
         }))
     }
 
+    fn view(&self) -> std::sync::RwLockReadGuard<'_, TerritoryView> {
+        self.territory.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn territory(&self) -> Option<Territory> {
-        self.territory
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.view().territory.clone()
     }
 
     /// Reads the territory from the database again (after the demo is loaded, say).
     pub async fn refresh_territory(&self) -> Result<(), tremplin_storage::StoreError> {
         let t = self.store.territory().await?;
-        let mut deps: Vec<String> = t
-            .as_ref()
-            .map(|t| {
-                self.refs
-                    .communes
-                    .in_epcis(&t.epcis)
-                    .map(|c| c.departement.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        deps.sort();
-        deps.dedup();
-        let mut towns: Vec<&tremplin_referentiels::Commune> = t
-            .as_ref()
-            .map(|t| self.refs.communes.in_epcis(&t.epcis).collect())
-            .unwrap_or_default();
-        towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
-        let mut labels: Vec<String> = towns.iter().map(|c| c.label()).collect();
-        labels.sort();
-        *self
-            .commune_labels
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = labels;
-        let towns = towns.into_iter().take(2).cloned().collect();
-        *self.towns.write().unwrap_or_else(|e| e.into_inner()) = towns;
-        *self.departements.write().unwrap_or_else(|e| e.into_inner()) = deps;
-        *self.territory.write().unwrap_or_else(|e| e.into_inner()) = t;
+        let view = TerritoryView::of(t, &self.refs);
+        *self.territory.write().unwrap_or_else(|e| e.into_inner()) = view;
         Ok(())
     }
 
-    /// The territory's two largest communes, largest first (see [`Inner::towns`]).
+    /// The territory's two largest communes, largest first (see [`TerritoryView::towns`]).
     pub fn territory_towns(&self) -> Vec<tremplin_referentiels::Commune> {
-        self.towns.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.view().towns.clone()
     }
 
-    /// The labels of the territory's communes, sorted (see [`Inner::commune_labels`]).
+    /// The labels of the territory's communes, sorted.
     pub fn territory_commune_labels(&self) -> Vec<String> {
-        self.commune_labels
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.view().commune_labels.clone()
     }
 
     /// The départements of the territory, to put its communes first in suggestions.
     pub fn territory_departements(&self) -> Vec<String> {
-        self.departements
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.view().departements.clone()
     }
 
     /// Where typed communes are looked for first: the territory's EPCIs, then its
@@ -195,6 +155,44 @@ impl AppState {
             refs: self.refs.clone(),
             departements: self.territory_departements(),
             epcis: self.territory().map(|t| t.epcis).unwrap_or_default(),
+        }
+    }
+}
+
+/// The territory, and what pages read from it on every request, derived once per refresh
+/// from one pass over its communes.
+#[derive(Default)]
+struct TerritoryView {
+    territory: Option<Territory>,
+    /// Its départements: suggestions read them on every keystroke.
+    departements: Vec<String>,
+    /// Its two largest communes: every offer page and card names the nearest of them
+    /// (« à 12 km de L'Aigle »).
+    towns: Vec<tremplin_referentiels::Commune>,
+    /// The labels of its communes, sorted: the back office's commune choices.
+    commune_labels: Vec<String>,
+}
+
+impl TerritoryView {
+    fn of(territory: Option<Territory>, refs: &Referentiels) -> Self {
+        let epcis = territory
+            .as_ref()
+            .map(|t| t.epcis.clone())
+            .unwrap_or_default();
+        let mut communes: Vec<&tremplin_referentiels::Commune> =
+            refs.communes.in_epcis(&epcis).collect();
+        let mut departements: Vec<String> =
+            communes.iter().map(|c| c.departement.clone()).collect();
+        departements.sort();
+        departements.dedup();
+        let mut commune_labels: Vec<String> = communes.iter().map(|c| c.label()).collect();
+        commune_labels.sort();
+        communes.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+        Self {
+            territory,
+            departements,
+            towns: communes.into_iter().take(2).cloned().collect(),
+            commune_labels,
         }
     }
 }
