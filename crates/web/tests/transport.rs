@@ -108,6 +108,36 @@ async fn the_offer_page_tells_the_weeks_coaches_once_a_feed_is_imported() {
         let depuis = app.get(&format!("{page}?depuis=61293")).await;
         assert!(depuis.body.contains("départ 6 h 42 de Mortagne - Place"));
 
+        // An offer whose training centre is at L'Aigle: the weeks at school get their coaches.
+        let laigle = tremplin_domain::CodeInsee::parse("61214").unwrap();
+        app.state
+            .store
+            .save_training_centre("CFA de L'Aigle (fictif)", &laigle, "CAP Boulanger", None)
+            .await
+            .unwrap();
+        let with_cfa = app
+            .publish(
+                tremplin_domain::OfferInput {
+                    cfa: Some("CFA de L'Aigle (fictif)".into()),
+                    ..offer("mortagne", "Boulanger/Boulangère", "61293")
+                },
+                1,
+            )
+            .await;
+        let r = app
+            .get(&format!("/offres/{with_cfa}?commune=Mortagne-au-Perche"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        let b = r.body.replace("&#39;", "'").replace("&#x27;", "'");
+        let weeks = b
+            .split("Les semaines au centre de formation, à L'Aigle")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{backend}: no weeks at the centre in {b}"));
+        assert!(
+            weeks.contains("départ 6 h 42 de Mortagne - Place"),
+            "{backend}: {weeks}"
+        );
+
         // Far from any stop: no coach, said so, nothing breaks.
         let far = app.get(&format!("{page}?commune=Alençon")).await;
         assert_eq!(far.status, StatusCode::OK);

@@ -371,7 +371,7 @@ async fn offer(
     let (home, commune_problem) = home_commune(&state, &params);
     let from = home.map(Near::from);
     let point = trajets::company_point(&state, &offer).map(|(lat, lon, _)| (lat, lon));
-    let transport = transport::block(&state, home, point, offer.cfa_id).await?;
+    let transport = transport::block(&state, home, point, offer.cfa_commune.as_deref()).await?;
     let distance = match (&from, point) {
         (Some(f), Some((lat, lon))) => Some(haversine_km(f.lat, f.lon, lat, lon)),
         _ => None,

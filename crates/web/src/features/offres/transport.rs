@@ -32,12 +32,13 @@ pub struct CfaTrips {
 }
 
 /// `home`: the young person's commune, as the page understood it (the trips section asks for
-/// it); `work`: where the company is; `cfa_id`: the offer's training centre, if it has one.
+/// it); `work`: where the company is; `cfa_commune`: the commune of the offer's training
+/// centre, if it has one (read with the offer).
 pub async fn block(
     state: &AppState,
     home: Option<&tremplin_referentiels::Commune>,
     work: Option<(f64, f64)>,
-    cfa_id: Option<i64>,
+    cfa_commune: Option<&str>,
 ) -> Result<TransportBlock, WebError> {
     let loaded = transport::network(state).await?;
     let mut b = TransportBlock {
@@ -63,16 +64,9 @@ pub async fn block(
     let today = crate::shell::dates::paris_today(state.clock.now());
     let from = (home.lat, home.lon);
     // The centre's commune (its address is not kept): where the weeks at school go.
-    let cfa = match cfa_id {
-        Some(id) => state.store.training_centre(id).await?.and_then(|c| {
-            state
-                .refs
-                .communes
-                .get(&c.commune_code)
-                .map(|k| (k.name.clone(), (k.lat, k.lon)))
-        }),
-        None => None,
-    };
+    let cfa = cfa_commune
+        .and_then(|c| state.refs.communes.get(c))
+        .map(|k| (k.name.clone(), (k.lat, k.lon)));
     let (reach, cfa_reach) = tokio::task::spawn_blocking(move || {
         let cfa = cfa.map(|(name, at)| (name, transport::week(&loaded, from, at, today)));
         (transport::week(&loaded, from, work, today), cfa)
