@@ -110,14 +110,6 @@ impl OfferCache {
         kept.offers.clear();
         kept.order.clear();
     }
-
-    pub fn len(&self) -> usize {
-        self.kept().offers.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 impl Kept {
